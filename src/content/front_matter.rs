@@ -1,0 +1,551 @@
+//! Front matter: split the YAML (`---`) or TOML (`+++`) block off a file, then read every
+//! key of the content contract (and its Hugo, Zola and Jekyll spellings) into [`FrontMatter`].
+//! Unknown keys are kept in [`FrontMatter::extra`]; a known key of the wrong type is an error.
+
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+use time_tz::Tz;
+
+use super::dates;
+
+/// A problem in one field (or in the block's syntax), located by line in the whole file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldError {
+    pub line: usize,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// Which syntax the front matter used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Toml,
+    None,
+}
+
+/// A file cut in two: front matter text and Markdown body, with their first line numbers.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub format: Format,
+    pub front: &'a str,
+    /// 1-based line of the first front-matter line (after the opening fence).
+    pub front_line: usize,
+    pub body: &'a str,
+    /// 1-based line on which the body starts.
+    pub body_line: usize,
+}
+
+/// Cuts the first `---`/`+++` block off `text` (a BOM is ignored). We do this ourselves
+/// rather than with pulldown-cmark's metadata options, which also match `---` mid-document.
+pub fn split(text: &str) -> Result<Split<'_>, FieldError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text.lines().next().unwrap_or("").trim_end();
+    let (format, fences): (Format, &[&str]) = match first {
+        "---" => (Format::Yaml, &["---", "..."]),
+        "+++" => (Format::Toml, &["+++"]),
+        _ => {
+            return Ok(Split {
+                format: Format::None,
+                front: "",
+                front_line: 1,
+                body: text,
+                body_line: 1,
+            });
+        }
+    };
+    let front_start = text.find('\n').map_or(text.len(), |i| i + 1);
+    let mut offset = front_start;
+    let mut line = 2;
+    for raw in text[front_start..].split_inclusive('\n') {
+        if fences.contains(&raw.trim_end()) {
+            return Ok(Split {
+                format,
+                front: &text[front_start..offset],
+                front_line: 2,
+                body: &text[offset + raw.len()..],
+                body_line: line + 1,
+            });
+        }
+        offset += raw.len();
+        line += 1;
+    }
+    Err(FieldError {
+        line: 1,
+        field: None,
+        message: format!("front matter opened with `{first}` is never closed"),
+    })
+}
+
+/// An image shown above the article, with its credit.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Hero {
+    pub src: String,
+    pub alt: String,
+    pub credit: Option<String>,
+    pub credit_url: Option<String>,
+}
+
+/// One entry of the "Sources" list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Source {
+    pub title: String,
+    pub url: String,
+}
+
+/// The known keys of an article (or author or stream) file, checked and typed.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    /// `title`.
+    pub title: Option<String>,
+    /// `slug`: the URL name.
+    pub slug: Option<String>,
+    /// `path` (Zola): its last segment is the slug, a `YYYY/MM/DD` in it the date.
+    pub path: Option<String>,
+    /// `date`, `published` (when a date).
+    pub date: Option<OffsetDateTime>,
+    /// `updated`, `lastmod`.
+    pub updated: Option<OffsetDateTime>,
+    /// `stream`, `categories[0]`, `section`.
+    pub stream: Option<String>,
+    /// `tags`, `taxonomies.tags`.
+    pub tags: Vec<String>,
+    /// `author`, `authors`, `by`: author ids or names, first is the byline.
+    pub authors: Vec<String>,
+    /// `dek`, `description`, `summary`, `subtitle`.
+    pub dek: Option<String>,
+    /// `draft: true` or `published: false`.
+    pub draft: bool,
+    /// `hero`: `{ src, alt, credit, credit_url }` or just a `src` string.
+    pub hero: Option<Hero>,
+    /// `sources`: list of `{ title, url }` or URLs.
+    pub sources: Vec<Source>,
+    /// `aliases`, `redirect_from`: old URLs that answer 301.
+    pub aliases: Vec<String>,
+    /// `redirect` (Go blog): this file only forwards to another URL.
+    pub redirect: Option<String>,
+    /// `template`: a string names a template-only page (Zola); `true` is a Go blog flag.
+    pub template: Option<Value>,
+    /// `name` (authors and streams).
+    pub name: Option<String>,
+    /// `bio` (authors).
+    pub bio: Option<String>,
+    /// `links` (authors): list of `{ title, url }`.
+    pub links: Vec<Source>,
+    /// Every key we do not interpret, kept as written.
+    pub extra: Map<String, Value>,
+    /// The whole block as JSON, for the record.
+    pub raw: Map<String, Value>,
+}
+
+/// Parses the front matter of `split` into its keys. Dates without a zone are in `tz`.
+pub fn parse(split: &Split<'_>, tz: &Tz) -> Result<FrontMatter, FieldError> {
+    let map = match split.format {
+        Format::None => Map::new(),
+        Format::Yaml => parse_yaml(split)?,
+        Format::Toml => parse_toml(split)?,
+    };
+    Reader { split, map: &map, tz }.read()
+}
+
+fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FieldError> {
+    if split.front.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    match serde_saphyr::from_str::<Value>(split.front) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(Value::Null) => Ok(Map::new()),
+        Ok(_) => Err(FieldError {
+            line: split.front_line,
+            field: None,
+            message: "front matter must be a mapping of `key: value` lines".into(),
+        }),
+        Err(e) => Err(FieldError {
+            line: split.front_line
+                + e.location().map_or(0, |l| (l.line() as usize).saturating_sub(1)),
+            field: None,
+            message: format!(
+                "YAML front matter: {}",
+                e.to_string().lines().next().unwrap_or("syntax error")
+            ),
+        }),
+    }
+}
+
+fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FieldError> {
+    let table: toml::Table = toml::from_str(split.front).map_err(|e| FieldError {
+        line: split.front_line
+            + e.span()
+                .map_or(0, |s| split.front[..s.start].matches('\n').count()),
+        field: None,
+        message: format!("TOML front matter: {}", e.message().trim()),
+    })?;
+    match toml_to_json(toml::Value::Table(table)) {
+        Value::Object(m) => Ok(m),
+        _ => unreachable!("a table converts to an object"),
+    }
+}
+
+/// TOML datetimes become their RFC 3339 text, so one date parser serves both formats.
+fn toml_to_json(v: toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+    }
+}
+
+/// Every key this reader interprets; the rest go to `extra`.
+const KNOWN: &[&str] = &[
+    "title", "slug", "path", "date", "published", "updated", "lastmod", "stream", "categories",
+    "section", "tags", "taxonomies", "author", "authors", "by", "dek", "description", "summary",
+    "subtitle", "draft", "hero", "sources", "aliases", "redirect_from", "redirect", "template",
+    "name", "bio", "links",
+];
+
+struct Reader<'a> {
+    split: &'a Split<'a>,
+    map: &'a Map<String, Value>,
+    tz: &'a Tz,
+}
+
+impl Reader<'_> {
+    fn read(&self) -> Result<FrontMatter, FieldError> {
+        let mut fm = FrontMatter {
+            raw: self.map.clone(),
+            extra: self
+                .map
+                .iter()
+                .filter(|(k, _)| !KNOWN.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            ..FrontMatter::default()
+        };
+        fm.title = self.text("title")?;
+        fm.slug = self.text("slug")?;
+        fm.path = self.text("path")?;
+        fm.date = self.date("date")?;
+        match self.map.get("published") {
+            Some(Value::Bool(b)) => fm.draft = !b,
+            Some(_) if fm.date.is_none() => fm.date = self.date("published")?,
+            _ => {}
+        }
+        fm.updated = self.first(&["updated", "lastmod"], Self::date)?;
+        fm.stream = self.first(&["stream", "section"], Self::text)?;
+        if fm.stream.is_none() {
+            fm.stream = self.list("categories")?.into_iter().next();
+        }
+        fm.tags = self.list("tags")?;
+        if fm.tags.is_empty() {
+            if let Some(Value::Object(tax)) = self.map.get("taxonomies") {
+                if let Some(v) = tax.get("tags") {
+                    fm.tags = self.list_value("taxonomies.tags", v)?;
+                }
+            }
+        }
+        for key in ["author", "authors", "by"] {
+            if fm.authors.is_empty() {
+                fm.authors = self.list(key)?;
+            }
+        }
+        fm.dek = self.first(&["dek", "description", "summary", "subtitle"], Self::text)?;
+        if let Some(v) = self.map.get("draft") {
+            match v {
+                Value::Bool(b) => fm.draft = fm.draft || *b,
+                Value::Null => {}
+                _ => return Err(self.wrong("draft", "true or false", v)),
+            }
+        }
+        fm.hero = self.hero()?;
+        fm.sources = self.links("sources")?;
+        fm.links = self.links("links")?;
+        fm.aliases = self.list("aliases")?;
+        fm.aliases.extend(self.list("redirect_from")?);
+        fm.redirect = self.text("redirect")?;
+        fm.template = self.map.get("template").cloned();
+        fm.name = self.text("name")?;
+        fm.bio = self.text("bio")?;
+        Ok(fm)
+    }
+
+    /// The line of `key` in the file, so that errors point at it.
+    fn line(&self, key: &str) -> usize {
+        let key = key.rsplit('.').next().unwrap_or(key);
+        self.split
+            .front
+            .lines()
+            .position(|l| {
+                let l = l.trim_start().trim_start_matches(['"', '\'']);
+                l.strip_prefix(key).is_some_and(|rest| {
+                    let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+                    rest.starts_with(':') || rest.starts_with('=')
+                })
+            })
+            .map_or(self.split.front_line, |i| self.split.front_line + i)
+    }
+
+    fn err(&self, key: &str, message: String) -> FieldError {
+        FieldError {
+            line: self.line(key),
+            field: Some(key.to_string()),
+            message,
+        }
+    }
+
+    fn wrong(&self, key: &str, want: &str, found: &Value) -> FieldError {
+        self.err(key, format!("expected {want}, found {}", describe(found)))
+    }
+
+    fn first<T>(
+        &self,
+        keys: &[&str],
+        get: fn(&Self, &str) -> Result<Option<T>, FieldError>,
+    ) -> Result<Option<T>, FieldError> {
+        for key in keys {
+            if let Some(v) = get(self, key)? {
+                return Ok(Some(v));
+            }
+        }
+        Ok(None)
+    }
+
+    /// A string; a number is taken as its text (`title: 2048` means the title "2048").
+    fn text(&self, key: &str) -> Result<Option<String>, FieldError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
+            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(v) => Err(self.wrong(key, "text", v)),
+        }
+    }
+
+    fn date(&self, key: &str) -> Result<Option<OffsetDateTime>, FieldError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => dates::parse_datetime(s, self.tz)
+                .map(Some)
+                .map_err(|e| self.err(key, e)),
+            Some(v) => Err(self.wrong(key, "a date such as 2026-06-04 or 2026-06-04T08:15:00Z", v)),
+        }
+    }
+
+    /// A list of strings, or one string (comma-separated) standing for the list.
+    fn list(&self, key: &str) -> Result<Vec<String>, FieldError> {
+        match self.map.get(key) {
+            None => Ok(Vec::new()),
+            Some(v) => self.list_value(key, v),
+        }
+    }
+
+    fn list_value(&self, key: &str, v: &Value) -> Result<Vec<String>, FieldError> {
+        let item = |x: &Value| match x {
+            Value::String(s) => Ok(s.trim().to_string()),
+            Value::Number(n) => Ok(n.to_string()),
+            other => Err(self.wrong(key, "a list of text items", other)),
+        };
+        let items = match v {
+            Value::Null => Vec::new(),
+            Value::Array(a) => a.iter().map(item).collect::<Result<Vec<_>, _>>()?,
+            Value::String(s) => s.split(',').map(|t| t.trim().to_string()).collect(),
+            other => return Err(self.wrong(key, "a list such as [a, b]", other)),
+        };
+        Ok(items.into_iter().filter(|s| !s.is_empty()).collect())
+    }
+
+    fn hero(&self) -> Result<Option<Hero>, FieldError> {
+        let key = "hero";
+        let field = |m: &Map<String, Value>, k: &str| -> Result<Option<String>, FieldError> {
+            match m.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
+                Some(v) => Err(self.wrong(&format!("hero.{k}"), "text", v)),
+            }
+        };
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(src)) => Ok(Some(Hero {
+                src: src.clone(),
+                alt: String::new(),
+                credit: None,
+                credit_url: None,
+            })),
+            Some(Value::Object(m)) => {
+                let src = field(m, "src")?
+                    .ok_or_else(|| self.err("hero", "`hero` needs a `src`".into()))?;
+                Ok(Some(Hero {
+                    src,
+                    alt: field(m, "alt")?.unwrap_or_default(),
+                    credit: field(m, "credit")?,
+                    credit_url: field(m, "credit_url")?,
+                }))
+            }
+            Some(v) => Err(self.wrong(key, "{ src, alt, credit, credit_url }", v)),
+        }
+    }
+
+    /// `sources` and `links`: `{ title, url }` maps, or bare URLs.
+    fn links(&self, key: &str) -> Result<Vec<Source>, FieldError> {
+        let items = match self.map.get(key) {
+            None | Some(Value::Null) => return Ok(Vec::new()),
+            Some(Value::Array(a)) => a,
+            Some(v) => return Err(self.wrong(key, "a list of { title, url }", v)),
+        };
+        items
+            .iter()
+            .map(|item| match item {
+                Value::String(url) => Ok(Source {
+                    title: url.clone(),
+                    url: url.clone(),
+                }),
+                Value::Object(m) => {
+                    let url = match m.get("url") {
+                        Some(Value::String(u)) => u.trim().to_string(),
+                        _ => return Err(self.err(key, format!("each entry of `{key}` needs a `url`"))),
+                    };
+                    let title = match m.get("title") {
+                        Some(Value::String(t)) => t.trim().to_string(),
+                        None | Some(Value::Null) => url.clone(),
+                        Some(v) => return Err(self.wrong(&format!("{key}.title"), "text", v)),
+                    };
+                    Ok(Source { title, url })
+                }
+                other => Err(self.wrong(key, "a list of { title, url }", other)),
+            })
+            .collect()
+    }
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "nothing".into(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the text {s:?}"),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn utc() -> &'static Tz {
+        time_tz::timezones::db::UTC
+    }
+
+    fn fm(text: &str) -> Result<FrontMatter, FieldError> {
+        parse(&split(text)?, utc())
+    }
+
+    #[test]
+    fn yaml_every_key() {
+        let f = fm("---\ntitle: \"A: title\"\nslug: a-title\ndate: 2026-06-04\nupdated: 2026-06-05 10:00\n\
+stream: technical\ntags: [sqlite, wal]\nauthor: vera\ndek: Sub\ndraft: false\n\
+hero: { src: cover.svg, alt: A lamp, credit: Vera, credit_url: \"https://example.org\" }\n\
+sources:\n  - { title: Docs, url: \"https://sqlite.org\" }\n  - https://example.org/b\n\
+aliases: [/old.html]\ncolour: blue\n---\nBody\n")
+        .unwrap();
+        assert_eq!(f.title.as_deref(), Some("A: title"));
+        assert_eq!(f.slug.as_deref(), Some("a-title"));
+        assert_eq!(f.date, Some(datetime!(2026-06-04 00:00 UTC)));
+        assert_eq!(f.updated, Some(datetime!(2026-06-05 10:00 UTC)));
+        assert_eq!(f.stream.as_deref(), Some("technical"));
+        assert_eq!(f.tags, ["sqlite", "wal"]);
+        assert_eq!(f.authors, ["vera"]);
+        assert_eq!(f.dek.as_deref(), Some("Sub"));
+        assert!(!f.draft);
+        let hero = f.hero.unwrap();
+        assert_eq!((hero.src.as_str(), hero.credit.as_deref()), ("cover.svg", Some("Vera")));
+        assert_eq!(f.sources.len(), 2);
+        assert_eq!(f.sources[1].url, "https://example.org/b");
+        assert_eq!(f.aliases, ["/old.html"]);
+        assert_eq!(f.extra.get("colour"), Some(&Value::String("blue".into())));
+    }
+
+    #[test]
+    fn toml_with_zola_spellings() {
+        let f = fm("+++\npath = \"inside-rust/2020/07/27/1.45.1-prerelease\"\ntitle = \"T\"\n\
+authors = [\"The Release Team\"]\ndescription = \"D\"\naliases = [\"a.html\"]\n\
+date = 2026-03-14T09:30:00Z\nlastmod = 2026-03-15\n[taxonomies]\ntags = [\"x\"]\n\
+categories = [\"ignored\"]\n[extra]\nteam = \"Core\"\n+++\nBody\n")
+        .unwrap();
+        assert_eq!(f.path.as_deref(), Some("inside-rust/2020/07/27/1.45.1-prerelease"));
+        assert_eq!(f.authors, ["The Release Team"]);
+        assert_eq!(f.dek.as_deref(), Some("D"));
+        assert_eq!(f.date, Some(datetime!(2026-03-14 09:30 UTC)));
+        assert_eq!(f.updated, Some(datetime!(2026-03-15 00:00 UTC)));
+        assert_eq!(f.tags, ["x"]);
+        assert!(f.extra.contains_key("extra"));
+    }
+
+    #[test]
+    fn other_aliases() {
+        let f = fm("---\ntitle: T\npublished: false\nby: [Russ Cox]\nsummary: S\nsection: letters\n\
+lastmod: 2026-01-02\nredirect_from: /x\n---\n")
+        .unwrap();
+        assert!(f.draft);
+        assert_eq!(f.authors, ["Russ Cox"]);
+        assert_eq!(f.dek.as_deref(), Some("S"));
+        assert_eq!(f.stream.as_deref(), Some("letters"));
+        assert_eq!(f.aliases, ["/x"]);
+        let f = fm("---\ntitle: T\npublished: 2026-01-03\ncategories: [essays, x]\nsubtitle: Sub\n---\n").unwrap();
+        assert_eq!(f.date, Some(datetime!(2026-01-03 00:00 UTC)));
+        assert_eq!(f.stream.as_deref(), Some("essays"));
+        assert_eq!(f.dek.as_deref(), Some("Sub"));
+        let f = fm("---\ntitle: T\ntags: one, two\n---\n").unwrap();
+        assert_eq!(f.tags, ["one", "two"]);
+    }
+
+    #[test]
+    fn no_front_matter_and_bom() {
+        let s = split("\u{feff}---\ntitle: T\n---\n# Body\n").unwrap();
+        assert_eq!((s.format, s.body, s.body_line), (Format::Yaml, "# Body\n", 4));
+        let s = split("# Just markdown\n\n---\n\nmore\n").unwrap();
+        assert_eq!(s.format, Format::None);
+        // A `---` rule later in the body is not front matter.
+        let s = split("---\ntitle: T\n---\nA\n\n---\n\nB\n").unwrap();
+        assert!(s.body.contains("B"));
+    }
+
+    #[test]
+    fn errors_name_line_and_field() {
+        let e = fm("---\ntitle: T\ndate: 2026-02-30\n---\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (3, Some("date")));
+        assert!(e.message.contains("February 2026"), "{}", e.message);
+
+        let e = fm("---\ntitle: T\ntags: { a: 1 }\n---\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (3, Some("tags")));
+
+        let e = fm("---\ntitle: T\ndraft: yes please\n---\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (3, Some("draft")));
+
+        let e = fm("+++\ntitle = \"T\"\ndraft = \"no\"\n+++\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (3, Some("draft")));
+
+        let e = fm("---\ntitle: [a\nslug: b\n---\n").unwrap_err();
+        assert!(e.field.is_none() && e.line >= 2, "{e:?}");
+        assert!(e.message.starts_with("YAML"), "{e:?}");
+
+        let e = fm("+++\ntitle = \"T\"\ndate = 2026-99-01\n+++\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e:?}");
+
+        let e = fm("---\ntitle: T\n").unwrap_err();
+        assert!(e.message.contains("never closed"));
+
+        let e = fm("---\ntitle: T\nhero: { alt: x }\n---\n").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("hero"));
+
+        let e = fm("---\ntitle: T\nsources: [{ title: x }]\n---\n").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("sources"));
+
+        let e = fm("---\n- a\n- b\n---\n").unwrap_err();
+        assert!(e.message.contains("mapping"));
+    }
+}

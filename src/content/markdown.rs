@@ -1,0 +1,578 @@
+//! Markdown to HTML: the one place that sets pulldown-cmark's options, and the event loop
+//! that adds heading anchors, a table of contents, per-article footnote ids, highlighted
+//! code, rewritten relative links, a summary and the plain text for search.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+use super::highlight::{self, escape};
+use super::sanitize;
+
+/// Words a minute for the reading-time estimate.
+const WORDS_PER_MINUTE: usize = 230;
+
+/// The parser options, in one place. Definition lists stay off: together with heading
+/// attributes they panic pulldown-cmark 0.13 (upstream issue 1110). Metadata blocks stay
+/// off too: front matter is split off before the body gets here.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// How one article's body is rendered.
+pub struct RenderOptions<'a> {
+    /// Prefix for footnote ids, unique per article (its slug), so two articles can share a page.
+    pub id_prefix: &'a str,
+    /// Code blocks larger than this are not highlighted.
+    pub highlight_max_bytes: usize,
+    /// Skip sanitising (the site trusts its authors' raw HTML).
+    pub trust_html: bool,
+    /// Rewrites a link or image URL (e.g. a relative path to a published file), or keeps it.
+    pub resolve_url: &'a dyn Fn(&str) -> Option<String>,
+    /// Take the first `# ` heading as the title and leave it out of the body.
+    pub take_title: bool,
+}
+
+/// One entry of the table of contents.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// What rendering produced.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Everything before `<!-- more -->`, else the first paragraph.
+    pub summary_html: String,
+    pub toc: Vec<TocEntry>,
+    /// Prose and code as plain text, for the search index.
+    pub text: String,
+    /// Words of prose (code excluded).
+    pub word_count: usize,
+    pub reading_minutes: usize,
+    /// The first `# ` heading's text when `take_title` was set.
+    pub title: Option<String>,
+}
+
+/// Renders `markdown` under `opts`.
+pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Rendered {
+    let mut r = Renderer::new(opts);
+    for event in Parser::new_ext(markdown, options()) {
+        r.event(event);
+    }
+    r.finish()
+}
+
+struct Renderer<'o, 'a> {
+    opts: &'o RenderOptions<'o>,
+    out: Vec<Event<'a>>,
+    /// Nesting depth of block containers in `out`, to find top-level paragraphs.
+    depth: usize,
+    /// Index in `out` where `<!-- more -->` stood.
+    more_at: Option<usize>,
+    /// Range in `out` of the first top-level paragraph.
+    first_para: Option<(usize, Option<usize>)>,
+    /// Indices in `out` of footnote references (left out of the summary).
+    fn_ref_at: HashSet<usize>,
+    heading: Option<(HeadingLevel, Option<String>, Vec<Event<'a>>)>,
+    code: Option<(String, String)>,
+    footnote: Option<(String, Vec<Event<'a>>)>,
+    footnote_defs: HashMap<String, Vec<Event<'a>>>,
+    footnote_order: Vec<String>,
+    ids: HashSet<String>,
+    toc: Vec<TocEntry>,
+    text: String,
+    words: usize,
+    title: Option<String>,
+    seen_block: bool,
+}
+
+impl<'o, 'a> Renderer<'o, 'a> {
+    fn new(opts: &'o RenderOptions<'o>) -> Self {
+        Renderer {
+            opts,
+            out: Vec::new(),
+            depth: 0,
+            more_at: None,
+            first_para: None,
+            fn_ref_at: HashSet::new(),
+            heading: None,
+            code: None,
+            footnote: None,
+            footnote_defs: HashMap::new(),
+            footnote_order: Vec::new(),
+            ids: HashSet::new(),
+            toc: Vec::new(),
+            text: String::new(),
+            words: 0,
+            title: None,
+            seen_block: false,
+        }
+    }
+
+    /// Where events go now: a heading or footnote being collected, else the body.
+    fn sink(&mut self) -> &mut Vec<Event<'a>> {
+        if let Some((_, _, events)) = &mut self.heading {
+            events
+        } else if let Some((_, events)) = &mut self.footnote {
+            events
+        } else {
+            &mut self.out
+        }
+    }
+
+    fn push(&mut self, e: Event<'a>) {
+        self.sink().push(e);
+    }
+
+    fn prose(&mut self, s: &str) {
+        self.words += s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+        self.text.push_str(s);
+    }
+
+    fn event(&mut self, event: Event<'a>) {
+        if let Some((_, buf)) = &mut self.code {
+            match event {
+                Event::Text(t) => buf.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => self.end_code(),
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) if self.footnote.is_none() => {
+                self.heading = Some((level, id.map(|s| s.to_string()), Vec::new()));
+            }
+            Event::End(TagEnd::Heading(_)) if self.heading.is_some() => self.end_heading(),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((info, String::new()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.footnote = Some((label.to_string(), Vec::new()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((label, events)) = self.footnote.take() {
+                    self.footnote_defs.entry(label).or_insert(events);
+                }
+            }
+            Event::FootnoteReference(label) => self.footnote_ref(&label),
+            Event::Html(ref h) | Event::InlineHtml(ref h)
+                if self.heading.is_none()
+                    && self.footnote.is_none()
+                    && is_more_marker(h) =>
+            {
+                self.more_at.get_or_insert(self.out.len());
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = self.resolve(dest_url);
+                self.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = self.resolve(dest_url);
+                self.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            Event::Text(t) => {
+                self.prose(&t);
+                self.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                self.prose(&t);
+                self.push(Event::Code(t));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.text.push(' ');
+                self.push(event);
+            }
+            Event::Start(tag) => {
+                let top = self.heading.is_none() && self.footnote.is_none();
+                if top {
+                    if self.depth == 0 {
+                        self.seen_block = true;
+                        if matches!(tag, Tag::Paragraph) && self.first_para.is_none() {
+                            self.first_para = Some((self.out.len(), None));
+                        }
+                    }
+                    self.depth += 1;
+                }
+                self.push(Event::Start(tag));
+            }
+            Event::End(end) => {
+                let top = self.heading.is_none() && self.footnote.is_none();
+                if is_block_end(&end) {
+                    self.text.push('\n');
+                }
+                self.push(Event::End(end));
+                if top {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
+                        if let Some((_, end @ None)) = &mut self.first_para {
+                            *end = Some(self.out.len());
+                        }
+                    }
+                }
+            }
+            other => self.push(other),
+        }
+    }
+
+    fn resolve(&self, url: CowStr<'a>) -> CowStr<'a> {
+        match (self.opts.resolve_url)(&url) {
+            Some(new) => new.into(),
+            None => url,
+        }
+    }
+
+    fn end_heading(&mut self) {
+        let Some((level, explicit_id, events)) = self.heading.take() else {
+            return;
+        };
+        let mut inner = String::new();
+        html::push_html(&mut inner, events.iter().cloned());
+        let plain = plain_text(&events);
+        self.text.push_str(&plain);
+        self.text.push('\n');
+        self.words += plain.split_whitespace().count();
+        if self.opts.take_title && self.title.is_none() && !self.seen_block && level == HeadingLevel::H1 {
+            self.title = Some(plain);
+            return;
+        }
+        self.seen_block = true;
+        // The page's own title is the one h1; body headings start at h2.
+        let n = (level as u8).max(2);
+        let base = explicit_id.unwrap_or_else(|| slugify(&plain));
+        let id = self.unique_id(if base.is_empty() { "section".into() } else { base });
+        if n <= 3 {
+            self.toc.push(TocEntry { level: n, id: id.clone(), title: plain.clone() });
+        }
+        let id = escape(&id);
+        let mut h = String::new();
+        let _ = write!(
+            h,
+            "<h{n} id=\"{id}\">{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
+        );
+        self.out.push(Event::Html(h.into()));
+    }
+
+    fn unique_id(&mut self, base: String) -> String {
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    fn end_code(&mut self) {
+        let Some((info, code)) = self.code.take() else {
+            return;
+        };
+        self.text.push_str(&code);
+        self.text.push('\n');
+        let html = highlight::highlight_block(
+            &code,
+            &highlight::parse_info(&info),
+            self.opts.highlight_max_bytes,
+        );
+        if self.depth == 0 && self.heading.is_none() && self.footnote.is_none() {
+            self.seen_block = true;
+        }
+        self.push(Event::Html(html.into()));
+    }
+
+    fn footnote_ref(&mut self, label: &str) {
+        let n = match self.footnote_order.iter().position(|l| l == label) {
+            Some(i) => i + 1,
+            None => {
+                self.footnote_order.push(label.to_string());
+                self.footnote_order.len()
+            }
+        };
+        let id = self.footnote_id(label);
+        let html = format!(
+            "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"fnref-{id}\" role=\"doc-noteref\">{n}</a></sup>"
+        );
+        if self.heading.is_none() && self.footnote.is_none() {
+            self.fn_ref_at.insert(self.out.len());
+        }
+        self.push(Event::InlineHtml(html.into()));
+    }
+
+    fn footnote_id(&self, label: &str) -> String {
+        let label: String = label
+            .chars()
+            .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+            .collect();
+        format!("{}-{}", slugify(self.opts.id_prefix), label)
+    }
+
+    fn footnotes_html(&mut self) -> String {
+        if self.footnote_defs.is_empty() {
+            return String::new();
+        }
+        // Referenced notes in order of first reference, then any never referenced.
+        let mut labels = self.footnote_order.clone();
+        let mut rest: Vec<String> = self
+            .footnote_defs
+            .keys()
+            .filter(|k| !labels.contains(k))
+            .cloned()
+            .collect();
+        rest.sort();
+        labels.extend(rest);
+        let mut s = String::from("<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"Footnotes\">\n<ol>\n");
+        for label in labels {
+            let Some(events) = self.footnote_defs.remove(&label) else {
+                continue;
+            };
+            let id = escape(&self.footnote_id(&label));
+            let mut body = String::new();
+            html::push_html(&mut body, events.into_iter());
+            self.text.push_str(&strip_tags(&body));
+            let _ = writeln!(
+                s,
+                "<li id=\"fn-{id}\">{body} <a href=\"#fnref-{id}\" class=\"footnote-back\" role=\"doc-backlink\" aria-label=\"Back to the text\">↩</a></li>"
+            );
+        }
+        s.push_str("</ol>\n</section>\n");
+        s
+    }
+
+    fn finish(mut self) -> Rendered {
+        let footnotes = self.footnotes_html();
+        let mut body = String::with_capacity(self.text.len() * 2);
+        html::push_html(&mut body, self.out.iter().cloned());
+        body.push_str(&footnotes);
+        let summary_events: Vec<Event<'_>> = match (self.more_at, self.first_para) {
+            (Some(end), _) => self.out[..end].to_vec(),
+            (None, Some((start, Some(end)))) => self.out[start..end].to_vec(),
+            _ => Vec::new(),
+        };
+        let offset = match (self.more_at, self.first_para) {
+            (Some(_), _) => 0,
+            (None, Some((start, _))) => start,
+            _ => 0,
+        };
+        let summary_events = summary_events
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !self.fn_ref_at.contains(&(i + offset)))
+            .map(|(_, e)| e);
+        let mut summary = String::new();
+        html::push_html(&mut summary, summary_events);
+        let (html, summary_html) = if self.opts.trust_html {
+            (body, summary)
+        } else {
+            (sanitize::clean(&body), sanitize::clean(&summary))
+        };
+        Rendered {
+            html,
+            summary_html,
+            toc: self.toc,
+            text: collapse_blank_lines(&self.text),
+            word_count: self.words,
+            reading_minutes: self.words.div_ceil(WORDS_PER_MINUTE).max(1),
+            title: self.title,
+        }
+    }
+}
+
+fn is_more_marker(html: &str) -> bool {
+    let inner = html.trim();
+    inner
+        .strip_prefix("<!--")
+        .and_then(|s| s.strip_suffix("-->"))
+        .is_some_and(|s| s.trim().eq_ignore_ascii_case("more"))
+}
+
+fn is_block_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::TableRow
+            | TagEnd::TableHead
+    )
+}
+
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn collapse_blank_lines(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for line in s.lines().map(str::trim_end) {
+        if line.is_empty() && (out.is_empty() || out.ends_with("\n\n")) {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.trim_end().to_string()
+}
+
+/// A URL- and id-safe name: lower-case letters and digits (any script), runs of anything
+/// else turned into one `-`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts<'a>(resolve: &'a dyn Fn(&str) -> Option<String>) -> RenderOptions<'a> {
+        RenderOptions {
+            id_prefix: "post",
+            highlight_max_bytes: 1 << 20,
+            trust_html: false,
+            resolve_url: resolve,
+            take_title: false,
+        }
+    }
+
+    fn md(s: &str) -> Rendered {
+        render(s, &opts(&|_| None))
+    }
+
+    #[test]
+    fn headings_get_unique_ids_anchors_and_toc() {
+        let r = md("## Setup\n\ntext\n\n## Setup\n\n### Deep `code`\n\n#### Deeper\n\n## Own {#mine}\n");
+        assert!(r.html.contains("<h2 id=\"setup\">Setup <a class=\"anchor\" href=\"#setup\""), "{}", r.html);
+        assert!(r.html.contains("id=\"setup-1\""));
+        assert!(r.html.contains("<h3 id=\"deep-code\">Deep <code>code</code>"), "{}", r.html);
+        assert!(r.html.contains("id=\"mine\""));
+        let toc: Vec<_> = r.toc.iter().map(|t| (t.level, t.id.as_str())).collect();
+        assert_eq!(toc, [(2, "setup"), (2, "setup-1"), (3, "deep-code"), (2, "mine")]);
+    }
+
+    #[test]
+    fn body_h1_becomes_h2_and_title_can_come_from_it() {
+        let r = md("# Big\n\ntext");
+        assert!(r.html.contains("<h2 id=\"big\">"), "{}", r.html);
+        let r = render("# The Title\n\nBody text.\n", &RenderOptions { take_title: true, ..opts(&|_| None) });
+        assert_eq!(r.title.as_deref(), Some("The Title"));
+        assert!(!r.html.contains("The Title"));
+    }
+
+    #[test]
+    fn footnotes_are_prefixed_and_collected_at_the_end() {
+        let r = md("Claim[^a] and more[^b].\n\n[^b]: Second.\n[^a]: First.\n\nAfter.\n");
+        assert!(r.html.contains("href=\"#fn-post-a\""), "{}", r.html);
+        assert!(r.html.contains("id=\"fn-post-a\""));
+        let (a, b) = (r.html.find("id=\"fn-post-a\"").unwrap(), r.html.find("id=\"fn-post-b\"").unwrap());
+        assert!(a < b, "numbered by first reference");
+        assert!(r.html.find("After.").unwrap() < a, "notes come last");
+        assert!(!r.summary_html.contains("footnote-ref"), "{}", r.summary_html);
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r = md("| a | b |\n|--:|---|\n| 1 | 2 |\n\n~~gone~~ \"quoted\" -- dash\n\n- [x] done\n- [ ] todo\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>gone</del>"));
+        assert!(r.html.contains("“quoted”") && r.html.contains("–"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("text-align: right"));
+    }
+
+    #[test]
+    fn summary_is_more_marker_or_first_paragraph() {
+        let r = md("One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n");
+        assert!(r.summary_html.contains("One.") && r.summary_html.contains("Two."));
+        assert!(!r.summary_html.contains("Three."));
+        let r = md("## Heading\n\nFirst para.\n\nSecond.\n");
+        assert_eq!(r.summary_html.trim(), "<p>First para.</p>");
+    }
+
+    #[test]
+    fn words_exclude_code_but_text_keeps_it() {
+        let r = md("one two three\n\n```rust\nfn main() { let x = Box::<dyn Error>::new(); }\n```\n");
+        assert_eq!(r.word_count, 3);
+        assert!(r.text.contains("Box::<dyn Error>"));
+        assert_eq!(r.reading_minutes, 1);
+        let long = "word ".repeat(1000);
+        assert_eq!(md(&long).reading_minutes, 5);
+    }
+
+    #[test]
+    fn code_blocks_both_fence_kinds() {
+        let r = md("~~~python\nprint('hi')\n~~~\n\n```swift, highlight=[1]\nlet a = 1\n```\n\n    indented <b>\n");
+        assert!(r.html.contains("language-python"));
+        assert!(r.html.contains("line hl"));
+        assert!(r.html.contains("indented &lt;b&gt;"));
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_unless_trusted() {
+        let src = "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n";
+        let r = md(src);
+        assert!(!r.html.contains("<script") && !r.html.contains("onerror") && !r.html.contains("javascript:"), "{}", r.html);
+        let r = render(src, &RenderOptions { trust_html: true, ..opts(&|_| None) });
+        assert!(r.html.contains("<script>"));
+    }
+
+    #[test]
+    fn relative_urls_are_resolved() {
+        let resolve = |u: &str| (!u.contains(':')).then(|| format!("/files/post/{u}"));
+        let r = render("![a](cover.svg) [b](https://e.org)", &opts(&resolve));
+        assert!(r.html.contains("src=\"/files/post/cover.svg\""), "{}", r.html);
+        assert!(r.html.contains("href=\"https://e.org\""));
+    }
+
+    #[test]
+    fn slugify_keeps_letters_of_any_script() {
+        assert_eq!(slugify("Hello, World!"), "hello-world");
+        assert_eq!(slugify("Über Straße"), "über-straße");
+        assert_eq!(slugify("--a--b--"), "a-b");
+    }
+}

@@ -1,0 +1,68 @@
+//! The HTML policy: what survives from an author's Markdown when raw HTML is not trusted.
+//! No scripts, no event handlers, no `javascript:`/`data:` URLs; our own classes and ids stay.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+static POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_tags([
+        "input", "section", "sup", "sub", "mark", "figure", "figcaption", "details", "summary",
+        "kbd", "samp", "var", "del", "s", "ins", "span", "div", "nav", "aside",
+    ])
+    .add_generic_attributes(["class", "id", "aria-hidden", "aria-label", "role", "data-lang"])
+    .add_tag_attributes("input", ["type", "checked", "disabled"])
+    .add_tag_attributes("img", ["width", "height", "loading", "decoding"])
+    .add_tag_attributes("td", ["style"])
+    .add_tag_attributes("th", ["style"])
+    // Only alignment survives in table cells (pulldown-cmark writes `text-align`).
+    .attribute_filter(|element, attribute, value| {
+        if attribute == "style" && (element == "td" || element == "th") {
+            return value
+                .strip_prefix("text-align: ")
+                .filter(|v| matches!(*v, "left" | "center" | "right"))
+                .map(|_| value.into());
+        }
+        if element == "input" && attribute == "type" && value != "checkbox" {
+            return None;
+        }
+        Some(value.into())
+    })
+    .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
+    .link_rel(Some("noopener noreferrer"));
+    b
+});
+
+/// Cleans `html` under the site's policy.
+pub fn clean(html: &str) -> String {
+    POLICY.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn scripts_handlers_and_bad_urls_are_removed() {
+        let out = clean(
+            "<p onclick=\"x()\">a<script>alert(1)</script><a href=\"javascript:alert(1)\">j</a>\
+             <img src=\"data:image/png;base64,AAA\"><iframe src=\"https://e.org\"></iframe></p>",
+        );
+        assert!(!out.contains("script") && !out.contains("onclick"), "{out}");
+        assert!(!out.contains("javascript:") && !out.contains("data:"), "{out}");
+        assert!(!out.contains("iframe"), "{out}");
+    }
+
+    #[test]
+    fn our_markup_survives() {
+        let html = "<h2 id=\"x\">T <a class=\"anchor\" href=\"#x\" aria-label=\"Link\">#</a></h2>\
+            <pre class=\"code\"><code class=\"language-rust\" data-lang=\"rust\"><span class=\"line hl\"><span class=\"hl-source\">x</span></span></code></pre>\
+            <ul><li><input disabled=\"\" type=\"checkbox\" checked=\"\"> done</li></ul>\
+            <table><tr><td style=\"text-align: right\">1</td><td style=\"color: red\">2</td></tr></table>";
+        let out = clean(html);
+        for kept in ["id=\"x\"", "class=\"line hl\"", "data-lang=\"rust\"", "type=\"checkbox\"", "text-align: right"] {
+            assert!(out.contains(kept), "{kept} in {out}");
+        }
+        assert!(!out.contains("color: red"));
+    }
+}

@@ -1,0 +1,4 @@
+//! dispatches: publish a folder of Markdown into one SQLite archive and serve it.
+
+pub mod config;
+pub mod content;
