@@ -2,3 +2,5 @@
 
 pub mod config;
 pub mod content;
+pub mod db;
+pub mod publish;

@@ -1,0 +1,112 @@
+//! The archive database: opening it with the right pragmas, migrating it, the single
+//! writer thread and the read-only pool. Every SQL string of the program lives below here.
+
+pub mod queries;
+pub mod readers;
+pub mod writer;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use readers::ReadPool;
+pub use writer::Writer;
+
+/// The schema version this binary writes and reads.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// How long a connection waits for another process's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Database errors; each says what was being done and to which file.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{path}: {action}: {source}")]
+    Open {
+        path: String,
+        action: &'static str,
+        source: rusqlite::Error,
+    },
+    #[error("{path}: the archive has schema version {found}, this program knows {expected}; {hint}")]
+    Schema {
+        path: String,
+        found: i64,
+        expected: i64,
+        hint: &'static str,
+    },
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the database writer has stopped; see the log for why")]
+    WriterGone,
+}
+
+/// Opens (creating if needed) the read-write connection and brings the schema up to date.
+pub fn open_writable(path: &Path) -> Result<Connection, DbError> {
+    let shown = path.display().to_string();
+    let open_err = |action| {
+        let shown = shown.clone();
+        move |source| DbError::Open { path: shown, action, source }
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| DbError::Open {
+            path: dir.display().to_string(),
+            action: "creating the data folder",
+            source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+        })?;
+    }
+    let conn = Connection::open(path).map_err(open_err("opening the archive"))?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err("setting busy_timeout"))?;
+    // WAL: readers never block the writer; NORMAL: durable at checkpoints, and a crash
+    // loses at most the last transactions, never consistency.
+    conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err("enabling WAL"))?;
+    conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err("setting synchronous"))?;
+    conn.pragma_update(None, "foreign_keys", "ON").map_err(open_err("enabling foreign keys"))?;
+    migrate(&conn, &shown)?;
+    Ok(conn)
+}
+
+/// Opens a read-only connection; the schema must already be this binary's.
+pub fn open_read_only(path: &Path) -> Result<Connection, DbError> {
+    let shown = path.display().to_string();
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+    )
+    .map_err(|source| DbError::Open { path: shown.clone(), action: "opening the archive read-only", source })?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found != SCHEMA_VERSION {
+        return Err(DbError::Schema {
+            path: shown,
+            found,
+            expected: SCHEMA_VERSION,
+            hint: "run `dispatches publish` (or serve) once with this version to migrate it",
+        });
+    }
+    Ok(conn)
+}
+
+/// Applies every migration above the file's `user_version`, each in its own transaction.
+fn migrate(conn: &Connection, shown: &str) -> Result<(), DbError> {
+    const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(DbError::Schema {
+            path: shown.to_string(),
+            found,
+            expected: SCHEMA_VERSION,
+            hint: "it was written by a newer dispatches; upgrade this binary",
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = i as i64 + 1;
+        conn.execute_batch(&format!("BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"))
+            .map_err(|source| {
+                let _ = conn.execute_batch("ROLLBACK");
+                DbError::Open { path: shown.to_string(), action: "migrating the schema", source }
+            })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,555 @@
+//! The import use case, shared by `dispatches publish` and the watcher: find the files,
+//! skip the unchanged, render the rest in parallel, settle slugs, and hand one batch to
+//! the writer.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::io::IsTerminal;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::config::Config;
+use crate::content::{self, Article, ContentSettings, Parsed, SlugOrigin, SourceFile};
+use crate::db::writer::{ArticleRow, AuthorRow, Batch, FileRow, RedirectRow, StreamRow};
+use crate::db::{self, DbError, Writer, queries};
+
+/// Files beside articles larger than this are not published.
+const MAX_ASSET_BYTES: u64 = 20 * 1024 * 1024;
+
+/// What to do.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Validate and report only; write nothing.
+    pub dry_run: bool,
+    /// Unpublish articles (and other rows) whose files are gone from the folders given.
+    pub prune: bool,
+    /// Show a progress bar (only ever on a terminal).
+    pub progress: bool,
+}
+
+/// One problem with one file, in the `path:line: field: message` form editors understand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub path: String,
+    pub line: Option<usize>,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": `{field}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// The outcome of one publish.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub new: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+    /// Files that are not articles, with why.
+    pub skipped: Vec<(String, String)>,
+    pub failed: Vec<Failure>,
+    /// Things that published but deserve a look (no date, slug qualified with its date).
+    pub warnings: Vec<String>,
+    pub dry_run: bool,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    /// The one summary line.
+    pub fn summary(&self) -> String {
+        format!(
+            "{}{} new, {} updated, {} unchanged, {} skipped, {} failed, {} removed in {:.2} s",
+            if self.dry_run { "dry run (nothing written): " } else { "published: " },
+            self.new,
+            self.updated,
+            self.unchanged,
+            self.skipped.len(),
+            self.failed.len(),
+            self.removed,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// Errors that stop a whole publish (the database, not a file).
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// A file found on disk, with its name inside the content root.
+#[derive(Debug, Clone)]
+struct Found {
+    path: PathBuf,
+    /// Path relative to the content root, `/`-separated; the row's identity.
+    rel: String,
+    /// The path as the user would recognise it.
+    shown: String,
+    markdown: bool,
+}
+
+/// Publishes `inputs` (files, folders, globs) from the site whose content folder is
+/// `content_root`, through `writer`; `db_path` is read to skip unchanged files.
+pub fn publish(
+    inputs: &[String],
+    content_root: &Path,
+    config: &Config,
+    writer: Option<&Writer>,
+    db_path: &Path,
+    options: &Options,
+) -> Result<Report, PublishError> {
+    let started = Instant::now();
+    let mut report = Report { dry_run: options.dry_run, ..Report::default() };
+    let (found, walked_prefixes) = expand(inputs, content_root, &mut report);
+
+    let (stored, owners) = match db::open_read_only(db_path) {
+        Ok(conn) => (queries::source_hashes(&conn).map_err(DbError::from)?, queries::slug_owners(&conn).map_err(DbError::from)?),
+        // A new archive (or a dry run before the first publish) has nothing stored yet.
+        Err(_) if !db_path.exists() => (HashMap::new(), HashMap::new()),
+        Err(e) => return Err(e.into()),
+    };
+
+    let bar = progress_bar(options.progress, found.len());
+    let settings = ContentSettings {
+        timezone: config.timezone,
+        trust_html: config.trust_html,
+        highlight_max_bytes: config.highlight_max_bytes,
+    };
+    let salt = format!("{}|{}|{}|{}", content::RENDER_VERSION, config.timezone_name, config.trust_html, config.highlight_max_bytes);
+    let outcomes: Vec<(Found, Outcome)> = found
+        .into_par_iter()
+        .map(|f| {
+            let outcome = load(&f, config, &salt, &stored, settings);
+            bar.inc(1);
+            (f, outcome)
+        })
+        .collect();
+    bar.finish_and_clear();
+
+    let now = OffsetDateTime::now_utc();
+    let mut batch = Batch { now: now.unix_timestamp(), ..Batch::default() };
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut articles: Vec<(Found, String, SystemTime, Box<Article>)> = Vec::new();
+    for (f, outcome) in outcomes {
+        seen.insert(f.rel.clone());
+        match outcome {
+            Outcome::Unchanged => report.unchanged += 1,
+            Outcome::Failed(failure) => report.failed.push(failure),
+            Outcome::File(row) => batch.files.push(row),
+            Outcome::Parsed { hash, parsed, modified } => match parsed {
+                Parsed::Article(a) => articles.push((f, hash, modified, a)),
+                Parsed::Author(a) => batch.authors.push(AuthorRow {
+                    id: a.id,
+                    name: a.name,
+                    bio: a.bio,
+                    links_json: json(&a.links),
+                    html: a.html,
+                    source_path: f.rel,
+                    content_hash: hash,
+                }),
+                Parsed::Stream(s) => batch.streams.push(StreamRow {
+                    id: s.id,
+                    name: s.name,
+                    description: s.description,
+                    html: s.html,
+                    source_path: f.rel,
+                    content_hash: hash,
+                }),
+                Parsed::Skipped { reason, redirect } => {
+                    if let Some(r) = redirect {
+                        batch.redirects.push(RedirectRow {
+                            slug: r.from,
+                            target: r.target,
+                            source_path: f.rel.clone(),
+                            content_hash: hash,
+                        });
+                    }
+                    report.skipped.push((f.shown, reason));
+                }
+            },
+        }
+    }
+
+    if options.prune {
+        batch.remove = stored
+            .keys()
+            .filter(|rel| !seen.contains(*rel) && walked_prefixes.iter().any(|p| under(rel, p)))
+            .cloned()
+            .collect();
+        batch.remove.sort();
+    }
+    let removed: HashSet<&str> = batch.remove.iter().map(String::as_str).collect();
+    let changing: HashSet<&str> = articles.iter().map(|(f, ..)| f.rel.as_str()).collect();
+    // Slugs held by stored articles that this batch neither rewrites nor removes.
+    let mut taken: HashMap<String, String> = owners
+        .into_iter()
+        .filter(|(_, src)| !changing.contains(src.as_str()) && !removed.contains(src.as_str()))
+        .collect();
+    // Earliest first, so the older of two posts sharing a Zola path name keeps it.
+    articles.sort_by(|a, b| (a.3.date, &a.0.rel).cmp(&(b.3.date, &b.0.rel)));
+    for (f, hash, modified, mut a) in articles {
+        let published_at = match a.date {
+            Some(d) => d,
+            None => {
+                let t = OffsetDateTime::from(modified);
+                report.warnings.push(format!("{}: no date in front matter, path or file name; using the file's modification time", f.shown));
+                t
+            }
+        };
+        if let Some(holder) = taken.get(&a.slug).cloned() {
+            let qualified = format!("{}-{}", a.slug, published_at.date());
+            if a.slug_origin == SlugOrigin::Path && !taken.contains_key(&qualified) {
+                report.warnings.push(format!(
+                    "{}: slug `{}` is also the name of {holder}; published as `{qualified}`",
+                    f.shown, a.slug
+                ));
+                a.slug = qualified;
+            } else {
+                let gone = if content_root.join(&holder).exists() { "" } else { " (that file is gone: publish with --prune to release its slug)" };
+                report.failed.push(Failure {
+                    path: f.shown.clone(),
+                    line: None,
+                    field: Some("slug".into()),
+                    message: format!("slug `{}` is already used by {holder}{gone}; give one of them another `slug:`", a.slug),
+                });
+                continue;
+            }
+        }
+        taken.insert(a.slug.clone(), f.rel.clone());
+        batch.articles.push(article_row(&f, hash, published_at, *a, config));
+    }
+
+    if !options.dry_run {
+        let has_changes = !(batch.articles.is_empty()
+            && batch.authors.is_empty()
+            && batch.streams.is_empty()
+            && batch.redirects.is_empty()
+            && batch.files.is_empty()
+            && batch.remove.is_empty());
+        if has_changes {
+            let own_writer;
+            let writer = match writer {
+                Some(w) => w,
+                None => {
+                    own_writer = Writer::start(db_path)?;
+                    &own_writer
+                }
+            };
+            let applied = writer.publish(batch)?;
+            report.new += applied.added;
+            report.updated += applied.updated;
+            report.removed += applied.removed;
+            for (path, message) in applied.refused {
+                report.failed.push(Failure { path, line: None, field: None, message });
+            }
+        } else if !db_path.exists() {
+            // Still create an empty, migrated archive so the server can start.
+            Writer::start(db_path)?.shutdown();
+        }
+    } else {
+        for a in &batch.articles {
+            if stored.contains_key(&a.source_path) {
+                report.updated += 1;
+            } else {
+                report.new += 1;
+            }
+        }
+        report.removed = batch.remove.len();
+    }
+    report.failed.sort_by(|a, b| a.path.cmp(&b.path));
+    report.skipped.sort();
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+fn under(rel: &str, prefix: &str) -> bool {
+    prefix.is_empty() || rel == prefix || rel.strip_prefix(prefix).is_some_and(|r| r.starts_with('/'))
+}
+
+enum Outcome {
+    Unchanged,
+    Failed(Failure),
+    File(FileRow),
+    Parsed { hash: String, parsed: Parsed, modified: SystemTime },
+}
+
+/// Reads, hashes and (if changed) parses one file. Never panics: a renderer panic on one
+/// file is caught and reported as that file's failure.
+fn load(f: &Found, config: &Config, salt: &str, stored: &HashMap<String, String>, settings: ContentSettings<'_>) -> Outcome {
+    let fail = |line: Option<usize>, message: String| {
+        Outcome::Failed(Failure { path: f.shown.clone(), line, field: None, message })
+    };
+    let meta = match std::fs::metadata(&f.path) {
+        Ok(m) => m,
+        Err(e) => return fail(None, format!("cannot read: {e}")),
+    };
+    let cap = if f.markdown { config.max_file_bytes } else { MAX_ASSET_BYTES };
+    if meta.len() > cap {
+        return fail(None, format!("{} bytes is over the limit of {cap} bytes; split it or raise `max_file_bytes`", meta.len()));
+    }
+    let bytes = match std::fs::read(&f.path) {
+        Ok(b) => b,
+        Err(e) => return fail(None, format!("cannot read: {e}")),
+    };
+    let mut hasher = Sha256::new();
+    hasher.update(salt.as_bytes());
+    hasher.update([0]);
+    hasher.update(&bytes);
+    let hash = hex(&hasher.finalize());
+    if stored.get(&f.rel) == Some(&hash) {
+        return Outcome::Unchanged;
+    }
+    if !f.markdown {
+        return Outcome::File(FileRow {
+            path: f.rel.clone(),
+            content_type: content_type(&f.rel).to_string(),
+            bytes,
+            content_hash: hash,
+        });
+    }
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+            let column = good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+            return fail(Some(line), format!("not UTF-8 text (bad byte at column {column}); save the file as UTF-8"));
+        }
+    };
+    let parsed = catch_unwind(AssertUnwindSafe(|| content::parse(SourceFile { rel_path: &f.rel, text }, settings)));
+    match parsed {
+        Ok(Ok(parsed)) => Outcome::Parsed { hash, parsed, modified: meta.modified().unwrap_or(SystemTime::now()) },
+        Ok(Err(e)) => Outcome::Failed(Failure { path: f.shown.clone(), line: Some(e.line), field: e.field, message: e.message }),
+        Err(_) => fail(None, "the Markdown renderer crashed on this file; the previous version stays live (please report it)".into()),
+    }
+}
+
+fn article_row(f: &Found, hash: String, published_at: OffsetDateTime, a: Article, config: &Config) -> ArticleRow {
+    let author = a
+        .authors
+        .first()
+        .cloned()
+        .or_else(|| config.default_author.clone())
+        .map(|name| {
+            let id = content::slugify(&name);
+            (if id.is_empty() { "anonymous".into() } else { id }, name)
+        });
+    ArticleRow {
+        source_path: f.rel.clone(),
+        content_hash: hash,
+        slug: a.slug,
+        title: a.title,
+        dek: a.dek.unwrap_or_default(),
+        published_at: published_at.unix_timestamp(),
+        updated_at: a.updated.map(|t| t.unix_timestamp()),
+        stream_id: a.stream,
+        author,
+        draft: a.draft,
+        hero_json: a.hero.as_ref().map(json),
+        sources_json: json(&a.sources),
+        authors_json: json(&a.authors),
+        extra_json: a.extra.to_string(),
+        front_matter_json: a.front_matter.to_string(),
+        markdown: a.markdown,
+        html: a.html,
+        summary_html: a.summary_html,
+        toc_json: json(&a.toc),
+        body_text: a.text,
+        word_count: a.word_count as i64,
+        reading_minutes: a.reading_minutes as i64,
+        tags: a.tags,
+        aliases: a.aliases.iter().map(|p| normalize_alias(p)).collect(),
+    }
+}
+
+/// Aliases are stored as absolute paths: `2019/old.html` → `/2019/old.html`.
+fn normalize_alias(p: &str) -> String {
+    let p = p.trim();
+    let p = p.split_once("://").map_or(p, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
+    if p.starts_with('/') { p.to_string() } else { format!("/{p}") }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("plain data serialises")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Expands files, folders and globs into the files to publish, and the folder prefixes
+/// (relative to the content root) that were walked whole, for `--prune`.
+fn expand(inputs: &[String], root: &Path, report: &mut Report) -> (Vec<Found>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut prefixes = Vec::new();
+    let mut seen = HashSet::new();
+    for input in inputs {
+        let path = Path::new(input);
+        if path.is_dir() {
+            let (base, prefix) = match rel_to(root, path) {
+                Some(prefix) => (root.to_path_buf(), prefix),
+                None => (path.to_path_buf(), String::new()),
+            };
+            prefixes.push(prefix);
+            let walker = walkdir::WalkDir::new(path).follow_links(false).sort_by_file_name().into_iter();
+            for entry in walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
+                match entry {
+                    Ok(e) if e.file_type().is_file() => {
+                        if let Some(f) = found_file(e.path(), &base, false) {
+                            if seen.insert(f.rel.clone()) {
+                                found.push(f);
+                            }
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => report.failed.push(Failure { path: input.clone(), line: None, field: None, message: format!("cannot read folder: {e}") }),
+                }
+            }
+        } else if path.is_file() {
+            let base = if rel_to(root, path).is_some() { root.to_path_buf() } else { bundle_base(path) };
+            match found_file(path, &base, true) {
+                Some(f) => {
+                    if seen.insert(f.rel.clone()) {
+                        found.push(f);
+                    }
+                }
+                None => report.failed.push(Failure { path: input.clone(), line: None, field: None, message: "not a Markdown file (.md)".into() }),
+            }
+        } else if input.contains(['*', '?', '[']) {
+            let matches: Vec<PathBuf> = match glob::glob(input) {
+                Ok(paths) => paths.filter_map(Result::ok).filter(|p| p.is_file()).collect(),
+                Err(e) => {
+                    report.failed.push(Failure { path: input.clone(), line: None, field: None, message: format!("bad pattern: {e}") });
+                    continue;
+                }
+            };
+            if matches.is_empty() {
+                report.failed.push(Failure { path: input.clone(), line: None, field: None, message: "the pattern matches no file".into() });
+            }
+            for p in matches {
+                let base = if rel_to(root, &p).is_some() { root.to_path_buf() } else { bundle_base(&p) };
+                if let Some(f) = found_file(&p, &base, true) {
+                    if seen.insert(f.rel.clone()) {
+                        found.push(f);
+                    }
+                }
+            }
+        } else {
+            report.failed.push(Failure { path: input.clone(), line: None, field: None, message: "no such file or folder".into() });
+        }
+    }
+    (found, prefixes)
+}
+
+/// For a single file outside the content root: a bundle's `index.md` keeps its folder
+/// name, anything else its file name.
+fn bundle_base(path: &Path) -> PathBuf {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    if path.file_name().is_some_and(|n| n == "index.md") {
+        parent.parent().unwrap_or(Path::new(".")).to_path_buf()
+    } else {
+        parent.to_path_buf()
+    }
+}
+
+fn rel_to(root: &Path, path: &Path) -> Option<String> {
+    let root = std::fs::canonicalize(root).ok()?;
+    let path = std::fs::canonicalize(path).ok()?;
+    let rel = path.strip_prefix(&root).ok()?;
+    Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+}
+
+fn found_file(path: &Path, base: &Path, explicit: bool) -> Option<Found> {
+    let name = path.file_name()?.to_string_lossy();
+    let markdown = name.ends_with(".md") || name.ends_with(".markdown");
+    if explicit && !markdown {
+        return None;
+    }
+    if !markdown && is_editor_junk(&name) {
+        return None;
+    }
+    let rel = rel_to(base, path).unwrap_or_else(|| name.to_string());
+    Some(Found { path: path.to_path_buf(), rel, shown: path.display().to_string(), markdown })
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// Editor swap, backup and probe files are never published.
+fn is_editor_junk(name: &str) -> bool {
+    name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".tmp") || name == "4913" || name.starts_with(".#")
+}
+
+fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "svg" => "image/svg+xml",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain; charset=utf-8",
+        "json" => "application/json",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        _ => "application/octet-stream",
+    }
+}
+
+fn progress_bar(wanted: bool, len: usize) -> indicatif::ProgressBar {
+    if !wanted || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files  {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_become_absolute_paths() {
+        assert_eq!(normalize_alias("2014/12/12/1.0-Timeline.html"), "/2014/12/12/1.0-Timeline.html");
+        assert_eq!(normalize_alias("/old"), "/old");
+        assert_eq!(normalize_alias("https://example.org/a/b"), "/a/b");
+    }
+
+    #[test]
+    fn failures_read_like_compiler_errors() {
+        let f = Failure { path: "content/a.md".into(), line: Some(3), field: Some("date".into()), message: "bad".into() };
+        assert_eq!(f.to_string(), "content/a.md:3: `date`: bad");
+    }
+
+    #[test]
+    fn prefixes() {
+        assert!(under("a/b.md", ""));
+        assert!(under("a/b.md", "a"));
+        assert!(!under("ab/c.md", "a"));
+    }
+}
