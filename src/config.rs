@@ -144,11 +144,13 @@ impl Config {
             }
         }
         for (key, value, origin) in settings {
-            config.set(key, &value).map_err(|message| ConfigError::Invalid {
-                key,
-                origin,
-                message,
-            })?;
+            config
+                .set(key, &value)
+                .map_err(|message| ConfigError::Invalid {
+                    key,
+                    origin,
+                    message,
+                })?;
         }
         Ok(config)
     }
@@ -181,7 +183,9 @@ impl Config {
             }
             "timezone" => {
                 self.timezone = time_tz::timezones::get_by_name(value).ok_or_else(|| {
-                    format!("unknown time zone {value:?}; use an IANA name such as Europe/Berlin or UTC")
+                    format!(
+                        "unknown time zone {value:?}; use an IANA name such as Europe/Berlin or UTC"
+                    )
                 })?;
                 self.timezone_name = value.to_string();
             }
@@ -255,13 +259,17 @@ mod tests {
 
     #[test]
     fn errors_name_the_key_and_the_origin() {
-        let e = load("timezone = \"Mars/Olympus\"\n", &[]).unwrap_err().to_string();
+        let e = load("timezone = \"Mars/Olympus\"\n", &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("timezone") && e.contains("IANA"), "{e}");
         let e = load("", &[("DISPATCHES_TRUST_HTML", "maybe")])
             .unwrap_err()
             .to_string();
         assert!(e.contains("DISPATCHES_TRUST_HTML"), "{e}");
-        let e = load("title = \"a\"\ncolour = 1\n", &[]).unwrap_err().to_string();
+        let e = load("title = \"a\"\ncolour = 1\n", &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(":2"), "line of the unknown key: {e}");
     }
 }

@@ -1,6 +1,10 @@
 //! dispatches: publish a folder of Markdown into one SQLite archive and serve it.
 
+pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod content;
 pub mod db;
 pub mod publish;
+pub mod search;
+pub mod web;

@@ -1,1 +1,63 @@
-fn main() {}
+//! The `dispatches` binary: parse the command line, set up logging, run one command.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Parser;
+use dispatches::cli::{Cli, Command};
+use dispatches::config::Config;
+use dispatches::{commands, publish};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DISPATCHES_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = match Config::load(
+        cli.config
+            .as_deref()
+            .unwrap_or(Path::new("dispatches.toml")),
+        cli.config.is_some(),
+        std::env::vars(),
+    ) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Publish {
+            paths,
+            dry_run,
+            prune,
+            content,
+            quiet,
+        } => {
+            let options = publish::Options {
+                dry_run,
+                prune,
+                progress: !quiet,
+            };
+            commands::publish(&paths, &content, &config, &cli.db, &options, quiet)
+        }
+        Command::Serve {
+            addr,
+            content,
+            no_watch,
+        } => commands::serve(&addr, &content, !no_watch, config, &cli.db),
+        Command::Search { query, json } => commands::search(&query, json, &cli.db),
+        Command::Backup { out } => commands::backup(&cli.db, &out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

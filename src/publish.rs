@@ -75,7 +75,11 @@ impl Report {
     pub fn summary(&self) -> String {
         format!(
             "{}{} new, {} updated, {} unchanged, {} skipped, {} failed, {} removed in {:.2} s",
-            if self.dry_run { "dry run (nothing written): " } else { "published: " },
+            if self.dry_run {
+                "dry run (nothing written): "
+            } else {
+                "published: "
+            },
             self.new,
             self.updated,
             self.unchanged,
@@ -116,11 +120,17 @@ pub fn publish(
     options: &Options,
 ) -> Result<Report, PublishError> {
     let started = Instant::now();
-    let mut report = Report { dry_run: options.dry_run, ..Report::default() };
+    let mut report = Report {
+        dry_run: options.dry_run,
+        ..Report::default()
+    };
     let (found, walked_prefixes) = expand(inputs, content_root, &mut report);
 
     let (stored, owners) = match db::open_read_only(db_path) {
-        Ok(conn) => (queries::source_hashes(&conn).map_err(DbError::from)?, queries::slug_owners(&conn).map_err(DbError::from)?),
+        Ok(conn) => (
+            queries::source_hashes(&conn).map_err(DbError::from)?,
+            queries::slug_owners(&conn).map_err(DbError::from)?,
+        ),
         // A new archive (or a dry run before the first publish) has nothing stored yet.
         Err(_) if !db_path.exists() => (HashMap::new(), HashMap::new()),
         Err(e) => return Err(e.into()),
@@ -132,7 +142,13 @@ pub fn publish(
         trust_html: config.trust_html,
         highlight_max_bytes: config.highlight_max_bytes,
     };
-    let salt = format!("{}|{}|{}|{}", content::RENDER_VERSION, config.timezone_name, config.trust_html, config.highlight_max_bytes);
+    let salt = format!(
+        "{}|{}|{}|{}",
+        content::RENDER_VERSION,
+        config.timezone_name,
+        config.trust_html,
+        config.highlight_max_bytes
+    );
     let outcomes: Vec<(Found, Outcome)> = found
         .into_par_iter()
         .map(|f| {
@@ -144,7 +160,10 @@ pub fn publish(
     bar.finish_and_clear();
 
     let now = OffsetDateTime::now_utc();
-    let mut batch = Batch { now: now.unix_timestamp(), ..Batch::default() };
+    let mut batch = Batch {
+        now: now.unix_timestamp(),
+        ..Batch::default()
+    };
     let mut seen: HashSet<String> = HashSet::new();
     let mut articles: Vec<(Found, String, SystemTime, Box<Article>)> = Vec::new();
     for (f, outcome) in outcomes {
@@ -153,7 +172,11 @@ pub fn publish(
             Outcome::Unchanged => report.unchanged += 1,
             Outcome::Failed(failure) => report.failed.push(failure),
             Outcome::File(row) => batch.files.push(row),
-            Outcome::Parsed { hash, parsed, modified } => match parsed {
+            Outcome::Parsed {
+                hash,
+                parsed,
+                modified,
+            } => match parsed {
                 Parsed::Article(a) => articles.push((f, hash, modified, a)),
                 Parsed::Author(a) => batch.authors.push(AuthorRow {
                     id: a.id,
@@ -222,7 +245,11 @@ pub fn publish(
                 ));
                 a.slug = qualified;
             } else {
-                let gone = if content_root.join(&holder).exists() { "" } else { " (that file is gone: publish with --prune to release its slug)" };
+                let gone = if content_root.join(&holder).exists() {
+                    ""
+                } else {
+                    " (that file is gone: publish with --prune to release its slug)"
+                };
                 report.failed.push(Failure {
                     path: f.shown.clone(),
                     line: None,
@@ -233,7 +260,9 @@ pub fn publish(
             }
         }
         taken.insert(a.slug.clone(), f.rel.clone());
-        batch.articles.push(article_row(&f, hash, published_at, *a, config));
+        batch
+            .articles
+            .push(article_row(&f, hash, published_at, *a, config));
     }
 
     if !options.dry_run {
@@ -257,7 +286,12 @@ pub fn publish(
             report.updated += applied.updated;
             report.removed += applied.removed;
             for (path, message) in applied.refused {
-                report.failed.push(Failure { path, line: None, field: None, message });
+                report.failed.push(Failure {
+                    path,
+                    line: None,
+                    field: None,
+                    message,
+                });
             }
         } else if !db_path.exists() {
             // Still create an empty, migrated archive so the server can start.
@@ -280,29 +314,56 @@ pub fn publish(
 }
 
 fn under(rel: &str, prefix: &str) -> bool {
-    prefix.is_empty() || rel == prefix || rel.strip_prefix(prefix).is_some_and(|r| r.starts_with('/'))
+    prefix.is_empty()
+        || rel == prefix
+        || rel.strip_prefix(prefix).is_some_and(|r| r.starts_with('/'))
 }
 
 enum Outcome {
     Unchanged,
     Failed(Failure),
     File(FileRow),
-    Parsed { hash: String, parsed: Parsed, modified: SystemTime },
+    Parsed {
+        hash: String,
+        parsed: Parsed,
+        modified: SystemTime,
+    },
 }
 
 /// Reads, hashes and (if changed) parses one file. Never panics: a renderer panic on one
 /// file is caught and reported as that file's failure.
-fn load(f: &Found, config: &Config, salt: &str, stored: &HashMap<String, String>, settings: ContentSettings<'_>) -> Outcome {
+fn load(
+    f: &Found,
+    config: &Config,
+    salt: &str,
+    stored: &HashMap<String, String>,
+    settings: ContentSettings<'_>,
+) -> Outcome {
     let fail = |line: Option<usize>, message: String| {
-        Outcome::Failed(Failure { path: f.shown.clone(), line, field: None, message })
+        Outcome::Failed(Failure {
+            path: f.shown.clone(),
+            line,
+            field: None,
+            message,
+        })
     };
     let meta = match std::fs::metadata(&f.path) {
         Ok(m) => m,
         Err(e) => return fail(None, format!("cannot read: {e}")),
     };
-    let cap = if f.markdown { config.max_file_bytes } else { MAX_ASSET_BYTES };
+    let cap = if f.markdown {
+        config.max_file_bytes
+    } else {
+        MAX_ASSET_BYTES
+    };
     if meta.len() > cap {
-        return fail(None, format!("{} bytes is over the limit of {cap} bytes; split it or raise `max_file_bytes`", meta.len()));
+        return fail(
+            None,
+            format!(
+                "{} bytes is over the limit of {cap} bytes; split it or raise `max_file_bytes`",
+                meta.len()
+            ),
+        );
     }
     let bytes = match std::fs::read(&f.path) {
         Ok(b) => b,
@@ -329,11 +390,23 @@ fn load(f: &Found, config: &Config, salt: &str, stored: &HashMap<String, String>
         Err(e) => {
             let good = &bytes[..e.valid_up_to()];
             let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-            let column = good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
-            return fail(Some(line), format!("not UTF-8 text (bad byte at column {column}); save the file as UTF-8"));
+            let column =
+                good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+            return fail(
+                Some(line),
+                format!("not UTF-8 text (bad byte at column {column}); save the file as UTF-8"),
+            );
         }
     };
-    let parsed = catch_unwind(AssertUnwindSafe(|| content::parse(SourceFile { rel_path: &f.rel, text }, settings)));
+    let parsed = catch_unwind(AssertUnwindSafe(|| {
+        content::parse(
+            SourceFile {
+                rel_path: &f.rel,
+                text,
+            },
+            settings,
+        )
+    }));
     match parsed {
         Ok(Ok(parsed)) => Outcome::Parsed { hash, parsed, modified: meta.modified().unwrap_or(SystemTime::now()) },
         Ok(Err(e)) => Outcome::Failed(Failure { path: f.shown.clone(), line: Some(e.line), field: e.field, message: e.message }),
@@ -341,7 +414,13 @@ fn load(f: &Found, config: &Config, salt: &str, stored: &HashMap<String, String>
     }
 }
 
-fn article_row(f: &Found, hash: String, published_at: OffsetDateTime, a: Article, config: &Config) -> ArticleRow {
+fn article_row(
+    f: &Found,
+    hash: String,
+    published_at: OffsetDateTime,
+    a: Article,
+    config: &Config,
+) -> ArticleRow {
     let author = a
         .authors
         .first()
@@ -349,7 +428,14 @@ fn article_row(f: &Found, hash: String, published_at: OffsetDateTime, a: Article
         .or_else(|| config.default_author.clone())
         .map(|name| {
             let id = content::slugify(&name);
-            (if id.is_empty() { "anonymous".into() } else { id }, name)
+            (
+                if id.is_empty() {
+                    "anonymous".into()
+                } else {
+                    id
+                },
+                name,
+            )
         });
     ArticleRow {
         source_path: f.rel.clone(),
@@ -382,8 +468,14 @@ fn article_row(f: &Found, hash: String, published_at: OffsetDateTime, a: Article
 /// Aliases are stored as absolute paths: `2019/old.html` → `/2019/old.html`.
 fn normalize_alias(p: &str) -> String {
     let p = p.trim();
-    let p = p.split_once("://").map_or(p, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
-    if p.starts_with('/') { p.to_string() } else { format!("/{p}") }
+    let p = p
+        .split_once("://")
+        .map_or(p, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
+    if p.starts_with('/') {
+        p.to_string()
+    } else {
+        format!("/{p}")
+    }
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {
@@ -408,51 +500,90 @@ fn expand(inputs: &[String], root: &Path, report: &mut Report) -> (Vec<Found>, V
                 None => (path.to_path_buf(), String::new()),
             };
             prefixes.push(prefix);
-            let walker = walkdir::WalkDir::new(path).follow_links(false).sort_by_file_name().into_iter();
+            let walker = walkdir::WalkDir::new(path)
+                .follow_links(false)
+                .sort_by_file_name()
+                .into_iter();
             for entry in walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
                 match entry {
                     Ok(e) if e.file_type().is_file() => {
-                        if let Some(f) = found_file(e.path(), &base, false) {
-                            if seen.insert(f.rel.clone()) {
-                                found.push(f);
-                            }
+                        if let Some(f) = found_file(e.path(), &base, false)
+                            && seen.insert(f.rel.clone())
+                        {
+                            found.push(f);
                         }
                     }
                     Ok(_) => {}
-                    Err(e) => report.failed.push(Failure { path: input.clone(), line: None, field: None, message: format!("cannot read folder: {e}") }),
+                    Err(e) => report.failed.push(Failure {
+                        path: input.clone(),
+                        line: None,
+                        field: None,
+                        message: format!("cannot read folder: {e}"),
+                    }),
                 }
             }
         } else if path.is_file() {
-            let base = if rel_to(root, path).is_some() { root.to_path_buf() } else { bundle_base(path) };
+            let base = if rel_to(root, path).is_some() {
+                root.to_path_buf()
+            } else {
+                bundle_base(path)
+            };
             match found_file(path, &base, true) {
                 Some(f) => {
                     if seen.insert(f.rel.clone()) {
                         found.push(f);
                     }
                 }
-                None => report.failed.push(Failure { path: input.clone(), line: None, field: None, message: "not a Markdown file (.md)".into() }),
+                None => report.failed.push(Failure {
+                    path: input.clone(),
+                    line: None,
+                    field: None,
+                    message: "not a Markdown file (.md)".into(),
+                }),
             }
         } else if input.contains(['*', '?', '[']) {
             let matches: Vec<PathBuf> = match glob::glob(input) {
-                Ok(paths) => paths.filter_map(Result::ok).filter(|p| p.is_file()).collect(),
+                Ok(paths) => paths
+                    .filter_map(Result::ok)
+                    .filter(|p| p.is_file())
+                    .collect(),
                 Err(e) => {
-                    report.failed.push(Failure { path: input.clone(), line: None, field: None, message: format!("bad pattern: {e}") });
+                    report.failed.push(Failure {
+                        path: input.clone(),
+                        line: None,
+                        field: None,
+                        message: format!("bad pattern: {e}"),
+                    });
                     continue;
                 }
             };
             if matches.is_empty() {
-                report.failed.push(Failure { path: input.clone(), line: None, field: None, message: "the pattern matches no file".into() });
+                report.failed.push(Failure {
+                    path: input.clone(),
+                    line: None,
+                    field: None,
+                    message: "the pattern matches no file".into(),
+                });
             }
             for p in matches {
-                let base = if rel_to(root, &p).is_some() { root.to_path_buf() } else { bundle_base(&p) };
-                if let Some(f) = found_file(&p, &base, true) {
-                    if seen.insert(f.rel.clone()) {
-                        found.push(f);
-                    }
+                let base = if rel_to(root, &p).is_some() {
+                    root.to_path_buf()
+                } else {
+                    bundle_base(&p)
+                };
+                if let Some(f) = found_file(&p, &base, true)
+                    && seen.insert(f.rel.clone())
+                {
+                    found.push(f);
                 }
             }
         } else {
-            report.failed.push(Failure { path: input.clone(), line: None, field: None, message: "no such file or folder".into() });
+            report.failed.push(Failure {
+                path: input.clone(),
+                line: None,
+                field: None,
+                message: "no such file or folder".into(),
+            });
         }
     }
     (found, prefixes)
@@ -473,7 +604,12 @@ fn rel_to(root: &Path, path: &Path) -> Option<String> {
     let root = std::fs::canonicalize(root).ok()?;
     let path = std::fs::canonicalize(path).ok()?;
     let rel = path.strip_prefix(&root).ok()?;
-    Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
 }
 
 fn found_file(path: &Path, base: &Path, explicit: bool) -> Option<Found> {
@@ -486,7 +622,12 @@ fn found_file(path: &Path, base: &Path, explicit: bool) -> Option<Found> {
         return None;
     }
     let rel = rel_to(base, path).unwrap_or_else(|| name.to_string());
-    Some(Found { path: path.to_path_buf(), rel, shown: path.display().to_string(), markdown })
+    Some(Found {
+        path: path.to_path_buf(),
+        rel,
+        shown: path.display().to_string(),
+        markdown,
+    })
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -495,7 +636,12 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 
 /// Editor swap, backup and probe files are never published.
 fn is_editor_junk(name: &str) -> bool {
-    name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".tmp") || name == "4913" || name.starts_with(".#")
+    name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+        || name.starts_with(".#")
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -535,14 +681,22 @@ mod tests {
 
     #[test]
     fn aliases_become_absolute_paths() {
-        assert_eq!(normalize_alias("2014/12/12/1.0-Timeline.html"), "/2014/12/12/1.0-Timeline.html");
+        assert_eq!(
+            normalize_alias("2014/12/12/1.0-Timeline.html"),
+            "/2014/12/12/1.0-Timeline.html"
+        );
         assert_eq!(normalize_alias("/old"), "/old");
         assert_eq!(normalize_alias("https://example.org/a/b"), "/a/b");
     }
 
     #[test]
     fn failures_read_like_compiler_errors() {
-        let f = Failure { path: "content/a.md".into(), line: Some(3), field: Some("date".into()), message: "bad".into() };
+        let f = Failure {
+            path: "content/a.md".into(),
+            line: Some(3),
+            field: Some("date".into()),
+            message: "bad".into(),
+        };
         assert_eq!(f.to_string(), "content/a.md:3: `date`: bad");
     }
 

@@ -72,7 +72,9 @@ fn parse_clock(clock: &str) -> Result<Time, String> {
             .any(|n| n.is_empty() || n.len() > 2 || !n.bytes().all(|b| b.is_ascii_digit()))
         || !frac.bytes().all(|b| b.is_ascii_digit())
     {
-        return Err(format!("{clock:?} is not a time (expected HH:MM or HH:MM:SS)"));
+        return Err(format!(
+            "{clock:?} is not a time (expected HH:MM or HH:MM:SS)"
+        ));
     }
     let n = |i: usize| nums.get(i).map_or(0, |v| v.parse::<u8>().expect("digits"));
     let nanos = if frac.is_empty() {
@@ -128,7 +130,10 @@ fn in_zone(local: PrimitiveDateTime, tz: &Tz, shown: &str) -> Result<OffsetDateT
 pub fn date_in_path(path: &str) -> Option<Date> {
     let segs: Vec<&str> = path.split('/').collect();
     segs.windows(3).find_map(|w| {
-        if w[0].len() == 4 && w.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+        if w[0].len() == 4
+            && w.iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        {
             parse_calendar_date(&format!("{}-{}-{}", w[0], w[1], w[2])).ok()
         } else {
             None
@@ -170,7 +175,10 @@ mod tests {
             ("2020-11-10T12:01:00Z", datetime!(2020-11-10 12:01 UTC)),
             ("2026-02-11T07:00:00+01:00", datetime!(2026-02-11 06:00 UTC)),
             ("2026-02-11 07:00:00 +0100", datetime!(2026-02-11 06:00 UTC)),
-            ("1979-05-27T07:32:00.999999Z", datetime!(1979-05-27 07:32:00.999999 UTC)),
+            (
+                "1979-05-27T07:32:00.999999Z",
+                datetime!(1979-05-27 07:32:00.999999 UTC),
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(parse_datetime(text, tz).unwrap(), want, "{text}");
@@ -185,7 +193,11 @@ mod tests {
     fn impossible_dates_are_named() {
         let e = parse_datetime("2026-02-30", berlin()).unwrap_err();
         assert!(e.contains("February 2026 has 28 days"), "{e}");
-        assert!(parse_datetime("2026-13-01", berlin()).unwrap_err().contains("month 13"));
+        assert!(
+            parse_datetime("2026-13-01", berlin())
+                .unwrap_err()
+                .contains("month 13")
+        );
         assert!(parse_datetime("2026-01-01 25:00", berlin()).is_err());
         assert!(parse_datetime("yesterday", berlin()).is_err());
         assert!(parse_datetime("2026-01-01T10:00+25:00", berlin()).is_err());

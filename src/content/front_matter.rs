@@ -56,8 +56,7 @@ pub fn split(text: &str) -> Result<Split<'_>, FieldError> {
     };
     let front_start = text.find('\n').map_or(text.len(), |i| i + 1);
     let mut offset = front_start;
-    let mut line = 2;
-    for raw in text[front_start..].split_inclusive('\n') {
+    for (line, raw) in (2..).zip(text[front_start..].split_inclusive('\n')) {
         if fences.contains(&raw.trim_end()) {
             return Ok(Split {
                 format,
@@ -68,7 +67,6 @@ pub fn split(text: &str) -> Result<Split<'_>, FieldError> {
             });
         }
         offset += raw.len();
-        line += 1;
     }
     Err(FieldError {
         line: 1,
@@ -145,7 +143,12 @@ pub fn parse(split: &Split<'_>, tz: &Tz) -> Result<FrontMatter, FieldError> {
         Format::Yaml => parse_yaml(split)?,
         Format::Toml => parse_toml(split)?,
     };
-    Reader { split, map: &map, tz }.read()
+    Reader {
+        split,
+        map: &map,
+        tz,
+    }
+    .read()
 }
 
 fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FieldError> {
@@ -162,7 +165,8 @@ fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FieldError> {
         }),
         Err(e) => Err(FieldError {
             line: split.front_line
-                + e.location().map_or(0, |l| (l.line() as usize).saturating_sub(1)),
+                + e.location()
+                    .map_or(0, |l| (l.line() as usize).saturating_sub(1)),
             field: None,
             message: format!(
                 "YAML front matter: {}",
@@ -195,16 +199,43 @@ fn toml_to_json(v: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
     }
 }
 
 /// Every key this reader interprets; the rest go to `extra`.
 const KNOWN: &[&str] = &[
-    "title", "slug", "path", "date", "published", "updated", "lastmod", "stream", "categories",
-    "section", "tags", "taxonomies", "author", "authors", "by", "dek", "description", "summary",
-    "subtitle", "draft", "hero", "sources", "aliases", "redirect_from", "redirect", "template",
-    "name", "bio", "links",
+    "title",
+    "slug",
+    "path",
+    "date",
+    "published",
+    "updated",
+    "lastmod",
+    "stream",
+    "categories",
+    "section",
+    "tags",
+    "taxonomies",
+    "author",
+    "authors",
+    "by",
+    "dek",
+    "description",
+    "summary",
+    "subtitle",
+    "draft",
+    "hero",
+    "sources",
+    "aliases",
+    "redirect_from",
+    "redirect",
+    "template",
+    "name",
+    "bio",
+    "links",
 ];
 
 struct Reader<'a> {
@@ -240,12 +271,11 @@ impl Reader<'_> {
             fm.stream = self.list("categories")?.into_iter().next();
         }
         fm.tags = self.list("tags")?;
-        if fm.tags.is_empty() {
-            if let Some(Value::Object(tax)) = self.map.get("taxonomies") {
-                if let Some(v) = tax.get("tags") {
-                    fm.tags = self.list_value("taxonomies.tags", v)?;
-                }
-            }
+        if fm.tags.is_empty()
+            && let Some(Value::Object(tax)) = self.map.get("taxonomies")
+            && let Some(v) = tax.get("tags")
+        {
+            fm.tags = self.list_value("taxonomies.tags", v)?;
         }
         for key in ["author", "authors", "by"] {
             if fm.authors.is_empty() {
@@ -405,7 +435,11 @@ impl Reader<'_> {
                 Value::Object(m) => {
                     let url = match m.get("url") {
                         Some(Value::String(u)) => u.trim().to_string(),
-                        _ => return Err(self.err(key, format!("each entry of `{key}` needs a `url`"))),
+                        _ => {
+                            return Err(
+                                self.err(key, format!("each entry of `{key}` needs a `url`"))
+                            );
+                        }
                     };
                     let title = match m.get("title") {
                         Some(Value::String(t)) => t.trim().to_string(),
@@ -446,11 +480,13 @@ mod tests {
 
     #[test]
     fn yaml_every_key() {
-        let f = fm("---\ntitle: \"A: title\"\nslug: a-title\ndate: 2026-06-04\nupdated: 2026-06-05 10:00\n\
+        let f = fm(
+            "---\ntitle: \"A: title\"\nslug: a-title\ndate: 2026-06-04\nupdated: 2026-06-05 10:00\n\
 stream: technical\ntags: [sqlite, wal]\nauthor: vera\ndek: Sub\ndraft: false\n\
 hero: { src: cover.svg, alt: A lamp, credit: Vera, credit_url: \"https://example.org\" }\n\
 sources:\n  - { title: Docs, url: \"https://sqlite.org\" }\n  - https://example.org/b\n\
-aliases: [/old.html]\ncolour: blue\n---\nBody\n")
+aliases: [/old.html]\ncolour: blue\n---\nBody\n",
+        )
         .unwrap();
         assert_eq!(f.title.as_deref(), Some("A: title"));
         assert_eq!(f.slug.as_deref(), Some("a-title"));
@@ -462,7 +498,10 @@ aliases: [/old.html]\ncolour: blue\n---\nBody\n")
         assert_eq!(f.dek.as_deref(), Some("Sub"));
         assert!(!f.draft);
         let hero = f.hero.unwrap();
-        assert_eq!((hero.src.as_str(), hero.credit.as_deref()), ("cover.svg", Some("Vera")));
+        assert_eq!(
+            (hero.src.as_str(), hero.credit.as_deref()),
+            ("cover.svg", Some("Vera"))
+        );
         assert_eq!(f.sources.len(), 2);
         assert_eq!(f.sources[1].url, "https://example.org/b");
         assert_eq!(f.aliases, ["/old.html"]);
@@ -471,12 +510,17 @@ aliases: [/old.html]\ncolour: blue\n---\nBody\n")
 
     #[test]
     fn toml_with_zola_spellings() {
-        let f = fm("+++\npath = \"inside-rust/2020/07/27/1.45.1-prerelease\"\ntitle = \"T\"\n\
+        let f = fm(
+            "+++\npath = \"inside-rust/2020/07/27/1.45.1-prerelease\"\ntitle = \"T\"\n\
 authors = [\"The Release Team\"]\ndescription = \"D\"\naliases = [\"a.html\"]\n\
 date = 2026-03-14T09:30:00Z\nlastmod = 2026-03-15\n[taxonomies]\ntags = [\"x\"]\n\
-categories = [\"ignored\"]\n[extra]\nteam = \"Core\"\n+++\nBody\n")
+categories = [\"ignored\"]\n[extra]\nteam = \"Core\"\n+++\nBody\n",
+        )
         .unwrap();
-        assert_eq!(f.path.as_deref(), Some("inside-rust/2020/07/27/1.45.1-prerelease"));
+        assert_eq!(
+            f.path.as_deref(),
+            Some("inside-rust/2020/07/27/1.45.1-prerelease")
+        );
         assert_eq!(f.authors, ["The Release Team"]);
         assert_eq!(f.dek.as_deref(), Some("D"));
         assert_eq!(f.date, Some(datetime!(2026-03-14 09:30 UTC)));
@@ -487,15 +531,20 @@ categories = [\"ignored\"]\n[extra]\nteam = \"Core\"\n+++\nBody\n")
 
     #[test]
     fn other_aliases() {
-        let f = fm("---\ntitle: T\npublished: false\nby: [Russ Cox]\nsummary: S\nsection: letters\n\
-lastmod: 2026-01-02\nredirect_from: /x\n---\n")
+        let f = fm(
+            "---\ntitle: T\npublished: false\nby: [Russ Cox]\nsummary: S\nsection: letters\n\
+lastmod: 2026-01-02\nredirect_from: /x\n---\n",
+        )
         .unwrap();
         assert!(f.draft);
         assert_eq!(f.authors, ["Russ Cox"]);
         assert_eq!(f.dek.as_deref(), Some("S"));
         assert_eq!(f.stream.as_deref(), Some("letters"));
         assert_eq!(f.aliases, ["/x"]);
-        let f = fm("---\ntitle: T\npublished: 2026-01-03\ncategories: [essays, x]\nsubtitle: Sub\n---\n").unwrap();
+        let f = fm(
+            "---\ntitle: T\npublished: 2026-01-03\ncategories: [essays, x]\nsubtitle: Sub\n---\n",
+        )
+        .unwrap();
         assert_eq!(f.date, Some(datetime!(2026-01-03 00:00 UTC)));
         assert_eq!(f.stream.as_deref(), Some("essays"));
         assert_eq!(f.dek.as_deref(), Some("Sub"));
@@ -506,7 +555,10 @@ lastmod: 2026-01-02\nredirect_from: /x\n---\n")
     #[test]
     fn no_front_matter_and_bom() {
         let s = split("\u{feff}---\ntitle: T\n---\n# Body\n").unwrap();
-        assert_eq!((s.format, s.body, s.body_line), (Format::Yaml, "# Body\n", 4));
+        assert_eq!(
+            (s.format, s.body, s.body_line),
+            (Format::Yaml, "# Body\n", 4)
+        );
         let s = split("# Just markdown\n\n---\n\nmore\n").unwrap();
         assert_eq!(s.format, Format::None);
         // A `---` rule later in the body is not front matter.

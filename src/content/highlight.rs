@@ -81,9 +81,8 @@ fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
 /// Renders one code block as `<pre><code>` with one `<span class="line">` per line.
 /// Unknown languages, blocks over `max_bytes` and very long lines come out as escaped text.
 pub fn highlight_block(code: &str, info: &Info, max_bytes: usize) -> String {
-    let syntax = find_syntax(&info.lang).filter(|_| {
-        code.len() <= max_bytes && code.lines().all(|l| l.len() <= MAX_LINE_BYTES)
-    });
+    let syntax = find_syntax(&info.lang)
+        .filter(|_| code.len() <= max_bytes && code.lines().all(|l| l.len() <= MAX_LINE_BYTES));
     let mut out = String::with_capacity(code.len() * 2 + 64);
     let lang_class = if info.lang.is_empty() {
         String::new()
@@ -188,7 +187,10 @@ mod tests {
     fn info_strings() {
         assert_eq!(
             parse_info("swift, highlight=[1, 3]"),
-            Info { lang: "swift".into(), highlight: vec![1, 3] }
+            Info {
+                lang: "swift".into(),
+                highlight: vec![1, 3]
+            }
         );
         assert_eq!(parse_info("rust,ignore").lang, "rust");
         assert_eq!(parse_info("{.python}").lang, "python");
@@ -202,17 +204,30 @@ mod tests {
         let code = "async fn f() -> Result<(), Box<dyn Error>> {\n    let s = \"multi\nline\";\n    x.await\n}\n";
         let html = highlight_block(code, &parse_info("rust, highlight=[2]"), 1 << 20);
         assert!(html.contains("hl-"), "classes emitted: {html}");
-        assert!(html.contains("&lt;dyn Error&gt;") || html.contains("Error"), "{html}");
+        assert!(
+            html.contains("&lt;dyn Error&gt;") || html.contains("Error"),
+            "{html}"
+        );
         assert_eq!(html.matches("<span class=\"line").count(), 5);
         assert_eq!(html.matches("<span class=\"line hl\">").count(), 1);
-        assert_eq!(html.matches("<span").count(), html.matches("</span>").count());
+        assert_eq!(
+            html.matches("<span").count(),
+            html.matches("</span>").count()
+        );
         // `async` and `await` are keywords in the newer grammar.
-        assert!(html.contains("hl-storage") || html.contains("hl-keyword"), "{html}");
+        assert!(
+            html.contains("hl-storage") || html.contains("hl-keyword"),
+            "{html}"
+        );
     }
 
     #[test]
     fn unknown_language_is_escaped_plain_text() {
-        let html = highlight_block("<script>alert(1)</script>\n", &parse_info("frobnicate"), 1 << 20);
+        let html = highlight_block(
+            "<script>alert(1)</script>\n",
+            &parse_info("frobnicate"),
+            1 << 20,
+        );
         assert!(html.contains("&lt;script&gt;"));
         assert!(!html.contains("<script>"));
         assert!(!html.contains("hl-"));

@@ -5,7 +5,9 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+};
 
 use super::highlight::{self, escape};
 use super::sanitize;
@@ -135,7 +137,10 @@ impl<'o, 'a> Renderer<'o, 'a> {
     }
 
     fn prose(&mut self, s: &str) {
-        self.words += s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+        self.words += s
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
         self.text.push_str(s);
     }
 
@@ -170,19 +175,37 @@ impl<'o, 'a> Renderer<'o, 'a> {
             }
             Event::FootnoteReference(label) => self.footnote_ref(&label),
             Event::Html(ref h) | Event::InlineHtml(ref h)
-                if self.heading.is_none()
-                    && self.footnote.is_none()
-                    && is_more_marker(h) =>
+                if self.heading.is_none() && self.footnote.is_none() && is_more_marker(h) =>
             {
                 self.more_at.get_or_insert(self.out.len());
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = self.resolve(dest_url);
-                self.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                self.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = self.resolve(dest_url);
-                self.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                self.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::Text(t) => {
                 self.prose(&t);
@@ -217,10 +240,10 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 self.push(Event::End(end));
                 if top {
                     self.depth = self.depth.saturating_sub(1);
-                    if self.depth == 0 {
-                        if let Some((_, end @ None)) = &mut self.first_para {
-                            *end = Some(self.out.len());
-                        }
+                    if self.depth == 0
+                        && let Some((_, end @ None)) = &mut self.first_para
+                    {
+                        *end = Some(self.out.len());
                     }
                 }
             }
@@ -245,7 +268,11 @@ impl<'o, 'a> Renderer<'o, 'a> {
         self.text.push_str(&plain);
         self.text.push('\n');
         self.words += plain.split_whitespace().count();
-        if self.opts.take_title && self.title.is_none() && !self.seen_block && level == HeadingLevel::H1 {
+        if self.opts.take_title
+            && self.title.is_none()
+            && !self.seen_block
+            && level == HeadingLevel::H1
+        {
             self.title = Some(plain);
             return;
         }
@@ -253,15 +280,23 @@ impl<'o, 'a> Renderer<'o, 'a> {
         // The page's own title is the one h1; body headings start at h2.
         let n = (level as u8).max(2);
         let base = explicit_id.unwrap_or_else(|| slugify(&plain));
-        let id = self.unique_id(if base.is_empty() { "section".into() } else { base });
+        let id = self.unique_id(if base.is_empty() {
+            "section".into()
+        } else {
+            base
+        });
         if n <= 3 {
-            self.toc.push(TocEntry { level: n, id: id.clone(), title: plain.clone() });
+            self.toc.push(TocEntry {
+                level: n,
+                id: id.clone(),
+                title: plain.clone(),
+            });
         }
         let id = escape(&id);
         let mut h = String::new();
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<h{n} id=\"{id}\">{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
+            "<h{n} id=\"{id}\">{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>"
         );
         self.out.push(Event::Html(h.into()));
     }
@@ -314,7 +349,13 @@ impl<'o, 'a> Renderer<'o, 'a> {
     fn footnote_id(&self, label: &str) -> String {
         let label: String = label
             .chars()
-            .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect();
         format!("{}-{}", slugify(self.opts.id_prefix), label)
     }
@@ -333,7 +374,9 @@ impl<'o, 'a> Renderer<'o, 'a> {
             .collect();
         rest.sort();
         labels.extend(rest);
-        let mut s = String::from("<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"Footnotes\">\n<ol>\n");
+        let mut s = String::from(
+            "<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"Footnotes\">\n<ol>\n",
+        );
         for label in labels {
             let Some(events) = self.footnote_defs.remove(&label) else {
                 continue;
@@ -486,20 +529,41 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_anchors_and_toc() {
-        let r = md("## Setup\n\ntext\n\n## Setup\n\n### Deep `code`\n\n#### Deeper\n\n## Own {#mine}\n");
-        assert!(r.html.contains("<h2 id=\"setup\">Setup <a class=\"anchor\" href=\"#setup\""), "{}", r.html);
+        let r = md(
+            "## Setup\n\ntext\n\n## Setup\n\n### Deep `code`\n\n#### Deeper\n\n## Own {#mine}\n",
+        );
+        assert!(
+            r.html
+                .contains("<h2 id=\"setup\">Setup <a class=\"anchor\" href=\"#setup\""),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("id=\"setup-1\""));
-        assert!(r.html.contains("<h3 id=\"deep-code\">Deep <code>code</code>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<h3 id=\"deep-code\">Deep <code>code</code>"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("id=\"mine\""));
         let toc: Vec<_> = r.toc.iter().map(|t| (t.level, t.id.as_str())).collect();
-        assert_eq!(toc, [(2, "setup"), (2, "setup-1"), (3, "deep-code"), (2, "mine")]);
+        assert_eq!(
+            toc,
+            [(2, "setup"), (2, "setup-1"), (3, "deep-code"), (2, "mine")]
+        );
     }
 
     #[test]
     fn body_h1_becomes_h2_and_title_can_come_from_it() {
         let r = md("# Big\n\ntext");
         assert!(r.html.contains("<h2 id=\"big\">"), "{}", r.html);
-        let r = render("# The Title\n\nBody text.\n", &RenderOptions { take_title: true, ..opts(&|_| None) });
+        let r = render(
+            "# The Title\n\nBody text.\n",
+            &RenderOptions {
+                take_title: true,
+                ..opts(&|_| None)
+            },
+        );
         assert_eq!(r.title.as_deref(), Some("The Title"));
         assert!(!r.html.contains("The Title"));
     }
@@ -509,15 +573,24 @@ mod tests {
         let r = md("Claim[^a] and more[^b].\n\n[^b]: Second.\n[^a]: First.\n\nAfter.\n");
         assert!(r.html.contains("href=\"#fn-post-a\""), "{}", r.html);
         assert!(r.html.contains("id=\"fn-post-a\""));
-        let (a, b) = (r.html.find("id=\"fn-post-a\"").unwrap(), r.html.find("id=\"fn-post-b\"").unwrap());
+        let (a, b) = (
+            r.html.find("id=\"fn-post-a\"").unwrap(),
+            r.html.find("id=\"fn-post-b\"").unwrap(),
+        );
         assert!(a < b, "numbered by first reference");
         assert!(r.html.find("After.").unwrap() < a, "notes come last");
-        assert!(!r.summary_html.contains("footnote-ref"), "{}", r.summary_html);
+        assert!(
+            !r.summary_html.contains("footnote-ref"),
+            "{}",
+            r.summary_html
+        );
     }
 
     #[test]
     fn extensions_are_on() {
-        let r = md("| a | b |\n|--:|---|\n| 1 | 2 |\n\n~~gone~~ \"quoted\" -- dash\n\n- [x] done\n- [ ] todo\n");
+        let r = md(
+            "| a | b |\n|--:|---|\n| 1 | 2 |\n\n~~gone~~ \"quoted\" -- dash\n\n- [x] done\n- [ ] todo\n",
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>gone</del>"));
         assert!(r.html.contains("“quoted”") && r.html.contains("–"));
@@ -536,7 +609,8 @@ mod tests {
 
     #[test]
     fn words_exclude_code_but_text_keeps_it() {
-        let r = md("one two three\n\n```rust\nfn main() { let x = Box::<dyn Error>::new(); }\n```\n");
+        let r =
+            md("one two three\n\n```rust\nfn main() { let x = Box::<dyn Error>::new(); }\n```\n");
         assert_eq!(r.word_count, 3);
         assert!(r.text.contains("Box::<dyn Error>"));
         assert_eq!(r.reading_minutes, 1);
@@ -546,7 +620,9 @@ mod tests {
 
     #[test]
     fn code_blocks_both_fence_kinds() {
-        let r = md("~~~python\nprint('hi')\n~~~\n\n```swift, highlight=[1]\nlet a = 1\n```\n\n    indented <b>\n");
+        let r = md(
+            "~~~python\nprint('hi')\n~~~\n\n```swift, highlight=[1]\nlet a = 1\n```\n\n    indented <b>\n",
+        );
         assert!(r.html.contains("language-python"));
         assert!(r.html.contains("line hl"));
         assert!(r.html.contains("indented &lt;b&gt;"));
@@ -554,10 +630,23 @@ mod tests {
 
     #[test]
     fn raw_html_is_sanitised_unless_trusted() {
-        let src = "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n";
+        let src =
+            "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n";
         let r = md(src);
-        assert!(!r.html.contains("<script") && !r.html.contains("onerror") && !r.html.contains("javascript:"), "{}", r.html);
-        let r = render(src, &RenderOptions { trust_html: true, ..opts(&|_| None) });
+        assert!(
+            !r.html.contains("<script")
+                && !r.html.contains("onerror")
+                && !r.html.contains("javascript:"),
+            "{}",
+            r.html
+        );
+        let r = render(
+            src,
+            &RenderOptions {
+                trust_html: true,
+                ..opts(&|_| None)
+            },
+        );
         assert!(r.html.contains("<script>"));
     }
 
@@ -565,7 +654,11 @@ mod tests {
     fn relative_urls_are_resolved() {
         let resolve = |u: &str| (!u.contains(':')).then(|| format!("/files/post/{u}"));
         let r = render("![a](cover.svg) [b](https://e.org)", &opts(&resolve));
-        assert!(r.html.contains("src=\"/files/post/cover.svg\""), "{}", r.html);
+        assert!(
+            r.html.contains("src=\"/files/post/cover.svg\""),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("href=\"https://e.org\""));
     }
 

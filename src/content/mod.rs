@@ -146,14 +146,20 @@ impl From<FieldError> for ContentError {
 pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Parsed, ContentError> {
     let split = front_matter::split(file.text)?;
     let file_name = file.rel_path.rsplit('/').next().unwrap_or(file.rel_path);
-    let stem = file_name.strip_suffix(".md").or_else(|| file_name.strip_suffix(".markdown")).unwrap_or(file_name);
+    let stem = file_name
+        .strip_suffix(".md")
+        .or_else(|| file_name.strip_suffix(".markdown"))
+        .unwrap_or(file_name);
     if file_name == "_index.md" {
         return Ok(skip("section index (_index.md), not an article"));
     }
     if split.format == front_matter::Format::None
-        && ["readme", "license", "changelog", "contributing"].contains(&stem.to_ascii_lowercase().as_str())
+        && ["readme", "license", "changelog", "contributing"]
+            .contains(&stem.to_ascii_lowercase().as_str())
     {
-        return Ok(skip(&format!("repository notes ({file_name}), not an article")));
+        return Ok(skip(&format!(
+            "repository notes ({file_name}), not an article"
+        )));
     }
     let fm = front_matter::parse(&split, settings.timezone)?;
     let dir = file.rel_path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -174,7 +180,12 @@ pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pars
     };
     let (slug, slug_origin) = if let Some(s) = &fm.slug {
         (url_safe(s), SlugOrigin::FrontMatter)
-    } else if let Some(last) = fm.path.as_deref().and_then(|p| p.trim_matches('/').rsplit('/').next()).filter(|s| !s.is_empty()) {
+    } else if let Some(last) = fm
+        .path
+        .as_deref()
+        .and_then(|p| p.trim_matches('/').rsplit('/').next())
+        .filter(|s| !s.is_empty())
+    {
         (url_safe(last), SlugOrigin::Path)
     } else {
         (url_safe(name), SlugOrigin::FileName)
@@ -183,36 +194,43 @@ pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pars
         return Err(ContentError {
             line: 1,
             field: Some("slug".into()),
-            message: "the slug is empty; set `slug:` to a name made of letters, digits and dashes".into(),
+            message: "the slug is empty; set `slug:` to a name made of letters, digits and dashes"
+                .into(),
         });
     }
-    if let Some(target) = &fm.redirect {
-        if fm.title.is_none() {
+    if let Some(target) = &fm.redirect
+        && fm.title.is_none()
+    {
+        {
             return Ok(Parsed::Skipped {
                 reason: format!("redirect stub to {target}"),
-                redirect: Some(Redirect { from: slug, target: target.clone() }),
+                redirect: Some(Redirect {
+                    from: slug,
+                    target: target.clone(),
+                }),
             });
         }
     }
     if let Some(template) = &fm.template {
         let directives = split.body.contains("{{");
-        if (fm.title.is_none() || fm.date.is_none()) && (split.body.trim().is_empty() || directives) {
+        if (fm.title.is_none() || fm.date.is_none()) && (split.body.trim().is_empty() || directives)
+        {
             let what = match template {
-                Value::String(t) => format!("template-only page (template = {t:?}), not an article"),
+                Value::String(t) => {
+                    format!("template-only page (template = {t:?}), not an article")
+                }
                 _ => "template-only page (its body is template directives), not an article".into(),
             };
             return Ok(skip(&what));
         }
     }
-    let date = fm
-        .date
-        .or_else(|| {
-            fm.path
-                .as_deref()
-                .and_then(dates::date_in_path)
-                .or(name_date)
-                .and_then(|d| dates::parse_datetime(&d.to_string(), settings.timezone).ok())
-        });
+    let date = fm.date.or_else(|| {
+        fm.path
+            .as_deref()
+            .and_then(dates::date_in_path)
+            .or(name_date)
+            .and_then(|d| dates::parse_datetime(&d.to_string(), settings.timezone).ok())
+    });
     let resolve = |url: &str| resolve_relative(dir, url);
     let rendered = markdown::render(
         split.body,
@@ -224,11 +242,17 @@ pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pars
             take_title: fm.title.is_none(),
         },
     );
-    let title = fm.title.clone().or(rendered.title.clone()).ok_or_else(|| ContentError {
-        line: 1,
-        field: Some("title".into()),
-        message: "missing title: add `title:` to the front matter or start the text with `# A title`".into(),
-    })?;
+    let title = fm
+        .title
+        .clone()
+        .or(rendered.title.clone())
+        .ok_or_else(|| ContentError {
+            line: 1,
+            field: Some("title".into()),
+            message:
+                "missing title: add `title:` to the front matter or start the text with `# A title`"
+                    .into(),
+        })?;
     let hero = fm.hero.clone().map(|mut h| {
         if let Some(url) = resolve(&h.src) {
             h.src = url;
@@ -262,7 +286,10 @@ pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pars
 }
 
 fn skip(reason: &str) -> Parsed {
-    Parsed::Skipped { reason: reason.to_string(), redirect: None }
+    Parsed::Skipped {
+        reason: reason.to_string(),
+        redirect: None,
+    }
 }
 
 fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
@@ -289,10 +316,19 @@ fn render_simple(body: &str, id: &str, settings: ContentSettings<'_>) -> String 
     .html
 }
 
-fn author(id: &str, fm: &front_matter::FrontMatter, body: &str, settings: ContentSettings<'_>) -> Author {
+fn author(
+    id: &str,
+    fm: &front_matter::FrontMatter,
+    body: &str,
+    settings: ContentSettings<'_>,
+) -> Author {
     let id = slugify(id);
     Author {
-        name: fm.name.clone().or(fm.title.clone()).unwrap_or_else(|| id.clone()),
+        name: fm
+            .name
+            .clone()
+            .or(fm.title.clone())
+            .unwrap_or_else(|| id.clone()),
         bio: fm.bio.clone().or(fm.dek.clone()).unwrap_or_default(),
         links: fm.links.clone(),
         html: render_simple(body, &id, settings),
@@ -300,10 +336,19 @@ fn author(id: &str, fm: &front_matter::FrontMatter, body: &str, settings: Conten
     }
 }
 
-fn stream(id: &str, fm: &front_matter::FrontMatter, body: &str, settings: ContentSettings<'_>) -> Stream {
+fn stream(
+    id: &str,
+    fm: &front_matter::FrontMatter,
+    body: &str,
+    settings: ContentSettings<'_>,
+) -> Stream {
     let id = slugify(id);
     Stream {
-        name: fm.name.clone().or(fm.title.clone()).unwrap_or_else(|| id.clone()),
+        name: fm
+            .name
+            .clone()
+            .or(fm.title.clone())
+            .unwrap_or_else(|| id.clone()),
         description: fm.dek.clone().unwrap_or_default(),
         html: render_simple(body, &id, settings),
         id,
@@ -316,7 +361,8 @@ pub fn url_safe(s: &str) -> String {
     let s = s.trim();
     if !s.is_empty()
         && !s.starts_with('.')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
     {
         s.to_string()
     } else {
@@ -333,10 +379,10 @@ pub fn resolve_relative(dir: &str, url: &str) -> Option<String> {
         return None;
     }
     // `mailto:x`, `tel:`, `javascript:`: a scheme before any slash.
-    if let Some(colon) = url.find(':') {
-        if !url[..colon].contains('/') {
-            return None;
-        }
+    if let Some(colon) = url.find(':')
+        && !url[..colon].contains('/')
+    {
+        return None;
     }
     let (path, suffix) = match url.find(['?', '#']) {
         Some(i) => (&url[..i], &url[i..]),
@@ -360,7 +406,11 @@ mod tests {
     use super::*;
 
     fn settings() -> ContentSettings<'static> {
-        ContentSettings { timezone: time_tz::timezones::db::UTC, trust_html: false, highlight_max_bytes: 1 << 20 }
+        ContentSettings {
+            timezone: time_tz::timezones::db::UTC,
+            trust_html: false,
+            highlight_max_bytes: 1 << 20,
+        }
     }
 
     fn parse_at(rel_path: &str, text: &str) -> Result<Parsed, ContentError> {
@@ -377,16 +427,28 @@ mod tests {
     #[test]
     fn slug_and_date_from_file_name() {
         let a = article("2026-05-12-wal-mode.md", "---\ntitle: WAL\n---\nText\n");
-        assert_eq!((a.slug.as_str(), a.slug_origin), ("wal-mode", SlugOrigin::FileName));
+        assert_eq!(
+            (a.slug.as_str(), a.slug_origin),
+            ("wal-mode", SlugOrigin::FileName)
+        );
         assert_eq!(a.date, Some(time::macros::datetime!(2026-05-12 00:00 UTC)));
     }
 
     #[test]
     fn slug_and_date_from_zola_path_and_bundle_folder() {
-        let a = article("x@1.md", "+++\npath = \"inside-rust/2020/07/27/1.45.1-prerelease\"\ntitle = \"T\"\n+++\n");
-        assert_eq!((a.slug.as_str(), a.slug_origin), ("1.45.1-prerelease", SlugOrigin::Path));
+        let a = article(
+            "x@1.md",
+            "+++\npath = \"inside-rust/2020/07/27/1.45.1-prerelease\"\ntitle = \"T\"\n+++\n",
+        );
+        assert_eq!(
+            (a.slug.as_str(), a.slug_origin),
+            ("1.45.1-prerelease", SlugOrigin::Path)
+        );
         assert_eq!(a.date, Some(time::macros::datetime!(2020-07-27 00:00 UTC)));
-        let a = article("lighthouse/index.md", "---\ntitle: L\nhero: { src: cover.svg, alt: x }\n---\n![a](cover.svg)\n");
+        let a = article(
+            "lighthouse/index.md",
+            "---\ntitle: L\nhero: { src: cover.svg, alt: x }\n---\n![a](cover.svg)\n",
+        );
         assert_eq!(a.slug, "lighthouse");
         assert_eq!(a.hero.unwrap().src, "/files/lighthouse/cover.svg");
         assert!(a.html.contains("src=\"/files/lighthouse/cover.svg\""));
@@ -398,7 +460,11 @@ mod tests {
     fn title_from_heading_or_an_error() {
         let a = article("plain.md", "# Only a heading\n\nBody.\n");
         assert_eq!(a.title, "Only a heading");
-        let e = parse_at("none.md", "---\ndate: 2026-01-01\n---\nBody without a title.\n").unwrap_err();
+        let e = parse_at(
+            "none.md",
+            "---\ndate: 2026-01-01\n---\nBody without a title.\n",
+        )
+        .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("title"));
     }
 
@@ -408,16 +474,45 @@ mod tests {
             Parsed::Skipped { reason, redirect } => (reason, redirect),
             other => panic!("{other:?}"),
         };
-        assert!(skipped("_index.md", "+++\ntitle = \"Blog\"\n+++\n").0.contains("section"));
-        assert!(skipped("README.md", "This directory holds...\n").0.contains("README"));
-        assert!(skipped("latest.md", "+++\ntemplate = \"latest.html\"\n+++\n").0.contains("template"));
-        assert!(skipped("all.md", "---\ntitle: Index\ntemplate: true\n---\n{{range .}}x{{end}}\n").0.contains("template"));
+        assert!(
+            skipped("_index.md", "+++\ntitle = \"Blog\"\n+++\n")
+                .0
+                .contains("section")
+        );
+        assert!(
+            skipped("README.md", "This directory holds...\n")
+                .0
+                .contains("README")
+        );
+        assert!(
+            skipped("latest.md", "+++\ntemplate = \"latest.html\"\n+++\n")
+                .0
+                .contains("template")
+        );
+        assert!(
+            skipped(
+                "all.md",
+                "---\ntitle: Index\ntemplate: true\n---\n{{range .}}x{{end}}\n"
+            )
+            .0
+            .contains("template")
+        );
         let (reason, redirect) = skipped("old-name.md", "---\nredirect: /blog/new-name\n---\n");
         assert!(reason.contains("redirect"));
-        assert_eq!(redirect, Some(Redirect { from: "old-name".into(), target: "/blog/new-name".into() }));
+        assert_eq!(
+            redirect,
+            Some(Redirect {
+                from: "old-name".into(),
+                target: "/blog/new-name".into()
+            })
+        );
         // A dated Go post that uses template directives is still an article.
         assert!(matches!(
-            parse_at("10years.md", "---\ntitle: T\ndate: 2019-11-08\ntemplate: true\n---\n{{image \"x.jpg\"}}\n").unwrap(),
+            parse_at(
+                "10years.md",
+                "---\ntitle: T\ndate: 2019-11-08\ntemplate: true\n---\n{{image \"x.jpg\"}}\n"
+            )
+            .unwrap(),
             Parsed::Article(_)
         ));
     }
@@ -432,16 +527,30 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        match parse_at("streams/technical.md", "---\nname: Technical Dispatch\ndescription: Code.\n---\n").unwrap() {
-            Parsed::Stream(s) => assert_eq!((s.name.as_str(), s.description.as_str()), ("Technical Dispatch", "Code.")),
+        match parse_at(
+            "streams/technical.md",
+            "---\nname: Technical Dispatch\ndescription: Code.\n---\n",
+        )
+        .unwrap()
+        {
+            Parsed::Stream(s) => assert_eq!(
+                (s.name.as_str(), s.description.as_str()),
+                ("Technical Dispatch", "Code.")
+            ),
             other => panic!("{other:?}"),
         }
     }
 
     #[test]
     fn relative_urls() {
-        assert_eq!(resolve_relative("a/b", "img.png"), Some("/files/a/b/img.png".into()));
-        assert_eq!(resolve_relative("a/b", "../c.png#x"), Some("/files/a/c.png#x".into()));
+        assert_eq!(
+            resolve_relative("a/b", "img.png"),
+            Some("/files/a/b/img.png".into())
+        );
+        assert_eq!(
+            resolve_relative("a/b", "../c.png#x"),
+            Some("/files/a/c.png#x".into())
+        );
         assert_eq!(resolve_relative("", "../../etc/passwd"), None);
         assert_eq!(resolve_relative("a", "https://e.org/x"), None);
         assert_eq!(resolve_relative("a", "mailto:x@e.org"), None);

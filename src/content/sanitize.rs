@@ -7,10 +7,34 @@ use std::sync::LazyLock;
 static POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.add_tags([
-        "input", "section", "sup", "sub", "mark", "figure", "figcaption", "details", "summary",
-        "kbd", "samp", "var", "del", "s", "ins", "span", "div", "nav", "aside",
+        "input",
+        "section",
+        "sup",
+        "sub",
+        "mark",
+        "figure",
+        "figcaption",
+        "details",
+        "summary",
+        "kbd",
+        "samp",
+        "var",
+        "del",
+        "s",
+        "ins",
+        "span",
+        "div",
+        "nav",
+        "aside",
     ])
-    .add_generic_attributes(["class", "id", "aria-hidden", "aria-label", "role", "data-lang"])
+    .add_generic_attributes([
+        "class",
+        "id",
+        "aria-hidden",
+        "aria-label",
+        "role",
+        "data-lang",
+    ])
     .add_tag_attributes("input", ["type", "checked", "disabled"])
     .add_tag_attributes("img", ["width", "height", "loading", "decoding"])
     .add_tag_attributes("td", ["style"])
@@ -49,7 +73,10 @@ mod tests {
              <img src=\"data:image/png;base64,AAA\"><iframe src=\"https://e.org\"></iframe></p>",
         );
         assert!(!out.contains("script") && !out.contains("onclick"), "{out}");
-        assert!(!out.contains("javascript:") && !out.contains("data:"), "{out}");
+        assert!(
+            !out.contains("javascript:") && !out.contains("data:"),
+            "{out}"
+        );
         assert!(!out.contains("iframe"), "{out}");
     }
 
@@ -60,7 +87,13 @@ mod tests {
             <ul><li><input disabled=\"\" type=\"checkbox\" checked=\"\"> done</li></ul>\
             <table><tr><td style=\"text-align: right\">1</td><td style=\"color: red\">2</td></tr></table>";
         let out = clean(html);
-        for kept in ["id=\"x\"", "class=\"line hl\"", "data-lang=\"rust\"", "type=\"checkbox\"", "text-align: right"] {
+        for kept in [
+            "id=\"x\"",
+            "class=\"line hl\"",
+            "data-lang=\"rust\"",
+            "type=\"checkbox\"",
+            "text-align: right",
+        ] {
             assert!(out.contains(kept), "{kept} in {out}");
         }
         assert!(!out.contains("color: red"));

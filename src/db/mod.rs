@@ -28,7 +28,9 @@ pub enum DbError {
         action: &'static str,
         source: rusqlite::Error,
     },
-    #[error("{path}: the archive has schema version {found}, this program knows {expected}; {hint}")]
+    #[error(
+        "{path}: the archive has schema version {found}, this program knows {expected}; {hint}"
+    )]
     Schema {
         path: String,
         found: i64,
@@ -46,7 +48,11 @@ pub fn open_writable(path: &Path) -> Result<Connection, DbError> {
     let shown = path.display().to_string();
     let open_err = |action| {
         let shown = shown.clone();
-        move |source| DbError::Open { path: shown, action, source }
+        move |source| DbError::Open {
+            path: shown,
+            action,
+            source,
+        }
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| DbError::Open {
@@ -56,12 +62,16 @@ pub fn open_writable(path: &Path) -> Result<Connection, DbError> {
         })?;
     }
     let conn = Connection::open(path).map_err(open_err("opening the archive"))?;
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err("setting busy_timeout"))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(open_err("setting busy_timeout"))?;
     // WAL: readers never block the writer; NORMAL: durable at checkpoints, and a crash
     // loses at most the last transactions, never consistency.
-    conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err("enabling WAL"))?;
-    conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err("setting synchronous"))?;
-    conn.pragma_update(None, "foreign_keys", "ON").map_err(open_err("enabling foreign keys"))?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(open_err("enabling WAL"))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(open_err("setting synchronous"))?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(open_err("enabling foreign keys"))?;
     migrate(&conn, &shown)?;
     Ok(conn)
 }
@@ -71,9 +81,15 @@ pub fn open_read_only(path: &Path) -> Result<Connection, DbError> {
     let shown = path.display().to_string();
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
     )
-    .map_err(|source| DbError::Open { path: shown.clone(), action: "opening the archive read-only", source })?;
+    .map_err(|source| DbError::Open {
+        path: shown.clone(),
+        action: "opening the archive read-only",
+        source,
+    })?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "query_only", "ON")?;
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -102,11 +118,17 @@ fn migrate(conn: &Connection, shown: &str) -> Result<(), DbError> {
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let version = i as i64 + 1;
-        conn.execute_batch(&format!("BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"))
-            .map_err(|source| {
-                let _ = conn.execute_batch("ROLLBACK");
-                DbError::Open { path: shown.to_string(), action: "migrating the schema", source }
-            })?;
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
+        ))
+        .map_err(|source| {
+            let _ = conn.execute_batch("ROLLBACK");
+            DbError::Open {
+                path: shown.to_string(),
+                action: "migrating the schema",
+                source,
+            }
+        })?;
     }
     Ok(())
 }

@@ -56,7 +56,9 @@ pub fn apply_batch(conn: &Connection, batch: &Batch) -> rusqlite::Result<Applied
             }
             Err(e) => {
                 conn.execute_batch("ROLLBACK TO article; RELEASE article")?;
-                applied.refused.push((a.source_path.clone(), refusal(&e, a)));
+                applied
+                    .refused
+                    .push((a.source_path.clone(), refusal(&e, a)));
             }
         }
     }
@@ -68,7 +70,12 @@ pub fn apply_batch(conn: &Connection, batch: &Batch) -> rusqlite::Result<Applied
     }
     conn.execute(
         "INSERT INTO publishes (finished_at, added, updated, removed) VALUES (?1, ?2, ?3, ?4)",
-        params![batch.now, applied.added as i64, applied.updated as i64, applied.removed as i64],
+        params![
+            batch.now,
+            applied.added as i64,
+            applied.updated as i64,
+            applied.removed as i64
+        ],
     )?;
     Ok(applied)
 }
@@ -108,7 +115,14 @@ fn upsert_stream(conn: &Connection, s: &StreamRow) -> rusqlite::Result<()> {
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
              html = excluded.html, source_path = excluded.source_path,
              content_hash = excluded.content_hash",
-        params![s.id, s.name, s.description, s.html, s.source_path, s.content_hash],
+        params![
+            s.id,
+            s.name,
+            s.description,
+            s.html,
+            s.source_path,
+            s.content_hash
+        ],
     )?;
     conn.execute(
         "UPDATE articles SET stream_name = ?2 WHERE stream_id = ?1 AND stream_name <> ?2",
@@ -124,7 +138,15 @@ fn upsert_author(conn: &Connection, a: &AuthorRow) -> rusqlite::Result<()> {
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, bio = excluded.bio,
              links_json = excluded.links_json, html = excluded.html,
              source_path = excluded.source_path, content_hash = excluded.content_hash",
-        params![a.id, a.name, a.bio, a.links_json, a.html, a.source_path, a.content_hash],
+        params![
+            a.id,
+            a.name,
+            a.bio,
+            a.links_json,
+            a.html,
+            a.source_path,
+            a.content_hash
+        ],
     )?;
     conn.execute(
         "UPDATE articles SET author_name = ?2 WHERE author_id = ?1 AND author_name <> ?2",
@@ -242,8 +264,11 @@ pub fn check_integrity(conn: &Connection) -> Result<(), String> {
     if verdict != "ok" {
         return Err(format!("integrity_check: {verdict}"));
     }
-    conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)", [])
-        .map_err(|e| format!("full-text index: {e}"))?;
+    conn.execute(
+        "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .map_err(|e| format!("full-text index: {e}"))?;
     Ok(())
 }
 
@@ -254,6 +279,10 @@ pub fn article_count(conn: &Connection) -> rusqlite::Result<i64> {
 
 /// The stored slug of the article from `source_path`.
 pub fn slug_of(conn: &Connection, source_path: &str) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT slug FROM articles WHERE source_path = ?1", [source_path], |r| r.get(0))
-        .optional()
+    conn.query_row(
+        "SELECT slug FROM articles WHERE source_path = ?1",
+        [source_path],
+        |r| r.get(0),
+    )
+    .optional()
 }

@@ -34,7 +34,10 @@ impl ReadPool {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
                 size: size.max(1),
-                state: Mutex::new(State { idle: vec![first], open: 1 }),
+                state: Mutex::new(State {
+                    idle: vec![first],
+                    open: 1,
+                }),
                 freed: Condvar::new(),
             }),
         })
@@ -45,20 +48,34 @@ impl ReadPool {
         let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             if let Some(conn) = state.idle.pop() {
-                return Ok(Pooled { conn: Some(conn), pool: self.inner.clone() });
+                return Ok(Pooled {
+                    conn: Some(conn),
+                    pool: self.inner.clone(),
+                });
             }
             if state.open < self.inner.size {
                 state.open += 1;
                 drop(state);
                 return match open_read_only(&self.inner.path) {
-                    Ok(conn) => Ok(Pooled { conn: Some(conn), pool: self.inner.clone() }),
+                    Ok(conn) => Ok(Pooled {
+                        conn: Some(conn),
+                        pool: self.inner.clone(),
+                    }),
                     Err(e) => {
-                        self.inner.state.lock().unwrap_or_else(|e| e.into_inner()).open -= 1;
+                        self.inner
+                            .state
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .open -= 1;
                         Err(e)
                     }
                 };
             }
-            state = self.inner.freed.wait(state).unwrap_or_else(|e| e.into_inner());
+            state = self
+                .inner
+                .freed
+                .wait(state)
+                .unwrap_or_else(|e| e.into_inner());
         }
     }
 }

@@ -107,7 +107,10 @@ pub struct Applied {
 }
 
 enum Job {
-    Publish(Box<Batch>, std::sync::mpsc::Sender<Result<Applied, DbError>>),
+    Publish(
+        Box<Batch>,
+        std::sync::mpsc::Sender<Result<Applied, DbError>>,
+    ),
 }
 
 /// Handle to the writer thread. Cloning shares the same thread; the thread ends when
@@ -128,13 +131,18 @@ impl Writer {
             .name("db-writer".into())
             .spawn(move || run(conn, rx))
             .map_err(|e| DbError::Sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
-        Ok(Writer { jobs, thread: std::sync::Arc::new(std::sync::Mutex::new(Some(thread))) })
+        Ok(Writer {
+            jobs,
+            thread: std::sync::Arc::new(std::sync::Mutex::new(Some(thread))),
+        })
     }
 
     /// Applies `batch` in one transaction and waits for the outcome.
     pub fn publish(&self, batch: Batch) -> Result<Applied, DbError> {
         let (reply, answer) = channel();
-        self.jobs.send(Job::Publish(Box::new(batch), reply)).map_err(|_| DbError::WriterGone)?;
+        self.jobs
+            .send(Job::Publish(Box::new(batch), reply))
+            .map_err(|_| DbError::WriterGone)?;
         answer.recv().map_err(|_| DbError::WriterGone)?
     }
 

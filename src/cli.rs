@@ -1,0 +1,71 @@
+//! The command line: global options and the subcommands of the contract.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Publish a folder of Markdown as a fast, searchable, server-rendered archive.
+#[derive(Debug, Parser)]
+#[command(name = "dispatches", version, about)]
+pub struct Cli {
+    /// The archive database.
+    #[arg(
+        long,
+        global = true,
+        default_value = "data/archive.db",
+        env = "DISPATCHES_DB"
+    )]
+    pub db: PathBuf,
+    /// Site settings file (optional unless given explicitly).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the archive; publishes the content folder at start.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:3000", env = "DISPATCHES_ADDR")]
+        addr: String,
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// Do not watch the content folder for changes.
+        #[arg(long)]
+        no_watch: bool,
+    },
+    /// Import Markdown files, folders (recursively) or globs into the archive.
+    Publish {
+        /// Files, folders or glob patterns.
+        #[arg(required = true)]
+        paths: Vec<String>,
+        /// Validate and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Unpublish articles whose files are gone from the folders given.
+        #[arg(long)]
+        prune: bool,
+        /// The content folder that paths are named relative to.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// Print only the summary and the problems.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Search the archive as the site does.
+    Search {
+        /// The query: words, "phrases", prefix*, -exclude, OR.
+        query: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a consistent copy of the live archive to OUT.
+    Backup {
+        /// Where to write the copy.
+        out: PathBuf,
+    },
+}

@@ -1,0 +1,523 @@
+//! Black-box tests of publishing: a fixture site written to a temp folder, published into
+//! a temp archive, checked row by row; the real binary for exit codes; both real corpora.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dispatches::config::Config;
+use dispatches::db::{self, queries};
+use dispatches::publish::{self, Options, Report};
+use rusqlite::Connection;
+
+/// A content folder and an archive in a temp dir.
+struct Site {
+    dir: tempfile::TempDir,
+    config: Config,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        Site {
+            dir,
+            config: Config::default(),
+        }
+    }
+
+    fn content(&self) -> PathBuf {
+        self.dir.path().join("content")
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("data/archive.db")
+    }
+
+    fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Site {
+        let p = self.content().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        self
+    }
+
+    fn remove(&self, rel: &str) -> &Site {
+        std::fs::remove_file(self.content().join(rel)).unwrap();
+        self
+    }
+
+    fn publish_with(&self, options: Options) -> Report {
+        let input = self.content().display().to_string();
+        publish::publish(
+            &[input],
+            &self.content(),
+            &self.config,
+            None,
+            &self.db(),
+            &options,
+        )
+        .unwrap()
+    }
+
+    fn publish(&self) -> Report {
+        self.publish_with(Options::default())
+    }
+
+    fn conn(&self) -> Connection {
+        db::open_read_only(&self.db()).unwrap()
+    }
+
+    fn one<T: rusqlite::types::FromSql>(&self, sql: &str) -> T {
+        self.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+}
+
+fn post(title: &str, date: &str, body: &str) -> String {
+    format!(
+        "---\ntitle: {title}\ndate: {date}\nstream: technical\ntags: [sqlite, wal]\nauthor: vera\n---\n{body}\n"
+    )
+}
+
+#[test]
+fn a_fixture_site_publishes_every_part() {
+    let site = Site::new();
+    site.write("first-post.md", post("First post", "2026-01-02", "Hello *world*.\n\n```rust\nfn main() {}\n```"))
+        .write("2026-03-04-dated-by-name.md", "+++\ntitle = \"Dated\"\naliases = [\"/old/dated.html\"]\n+++\nBody.\n")
+        .write("bundle/index.md", "---\ntitle: Bundle\ndate: 2026-02-01\nhero: { src: pic.svg, alt: A picture, credit: Me }\n---\n![x](pic.svg)\n")
+        .write("bundle/pic.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        .write("authors/vera.md", "---\nname: Vera L.\nbio: Writes.\n---\nLong bio.\n")
+        .write("streams/technical.md", "---\nname: Technical Dispatch\ndescription: Code.\n---\n")
+        .write("_index.md", "+++\ntitle = \"Section\"\n+++\n")
+        .write("old-name.md", "---\nredirect: /blog/first-post\n---\n")
+        .write(".hidden.md", "---\ntitle: Hidden\n---\n");
+    let report = site.publish();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(report.new, 3, "{report:?}");
+    assert_eq!(
+        report.skipped.len(),
+        2,
+        "section index and redirect stub: {:?}",
+        report.skipped
+    );
+
+    assert_eq!(site.one::<i64>("SELECT count(*) FROM articles"), 3);
+    assert_eq!(
+        site.one::<String>("SELECT author_name FROM articles WHERE slug = 'first-post'"),
+        "Vera L."
+    );
+    assert_eq!(
+        site.one::<String>("SELECT stream_name FROM articles WHERE slug = 'first-post'"),
+        "Technical Dispatch"
+    );
+    assert_eq!(site.one::<String>("SELECT group_concat(tag, ',') FROM article_tags JOIN articles a ON a.id = article_id WHERE slug = 'first-post' ORDER BY position"), "sqlite,wal");
+    assert_eq!(site.one::<String>("SELECT a.slug FROM aliases JOIN articles a ON a.id = article_id WHERE path = '/old/dated.html'"), "dated-by-name");
+    assert_eq!(
+        site.one::<String>("SELECT target FROM redirects WHERE slug = 'old-name'"),
+        "/blog/first-post"
+    );
+    assert_eq!(
+        site.one::<String>("SELECT content_type FROM files WHERE path = 'bundle/pic.svg'"),
+        "image/svg+xml"
+    );
+    assert!(
+        site.one::<String>("SELECT html FROM articles WHERE slug = 'bundle'")
+            .contains("/files/bundle/pic.svg")
+    );
+    assert!(
+        site.one::<String>("SELECT html FROM articles WHERE slug = 'first-post'")
+            .contains("hl-")
+    );
+    assert_eq!(
+        site.one::<String>(
+            "SELECT date(published_at, 'unixepoch') FROM articles WHERE slug = 'dated-by-name'"
+        ),
+        "2026-03-04"
+    );
+    // Markdown, rendered HTML and plain text are all kept, with the front matter.
+    assert_eq!(site.one::<i64>("SELECT count(*) FROM articles WHERE markdown <> '' AND html <> '' AND body_text <> '' AND front_matter_json LIKE '{%'"), 3);
+    // The full-text index agrees with its content table, and finds body text.
+    queries::check_integrity(&Connection::open(site.db()).unwrap()).unwrap();
+    assert_eq!(
+        site.one::<i64>("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'world'"),
+        1
+    );
+    // The pragmas the archive promises.
+    assert_eq!(site.one::<String>("PRAGMA journal_mode"), "wal");
+    assert_eq!(site.one::<i64>("PRAGMA user_version"), db::SCHEMA_VERSION);
+}
+
+#[test]
+fn unchanged_files_are_skipped_and_changes_update_in_place() {
+    let site = Site::new();
+    site.write("a.md", post("A", "2026-01-01", "alpha"))
+        .write("b.md", post("B", "2026-01-02", "beta"));
+    assert_eq!(site.publish().new, 2);
+    let again = site.publish();
+    assert_eq!((again.new, again.updated, again.unchanged), (0, 0, 2));
+
+    site.write("a.md", post("A, revised", "2026-01-01", "gamma"));
+    let r = site.publish();
+    assert_eq!((r.new, r.updated, r.unchanged), (0, 1, 1));
+    assert_eq!(
+        site.one::<String>("SELECT title FROM articles WHERE slug = 'a'"),
+        "A, revised"
+    );
+    let conn = site.conn();
+    let hits = |w: &str| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1",
+            [w],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        (hits("alpha"), hits("gamma")),
+        (0, 1),
+        "the index follows updates"
+    );
+    drop(conn);
+    queries::check_integrity(&Connection::open(site.db()).unwrap()).unwrap();
+}
+
+#[test]
+fn a_bad_save_keeps_the_previous_version_live() {
+    let site = Site::new();
+    site.write("a.md", post("Good", "2026-01-01", "good text"));
+    site.publish();
+    site.write(
+        "a.md",
+        "---\ntitle: Broken\ndate: 2026-02-30\n---\nnew text\n",
+    )
+    .write("other.md", post("Other", "2026-01-03", "still publishes"));
+    let r = site.publish();
+    assert_eq!(r.failed.len(), 1);
+    let msg = r.failed[0].to_string();
+    assert!(
+        msg.contains("a.md:3: `date`") && msg.contains("February 2026 has 28 days"),
+        "{msg}"
+    );
+    assert_eq!(r.new, 1, "the other file still publishes");
+    assert_eq!(
+        site.one::<String>("SELECT title FROM articles WHERE slug = 'a'"),
+        "Good"
+    );
+}
+
+#[test]
+fn every_kind_of_bad_input_is_named() {
+    let mut site = Site::new();
+    site.config.max_file_bytes = 10_000;
+    site.write("no-title.md", "---\ndate: 2026-01-01\n---\nJust text.\n")
+        .write(
+            "bad-yaml.md",
+            "---\ntitle: [unclosed\ndate: 2026-01-01\n---\n",
+        )
+        .write("bad-type.md", "---\ntitle: T\ntags: { a: 1 }\n---\n")
+        .write("latin1.md", b"---\ntitle: T\n---\ncaf\xe9\n".as_slice())
+        .write(
+            "huge.md",
+            format!("---\ntitle: Huge\n---\n{}", "x".repeat(20_000)),
+        )
+        .write(
+            "dup-one.md",
+            "---\ntitle: One\nslug: same\ndate: 2026-01-01\n---\n",
+        )
+        .write(
+            "dup-two.md",
+            "---\ntitle: Two\nslug: same\ndate: 2026-01-02\n---\n",
+        )
+        .write("fine.md", post("Fine", "2026-01-01", "ok"));
+    let r = site.publish();
+    let messages: Vec<String> = r.failed.iter().map(ToString::to_string).collect();
+    let find = |file: &str| {
+        messages
+            .iter()
+            .find(|m| m.contains(file))
+            .cloned()
+            .unwrap_or_else(|| panic!("no error for {file}: {messages:#?}"))
+    };
+    assert!(find("no-title.md").contains("`title`"));
+    assert!(find("bad-yaml.md").contains("YAML"));
+    assert!(find("bad-type.md").contains(":3: `tags`"));
+    assert!(find("latin1.md").contains(":4") && find("latin1.md").contains("UTF-8"));
+    assert!(find("huge.md").contains("limit"));
+    let dup = find("dup-two.md");
+    assert!(
+        dup.contains("dup-one.md") && dup.contains("`slug`"),
+        "both files named: {dup}"
+    );
+    assert_eq!(r.failed.len(), 6, "{messages:#?}");
+    assert_eq!(r.new, 2, "fine.md and dup-one.md publish");
+}
+
+#[test]
+fn prune_and_dry_run() {
+    let site = Site::new();
+    site.write("a.md", post("A", "2026-01-01", "a"))
+        .write("b.md", post("B", "2026-01-02", "b"));
+    site.publish();
+    site.remove("b.md");
+    let without_prune = site.publish();
+    assert_eq!(without_prune.removed, 0);
+    assert_eq!(site.one::<i64>("SELECT count(*) FROM articles"), 2);
+
+    let dry = site.publish_with(Options {
+        prune: true,
+        dry_run: true,
+        ..Options::default()
+    });
+    assert_eq!(dry.removed, 1);
+    assert_eq!(
+        site.one::<i64>("SELECT count(*) FROM articles"),
+        2,
+        "a dry run writes nothing"
+    );
+
+    let pruned = site.publish_with(Options {
+        prune: true,
+        ..Options::default()
+    });
+    assert_eq!(pruned.removed, 1);
+    assert_eq!(site.one::<i64>("SELECT count(*) FROM articles"), 1);
+    queries::check_integrity(&Connection::open(site.db()).unwrap()).unwrap();
+
+    // A dry run against a new archive creates nothing.
+    let fresh = Site::new();
+    fresh.write("c.md", post("C", "2026-01-01", "c"));
+    let r = fresh.publish_with(Options {
+        dry_run: true,
+        ..Options::default()
+    });
+    assert_eq!(r.new, 1);
+    assert!(!fresh.db().exists());
+}
+
+#[test]
+fn drafts_and_scheduled_posts_are_stored_as_such() {
+    let site = Site::new();
+    site.write(
+        "draft.md",
+        "---\ntitle: Draft\ndraft: true\ndate: 2026-01-01\n---\n",
+    )
+    .write("future.md", "---\ntitle: Later\ndate: 2099-01-01\n---\n");
+    site.publish();
+    assert_eq!(
+        site.one::<i64>("SELECT draft FROM articles WHERE slug = 'draft'"),
+        1
+    );
+    assert!(
+        site.one::<i64>("SELECT published_at FROM articles WHERE slug = 'future'") > 4_000_000_000
+    );
+}
+
+fn binary() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_dispatches"))
+}
+
+#[test]
+fn the_binary_reports_and_sets_exit_codes() {
+    let site = Site::new();
+    site.write("good.md", post("Good", "2026-01-01", "x"))
+        .write("bad.md", "---\ntitle: [\n---\n");
+    let out = binary()
+        .arg("--db")
+        .arg(site.db())
+        .arg("publish")
+        .arg(site.content())
+        .arg("--content")
+        .arg(site.content())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a failed file means exit 1: {stderr}"
+    );
+    assert!(
+        stdout.contains("1 new") && stdout.contains("1 failed"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("bad.md:2"), "{stderr}");
+
+    let glob = format!("{}/*.md", site.content().display());
+    let out = binary()
+        .arg("--db")
+        .arg(site.db())
+        .args(["publish", "--dry-run", &glob])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("dry run"));
+
+    let out = binary().arg("publish").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "usage error");
+    let out = binary()
+        .arg("--db")
+        .arg(site.db())
+        .args(["publish", "/no/such/file.md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such file"));
+}
+
+#[test]
+fn backup_writes_a_checked_copy() {
+    let site = Site::new();
+    site.write("a.md", post("A", "2026-01-01", "a"));
+    site.publish();
+    let out_path = site.dir.path().join("backups/copy.db");
+    let out = binary()
+        .arg("--db")
+        .arg(site.db())
+        .arg("backup")
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copy = Connection::open(&out_path).unwrap();
+    queries::check_integrity(&copy).unwrap();
+    assert_eq!(queries::article_count(&copy).unwrap(), 1);
+}
+
+fn corpus(name: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpora")
+        .join(name)
+        .join("content");
+    assert!(
+        p.is_dir(),
+        "the shared corpora must sit beside the repository: {}",
+        p.display()
+    );
+    p
+}
+
+fn publish_corpus(name: &str) -> (tempfile::TempDir, Report, Report) {
+    let root = corpus(name);
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("archive.db");
+    let config = Config::default();
+    let input = [root.display().to_string()];
+    let first =
+        publish::publish(&input, &root, &config, None, &db_path, &Options::default()).unwrap();
+    let second =
+        publish::publish(&input, &root, &config, None, &db_path, &Options::default()).unwrap();
+    (dir, first, second)
+}
+
+#[test]
+fn the_rust_blog_imports_without_edits() {
+    let (dir, first, second) = publish_corpus("rust-blog");
+    assert!(first.failed.is_empty(), "{:#?}", first.failed);
+    assert_eq!(first.new, 750);
+    // Three section indexes and one template-only page.
+    assert_eq!(first.skipped.len(), 4, "{:#?}", first.skipped);
+    assert!(
+        first
+            .skipped
+            .iter()
+            .all(|(_, why)| why.contains("section") || why.contains("template"))
+    );
+    assert_eq!(
+        (second.new, second.updated, second.unchanged),
+        (0, 0, 754 - 4)
+    );
+    let conn = Connection::open(dir.path().join("archive.db")).unwrap();
+    queries::check_integrity(&conn).unwrap();
+    let slug: String = conn
+        .query_row(
+            "SELECT slug FROM articles WHERE source_path = 'inside-rust/all-hands.md'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        slug, "all-hands-2024-09-02",
+        "the later of two posts sharing a path name is qualified"
+    );
+    let aliased: i64 = conn
+        .query_row("SELECT count(*) FROM aliases", [], |r| r.get(0))
+        .unwrap();
+    assert!(aliased >= 623, "every Zola alias kept: {aliased}");
+}
+
+#[test]
+fn the_go_blog_imports_without_edits() {
+    let (dir, first, second) = publish_corpus("go-blog");
+    assert!(first.failed.is_empty(), "{:#?}", first.failed);
+    assert_eq!(first.new, 274);
+    let redirects = first
+        .skipped
+        .iter()
+        .filter(|(_, why)| why.contains("redirect"))
+        .count();
+    assert_eq!(
+        (first.skipped.len(), redirects),
+        (63, 60),
+        "{:#?}",
+        first.skipped
+    );
+    assert_eq!(second.new + second.updated, 0);
+    let conn = Connection::open(dir.path().join("archive.db")).unwrap();
+    queries::check_integrity(&conn).unwrap();
+    let (author, date): (String, String) = conn
+        .query_row("SELECT author_name, date(published_at, 'unixepoch') FROM articles WHERE slug = 'survey2024-h1-results'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert!(!author.is_empty());
+    assert_eq!(date, "2024-04-09", "unpadded month");
+    let stubs: i64 = conn
+        .query_row("SELECT count(*) FROM redirects", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stubs, 60);
+}
+
+#[test]
+fn the_sample_content_publishes_cleanly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("archive.db");
+    let r = publish::publish(
+        &[root.display().to_string()],
+        &root,
+        &Config::default(),
+        None,
+        &db_path,
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(r.failed.is_empty(), "{:#?}", r.failed);
+    assert!(r.new >= 10);
+    let conn = db::open_read_only(&db_path).unwrap();
+    let drafts: i64 = conn
+        .query_row("SELECT count(*) FROM articles WHERE draft = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let scheduled: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM articles WHERE published_at > unixepoch()",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let streams: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM streams WHERE source_path IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let authors: i64 = conn
+        .query_row("SELECT count(*) FROM authors WHERE bio <> ''", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!((drafts, scheduled, streams, authors), (1, 1, 3, 2));
+}
