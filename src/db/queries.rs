@@ -286,3 +286,289 @@ pub fn slug_of(conn: &Connection, source_path: &str) -> rusqlite::Result<Option<
     )
     .optional()
 }
+
+// ---------------------------------------------------------------------------------------
+// Reading (the server)
+
+/// An article as listed on index pages.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub published_at: i64,
+    pub stream_id: Option<String>,
+    pub stream_name: String,
+    pub reading_minutes: i64,
+    pub summary_html: String,
+}
+
+/// Which articles a list shows.
+#[derive(Debug, Clone)]
+pub enum Filter<'a> {
+    All,
+    Stream(&'a str),
+    Tag(&'a str),
+    Author(&'a str),
+}
+
+const SUMMARY_COLUMNS: &str = "a.slug, a.title, a.dek, a.published_at, a.stream_id, a.stream_name, a.reading_minutes, a.summary_html";
+
+/// `published` is the visibility rule used everywhere: not a draft, not scheduled after now.
+const PUBLISHED: &str = "a.draft = 0 AND a.published_at <= ?1";
+
+fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<Summary> {
+    Ok(Summary {
+        slug: r.get(0)?,
+        title: r.get(1)?,
+        dek: r.get(2)?,
+        published_at: r.get(3)?,
+        stream_id: r.get(4)?,
+        stream_name: r.get(5)?,
+        reading_minutes: r.get(6)?,
+        summary_html: r.get(7)?,
+    })
+}
+
+fn filter_sql(filter: &Filter<'_>) -> (&'static str, Option<String>) {
+    match filter {
+        Filter::All => ("", None),
+        Filter::Stream(id) => (" AND a.stream_id = ?2", Some(id.to_string())),
+        Filter::Author(id) => (" AND a.author_id = ?2", Some(id.to_string())),
+        Filter::Tag(tag) => (
+            " AND a.id IN (SELECT article_id FROM article_tags WHERE tag = ?2 COLLATE NOCASE)",
+            Some(tag.to_string()),
+        ),
+    }
+}
+
+/// One page of published articles, newest first, and how many there are in all.
+pub fn list_articles(
+    conn: &Connection,
+    filter: &Filter<'_>,
+    now: i64,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<(Vec<Summary>, i64)> {
+    let (cond, arg) = filter_sql(filter);
+    let arg = arg.unwrap_or_default();
+    let total: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM articles a WHERE {PUBLISHED}{cond} AND ?2 = ?2"
+        ))?
+        .query_row(params![now, arg], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {PUBLISHED}{cond} AND ?2 = ?2
+         ORDER BY a.published_at DESC, a.id DESC LIMIT ?3 OFFSET ?4"
+    ))?;
+    let rows = stmt.query_map(params![now, arg, limit, offset], summary)?;
+    Ok((rows.collect::<Result<_, _>>()?, total))
+}
+
+/// A whole article for its page.
+#[derive(Debug, Clone)]
+pub struct FullArticle {
+    pub id: i64,
+    pub summary: Summary,
+    pub updated_at: Option<i64>,
+    pub author_id: Option<String>,
+    pub author_name: String,
+    pub hero_json: Option<String>,
+    pub sources_json: String,
+    pub html: String,
+    pub toc_json: String,
+    pub word_count: i64,
+    pub tags: Vec<String>,
+}
+
+/// The published article at `slug`.
+pub fn article(conn: &Connection, slug: &str, now: i64) -> rusqlite::Result<Option<FullArticle>> {
+    let found = conn
+        .prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS}, a.id, a.updated_at, a.author_id, a.author_name, a.hero_json,
+                    a.sources_json, a.html, a.toc_json, a.word_count
+             FROM articles a WHERE a.slug = ?2 AND {PUBLISHED}"
+        ))?
+        .query_row(params![now, slug], |r| {
+            Ok(FullArticle {
+                summary: summary(r)?,
+                id: r.get(8)?,
+                updated_at: r.get(9)?,
+                author_id: r.get(10)?,
+                author_name: r.get(11)?,
+                hero_json: r.get(12)?,
+                sources_json: r.get(13)?,
+                html: r.get(14)?,
+                toc_json: r.get(15)?,
+                word_count: r.get(16)?,
+                tags: Vec::new(),
+            })
+        })
+        .optional()?;
+    let Some(mut a) = found else { return Ok(None) };
+    let mut stmt = conn
+        .prepare_cached("SELECT tag FROM article_tags WHERE article_id = ?1 ORDER BY position")?;
+    a.tags = stmt
+        .query_map([a.id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(a))
+}
+
+/// The published articles just older and just newer than `a`.
+pub fn neighbours(
+    conn: &Connection,
+    a: &FullArticle,
+    now: i64,
+) -> rusqlite::Result<(Option<Summary>, Option<Summary>)> {
+    let t = a.summary.published_at;
+    let older = conn
+        .prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {PUBLISHED}
+             AND (a.published_at < ?2 OR (a.published_at = ?2 AND a.id < ?3))
+             ORDER BY a.published_at DESC, a.id DESC LIMIT 1"
+        ))?
+        .query_row(params![now, t, a.id], summary)
+        .optional()?;
+    let newer = conn
+        .prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {PUBLISHED}
+             AND (a.published_at > ?2 OR (a.published_at = ?2 AND a.id > ?3))
+             ORDER BY a.published_at ASC, a.id ASC LIMIT 1"
+        ))?
+        .query_row(params![now, t, a.id], summary)
+        .optional()?;
+    Ok((older, newer))
+}
+
+/// Up to `n` published articles sharing the most tags (and then the stream) with `a`.
+pub fn related(
+    conn: &Connection,
+    a: &FullArticle,
+    now: i64,
+    n: i64,
+) -> rusqlite::Result<Vec<Summary>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS},
+                (SELECT count(*) FROM article_tags t WHERE t.article_id = a.id
+                   AND t.tag IN (SELECT tag FROM article_tags WHERE article_id = ?2)) * 2
+                + (a.stream_id IS ?3) AS score
+         FROM articles a WHERE {PUBLISHED} AND a.id <> ?2
+         ORDER BY score DESC, a.published_at DESC LIMIT ?4"
+    ))?;
+    let rows = stmt.query_map(params![now, a.id, a.summary.stream_id, n], |r| {
+        Ok((summary(r)?, r.get::<_, i64>(8)?))
+    })?;
+    let scored: Vec<(Summary, i64)> = rows.collect::<Result<_, _>>()?;
+    Ok(scored
+        .into_iter()
+        .filter(|(_, s)| *s > 0)
+        .map(|(s, _)| s)
+        .collect())
+}
+
+/// An author for the byline box and author page.
+#[derive(Debug, Clone)]
+pub struct AuthorInfo {
+    pub id: String,
+    pub name: String,
+    pub bio: String,
+    pub links_json: String,
+    pub html: String,
+}
+
+pub fn author(conn: &Connection, id: &str) -> rusqlite::Result<Option<AuthorInfo>> {
+    conn.prepare_cached("SELECT id, name, bio, links_json, html FROM authors WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(AuthorInfo {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                bio: r.get(2)?,
+                links_json: r.get(3)?,
+                html: r.get(4)?,
+            })
+        })
+        .optional()
+}
+
+/// A stream with its number of published articles.
+#[derive(Debug, Clone)]
+pub struct StreamInfo {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub count: i64,
+}
+
+/// Streams that have at least one published article, largest first.
+pub fn streams(conn: &Connection, now: i64) -> rusqlite::Result<Vec<StreamInfo>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT s.id, s.name, s.description, count(a.id) FROM streams s
+         JOIN articles a ON a.stream_id = s.id AND {PUBLISHED}
+         GROUP BY s.id ORDER BY count(a.id) DESC, s.name"
+    ))?;
+    let rows = stmt.query_map([now], |r| {
+        Ok(StreamInfo {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            description: r.get(2)?,
+            count: r.get(3)?,
+        })
+    })?;
+    rows.collect()
+}
+
+pub fn stream(conn: &Connection, id: &str) -> rusqlite::Result<Option<StreamInfo>> {
+    conn.prepare_cached("SELECT id, name, description FROM streams WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(StreamInfo {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                description: r.get(2)?,
+                count: 0,
+            })
+        })
+        .optional()
+}
+
+/// The title of the most recently touched draft, for "Now writing".
+pub fn now_writing(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(
+        "SELECT title FROM articles WHERE draft = 1 ORDER BY touched_at DESC, id DESC LIMIT 1",
+    )?
+    .query_row([], |r| r.get(0))
+    .optional()
+}
+
+/// Published articles per month: (year, month, count), newest first.
+pub fn archive_months(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(i64, i64, i64)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT CAST(strftime('%Y', a.published_at, 'unixepoch') AS INTEGER),
+                CAST(strftime('%m', a.published_at, 'unixepoch') AS INTEGER), count(*)
+         FROM articles a WHERE {PUBLISHED} GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC"
+    ))?;
+    let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
+}
+
+/// Where an old URL now lives: the slug an alias points to.
+pub fn alias_target(conn: &Connection, path: &str, now: i64) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(&format!(
+        "SELECT a.slug FROM aliases JOIN articles a ON a.id = aliases.article_id WHERE aliases.path = ?2 AND {PUBLISHED}"
+    ))?
+    .query_row(params![now, path], |r| r.get(0))
+    .optional()
+}
+
+/// The target of a redirect stub named `slug`.
+pub fn redirect_target(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT target FROM redirects WHERE slug = ?1")?
+        .query_row([slug], |r| r.get(0))
+        .optional()
+}
+
+/// A published file: (content type, bytes, hash).
+pub fn file(conn: &Connection, path: &str) -> rusqlite::Result<Option<(String, Vec<u8>, String)>> {
+    conn.prepare_cached("SELECT content_type, bytes, content_hash FROM files WHERE path = ?1")?
+        .query_row([path], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()
+}

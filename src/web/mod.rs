@@ -1,16 +1,193 @@
-//! The web layer: router, handlers and views over the read-only pool.
+//! The web layer: `app(state)` builds the router; `serve` publishes the content folder,
+//! then runs it behind hyper with a header-read timeout and graceful shutdown.
 
-use std::path::Path;
+mod assets;
+mod handlers;
+mod views;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use tower::ServiceExt as _;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::config::Config;
+use crate::db::{ReadPool, Writer};
+use crate::publish;
 
-/// Runs the server until Ctrl-C or SIGTERM.
+pub use assets::Assets;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: ReadPool,
+    pub config: Arc<Config>,
+    pub assets: Arc<Assets>,
+}
+
+impl AppState {
+    /// State over the archive at `db` (which must exist and be migrated).
+    pub fn new(db: &Path, config: Config) -> anyhow::Result<AppState> {
+        let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2);
+        Ok(AppState {
+            pool: ReadPool::new(db, readers)?,
+            config: Arc::new(config),
+            assets: Arc::new(Assets::build()),
+        })
+    }
+}
+
+/// The whole site as a router.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(handlers::home))
+        .route("/dispatches/{slug}", get(handlers::article))
+        .route("/streams/{id}", get(handlers::stream))
+        .route("/tags/{tag}", get(handlers::tag))
+        .route("/authors/{id}", get(handlers::author))
+        .route("/archive", get(handlers::archive))
+        .route("/search", get(handlers::search_page))
+        .route("/search.json", get(handlers::search_json))
+        .route("/healthz", get(handlers::healthz))
+        .route("/static/{name}", get(handlers::static_asset))
+        .route("/files/{*path}", get(handlers::file))
+        .fallback(handlers::fallback)
+        .layer(RequestBodyLimitLayer::new(64 * 1024))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(10),
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// `dispatches serve`: publish `content`, then serve until Ctrl-C or SIGTERM.
 pub fn serve(
-    _addr: &str,
-    _content: &Path,
+    addr: &str,
+    content: &Path,
     _watch: bool,
-    _config: Config,
-    _db: &Path,
+    config: Config,
+    db: &Path,
 ) -> anyhow::Result<()> {
-    anyhow::bail!("serve is not built yet")
+    let addr: SocketAddr = addr.parse().map_err(|e| {
+        anyhow::anyhow!("--addr {addr:?}: {e}; use HOST:PORT such as 127.0.0.1:3000")
+    })?;
+    let writer = Writer::start(db)?;
+    if content.is_dir() {
+        let report = publish::publish(
+            &[content.display().to_string()],
+            content,
+            &config,
+            Some(&writer),
+            db,
+            &publish::Options {
+                prune: true,
+                ..publish::Options::default()
+            },
+        )?;
+        for f in &report.failed {
+            tracing::warn!("{f}");
+        }
+        tracing::info!("{}", report.summary());
+    } else {
+        tracing::warn!(
+            "content folder {} does not exist; serving the archive as it is",
+            content.display()
+        );
+    }
+    let state = AppState::new(db, config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(addr, app(state)))?;
+    writer.shutdown();
+    Ok(())
+}
+
+async fn run(addr: SocketAddr, app: Router) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("serving on http://{}", listener.local_addr()?);
+    serve_listener(listener, app, shutdown_signal()).await
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets open requests finish.
+/// Unlike `axum::serve`, a client that never finishes its headers is cut off.
+pub async fn serve_listener(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(10));
+    let builder = Arc::new(builder);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _) = match accepted {
+                    Ok(c) => c,
+                    Err(e) => { tracing::warn!("accept: {e}"); continue; }
+                };
+                let service = hyper::service::service_fn({
+                    let app = app.clone();
+                    move |req| app.clone().oneshot(req.map(axum::body::Body::new))
+                });
+                let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    tracing::info!("shutting down; finishing open requests");
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(Duration::from_secs(10)) => {}
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+/// Where the static files live in the source tree (compiled in; this is for tests).
+pub fn static_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("static")
 }

@@ -1,0 +1,549 @@
+//! Request handlers: each borrows a read-only connection off the async runtime, asks
+//! `queries`, and renders a view. None renders Markdown and none writes.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse, Response};
+use rusqlite::Connection;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::AppState;
+use super::views::*;
+use crate::content::{Hero, Source, TocEntry};
+use crate::db::queries::{self, Filter};
+use crate::search::{self, SearchError};
+
+const PER_PAGE: i64 = 10;
+
+/// Why a handler failed; every variant becomes a page, never a bare 500 text.
+pub enum AppError {
+    NotFound,
+    Internal(String),
+}
+
+impl<E: std::fmt::Display> From<E> for AppError {
+    fn from(e: E) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, AppError>;
+
+/// Runs `f` with a pooled read-only connection on the blocking pool.
+async fn with_conn<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&Connection, &AppState) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let conn = state.pool.get()?;
+        f(&conn, &state)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn layout(conn: &Connection, state: &AppState, title: &str) -> Result<Layout> {
+    let streams = queries::streams(conn, now())?.len();
+    let writing = queries::now_writing(conn)?;
+    Ok(Layout::new(
+        &state.config,
+        &state.assets.css.name,
+        title,
+        OffsetDateTime::now_utc(),
+        streams,
+        writing,
+    ))
+}
+
+fn render(status: StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, [(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!("template: {e}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The page could not be rendered.",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// A handler's result as a response: errors become the site's own 404 or 500 page.
+async fn respond(state: &AppState, r: Result<Response>) -> Response {
+    match r {
+        Ok(resp) => resp,
+        Err(AppError::NotFound) => not_found(state).await,
+        Err(AppError::Internal(e)) => {
+            tracing::error!("request failed: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, [(header::CACHE_CONTROL, "no-store")], Html(
+                "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Something went wrong</title>\
+                 <p>Something went wrong on our side. Please try again in a moment.</p></html>",
+            ))
+                .into_response()
+        }
+    }
+}
+
+async fn not_found(state: &AppState) -> Response {
+    let page = with_conn(state, |conn, state| {
+        let (latest, _) = queries::list_articles(conn, &Filter::All, now(), 5, 0)?;
+        Ok(NotFoundPage {
+            layout: layout(conn, state, "Not found")?,
+            heading: "There is no page here".into(),
+            message: "The address may be mistyped, or the dispatch was moved. Try a search, or read one of the latest.".into(),
+            items: latest.iter().map(|s| Item::from_summary(s, &state.config)).collect(),
+        })
+    })
+    .await;
+    match page {
+        Ok(p) => render(StatusCode::NOT_FOUND, &p),
+        Err(_) => (StatusCode::NOT_FOUND, "Not found").into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+impl PageQuery {
+    /// A page number; anything unparsable is page 1 rather than an error.
+    fn number(&self) -> i64 {
+        self.page
+            .as_deref()
+            .and_then(|p| p.parse::<i64>().ok())
+            .filter(|p| (1..=100_000).contains(p))
+            .unwrap_or(1)
+    }
+}
+
+pub async fn home(State(state): State<AppState>, Query(q): Query<PageQuery>) -> Response {
+    let page = q.number();
+    let r = with_conn(&state, move |conn, state| {
+        let (items, total) =
+            queries::list_articles(conn, &Filter::All, now(), PER_PAGE, (page - 1) * PER_PAGE)?;
+        if items.is_empty() && page > 1 {
+            return Err(AppError::NotFound);
+        }
+        let view = HomePage {
+            layout: layout(conn, state, "")?,
+            items: items
+                .iter()
+                .map(|s| Item::from_summary(s, &state.config))
+                .collect(),
+            streams: queries::streams(conn, now())?,
+            pager: Pager::new("/", page, PER_PAGE, total),
+        };
+        Ok(render(StatusCode::OK, &view))
+    })
+    .await;
+    respond(&state, r).await
+}
+
+pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    let r = with_conn(&state, move |conn, state| {
+        let now = now();
+        let Some(a) = queries::article(conn, &slug, now)? else {
+            // A redirect stub of this name forwards; otherwise not found.
+            if let Some(target) = queries::redirect_target(conn, &slug)? {
+                let target = redirect_location(conn, &target, now)?;
+                return Ok(moved(&target));
+            }
+            return Err(AppError::NotFound);
+        };
+        let config = &state.config;
+        let (older, newer) = queries::neighbours(conn, &a, now)?;
+        let related = queries::related(conn, &a, now, 3)?;
+        let author = match &a.author_id {
+            Some(id) => queries::author(conn, id)?.map(|au| Byline {
+                url: format!("/authors/{}", au.id),
+                name: au.name,
+                bio: au.bio,
+            }),
+            None => None,
+        };
+        let hero: Option<Hero> = a
+            .hero_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok());
+        let sources: Vec<Source> = serde_json::from_str(&a.sources_json).unwrap_or_default();
+        let toc: Vec<TocEntry> = serde_json::from_str(&a.toc_json).unwrap_or_default();
+        // A table of contents only helps long pieces with several sections.
+        let toc = if toc.len() >= 4 && a.word_count >= 600 {
+            toc
+        } else {
+            Vec::new()
+        };
+        let view = ArticlePage {
+            layout: layout(conn, state, &a.summary.title)?,
+            item: Item::from_summary(&a.summary, config),
+            updated: a
+                .updated_at
+                .filter(|u| *u > a.summary.published_at + 86_400)
+                .map(|u| short_date(local_date(u, config))),
+            tags: a
+                .tags
+                .iter()
+                .map(|t| Link {
+                    title: t.clone(),
+                    url: format!("/tags/{}", encode(t)),
+                })
+                .collect(),
+            hero: hero.map(|h| HeroView {
+                src: h.src,
+                alt: h.alt,
+                credit: h.credit,
+                credit_url: h.credit_url,
+            }),
+            toc: toc
+                .into_iter()
+                .map(|t| TocView {
+                    id: t.id,
+                    title: t.title,
+                    sub: t.level > 2,
+                })
+                .collect(),
+            body_html: a.html.clone(),
+            sources: sources
+                .into_iter()
+                .map(|s| Link {
+                    title: s.title,
+                    url: s.url,
+                })
+                .collect(),
+            author,
+            older: older.map(|s| Item::from_summary(&s, config)),
+            newer: newer.map(|s| Item::from_summary(&s, config)),
+            related: related
+                .iter()
+                .map(|s| Item::from_summary(s, config))
+                .collect(),
+        };
+        Ok(render(StatusCode::OK, &view))
+    })
+    .await;
+    respond(&state, r).await
+}
+
+/// A redirect stub's target: `/blog/name` or `name` lands on our article of that name.
+fn redirect_location(conn: &Connection, target: &str, now: i64) -> Result<String> {
+    if target.contains("://") {
+        return Ok(target.to_string());
+    }
+    let last = target
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(target);
+    Ok(match queries::article(conn, last, now)? {
+        Some(a) => format!("/dispatches/{}", a.summary.slug),
+        None => return Err(AppError::NotFound),
+    })
+}
+
+async fn list(state: AppState, page: i64, kind: ListKind) -> Response {
+    let r = with_conn(&state, move |conn, state| {
+        let now = now();
+        let (filter, base, kicker, heading, intro, intro_html) = match &kind {
+            ListKind::Stream(id) => {
+                let s = queries::stream(conn, id)?.ok_or(AppError::NotFound)?;
+                (
+                    Filter::Stream(id),
+                    format!("/streams/{id}"),
+                    "Stream".to_string(),
+                    s.name,
+                    s.description,
+                    String::new(),
+                )
+            }
+            ListKind::Tag(tag) => (
+                Filter::Tag(tag),
+                format!("/tags/{}", encode(tag)),
+                "Tag".into(),
+                tag.clone(),
+                String::new(),
+                String::new(),
+            ),
+            ListKind::Author(id) => {
+                let a = queries::author(conn, id)?.ok_or(AppError::NotFound)?;
+                (
+                    Filter::Author(id),
+                    format!("/authors/{id}"),
+                    "Author".into(),
+                    a.name,
+                    a.bio,
+                    a.html,
+                )
+            }
+        };
+        let (summaries, total) =
+            queries::list_articles(conn, &filter, now, PER_PAGE, (page - 1) * PER_PAGE)?;
+        if summaries.is_empty() && (page > 1 || matches!(kind, ListKind::Tag(_))) {
+            return Err(AppError::NotFound);
+        }
+        let view = ListPage {
+            layout: layout(conn, state, &heading)?,
+            kicker,
+            heading,
+            intro,
+            intro_html,
+            items: summaries
+                .iter()
+                .map(|s| Item::from_summary(s, &state.config))
+                .collect(),
+            pager: Pager::new(&base, page, PER_PAGE, total),
+        };
+        Ok(render(StatusCode::OK, &view))
+    })
+    .await;
+    respond(&state, r).await
+}
+
+enum ListKind {
+    Stream(String),
+    Tag(String),
+    Author(String),
+}
+
+pub async fn stream(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    list(state, q.number(), ListKind::Stream(id)).await
+}
+
+pub async fn tag(
+    State(state): State<AppState>,
+    Path(tag): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    list(state, q.number(), ListKind::Tag(tag)).await
+}
+
+pub async fn author(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    list(state, q.number(), ListKind::Author(id)).await
+}
+
+pub async fn archive(State(state): State<AppState>) -> Response {
+    let r = with_conn(&state, |conn, state| {
+        let months = queries::archive_months(conn, now())?;
+        let mut years: Vec<YearView> = Vec::new();
+        for (year, month, count) in months {
+            if years.last().is_none_or(|y| y.year != year) {
+                years.push(YearView {
+                    year,
+                    count: 0,
+                    months: Vec::new(),
+                });
+            }
+            let y = years.last_mut().expect("pushed above");
+            y.count += count;
+            y.months.push(MonthView {
+                name: month_name(month).to_string(),
+                count,
+            });
+        }
+        let view = ArchivePage {
+            layout: layout(conn, state, "Archive")?,
+            total: years.iter().map(|y| y.count).sum(),
+            years,
+        };
+        Ok(render(StatusCode::OK, &view))
+    })
+    .await;
+    respond(&state, r).await
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+    page: Option<String>,
+}
+
+pub async fn search_page(State(state): State<AppState>, Query(q): Query<SearchQuery>) -> Response {
+    let query = q.q.unwrap_or_default();
+    let page = PageQuery { page: q.page }.number();
+    let r = with_conn(&state, move |conn, state| {
+        let mut l = layout(
+            conn,
+            state,
+            if query.is_empty() { "Search" } else { &query },
+        )?;
+        l.query = query.clone();
+        let (status, total, hits, message) =
+            match search::search(conn, &query, page, PER_PAGE, now()) {
+                Ok(r) => {
+                    let hits = r
+                        .hits
+                        .into_iter()
+                        .map(|h| HitView {
+                            url: format!("/dispatches/{}", h.slug),
+                            title: h.title,
+                            stream: h.stream,
+                            date: h.date,
+                            snippet_html: h.snippet_html,
+                        })
+                        .collect();
+                    (StatusCode::OK, r.total, hits, None)
+                }
+                Err(SearchError::BadQuery(m)) => (StatusCode::BAD_REQUEST, 0, Vec::new(), Some(m)),
+                Err(e) => return Err(e.into()),
+            };
+        let base = format!("/search?q={}", encode(&query));
+        let mut pager = Pager::new(&base, page, PER_PAGE, total);
+        pager.prev_url = pager.prev_url.map(|u| u.replacen("?page=", "&page=", 1));
+        pager.next_url = pager.next_url.map(|u| u.replacen("?page=", "&page=", 1));
+        let view = SearchPage {
+            layout: l,
+            query,
+            total,
+            hits,
+            message,
+            pager,
+        };
+        Ok(render(status, &view))
+    })
+    .await;
+    respond(&state, r).await
+}
+
+pub async fn search_json(State(state): State<AppState>, Query(q): Query<SearchQuery>) -> Response {
+    let query = q.q.unwrap_or_default();
+    let page = PageQuery { page: q.page }.number();
+    let r = with_conn(&state, move |conn, _| {
+        match search::search(conn, &query, page, PER_PAGE, now()) {
+            Ok(results) => Ok(Json(results).into_response()),
+            Err(SearchError::BadQuery(m)) => Ok((
+                StatusCode::BAD_REQUEST,
+                Json(serde_json::json!({ "error": m })),
+            )
+                .into_response()),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await;
+    respond(&state, r).await
+}
+
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    let r = with_conn(&state, |conn, _| Ok(queries::article_count(conn)?)).await;
+    match r {
+        Ok(n) => (
+            StatusCode::OK,
+            [(header::CACHE_CONTROL, "no-store")],
+            format!("ok {n} articles\n"),
+        )
+            .into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response(),
+    }
+}
+
+pub async fn static_asset(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+    match state.assets.get(&name) {
+        Some(a) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(a.content_type),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ),
+            ],
+            a.bytes.clone(),
+        )
+            .into_response(),
+        None => not_found(&state).await,
+    }
+}
+
+/// Files published beside articles, from the archive itself (no file system access, so
+/// no symlink or dotfile can escape).
+pub async fn file(
+    State(state): State<AppState>,
+    Path(path): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let r = with_conn(&state, move |conn, _| {
+        let (content_type, bytes, hash) = queries::file(conn, &path)?.ok_or(AppError::NotFound)?;
+        let etag = format!("\"{}\"", &hash[..16.min(hash.len())]);
+        if headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            == Some(etag.as_str())
+        {
+            return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
+        }
+        let mut resp = bytes.into_response();
+        let h = resp.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(&content_type)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+        );
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        );
+        h.insert(header::ETAG, HeaderValue::from_str(&etag).expect("hex"));
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        // An SVG opened directly must not run script.
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
+        );
+        Ok(resp)
+    })
+    .await;
+    respond(&state, r).await
+}
+
+/// Old URLs (front matter `aliases`) answer 301; anything else is the 404 page.
+pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Response {
+    let path = uri.path().to_string();
+    let r = with_conn(&state, move |conn, _| {
+        let target = queries::alias_target(conn, &path, now())?.ok_or(AppError::NotFound)?;
+        Ok(moved(&format!("/dispatches/{target}")))
+    })
+    .await;
+    respond(&state, r).await
+}
+
+/// Percent-encodes a path segment or query value.
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A real 301 (axum's `Redirect::permanent` is a 308, which old feed readers mishandle).
+fn moved(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(v) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, v)]).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}

@@ -1,0 +1,359 @@
+//! Views: the askama templates' structs and the small formatting they need. Everything
+//! here is escaped by askama except fields named `*_html`, which we rendered ourselves.
+
+use askama::Template;
+use time::{Date, OffsetDateTime, Weekday};
+use time_tz::OffsetDateTimeExt;
+
+use crate::config::Config;
+use crate::db::queries::{StreamInfo, Summary};
+
+/// What the shared layout shows on every page.
+pub struct Layout {
+    pub lang: String,
+    pub site_title: String,
+    pub page_title: String,
+    pub description: String,
+    pub css_url: String,
+    pub masthead: String,
+    pub now_writing: Option<String>,
+    pub streams_line: String,
+    pub contact_url: Option<String>,
+    pub query: String,
+}
+
+impl Layout {
+    pub fn new(
+        config: &Config,
+        css_url: &str,
+        page_title: &str,
+        now: OffsetDateTime,
+        streams: usize,
+        now_writing: Option<String>,
+    ) -> Layout {
+        Layout {
+            lang: config.language.clone(),
+            site_title: config.title.clone(),
+            page_title: if page_title.is_empty() {
+                config.title.clone()
+            } else {
+                format!("{page_title} · {}", config.title)
+            },
+            description: config.description.clone(),
+            css_url: format!("/static/{css_url}"),
+            masthead: masthead(config.founded, now.to_timezone(config.timezone).date()),
+            now_writing,
+            streams_line: format!(
+                "{} · {streams} stream{}",
+                config.title,
+                if streams == 1 { "" } else { "s" }
+            ),
+            contact_url: config.contact_url.clone(),
+            query: String::new(),
+        }
+    }
+}
+
+/// `Vol. IV · No. 04  Monday · 29 June 2026`: the volume counts years since the founding
+/// (plus one), the number is the week within that volume.
+pub fn masthead(founded: Date, today: Date) -> String {
+    let mut years = today.year() - founded.year();
+    if (today.month() as u8, today.day()) < (founded.month() as u8, founded.day()) {
+        years -= 1;
+    }
+    let years = years.max(0);
+    let start = anniversary(founded, founded.year() + years);
+    let week = ((today - start).whole_days().max(0) / 7) + 1;
+    format!(
+        "Vol. {} · No. {week:02}  {} · {}",
+        roman((years + 1) as u32),
+        weekday(today.weekday()),
+        long_date(today)
+    )
+}
+
+fn anniversary(founded: Date, year: i32) -> Date {
+    Date::from_calendar_date(year, founded.month(), founded.day())
+        .or_else(|_| Date::from_calendar_date(year, founded.month(), 28))
+        .unwrap_or(founded)
+}
+
+pub fn roman(mut n: u32) -> String {
+    const TABLE: [(u32, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut s = String::new();
+    for (value, numeral) in TABLE {
+        while n >= value {
+            s.push_str(numeral);
+            n -= value;
+        }
+    }
+    s
+}
+
+fn weekday(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Monday => "Monday",
+        Weekday::Tuesday => "Tuesday",
+        Weekday::Wednesday => "Wednesday",
+        Weekday::Thursday => "Thursday",
+        Weekday::Friday => "Friday",
+        Weekday::Saturday => "Saturday",
+        Weekday::Sunday => "Sunday",
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `29 June 2026`.
+pub fn long_date(d: Date) -> String {
+    format!(
+        "{} {} {}",
+        d.day(),
+        MONTHS[d.month() as usize - 1],
+        d.year()
+    )
+}
+
+/// `4 Jun 2026`.
+pub fn short_date(d: Date) -> String {
+    format!(
+        "{} {} {}",
+        d.day(),
+        &MONTHS[d.month() as usize - 1][..3],
+        d.year()
+    )
+}
+
+pub fn month_name(m: i64) -> &'static str {
+    MONTHS
+        .get((m - 1).clamp(0, 11) as usize)
+        .copied()
+        .unwrap_or("")
+}
+
+/// A list entry.
+pub struct Item {
+    pub url: String,
+    pub title: String,
+    pub dek: String,
+    pub date: String,
+    pub date_iso: String,
+    pub stream: String,
+    pub stream_url: String,
+    pub minutes: i64,
+    pub summary_html: String,
+}
+
+impl Item {
+    pub fn from_summary(s: &Summary, config: &Config) -> Item {
+        let local = local_date(s.published_at, config);
+        Item {
+            url: format!("/dispatches/{}", s.slug),
+            title: s.title.clone(),
+            dek: s.dek.clone(),
+            date: short_date(local),
+            date_iso: local.to_string(),
+            stream: s.stream_name.clone(),
+            stream_url: s
+                .stream_id
+                .as_ref()
+                .map(|id| format!("/streams/{id}"))
+                .unwrap_or_default(),
+            minutes: s.reading_minutes,
+            summary_html: s.summary_html.clone(),
+        }
+    }
+}
+
+pub fn local_date(ts: i64, config: &Config) -> Date {
+    OffsetDateTime::from_unix_timestamp(ts)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .to_timezone(config.timezone)
+        .date()
+}
+
+/// Links to the previous and next page of a list.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+}
+
+impl Pager {
+    pub fn new(base: &str, page: i64, per_page: i64, total: i64) -> Pager {
+        let pages = ((total + per_page - 1) / per_page).max(1);
+        let url = |p: i64| {
+            if p == 1 {
+                base.to_string()
+            } else {
+                format!("{base}?page={p}")
+            }
+        };
+        Pager {
+            page,
+            pages,
+            prev_url: (page > 1).then(|| url(page - 1)),
+            next_url: (page < pages).then(|| url(page + 1)),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub layout: Layout,
+    pub items: Vec<Item>,
+    pub streams: Vec<StreamInfo>,
+    pub pager: Pager,
+}
+
+#[derive(Template)]
+#[template(path = "list.html")]
+pub struct ListPage {
+    pub layout: Layout,
+    pub kicker: String,
+    pub heading: String,
+    pub intro: String,
+    pub intro_html: String,
+    pub items: Vec<Item>,
+    pub pager: Pager,
+}
+
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+pub struct Byline {
+    pub name: String,
+    pub bio: String,
+    pub url: String,
+}
+
+pub struct HeroView {
+    pub src: String,
+    pub alt: String,
+    pub credit: Option<String>,
+    pub credit_url: Option<String>,
+}
+
+pub struct TocView {
+    pub id: String,
+    pub title: String,
+    pub sub: bool,
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+pub struct ArticlePage {
+    pub layout: Layout,
+    pub item: Item,
+    pub updated: Option<String>,
+    pub tags: Vec<Link>,
+    pub hero: Option<HeroView>,
+    pub toc: Vec<TocView>,
+    pub body_html: String,
+    pub sources: Vec<Link>,
+    pub author: Option<Byline>,
+    pub older: Option<Item>,
+    pub newer: Option<Item>,
+    pub related: Vec<Item>,
+}
+
+pub struct MonthView {
+    pub name: String,
+    pub count: i64,
+}
+
+pub struct YearView {
+    pub year: i64,
+    pub count: i64,
+    pub months: Vec<MonthView>,
+}
+
+#[derive(Template)]
+#[template(path = "archive.html")]
+pub struct ArchivePage {
+    pub layout: Layout,
+    pub total: i64,
+    pub years: Vec<YearView>,
+}
+
+pub struct HitView {
+    pub url: String,
+    pub title: String,
+    pub stream: String,
+    pub date: String,
+    pub snippet_html: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchPage {
+    pub layout: Layout,
+    pub query: String,
+    pub total: i64,
+    pub hits: Vec<HitView>,
+    pub message: Option<String>,
+    pub pager: Pager,
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+pub struct NotFoundPage {
+    pub layout: Layout,
+    pub heading: String,
+    pub message: String,
+    pub items: Vec<Item>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn masthead_counts_volumes_and_weeks() {
+        // Founded 8 June 2023: 29 June 2026 is in the fourth volume's fourth week.
+        assert_eq!(
+            masthead(date!(2023 - 06 - 08), date!(2026 - 06 - 29)),
+            "Vol. IV · No. 04  Monday · 29 June 2026"
+        );
+        assert_eq!(
+            masthead(date!(2026 - 06 - 29), date!(2026 - 06 - 29)),
+            "Vol. I · No. 01  Monday · 29 June 2026"
+        );
+        assert!(
+            masthead(date!(2024 - 02 - 29), date!(2025 - 03 - 01)).starts_with("Vol. II · No. 01")
+        );
+        assert_eq!(roman(2026), "MMXXVI");
+    }
+}

@@ -1,0 +1,310 @@
+//! Router tests: publish a fixture site, then drive `app(state)` with `oneshot`, and one
+//! test that runs the real binary on a free port.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use dispatches::config::Config;
+use dispatches::publish::{self, Options};
+use dispatches::web::{AppState, app};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    state: AppState,
+}
+
+const HOSTILE: &str = "</title><script>alert(1)</script>";
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    let write = |rel: &str, text: &str| {
+        let p = content.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "streams/technical.md",
+        "---\nname: Technical Dispatch\ndescription: Code.\n---\n",
+    );
+    write(
+        "authors/vera.md",
+        "---\nname: Vera\nbio: Writes about databases.\n---\nLong bio.\n",
+    );
+    write(
+        "wal.md",
+        "---\ntitle: WAL explained\ndate: 2026-05-12\nstream: technical\ntags: [sqlite, wal]\nauthor: vera\ndek: Why readers never wait\naliases: [/2019/old-wal.html]\nsources: [{ title: SQLite docs, url: \"https://sqlite.org/wal.html\" }]\n---\nThe write-ahead log lets readers continue.\n\n```rust\nfn main() {}\n```\n",
+    );
+    write(
+        "older.md",
+        "---\ntitle: An older piece\ndate: 2026-01-02\nstream: technical\ntags: [sqlite]\nauthor: vera\n---\nOlder text about checkpoints.\n",
+    );
+    write(
+        "hostile.md",
+        &format!(
+            "---\ntitle: \"{HOSTILE}\"\ndate: 2026-02-01\ntags: [\"{HOSTILE}\"]\ndek: \"{HOSTILE}\"\n---\nBody <script>alert(2)</script> text.\n"
+        ),
+    );
+    write(
+        "draft.md",
+        "---\ntitle: Secret draft title\ndraft: true\ndate: 2026-01-01\ntags: [sqlite]\n---\nDraft body words.\n",
+    );
+    write(
+        "future.md",
+        "---\ntitle: Scheduled for later\ndate: 2099-01-01\nstream: technical\ntags: [sqlite]\n---\nFuture body words.\n",
+    );
+    write("moved.md", "---\nredirect: /blog/wal\n---\n");
+    let db = dir.path().join("archive.db");
+    let report = publish::publish(
+        &[content.display().to_string()],
+        &content,
+        &Config::default(),
+        None,
+        &db,
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    let state = AppState::new(&db, Config::default()).unwrap();
+    Fixture { _dir: dir, state }
+}
+
+async fn get(f: &Fixture, uri: &str) -> (StatusCode, String, axum::http::HeaderMap) {
+    let resp = app(f.state.clone())
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned(), headers)
+}
+
+fn content_type(h: &axum::http::HeaderMap) -> &str {
+    h.get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn every_page_answers_with_its_content() {
+    let f = fixture();
+    let cases: &[(&str, &str)] = &[
+        ("/", "WAL explained"),
+        ("/dispatches/wal", "Why readers never wait"),
+        ("/streams/technical", "Technical Dispatch"),
+        ("/tags/sqlite", "An older piece"),
+        ("/authors/vera", "Writes about databases."),
+        ("/archive", "May"),
+        ("/search?q=readers", "<mark>readers</mark>"),
+    ];
+    for (uri, needle) in cases {
+        let (status, body, headers) = get(&f, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(content_type(&headers).starts_with("text/html"), "{uri}");
+        assert!(body.contains(needle), "{uri} should contain {needle:?}");
+        assert!(
+            body.starts_with("<!doctype html>") && body.contains("<html lang=\"en\">"),
+            "{uri}"
+        );
+        assert_eq!(body.matches("<h1").count(), 1, "{uri} has one h1");
+    }
+}
+
+#[tokio::test]
+async fn the_article_page_has_its_anatomy() {
+    let f = fixture();
+    let (_, body, _) = get(&f, "/dispatches/wal").await;
+    for part in [
+        "← All dispatches",
+        "Technical Dispatch",
+        "1 min read",
+        "12 May 2026",
+        "<h1>WAL explained</h1>",
+        "href=\"/tags/sqlite\"",
+        "class=\"hl-",
+        "Sources",
+        "https://sqlite.org/wal.html",
+        "Written by Vera",
+        "More from Vera →",
+        "Previous",
+        "Related dispatches",
+    ] {
+        assert!(body.contains(part), "article page lacks {part:?}");
+    }
+}
+
+#[tokio::test]
+async fn drafts_and_scheduled_posts_never_show() {
+    let f = fixture();
+    for uri in [
+        "/",
+        "/tags/sqlite",
+        "/streams/technical",
+        "/archive",
+        "/search?q=body",
+        "/search.json?q=words",
+        "/dispatches/wal",
+        "/dispatches/older",
+    ] {
+        let (_, body, _) = get(&f, uri).await;
+        assert!(
+            !body.contains("Scheduled for later") && !body.contains("Future body"),
+            "{uri} shows the scheduled post"
+        );
+        assert!(!body.contains("Draft body"), "{uri} shows the draft's text");
+    }
+    // The draft's title appears only as "Now writing".
+    let (_, body, _) = get(&f, "/").await;
+    assert!(body.contains("Now writing — Secret draft title"));
+    assert_eq!(get(&f, "/dispatches/draft").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&f, "/dispatches/future").await.0, StatusCode::NOT_FOUND);
+    // The masthead counts only streams with published articles.
+    assert!(body.contains("dispatches · 1 stream"));
+}
+
+#[tokio::test]
+async fn hostile_titles_and_tags_are_escaped() {
+    let f = fixture();
+    for uri in [
+        "/",
+        "/dispatches/hostile",
+        "/archive",
+        "/search?q=alert",
+        "/search?q=%3C%2Ftitle%3E%3Cscript%3E",
+    ] {
+        let (status, body, _) = get(&f, uri).await;
+        assert!(status.is_success(), "{uri}: {status}");
+        assert!(!body.contains("<script"), "{uri} contains a script tag");
+    }
+    let (_, body, _) = get(&f, "/dispatches/hostile").await;
+    assert!(
+        body.contains("<h1>&#60;/title&#62;&#60;script&#62;alert(1)"),
+        "{}",
+        &body[body.find("<h1").unwrap()..][..200]
+    );
+}
+
+#[tokio::test]
+async fn not_found_redirects_and_errors() {
+    let f = fixture();
+    let (status, body, _) = get(&f, "/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        body.contains("role=\"search\"") && body.contains("WAL explained"),
+        "a 404 that helps"
+    );
+    let (status, _, headers) = get(&f, "/2019/old-wal.html").await;
+    assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(headers[header::LOCATION], "/dispatches/wal");
+    let (status, _, headers) = get(&f, "/dispatches/moved").await;
+    assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(headers[header::LOCATION], "/dispatches/wal");
+    assert_eq!(get(&f, "/tags/nope").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&f, "/streams/nope").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&f, "/?page=99").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&f, "/?page=banana").await.0, StatusCode::OK);
+    let (status, body, _) = get(&f, "/search?q=-only").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("Add a word"));
+    let (status, body, headers) = get(&f, "/search.json?q=wal").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type(&headers).starts_with("application/json"));
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["hits"][0]["slug"], "wal");
+    assert_eq!(get(&f, "/healthz").await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn static_assets_are_fingerprinted_and_immutable() {
+    let f = fixture();
+    let (_, body, _) = get(&f, "/").await;
+    let start = body.find("/static/style.").unwrap();
+    let href = &body[start..start + body[start..].find('"').unwrap()];
+    let (status, css, headers) = get(&f, href).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert!(css.contains("prefers-color-scheme: dark") && css.contains(".hl-"));
+    assert_eq!(get(&f, "/static/style.css").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&f, "/static/..%2f..%2fCargo.toml").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&f, "/files/../Cargo.toml").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[test]
+fn the_real_binary_serves_on_a_free_port() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    std::fs::write(
+        content.join("hello.md"),
+        "---\ntitle: Hello there\ndate: 2026-01-01\n---\nHi.\n",
+    )
+    .unwrap();
+    // Port 0 is not allowed by the CLI's address; find a free one and hand it over.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dispatches"))
+        .arg("--db")
+        .arg(dir.path().join("data/archive.db"))
+        .args([
+            "serve",
+            "--no-watch",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--content",
+        ])
+        .arg(&content)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let body = (0..100)
+        .find_map(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            http_get(port, "/dispatches/hello")
+        })
+        .unwrap_or_default();
+    let health = http_get(port, "/healthz").unwrap_or_default();
+    // SIGTERM for a graceful stop.
+    unsafe_kill(child.id());
+    let status = child.wait().unwrap();
+    assert!(body.contains("Hello there"), "{body}");
+    assert!(
+        health.contains("200 OK") && health.contains("ok 1 articles"),
+        "{health}"
+    );
+    assert!(status.success(), "graceful shutdown exits 0: {status:?}");
+}
+
+fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+fn unsafe_kill(pid: u32) {
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
+}
