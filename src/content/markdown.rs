@@ -179,33 +179,12 @@ impl<'o, 'a> Renderer<'o, 'a> {
             {
                 self.more_at.get_or_insert(self.out.len());
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = self.resolve(dest_url);
-                self.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = self.resolve(dest_url);
-                self.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+            Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                    let url = std::mem::replace(dest_url, CowStr::Borrowed(""));
+                    *dest_url = self.resolve(url);
+                }
+                self.push(Event::Start(tag));
             }
             Event::Text(t) => {
                 self.prose(&t);

@@ -351,6 +351,8 @@ pub fn list_articles(
     offset: i64,
 ) -> rusqlite::Result<(Vec<Summary>, i64)> {
     let (cond, arg) = filter_sql(filter);
+    // `?2 = ?2` keeps the second parameter bound when the filter does not use it, so one
+    // statement shape serves every list (rusqlite refuses unused parameters).
     let arg = arg.unwrap_or_default();
     let total: i64 = conn
         .prepare_cached(&format!(

@@ -6,7 +6,7 @@ mod handlers;
 mod views;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -185,9 +185,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {}
         () = term => {}
     }
-}
-
-/// Where the static files live in the source tree (compiled in; this is for tests).
-pub fn static_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("static")
 }
