@@ -308,3 +308,18 @@ fn unsafe_kill(pid: u32) {
         .args(["-TERM", &pid.to_string()])
         .status();
 }
+
+#[tokio::test]
+async fn head_answers_like_get_without_a_body() {
+    let f = fixture();
+    for uri in ["/", "/dispatches/wal", "/nope"] {
+        let get_status = get(&f, uri).await.0;
+        let resp = app(f.state.clone())
+            .oneshot(Request::head(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), get_status, "{uri}");
+        let body = resp.into_body().collect().await.unwrap().to_bytes();
+        assert!(body.is_empty(), "{uri}: HEAD has no body");
+    }
+}
