@@ -68,6 +68,7 @@ pub struct Rendered {
 /// Renders `markdown` under `opts`.
 pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Rendered {
     let mut r = Renderer::new(opts);
+    r.levels = heading_levels(markdown);
     for event in Parser::new_ext(markdown, options()) {
         r.event(event);
     }
@@ -96,6 +97,8 @@ struct Renderer<'o, 'a> {
     words: usize,
     title: Option<String>,
     seen_block: bool,
+    /// The heading levels the author used, ascending, with how often each occurs.
+    levels: Vec<(u8, usize)>,
 }
 
 impl<'o, 'a> Renderer<'o, 'a> {
@@ -118,6 +121,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
             words: 0,
             title: None,
             seen_block: false,
+            levels: Vec::new(),
         }
     }
 
@@ -253,11 +257,25 @@ impl<'o, 'a> Renderer<'o, 'a> {
             && level == HeadingLevel::H1
         {
             self.title = Some(plain);
+            // The title is no longer part of the outline.
+            if let Some(i) = self.levels.iter().position(|(l, _)| *l == 1) {
+                self.levels[i].1 -= 1;
+                if self.levels[i].1 == 0 {
+                    self.levels.remove(i);
+                }
+            }
             return;
         }
         self.seen_block = true;
-        // The page's own title is the one h1; body headings start at h2.
-        let n = (level as u8).max(2);
+        // The page's own title is the one h1; body headings start at h2 and the levels an
+        // author used are packed together (### then ##### becomes h2 then h3), so the
+        // outline never skips a level.
+        let rank = self
+            .levels
+            .iter()
+            .position(|(l, _)| *l == level as u8)
+            .unwrap_or(0) as u8;
+        let n = (2 + rank).min(6);
         let base = explicit_id.unwrap_or_else(|| slugify(&plain));
         let id = self.unique_id(if base.is_empty() {
             "section".into()
@@ -412,6 +430,21 @@ impl<'o, 'a> Renderer<'o, 'a> {
     }
 }
 
+/// The heading levels in `markdown`, ascending, with their counts (a cheap first pass).
+fn heading_levels(markdown: &str) -> Vec<(u8, usize)> {
+    let mut levels: Vec<(u8, usize)> = Vec::new();
+    for e in Parser::new_ext(markdown, options()) {
+        if let Event::Start(Tag::Heading { level, .. }) = e {
+            match levels.iter_mut().find(|(l, _)| *l == level as u8) {
+                Some((_, n)) => *n += 1,
+                None => levels.push((level as u8, 1)),
+            }
+        }
+    }
+    levels.sort_unstable();
+    levels
+}
+
 fn is_more_marker(html: &str) -> bool {
     let inner = html.trim();
     inner
@@ -533,6 +566,17 @@ mod tests {
     }
 
     #[test]
+    fn heading_levels_are_packed_without_gaps() {
+        let r = md("### Top\n\n##### Deeper\n\n### Next\n");
+        assert!(
+            r.html.contains("<h2 id=\"top\">") && r.html.contains("<h3 id=\"deeper\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<h2 id=\"next\">"));
+    }
+
+    #[test]
     fn body_h1_becomes_h2_and_title_can_come_from_it() {
         let r = md("# Big\n\ntext");
         assert!(r.html.contains("<h2 id=\"big\">"), "{}", r.html);
@@ -545,6 +589,18 @@ mod tests {
         );
         assert_eq!(r.title.as_deref(), Some("The Title"));
         assert!(!r.html.contains("The Title"));
+        let r = render(
+            "# T\n\n## A\n\n### B\n",
+            &RenderOptions {
+                take_title: true,
+                ..opts(&|_| None)
+            },
+        );
+        assert!(
+            r.html.contains("<h2 id=\"a\">") && r.html.contains("<h3 id=\"b\">"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
