@@ -489,17 +489,30 @@ fn hex(bytes: &[u8]) -> String {
 /// Expands files, folders and globs into the files to publish, and the folder prefixes
 /// (relative to the content root) that were walked whole, for `--prune`.
 fn expand(inputs: &[String], root: &Path, report: &mut Report) -> (Vec<Found>, Vec<String>) {
+    // Canonicalised once; each input is placed relative to it.
+    let root = std::fs::canonicalize(root).ok();
     let mut found = Vec::new();
     let mut prefixes = Vec::new();
     let mut seen = HashSet::new();
+    let mut fail = |input: &str, message: String| {
+        report.failed.push(Failure {
+            path: input.to_string(),
+            line: None,
+            field: None,
+            message,
+        })
+    };
     for input in inputs {
         let path = Path::new(input);
+        let mut files: Vec<Found> = Vec::new();
         if path.is_dir() {
-            let (base, prefix) = match rel_to(root, path) {
-                Some(prefix) => (root.to_path_buf(), prefix),
-                None => (path.to_path_buf(), String::new()),
-            };
-            prefixes.push(prefix);
+            // A folder inside the content root keeps its place in it; any other folder is
+            // a root of its own.
+            let prefix = std::fs::canonicalize(path)
+                .ok()
+                .zip(root.as_deref())
+                .and_then(|(dir, root)| rel_within(root, &dir))
+                .unwrap_or_default();
             let walker = walkdir::WalkDir::new(path)
                 .follow_links(false)
                 .sort_by_file_name()
@@ -507,121 +520,90 @@ fn expand(inputs: &[String], root: &Path, report: &mut Report) -> (Vec<Found>, V
             for entry in walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
                 match entry {
                     Ok(e) if e.file_type().is_file() => {
-                        if let Some(f) = found_file(e.path(), &base, false)
-                            && seen.insert(f.rel.clone())
-                        {
-                            found.push(f);
-                        }
+                        let Some(inner) = e.path().strip_prefix(path).ok().map(slash_path) else {
+                            continue;
+                        };
+                        let rel = if prefix.is_empty() {
+                            inner
+                        } else {
+                            format!("{prefix}/{inner}")
+                        };
+                        let junk = is_editor_junk(&e.file_name().to_string_lossy());
+                        files.extend(found_file(e.path(), rel).filter(|f| f.markdown || !junk));
                     }
                     Ok(_) => {}
-                    Err(e) => report.failed.push(Failure {
-                        path: input.clone(),
-                        line: None,
-                        field: None,
-                        message: format!("cannot read folder: {e}"),
-                    }),
+                    Err(e) => fail(input, format!("cannot read folder: {e}")),
                 }
             }
+            prefixes.push(prefix);
         } else if path.is_file() {
-            let base = if rel_to(root, path).is_some() {
-                root.to_path_buf()
-            } else {
-                bundle_base(path)
-            };
-            match found_file(path, &base, true) {
-                Some(f) => {
-                    if seen.insert(f.rel.clone()) {
-                        found.push(f);
-                    }
-                }
-                None => report.failed.push(Failure {
-                    path: input.clone(),
-                    line: None,
-                    field: None,
-                    message: "not a Markdown file (.md)".into(),
-                }),
+            match explicit_file(path, root.as_deref()) {
+                Some(f) => files.push(f),
+                None => fail(input, "not a Markdown file (.md)".into()),
             }
         } else if input.contains(['*', '?', '[']) {
-            let matches: Vec<PathBuf> = match glob::glob(input) {
-                Ok(paths) => paths
-                    .filter_map(Result::ok)
-                    .filter(|p| p.is_file())
-                    .collect(),
-                Err(e) => {
-                    report.failed.push(Failure {
-                        path: input.clone(),
-                        line: None,
-                        field: None,
-                        message: format!("bad pattern: {e}"),
-                    });
-                    continue;
+            match glob::glob(input) {
+                Ok(paths) => {
+                    let matches: Vec<PathBuf> = paths
+                        .filter_map(Result::ok)
+                        .filter(|p| p.is_file())
+                        .collect();
+                    if matches.is_empty() {
+                        fail(input, "the pattern matches no file".into());
+                    }
+                    files.extend(
+                        matches
+                            .iter()
+                            .filter_map(|p| explicit_file(p, root.as_deref())),
+                    );
                 }
-            };
-            if matches.is_empty() {
-                report.failed.push(Failure {
-                    path: input.clone(),
-                    line: None,
-                    field: None,
-                    message: "the pattern matches no file".into(),
-                });
-            }
-            for p in matches {
-                let base = if rel_to(root, &p).is_some() {
-                    root.to_path_buf()
-                } else {
-                    bundle_base(&p)
-                };
-                if let Some(f) = found_file(&p, &base, true)
-                    && seen.insert(f.rel.clone())
-                {
-                    found.push(f);
-                }
+                Err(e) => fail(input, format!("bad pattern: {e}")),
             }
         } else {
-            report.failed.push(Failure {
-                path: input.clone(),
-                line: None,
-                field: None,
-                message: "no such file or folder".into(),
-            });
+            fail(input, "no such file or folder".into());
         }
+        found.extend(files.into_iter().filter(|f| seen.insert(f.rel.clone())));
     }
     (found, prefixes)
 }
 
-/// For a single file outside the content root: a bundle's `index.md` keeps its folder
-/// name, anything else its file name.
-fn bundle_base(path: &Path) -> PathBuf {
-    let parent = path.parent().unwrap_or(Path::new("."));
-    if path.file_name().is_some_and(|n| n == "index.md") {
-        parent.parent().unwrap_or(Path::new(".")).to_path_buf()
-    } else {
-        parent.to_path_buf()
-    }
+/// A Markdown file named on the command line (or by a glob): placed in the content root
+/// if it lies inside it; otherwise a bundle's `index.md` keeps its folder name and any
+/// other file its own name.
+fn explicit_file(path: &Path, root: Option<&Path>) -> Option<Found> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let inside = std::fs::canonicalize(path)
+        .ok()
+        .zip(root)
+        .and_then(|(p, root)| rel_within(root, &p));
+    let rel = inside.unwrap_or_else(|| {
+        let folder = path
+            .parent()
+            .and_then(Path::file_name)
+            .map(|f| f.to_string_lossy());
+        match folder {
+            Some(folder) if name == "index.md" => format!("{folder}/{name}"),
+            _ => name.clone(),
+        }
+    });
+    found_file(path, rel).filter(|f| f.markdown)
 }
 
-fn rel_to(root: &Path, path: &Path) -> Option<String> {
-    let root = std::fs::canonicalize(root).ok()?;
-    let path = std::fs::canonicalize(path).ok()?;
-    let rel = path.strip_prefix(&root).ok()?;
-    Some(
-        rel.components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
-    )
+/// `path` relative to `root` (both canonical), `/`-separated.
+fn rel_within(root: &Path, path: &Path) -> Option<String> {
+    path.strip_prefix(root).ok().map(slash_path)
 }
 
-fn found_file(path: &Path, base: &Path, explicit: bool) -> Option<Found> {
+fn slash_path(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn found_file(path: &Path, rel: String) -> Option<Found> {
     let name = path.file_name()?.to_string_lossy();
     let markdown = name.ends_with(".md") || name.ends_with(".markdown");
-    if explicit && !markdown {
-        return None;
-    }
-    if !markdown && is_editor_junk(&name) {
-        return None;
-    }
-    let rel = rel_to(base, path).unwrap_or_else(|| name.to_string());
     Some(Found {
         path: path.to_path_buf(),
         rel,

@@ -214,8 +214,7 @@ pub fn search(
 
 /// Escapes a snippet, then turns the sentinels into `<mark>`: only our markup survives.
 fn mark(snippet: &str) -> String {
-    let clean = snippet;
-    escape(clean)
+    escape(snippet)
         .replace(MARK_START, "<mark>")
         .replace(MARK_END, "</mark>")
 }

@@ -277,16 +277,6 @@ pub fn article_count(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
 }
 
-/// The stored slug of the article from `source_path`.
-pub fn slug_of(conn: &Connection, source_path: &str) -> rusqlite::Result<Option<String>> {
-    conn.query_row(
-        "SELECT slug FROM articles WHERE source_path = ?1",
-        [source_path],
-        |r| r.get(0),
-    )
-    .optional()
-}
-
 // ---------------------------------------------------------------------------------------
 // Reading (the server)
 

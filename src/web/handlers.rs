@@ -52,6 +52,11 @@ fn now() -> i64 {
 
 fn layout(conn: &Connection, state: &AppState, title: &str) -> Result<Layout> {
     let streams = queries::streams(conn, now())?.len();
+    layout_with(conn, state, title, streams)
+}
+
+/// The layout when the caller already knows how many streams are live.
+fn layout_with(conn: &Connection, state: &AppState, title: &str, streams: usize) -> Result<Layout> {
     let writing = queries::now_writing(conn)?;
     Ok(Layout::new(
         &state.config,
@@ -134,13 +139,14 @@ pub async fn home(State(state): State<AppState>, Query(q): Query<PageQuery>) -> 
         if items.is_empty() && page > 1 {
             return Err(AppError::NotFound);
         }
+        let streams = queries::streams(conn, now())?;
         let view = HomePage {
-            layout: layout(conn, state, "")?,
+            layout: layout_with(conn, state, "", streams.len())?,
             items: items
                 .iter()
                 .map(|s| Item::from_summary(s, &state.config))
                 .collect(),
-            streams: queries::streams(conn, now())?,
+            streams,
             pager: Pager::new("/", page, PER_PAGE, total),
         };
         Ok(render(StatusCode::OK, &view))
@@ -193,17 +199,12 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
             tags: a
                 .tags
                 .iter()
-                .map(|t| Link {
+                .map(|t| Source {
                     title: t.clone(),
                     url: format!("/tags/{}", encode(t)),
                 })
                 .collect(),
-            hero: hero.map(|h| HeroView {
-                src: h.src,
-                alt: h.alt,
-                credit: h.credit,
-                credit_url: h.credit_url,
-            }),
+            hero,
             toc: toc
                 .into_iter()
                 .map(|t| TocView {
@@ -213,13 +214,7 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
                 })
                 .collect(),
             body_html: a.html.clone(),
-            sources: sources
-                .into_iter()
-                .map(|s| Link {
-                    title: s.title,
-                    url: s.url,
-                })
-                .collect(),
+            sources,
             author,
             older: older.map(|s| Item::from_summary(&s, config)),
             newer: newer.map(|s| Item::from_summary(&s, config)),

@@ -6,6 +6,7 @@ use time::{Date, OffsetDateTime, Weekday};
 use time_tz::OffsetDateTimeExt;
 
 use crate::config::Config;
+use crate::content::{Hero, Source};
 use crate::db::queries::{StreamInfo, Summary};
 
 /// What the shared layout shows on every page.
@@ -247,22 +248,10 @@ pub struct ListPage {
     pub pager: Pager,
 }
 
-pub struct Link {
-    pub title: String,
-    pub url: String,
-}
-
 pub struct Byline {
     pub name: String,
     pub bio: String,
     pub url: String,
-}
-
-pub struct HeroView {
-    pub src: String,
-    pub alt: String,
-    pub credit: Option<String>,
-    pub credit_url: Option<String>,
 }
 
 pub struct TocView {
@@ -277,11 +266,11 @@ pub struct ArticlePage {
     pub layout: Layout,
     pub item: Item,
     pub updated: Option<String>,
-    pub tags: Vec<Link>,
-    pub hero: Option<HeroView>,
+    pub tags: Vec<Source>,
+    pub hero: Option<Hero>,
     pub toc: Vec<TocView>,
     pub body_html: String,
-    pub sources: Vec<Link>,
+    pub sources: Vec<Source>,
     pub author: Option<Byline>,
     pub older: Option<Item>,
     pub newer: Option<Item>,
