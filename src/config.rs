@@ -47,6 +47,13 @@ pub struct Config {
     pub max_file_bytes: u64,
     /// Largest code block that is syntax highlighted, in bytes; larger ones are escaped text.
     pub highlight_max_bytes: usize,
+    /// `Strict-Transport-Security` max-age in seconds; 0 (the default) sends none. Set it
+    /// only when the site is served over HTTPS.
+    pub hsts_max_age: u64,
+    /// Memory for rendered responses, in bytes.
+    pub cache_bytes: u64,
+    /// Development mode: live reload and error banners on pages. Off in production.
+    pub dev: bool,
 }
 
 /// The file form: every key optional, so a partial file fills in defaults.
@@ -64,6 +71,9 @@ struct FileConfig {
     trust_html: Option<bool>,
     max_file_bytes: Option<u64>,
     highlight_max_bytes: Option<usize>,
+    hsts_max_age: Option<u64>,
+    cache_bytes: Option<u64>,
+    dev: Option<bool>,
 }
 
 impl Default for Config {
@@ -81,6 +91,9 @@ impl Default for Config {
             trust_html: false,
             max_file_bytes: 4 * 1024 * 1024,
             highlight_max_bytes: 256 * 1024,
+            hsts_max_age: 0,
+            cache_bytes: 64 * 1024 * 1024,
+            dev: false,
         }
     }
 }
@@ -134,6 +147,9 @@ impl Config {
             "highlight_max_bytes",
             file.highlight_max_bytes.map(|n| n.to_string()),
         );
+        put("hsts_max_age", file.hsts_max_age.map(|n| n.to_string()));
+        put("cache_bytes", file.cache_bytes.map(|n| n.to_string()));
+        put("dev", file.dev.map(|b| b.to_string()));
         for (name, value) in env {
             let Some(key) = name.strip_prefix("DISPATCHES_") else {
                 continue;
@@ -163,7 +179,7 @@ impl Config {
         };
         let parse_num = |v: &str| {
             v.parse::<u64>()
-                .map_err(|_| format!("expected a whole number of bytes, found {v:?}"))
+                .map_err(|_| format!("expected a whole number, found {v:?}"))
         };
         match key {
             "title" => self.title = value.to_string(),
@@ -195,6 +211,9 @@ impl Config {
             "trust_html" => self.trust_html = parse_bool(value)?,
             "max_file_bytes" => self.max_file_bytes = parse_num(value)?,
             "highlight_max_bytes" => self.highlight_max_bytes = parse_num(value)? as usize,
+            "hsts_max_age" => self.hsts_max_age = parse_num(value)?,
+            "cache_bytes" => self.cache_bytes = parse_num(value)?,
+            "dev" => self.dev = parse_bool(value)?,
             _ => unreachable!("only KEYS reach set"),
         }
         Ok(())
@@ -214,6 +233,9 @@ const KEYS: &[&str] = &[
     "trust_html",
     "max_file_bytes",
     "highlight_max_bytes",
+    "hsts_max_age",
+    "cache_bytes",
+    "dev",
 ];
 
 fn line_of(text: &str, offset: usize) -> usize {

@@ -37,15 +37,11 @@ static POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     ])
     .add_tag_attributes("input", ["type", "checked", "disabled"])
     .add_tag_attributes("img", ["width", "height", "loading", "decoding"])
-    .add_tag_attributes("td", ["style"])
-    .add_tag_attributes("th", ["style"])
-    // Only alignment survives in table cells (pulldown-cmark writes `text-align`).
+    // Percent widths and heights are invalid HTML and most often meant "full width",
+    // which the stylesheet gives every image anyway.
     .attribute_filter(|element, attribute, value| {
-        if attribute == "style" && (element == "td" || element == "th") {
-            return value
-                .strip_prefix("text-align: ")
-                .filter(|v| matches!(*v, "left" | "center" | "right"))
-                .map(|_| value.into());
+        if matches!(attribute, "width" | "height") && !value.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
         }
         if element == "input" && attribute == "type" && value != "checkbox" {
             return None;
@@ -85,17 +81,23 @@ mod tests {
         let html = "<h2 id=\"x\">T <a class=\"anchor\" href=\"#x\" aria-label=\"Link\">#</a></h2>\
             <pre class=\"code\"><code class=\"language-rust\" data-lang=\"rust\"><span class=\"line hl\"><span class=\"hl-source\">x</span></span></code></pre>\
             <ul><li><input disabled=\"\" type=\"checkbox\" checked=\"\"> done</li></ul>\
-            <table><tr><td style=\"text-align: right\">1</td><td style=\"color: red\">2</td></tr></table>";
+            <table><tr><td class=\"align-right\">1</td><td style=\"color: red\">2</td></tr></table>\
+            <img src=\"/a.png\" alt=\"\" width=\"100%\" height=\"40\">";
         let out = clean(html);
         for kept in [
             "id=\"x\"",
             "class=\"line hl\"",
             "data-lang=\"rust\"",
             "type=\"checkbox\"",
-            "text-align: right",
+            "class=\"align-right\"",
+            "height=\"40\"",
         ] {
             assert!(out.contains(kept), "{kept} in {out}");
         }
-        assert!(!out.contains("color: red"));
+        assert!(
+            !out.contains("color: red") && !out.contains("style="),
+            "{out}"
+        );
+        assert!(!out.contains("100%"), "{out}");
     }
 }

@@ -280,6 +280,17 @@ pub fn article_count(conn: &Connection) -> rusqlite::Result<i64> {
 // ---------------------------------------------------------------------------------------
 // Reading (the server)
 
+/// When the visible archive last changed (the latest publish or the latest article to
+/// go live) and when it will next change by itself (the next scheduled article).
+pub fn site_clock(conn: &Connection, now: i64) -> rusqlite::Result<(i64, Option<i64>)> {
+    conn.prepare_cached(
+        "SELECT max(ifnull((SELECT max(finished_at) FROM publishes), 0),
+                    ifnull((SELECT max(published_at) FROM articles WHERE draft = 0 AND published_at <= ?1), 0)),
+                (SELECT min(published_at) FROM articles WHERE draft = 0 AND published_at > ?1)",
+    )?
+    .query_row([now], |r| Ok((r.get(0)?, r.get(1)?)))
+}
+
 /// An article as listed on index pages.
 #[derive(Debug, Clone)]
 pub struct Summary {
@@ -563,4 +574,73 @@ pub fn file(conn: &Connection, path: &str) -> rusqlite::Result<Option<(String, V
     conn.prepare_cached("SELECT content_type, bytes, content_hash FROM files WHERE path = ?1")?
         .query_row([path], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()
+}
+
+/// An article as a feed entry carries it: whole, with its dates and tags.
+#[derive(Debug, Clone)]
+pub struct FeedEntry {
+    pub summary: Summary,
+    pub updated_at: Option<i64>,
+    pub author_name: String,
+    pub hero_json: Option<String>,
+    pub html: String,
+    pub tags: Vec<String>,
+}
+
+/// One page of a feed, newest first, and how many entries the feed has in all.
+pub fn feed_entries(
+    conn: &Connection,
+    filter: &Filter<'_>,
+    now: i64,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<(Vec<FeedEntry>, i64)> {
+    let (cond, arg) = filter_sql(filter);
+    let arg = arg.unwrap_or_default();
+    let total: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM articles a WHERE {PUBLISHED}{cond} AND ?2 = ?2"
+        ))?
+        .query_row(params![now, arg], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS}, a.updated_at, a.author_name, a.hero_json, a.html,
+                (SELECT json_group_array(tag) FROM
+                    (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position))
+         FROM articles a WHERE {PUBLISHED}{cond} AND ?2 = ?2
+         ORDER BY a.published_at DESC, a.id DESC LIMIT ?3 OFFSET ?4"
+    ))?;
+    let rows = stmt.query_map(params![now, arg, limit, offset], |r| {
+        let tags: String = r.get(12)?;
+        Ok(FeedEntry {
+            summary: summary(r)?,
+            updated_at: r.get(8)?,
+            author_name: r.get(9)?,
+            hero_json: r.get(10)?,
+            html: r.get(11)?,
+            tags: serde_json::from_str(&tags).unwrap_or_default(),
+        })
+    })?;
+    Ok((rows.collect::<Result<_, _>>()?, total))
+}
+
+/// Every public URL's path and when it last changed, for the sitemap.
+pub fn sitemap(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT '/dispatches/' || a.slug, max(a.published_at, ifnull(a.updated_at, 0))
+           FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1
+         UNION ALL
+         SELECT '/streams/' || a.stream_id, max(a.published_at)
+           FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1 AND a.stream_id IS NOT NULL
+           GROUP BY a.stream_id
+         UNION ALL
+         SELECT '/authors/' || a.author_id, max(a.published_at)
+           FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1 AND a.author_id IS NOT NULL
+           GROUP BY a.author_id
+         UNION ALL
+         SELECT 'tag:' || t.tag, max(a.published_at)
+           FROM article_tags t JOIN articles a ON a.id = t.article_id
+           WHERE a.draft = 0 AND a.published_at <= ?1 GROUP BY t.tag",
+    )?;
+    let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
 }

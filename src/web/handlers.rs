@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use rusqlite::Connection;
 use serde::Deserialize;
@@ -30,10 +30,10 @@ impl<E: std::fmt::Display> From<E> for AppError {
     }
 }
 
-type Result<T> = std::result::Result<T, AppError>;
+pub(super) type Result<T> = std::result::Result<T, AppError>;
 
 /// Runs `f` with a pooled read-only connection on the blocking pool.
-async fn with_conn<T: Send + 'static>(
+pub(super) async fn with_conn<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&Connection, &AppState) -> Result<T> + Send + 'static,
 ) -> Result<T> {
@@ -46,7 +46,7 @@ async fn with_conn<T: Send + 'static>(
     .map_err(|e| AppError::Internal(e.to_string()))?
 }
 
-fn now() -> i64 {
+pub(super) fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
@@ -83,7 +83,7 @@ fn render(status: StatusCode, t: &impl Template) -> Response {
 }
 
 /// A handler's result as a response: errors become the site's own 404 or 500 page.
-async fn respond(state: &AppState, r: Result<Response>) -> Response {
+pub(super) async fn respond(state: &AppState, r: Result<Response>) -> Response {
     match r {
         Ok(resp) => resp,
         Err(AppError::NotFound) => not_found(state).await,
@@ -102,7 +102,10 @@ async fn not_found(state: &AppState) -> Response {
     let page = with_conn(state, |conn, state| {
         let (latest, _) = queries::list_articles(conn, &Filter::All, now(), 5, 0)?;
         Ok(NotFoundPage {
-            layout: layout(conn, state, "Not found")?,
+            layout: Layout {
+                index: false,
+                ..layout(conn, state, "Not found")?
+            },
             heading: "There is no page here".into(),
             message: "The address may be mistyped, or the dispatch was moved. Try a search, or read one of the latest.".into(),
             items: latest.iter().map(|s| Item::from_summary(s, &state.config)).collect(),
@@ -122,7 +125,7 @@ pub struct PageQuery {
 
 impl PageQuery {
     /// A page number; anything unparsable is page 1 rather than an error.
-    fn number(&self) -> i64 {
+    pub(super) fn number(&self) -> i64 {
         self.page
             .as_deref()
             .and_then(|p| p.parse::<i64>().ok())
@@ -141,7 +144,11 @@ pub async fn home(State(state): State<AppState>, Query(q): Query<PageQuery>) -> 
         }
         let streams = queries::streams(conn, now())?;
         let view = HomePage {
-            layout: layout_with(conn, state, "", streams.len())?,
+            layout: layout_with(conn, state, "", streams.len())?.at(
+                &state.config,
+                &paged("/", page),
+                None,
+            ),
             items: items
                 .iter()
                 .map(|s| Item::from_summary(s, &state.config))
@@ -189,8 +196,19 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
         } else {
             Vec::new()
         };
+        let mut layout = layout(conn, state, &a.summary.title)?.at(
+            config,
+            &format!("/dispatches/{}", a.summary.slug),
+            None,
+        );
+        layout.og_type = "article";
+        layout.og_image = hero.as_ref().map(|h| absolute(&h.src, &config.base_url));
+        if !a.summary.dek.is_empty() {
+            layout.summary = a.summary.dek.clone();
+        }
+        layout.json_ld = Some(json_ld(&article_ld(&a, &layout, config)));
         let view = ArticlePage {
-            layout: layout(conn, state, &a.summary.title)?,
+            layout,
             item: Item::from_summary(&a.summary, config),
             updated: a
                 .updated_at
@@ -227,6 +245,55 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
     })
     .await;
     respond(&state, r).await
+}
+
+/// `base` with `?page=n` after the first page, for canonical links.
+fn paged(base: &str, page: i64) -> String {
+    if page > 1 {
+        format!("{base}?page={page}")
+    } else {
+        base.to_string()
+    }
+}
+
+/// schema.org `Article` for search engines: headline, dates, author, image.
+fn article_ld(
+    a: &queries::FullArticle,
+    layout: &Layout,
+    config: &crate::config::Config,
+) -> serde_json::Value {
+    let iso = |t: i64| {
+        OffsetDateTime::from_unix_timestamp(t).ok().and_then(|d| {
+            d.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+    };
+    let mut ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": a.summary.title,
+        "url": layout.canonical,
+        "mainEntityOfPage": layout.canonical,
+        "datePublished": iso(a.summary.published_at),
+        "dateModified": iso(a.updated_at.unwrap_or(a.summary.published_at).max(a.summary.published_at)),
+        "publisher": { "@type": "Organization", "name": config.title, "url": config.base_url },
+        "wordCount": a.word_count,
+        "keywords": a.tags,
+    });
+    if !a.summary.dek.is_empty() {
+        ld["description"] = serde_json::json!(a.summary.dek);
+    }
+    if !a.author_name.is_empty() {
+        let mut author = serde_json::json!({ "@type": "Person", "name": a.author_name });
+        if let Some(id) = &a.author_id {
+            author["url"] = serde_json::json!(format!("{}/authors/{id}", config.base_url));
+        }
+        ld["author"] = author;
+    }
+    if let Some(img) = &layout.og_image {
+        ld["image"] = serde_json::json!(img);
+    }
+    ld
 }
 
 /// A redirect stub's target: `/blog/name` or `name` lands on our article of that name.
@@ -286,7 +353,11 @@ async fn list(state: AppState, page: i64, kind: ListKind) -> Response {
             return Err(AppError::NotFound);
         }
         let view = ListPage {
-            layout: layout(conn, state, &heading)?,
+            layout: layout(conn, state, &heading)?.at(
+                &state.config,
+                &paged(&base, page),
+                Some((&heading, &base)),
+            ),
             kicker,
             heading,
             intro,
@@ -353,7 +424,7 @@ pub async fn archive(State(state): State<AppState>) -> Response {
             });
         }
         let view = ArchivePage {
-            layout: layout(conn, state, "Archive")?,
+            layout: layout(conn, state, "Archive")?.at(&state.config, "/archive", None),
             total: years.iter().map(|y| y.count).sum(),
             years,
         };
@@ -379,6 +450,8 @@ pub async fn search_page(State(state): State<AppState>, Query(q): Query<SearchQu
             if query.is_empty() { "Search" } else { &query },
         )?;
         l.query = query.clone();
+        l.index = false;
+        l.canonical = format!("{}/search", state.config.base_url);
         let (status, total, hits, message) =
             match search::search(conn, &query, page, PER_PAGE, now()) {
                 Ok(r) => {
@@ -469,21 +542,10 @@ pub async fn static_asset(State(state): State<AppState>, Path(name): Path<String
 
 /// Files published beside articles, from the archive itself (no file system access, so
 /// no symlink or dotfile can escape).
-pub async fn file(
-    State(state): State<AppState>,
-    Path(path): Path<String>,
-    headers: HeaderMap,
-) -> Response {
+pub async fn file(State(state): State<AppState>, Path(path): Path<String>) -> Response {
     let r = with_conn(&state, move |conn, _| {
-        let (content_type, bytes, hash) = queries::file(conn, &path)?.ok_or(AppError::NotFound)?;
-        let etag = format!("\"{}\"", &hash[..16.min(hash.len())]);
-        if headers
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            == Some(etag.as_str())
-        {
-            return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
-        }
+        // Validators and 304s come from the cache layer, like every other response.
+        let (content_type, bytes, _hash) = queries::file(conn, &path)?.ok_or(AppError::NotFound)?;
         let mut resp = bytes.into_response();
         let h = resp.headers_mut();
         h.insert(
@@ -495,7 +557,6 @@ pub async fn file(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=3600"),
         );
-        h.insert(header::ETAG, HeaderValue::from_str(&etag).expect("hex"));
         h.insert(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -523,7 +584,7 @@ pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Response {
 }
 
 /// Percent-encodes a path segment or query value.
-fn encode(s: &str) -> String {
+pub(super) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {

@@ -2,6 +2,9 @@
 //! then runs it behind hyper with a header-read timeout and graceful shutdown.
 
 mod assets;
+mod cache;
+mod feeds;
+mod generation;
 mod handlers;
 mod views;
 
@@ -11,6 +14,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use axum::middleware;
 use axum::routing::get;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
@@ -25,6 +30,7 @@ use crate::db::{ReadPool, Writer};
 use crate::publish;
 
 pub use assets::Assets;
+pub use generation::Generation;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -32,6 +38,9 @@ pub struct AppState {
     pub pool: ReadPool,
     pub config: Arc<Config>,
     pub assets: Arc<Assets>,
+    pub generation: Arc<Generation>,
+    cache: Arc<cache::ResponseCache>,
+    security: Arc<HeaderMap>,
 }
 
 impl AppState {
@@ -40,8 +49,11 @@ impl AppState {
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2);
         Ok(AppState {
             pool: ReadPool::new(db, readers)?,
-            config: Arc::new(config),
+            generation: Arc::new(Generation::new(crate::db::open_read_only(db)?, &config)?),
+            cache: Arc::new(cache::ResponseCache::new(config.cache_bytes)),
+            security: Arc::new(security_headers(&config)),
             assets: Arc::new(Assets::build()),
+            config: Arc::new(config),
         })
     }
 }
@@ -57,21 +69,84 @@ pub fn app(state: AppState) -> Router {
         .route("/archive", get(handlers::archive))
         .route("/search", get(handlers::search_page))
         .route("/search.json", get(handlers::search_json))
+        .route("/feed.xml", get(feeds::atom_site))
+        .route("/feed.json", get(feeds::json_site))
+        .route("/streams/{id}/feed.xml", get(feeds::atom_stream))
+        .route("/streams/{id}/feed.json", get(feeds::json_stream))
+        .route("/tags/{tag}/feed.xml", get(feeds::atom_tag))
+        .route("/tags/{tag}/feed.json", get(feeds::json_tag))
+        .route("/authors/{id}/feed.xml", get(feeds::atom_author))
+        .route("/authors/{id}/feed.json", get(feeds::json_author))
+        .route("/sitemap.xml", get(feeds::sitemap))
+        .route("/robots.txt", get(feeds::robots))
+        .route("/opensearch.xml", get(feeds::opensearch))
         .route("/healthz", get(handlers::healthz))
         .route("/static/{name}", get(handlers::static_asset))
         .route("/files/{*path}", get(handlers::file))
         .fallback(handlers::fallback)
         .layer(RequestBodyLimitLayer::new(64 * 1024))
+        .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(10),
         ))
+        .layer(middleware::from_fn_with_state(state.clone(), security))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(state)
+}
+
+/// The headers every response carries. Our pages need no inline script or style, so
+/// the policy allows only our own files; authors' images may come from other hosts.
+fn security_headers(config: &Config) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    let mut put = |name: &'static str, value: String| {
+        h.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_str(&value).expect("ASCII policy"),
+        );
+    };
+    put(
+        "content-security-policy",
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; \
+         media-src 'self' https:; connect-src 'self'; font-src 'self'; manifest-src 'self'; \
+         form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+            .into(),
+    );
+    put("x-content-type-options", "nosniff".into());
+    put("x-frame-options", "DENY".into());
+    put("referrer-policy", "strict-origin-when-cross-origin".into());
+    put(
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), interest-cohort=()".into(),
+    );
+    put("cross-origin-opener-policy", "same-origin".into());
+    put("cross-origin-resource-policy", "same-origin".into());
+    if config.hsts_max_age > 0 {
+        put(
+            "strict-transport-security",
+            format!("max-age={}; includeSubDomains", config.hsts_max_age),
+        );
+    }
+    h
+}
+
+/// Adds the security headers a handler did not set itself (files set a stricter policy).
+async fn security(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let mut resp = next.run(req).await;
+    for (name, value) in state.security.iter() {
+        if !resp.headers().contains_key(name) {
+            resp.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    resp
 }
 
 /// `dispatches serve`: publish `content`, then serve until Ctrl-C or SIGTERM.

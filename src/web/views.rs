@@ -21,6 +21,26 @@ pub struct Layout {
     pub streams_line: String,
     pub contact_url: Option<String>,
     pub query: String,
+    /// Absolute URL of this page without its query (set with `at`).
+    pub canonical: String,
+    /// Feeds offered for autodiscovery: the site's, then this page's own.
+    pub feeds: Vec<FeedLink>,
+    /// OpenGraph `og:type`: `website`, or `article` on an article page.
+    pub og_type: &'static str,
+    pub og_image: Option<String>,
+    /// `og:description`: the dek on an article page, the site description elsewhere.
+    pub summary: String,
+    /// JSON-LD for an article, serialised and safe inside `<script>`.
+    pub json_ld: Option<String>,
+    /// Whether search engines should index the page (not result or error pages).
+    pub index: bool,
+}
+
+/// A feed link in `<head>`.
+pub struct FeedLink {
+    pub title: String,
+    pub href: String,
+    pub kind: &'static str,
 }
 
 impl Layout {
@@ -51,8 +71,46 @@ impl Layout {
             ),
             contact_url: config.contact_url.clone(),
             query: String::new(),
+            canonical: format!("{}/", config.base_url),
+            feeds: feed_links(&config.title, "", config),
+            og_type: "website",
+            og_image: None,
+            summary: config.description.clone(),
+            json_ld: None,
+            index: true,
         }
     }
+
+    /// Sets the page's canonical path, and offers its own feeds when `feed_base` names a
+    /// stream, tag or author page.
+    pub fn at(mut self, config: &Config, path: &str, feed_base: Option<(&str, &str)>) -> Layout {
+        self.canonical = format!("{}{path}", config.base_url);
+        if let Some((title, base)) = feed_base {
+            self.feeds.extend(feed_links(title, base, config));
+        }
+        self
+    }
+}
+
+fn feed_links(title: &str, base: &str, config: &Config) -> Vec<FeedLink> {
+    vec![
+        FeedLink {
+            title: format!("{title} (Atom)"),
+            href: format!("{}{base}/feed.xml", config.base_url),
+            kind: "application/atom+xml",
+        },
+        FeedLink {
+            title: format!("{title} (JSON Feed)"),
+            href: format!("{}{base}/feed.json", config.base_url),
+            kind: "application/feed+json",
+        },
+    ]
+}
+
+/// Serialises JSON-LD for a `<script>` element: `<` is escaped so no `</script>` or
+/// comment opener inside a title can end the element early.
+pub fn json_ld(value: &serde_json::Value) -> String {
+    value.to_string().replace('<', "\\u003c")
 }
 
 /// `Vol. IV · No. 04  Monday · 29 June 2026`: the volume counts years since the founding
@@ -322,6 +380,15 @@ pub struct NotFoundPage {
     pub heading: String,
     pub message: String,
     pub items: Vec<Item>,
+}
+
+/// A site path made absolute; full URLs are left alone.
+pub fn absolute(src: &str, base: &str) -> String {
+    if src.starts_with('/') && !src.starts_with("//") {
+        format!("{base}{src}")
+    } else {
+        src.to_string()
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,465 @@
+//! What machines read: Atom and JSON Feed (site-wide and per stream, tag and author,
+//! full content, paged as RFC 5005 describes), the sitemap, robots.txt and the
+//! OpenSearch description.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use rusqlite::Connection;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::AppState;
+use super::handlers::{AppError, PageQuery, encode, now, respond, with_conn};
+use super::views::absolute;
+use crate::config::Config;
+use crate::content::Hero;
+use crate::db::queries::{self, FeedEntry, Filter};
+
+/// Entries per feed page: enough for a reader that polls daily, small enough to fetch.
+const PER_FEED_PAGE: i64 = 20;
+/// Feeds change when something is published; readers poll them, so a short max-age
+/// spares us without delaying news much.
+const FEED_CACHE: &str = "public, max-age=300";
+
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Atom,
+    Json,
+}
+
+/// Which feed: the whole site, or one stream, tag or author.
+enum Scope {
+    Site,
+    Stream(String),
+    Tag(String),
+    Author(String),
+}
+
+impl Scope {
+    fn filter(&self) -> Filter<'_> {
+        match self {
+            Scope::Site => Filter::All,
+            Scope::Stream(id) => Filter::Stream(id),
+            Scope::Tag(t) => Filter::Tag(t),
+            Scope::Author(id) => Filter::Author(id),
+        }
+    }
+
+    /// The page the feed mirrors, as a path.
+    fn page_path(&self) -> String {
+        match self {
+            Scope::Site => "/".into(),
+            Scope::Stream(id) => format!("/streams/{}", encode(id)),
+            Scope::Tag(t) => format!("/tags/{}", encode(t)),
+            Scope::Author(id) => format!("/authors/{}", encode(id)),
+        }
+    }
+
+    fn feed_path(&self, format: Format) -> String {
+        let name = match format {
+            Format::Atom => "feed.xml",
+            Format::Json => "feed.json",
+        };
+        match self {
+            Scope::Site => format!("/{name}"),
+            _ => format!("{}/{name}", self.page_path()),
+        }
+    }
+
+    /// The feed's title, or `None` when the stream or author does not exist.
+    fn title(&self, conn: &Connection, config: &Config) -> Result<Option<String>, AppError> {
+        Ok(match self {
+            Scope::Site => Some(config.title.clone()),
+            Scope::Stream(id) => {
+                queries::stream(conn, id)?.map(|s| format!("{} · {}", s.name, config.title))
+            }
+            Scope::Tag(t) => Some(format!("Tagged “{t}” · {}", config.title)),
+            Scope::Author(id) => {
+                queries::author(conn, id)?.map(|a| format!("{} · {}", a.name, config.title))
+            }
+        })
+    }
+}
+
+/// A feed page ready for either format.
+struct FeedPage {
+    title: String,
+    description: String,
+    self_url: String,
+    home_url: String,
+    first_url: String,
+    next_url: Option<String>,
+    prev_url: Option<String>,
+    last_url: String,
+    updated: String,
+    entries: Vec<EntryView>,
+}
+
+struct EntryView {
+    id: String,
+    url: String,
+    title: String,
+    summary: String,
+    content_html: String,
+    published: String,
+    updated: String,
+    author: String,
+    tags: Vec<String>,
+    image: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "atom.xml")]
+struct AtomTemplate<'a> {
+    feed: &'a FeedPage,
+    generator_version: &'a str,
+}
+
+async fn feed(state: AppState, scope: Scope, format: Format, page: i64) -> Response {
+    let r = with_conn(&state, move |conn, state| {
+        let config = &state.config;
+        let title = scope.title(conn, config)?.ok_or(AppError::NotFound)?;
+        let now = now();
+        let (entries, total) = queries::feed_entries(
+            conn,
+            &scope.filter(),
+            now,
+            PER_FEED_PAGE,
+            (page - 1) * PER_FEED_PAGE,
+        )?;
+        // An empty site feed is still a valid feed; an empty tag or a page past the end
+        // is not a feed at all.
+        if entries.is_empty() && (page > 1 || matches!(scope, Scope::Tag(_))) {
+            return Err(AppError::NotFound);
+        }
+        let last_page = ((total + PER_FEED_PAGE - 1) / PER_FEED_PAGE).max(1);
+        let base = &config.base_url;
+        let feed_url = format!("{base}{}", scope.feed_path(format));
+        let page_url = |n: i64| {
+            if n == 1 {
+                feed_url.clone()
+            } else {
+                format!("{feed_url}?page={n}")
+            }
+        };
+        let updated = entries
+            .iter()
+            .map(|e| e.updated_at.unwrap_or(0).max(e.summary.published_at))
+            .max()
+            .unwrap_or(now);
+        let page = FeedPage {
+            title,
+            description: config.description.clone(),
+            self_url: page_url(page),
+            home_url: format!("{base}{}", scope.page_path()),
+            first_url: page_url(1),
+            next_url: (page < last_page).then(|| page_url(page + 1)),
+            prev_url: (page > 1).then(|| page_url(page - 1)),
+            last_url: page_url(last_page),
+            updated: rfc3339(updated),
+            entries: entries.iter().map(|e| entry_view(e, config)).collect(),
+        };
+        Ok(match format {
+            Format::Atom => {
+                let xml = AtomTemplate {
+                    feed: &page,
+                    generator_version: env!("CARGO_PKG_VERSION"),
+                }
+                .render()
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+                typed("application/atom+xml; charset=utf-8", FEED_CACHE, xml)
+            }
+            Format::Json => typed(
+                "application/feed+json; charset=utf-8",
+                FEED_CACHE,
+                json_feed(&page, config).to_string(),
+            ),
+        })
+    })
+    .await;
+    respond(&state, r).await
+}
+
+fn entry_view(e: &FeedEntry, config: &Config) -> EntryView {
+    let base = &config.base_url;
+    let url = format!("{base}/dispatches/{}", e.summary.slug);
+    let hero: Option<Hero> = e
+        .hero_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok());
+    let updated = e
+        .updated_at
+        .unwrap_or(e.summary.published_at)
+        .max(e.summary.published_at);
+    EntryView {
+        id: tag_uri(config, &e.summary.slug),
+        content_html: absolutize(&e.html, base, &url),
+        title: e.summary.title.clone(),
+        summary: e.summary.dek.clone(),
+        published: rfc3339(e.summary.published_at),
+        updated: rfc3339(updated),
+        author: if e.author_name.is_empty() {
+            config.title.clone()
+        } else {
+            e.author_name.clone()
+        },
+        tags: e.tags.clone(),
+        image: hero.map(|h| absolute(&h.src, base)),
+        url,
+    }
+}
+
+/// JSON Feed 1.1 (every field the spec requires, and the optional ones we know).
+fn json_feed(page: &FeedPage, config: &Config) -> Value {
+    let items: Vec<Value> = page
+        .entries
+        .iter()
+        .map(|e| {
+            let mut item = json!({
+                "id": e.id,
+                "url": e.url,
+                "title": e.title,
+                "content_html": e.content_html,
+                "date_published": e.published,
+                "date_modified": e.updated,
+                "authors": [{ "name": e.author }],
+                "tags": e.tags,
+                "language": config.language,
+            });
+            if !e.summary.is_empty() {
+                item["summary"] = json!(e.summary);
+            }
+            if let Some(img) = &e.image {
+                item["image"] = json!(img);
+            }
+            item
+        })
+        .collect();
+    let mut feed = json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": page.title,
+        "home_page_url": page.home_url,
+        "feed_url": page.self_url,
+        "description": page.description,
+        "language": config.language,
+        "authors": [{ "name": config.title, "url": config.base_url }],
+        "items": items,
+    });
+    if let Some(next) = &page.next_url {
+        feed["next_url"] = json!(next);
+    }
+    feed
+}
+
+/// A stable entry id that survives a change of host scheme or path layout:
+/// `tag:example.org,2023-06-08:/dispatches/slug` (RFC 4151).
+fn tag_uri(config: &Config, slug: &str) -> String {
+    let authority = config
+        .base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or("localhost")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("localhost");
+    format!("tag:{authority},{}:/dispatches/{slug}", config.founded)
+}
+
+fn rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .format(&Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Makes the links and images of rendered HTML absolute, for readers that show an entry
+/// away from the site: `href="/…"`, `src="/…"` get the base URL, `href="#…"` the
+/// article's own URL. Our renderer and sanitiser always write double-quoted attributes.
+pub fn absolutize(html: &str, base: &str, page: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(i) = rest.find("=\"") {
+        let (head, tail) = rest.split_at(i + 2);
+        out.push_str(head);
+        let name = &head[..head.len() - 2];
+        let attr_is_url = name.ends_with(" href") || name.ends_with(" src");
+        if attr_is_url {
+            if tail.starts_with('/') && !tail.starts_with("//") {
+                out.push_str(base);
+            } else if tail.starts_with('#') {
+                out.push_str(page);
+            }
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+fn typed(content_type: &'static str, cache: &'static str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub async fn atom_site(State(s): State<AppState>, Query(q): Query<PageQuery>) -> Response {
+    feed(s, Scope::Site, Format::Atom, q.number()).await
+}
+pub async fn json_site(State(s): State<AppState>, Query(q): Query<PageQuery>) -> Response {
+    feed(s, Scope::Site, Format::Json, q.number()).await
+}
+pub async fn atom_stream(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    feed(s, Scope::Stream(id), Format::Atom, q.number()).await
+}
+pub async fn json_stream(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    feed(s, Scope::Stream(id), Format::Json, q.number()).await
+}
+pub async fn atom_tag(
+    State(s): State<AppState>,
+    Path(t): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    feed(s, Scope::Tag(t), Format::Atom, q.number()).await
+}
+pub async fn json_tag(
+    State(s): State<AppState>,
+    Path(t): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    feed(s, Scope::Tag(t), Format::Json, q.number()).await
+}
+pub async fn atom_author(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    feed(s, Scope::Author(id), Format::Atom, q.number()).await
+}
+pub async fn json_author(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    feed(s, Scope::Author(id), Format::Json, q.number()).await
+}
+
+#[derive(Template)]
+#[template(path = "sitemap.xml")]
+struct SitemapTemplate {
+    urls: Vec<(String, String)>,
+}
+
+pub async fn sitemap(State(state): State<AppState>) -> Response {
+    let r = with_conn(&state, |conn, state| {
+        let base = &state.config.base_url;
+        let rows = queries::sitemap(conn, now())?;
+        let newest = rows.iter().map(|(_, t)| *t).max().unwrap_or(0);
+        let mut urls = vec![
+            (format!("{base}/"), rfc3339(newest)),
+            (format!("{base}/archive"), rfc3339(newest)),
+        ];
+        urls.extend(rows.into_iter().map(|(path, t)| {
+            let path = match path.strip_prefix("tag:") {
+                Some(tag) => format!("/tags/{}", encode(tag)),
+                None => path,
+            };
+            (format!("{base}{path}"), rfc3339(t))
+        }));
+        let xml = SitemapTemplate { urls }
+            .render()
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(typed(
+            "application/xml; charset=utf-8",
+            "public, max-age=3600",
+            xml,
+        ))
+    })
+    .await;
+    respond(&state, r).await
+}
+
+pub async fn robots(State(state): State<AppState>) -> Response {
+    // Result pages are endless combinations of queries; crawlers should read articles.
+    let body = format!(
+        "User-agent: *\nDisallow: /search\nDisallow: /search.json\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+        state.config.base_url
+    );
+    typed("text/plain; charset=utf-8", "public, max-age=86400", body)
+}
+
+#[derive(Template)]
+#[template(path = "opensearch.xml")]
+struct OpenSearchTemplate<'a> {
+    config: &'a Config,
+}
+
+pub async fn opensearch(State(state): State<AppState>) -> Response {
+    match (OpenSearchTemplate {
+        config: &state.config,
+    })
+    .render()
+    {
+        Ok(xml) => typed(
+            "application/opensearchdescription+xml; charset=utf-8",
+            "public, max-age=86400",
+            xml,
+        ),
+        Err(e) => {
+            tracing::error!("opensearch template: {e}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolutize_rewrites_site_paths_and_fragments_only() {
+        let html = r##"<p><a href="/dispatches/x">x</a> <img src="/files/a.png" alt="">
+            <a href="#fn-1">1</a> <a href="https://e.org/">e</a> <a href="//evil.org/">p</a>
+            <span title="/not-a-url">t</span> <a class="x" href="/y">y</a></p>"##;
+        let out = absolutize(html, "https://s.org", "https://s.org/dispatches/a");
+        assert!(
+            out.contains(r#"href="https://s.org/dispatches/x""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"src="https://s.org/files/a.png""#), "{out}");
+        assert!(
+            out.contains(r##"href="https://s.org/dispatches/a#fn-1""##),
+            "{out}"
+        );
+        assert!(out.contains(r#"href="https://e.org/""#), "{out}");
+        assert!(out.contains(r#"href="//evil.org/""#), "{out}");
+        assert!(out.contains(r#"title="/not-a-url""#), "{out}");
+        assert!(out.contains(r#"href="https://s.org/y""#), "{out}");
+    }
+
+    #[test]
+    fn tag_uris_use_the_host_without_port() {
+        let mut c = Config {
+            base_url: "http://127.0.0.1:3000".into(),
+            ..Config::default()
+        };
+        assert!(tag_uri(&c, "a").starts_with("tag:127.0.0.1,2023-01-01:/dispatches/a"));
+        c.base_url = "https://example.org/blog".into();
+        assert_eq!(tag_uri(&c, "a"), "tag:example.org,2023-01-01:/dispatches/a");
+    }
+}
