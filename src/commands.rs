@@ -51,15 +51,28 @@ pub fn serve(
 }
 
 /// `dispatches search`.
-pub fn search(query: &str, json: bool, db_path: &Path) -> anyhow::Result<ExitCode> {
+pub fn search(
+    query: &str,
+    json: bool,
+    db_path: &Path,
+    config: &Config,
+) -> anyhow::Result<ExitCode> {
     let conn = db::open_read_only(db_path)?;
-    let results = crate::search::search(
+    let results = match crate::search::search(
         &conn,
         query,
         1,
         20,
         time::OffsetDateTime::now_utc().unix_timestamp(),
-    )?;
+        config.timezone,
+    ) {
+        Ok(r) => r,
+        Err(crate::search::SearchError::BadQuery(m)) => {
+            eprintln!("error: {m}");
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => return Err(e.into()),
+    };
     if json {
         println!("{}", serde_json::to_string_pretty(&results)?);
     } else {
@@ -68,6 +81,14 @@ pub fn search(query: &str, json: bool, db_path: &Path) -> anyhow::Result<ExitCod
             results.total,
             if results.total == 1 { "" } else { "s" }
         );
+        for s in &results.suggestions {
+            println!(
+                "  try: {}  ({} result{})",
+                s.query,
+                s.total,
+                if s.total == 1 { "" } else { "s" }
+            );
+        }
         for hit in &results.hits {
             println!(
                 "\n{}  ({})\n  /dispatches/{}  {}\n  {}",

@@ -50,7 +50,7 @@ fn main() -> ExitCode {
             content,
             no_watch,
         } => commands::serve(&addr, &content, !no_watch, config, &cli.db),
-        Command::Search { query, json } => commands::search(&query, json, &cli.db),
+        Command::Search { query, json } => commands::search(&query, json, &cli.db, &config),
         Command::Backup { out } => commands::backup(&cli.db, &out),
     };
     match result {

@@ -1,15 +1,24 @@
-//! Reader queries to safe FTS5: every word is quoted, so no input is an FTS5 syntax
-//! error; snippets are marked with private-use sentinels, escaped, then given `<mark>`.
+//! Reader queries to safe FTS5: the query language (words, `"phrases"`, `prefix*`,
+//! `-exclude`, `OR`, and the filters `stream:` `tag:` `author:` `year:` `before:`
+//! `after:`), its compilation to quoted FTS5 so no input is a syntax error, the time
+//! budget, snippets (sentinels → escape → `<mark>`) and help when nothing matches.
 
-use rusqlite::{Connection, params};
+use std::time::Duration;
+
+use rusqlite::Connection;
 use serde::Serialize;
+use time::{Date, Month, PrimitiveDateTime, Time};
+use time_tz::{PrimitiveDateTimeExt, Tz};
 
 use crate::content::highlight::escape;
+use crate::db::queries::{self, SearchFilter};
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 300;
-/// Most terms in one query.
+/// Most terms (words, phrases and filters) in one query.
 pub const MAX_TERMS: usize = 12;
+/// How long one search may run before it is stopped.
+pub const TIME_BUDGET: Duration = Duration::from_millis(300);
 
 const MARK_START: char = '\u{E000}';
 const MARK_END: char = '\u{E001}';
@@ -31,12 +40,19 @@ pub struct Results {
     pub page: i64,
     pub per_page: i64,
     pub hits: Vec<Hit>,
+    /// The filters in effect, each with the query that drops it.
+    pub filters: Vec<Chip>,
+    /// When nothing matched: other queries that would find something.
+    pub suggestions: Vec<Suggestion>,
+    /// The words to highlight on an article reached from a result.
+    pub terms: Vec<String>,
 }
 
 /// One matching article.
 #[derive(Debug, Serialize)]
 pub struct Hit {
     pub slug: String,
+    pub url: String,
     pub title: String,
     pub dek: String,
     pub date: String,
@@ -44,6 +60,21 @@ pub struct Hit {
     pub source_path: String,
     /// Escaped HTML whose only markup is `<mark>` around matches.
     pub snippet_html: String,
+}
+
+/// An active filter: its label (`tag:sqlite`) and the query without it.
+#[derive(Debug, Serialize)]
+pub struct Chip {
+    pub label: String,
+    pub without: String,
+}
+
+/// A query worth trying instead, and why.
+#[derive(Debug, Serialize)]
+pub struct Suggestion {
+    pub label: String,
+    pub query: String,
+    pub total: i64,
 }
 
 impl Hit {
@@ -60,104 +91,283 @@ impl Hit {
     }
 }
 
-/// Compiles a reader's query to an FTS5 expression: words must all match, `"a phrase"`,
-/// `prefix*`, `-excluded`, `a OR b`. `None` when there is nothing to search for.
-pub fn compile(query: &str) -> Result<Option<String>, SearchError> {
+/// A query taken apart: what FTS5 matches, what SQL filters, and the pieces as typed.
+#[derive(Debug, Default)]
+pub struct Compiled {
+    /// The FTS5 expression; `None` for a query of filters only (newest first).
+    pub fts: Option<String>,
+    /// The plain words as one phrase: articles holding them side by side rank first,
+    /// so `Box<dyn Error>` finds the post with that exact text before posts that
+    /// merely mention box, dyn and error.
+    pub phrase: Option<String>,
+    pub filters: Vec<SearchFilter>,
+    /// Each term as the reader typed it, and whether it is a filter.
+    pieces: Vec<(String, bool)>,
+    /// Plain positive words (for suggestions and highlighting).
+    pub words: Vec<String>,
+}
+
+/// What a piece of the query is.
+enum Piece {
+    Word { text: String, negative: bool },
+    Phrase { text: String, negative: bool },
+    Or,
+    Filter(SearchFilter),
+}
+
+/// Splits the query into pieces with their raw text; quotes group, a lone quote runs
+/// to the end, and `key:"a b"` keeps its quoted value.
+fn split(query: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let bytes = query.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut quoted = false;
+        while i < bytes.len() && (quoted || !bytes[i].is_ascii_whitespace()) {
+            if bytes[i] == b'"' {
+                quoted = !quoted;
+            }
+            i += 1;
+        }
+        out.push(&query[start..i]);
+    }
+    out
+}
+
+fn unquote(s: &str) -> &str {
+    let s = s.strip_prefix('"').unwrap_or(s);
+    s.strip_suffix('"').unwrap_or(s)
+}
+
+fn classify(raw: &str, tz: &Tz) -> Result<Piece, SearchError> {
+    if raw == "OR" {
+        return Ok(Piece::Or);
+    }
+    let (negative, body) = match raw.strip_prefix('-') {
+        Some(rest) if !rest.is_empty() => (true, rest),
+        _ => (false, raw),
+    };
+    if let Some((key, value)) = body.split_once(':') {
+        let value = unquote(value).trim();
+        if !value.is_empty()
+            && let Some(f) = filter(&key.to_ascii_lowercase(), value, negative, tz)?
+        {
+            return Ok(Piece::Filter(f));
+        }
+    }
+    if body.starts_with('"') {
+        return Ok(Piece::Phrase {
+            text: unquote(body).to_string(),
+            negative,
+        });
+    }
+    Ok(Piece::Word {
+        text: body.to_string(),
+        negative,
+    })
+}
+
+/// A `key:value` filter; `None` when the key is not ours (then it is literal text, so
+/// `std::io` and `GOEXPERIMENT=a:b` still search as written).
+fn filter(
+    key: &str,
+    value: &str,
+    negative: bool,
+    tz: &Tz,
+) -> Result<Option<SearchFilter>, SearchError> {
+    let value_s = value.to_string();
+    let dated = |what: &str| {
+        SearchError::BadQuery(format!(
+            "`{key}:{value}` needs a date such as 2024, 2024-06 or 2024-06-30 {what}."
+        ))
+    };
+    let f = match key {
+        "stream" => SearchFilter::Stream(value_s, negative),
+        "tag" => SearchFilter::Tag(value_s, negative),
+        "author" => SearchFilter::Author(value_s, negative),
+        "year" | "before" | "after" if negative => {
+            return Err(SearchError::BadQuery(format!(
+                "`-{key}:` cannot be negated; use a filter such as before:2024 or after:2024 instead."
+            )));
+        }
+        "year" => {
+            let y: i32 = value
+                .parse()
+                .ok()
+                .filter(|y| (1000..=9999).contains(y))
+                .ok_or_else(|| {
+                    SearchError::BadQuery(format!("`year:{value}` needs a year such as 2024."))
+                })?;
+            let (start, end) = (year_start(y, tz), year_start(y + 1, tz));
+            SearchFilter::Between(start, end)
+        }
+        "before" => {
+            let (start, _) = date_range(value, tz).ok_or_else(|| dated("(articles before it)"))?;
+            SearchFilter::Between(i64::MIN, start)
+        }
+        "after" => {
+            let (_, end) = date_range(value, tz).ok_or_else(|| dated("(articles after it)"))?;
+            SearchFilter::Between(end, i64::MAX)
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(f))
+}
+
+fn local_midnight(d: Date, tz: &Tz) -> i64 {
+    PrimitiveDateTime::new(d, Time::MIDNIGHT)
+        .assume_timezone(tz)
+        .take_first()
+        .map_or_else(
+            || d.midnight().assume_utc().unix_timestamp(),
+            |t| t.unix_timestamp(),
+        )
+}
+
+fn year_start(y: i32, tz: &Tz) -> i64 {
+    Date::from_calendar_date(y, Month::January, 1).map_or(i64::MAX, |d| local_midnight(d, tz))
+}
+
+/// `2024`, `2024-06` or `2024-06-30` as the span of local time it names: [start, end).
+fn date_range(value: &str, tz: &Tz) -> Option<(i64, i64)> {
+    let parts: Vec<&str> = value.split('-').collect();
+    let num = |s: &str| s.parse::<i32>().ok();
+    let (start, end) = match parts.as_slice() {
+        [y] => {
+            let y = num(y).filter(|y| (1000..=9999).contains(y))?;
+            (
+                Date::from_calendar_date(y, Month::January, 1).ok()?,
+                Date::from_calendar_date(y + 1, Month::January, 1).ok()?,
+            )
+        }
+        [y, m] => {
+            let (y, m) = (num(y)?, Month::try_from(u8::try_from(num(m)?).ok()?).ok()?);
+            let start = Date::from_calendar_date(y, m, 1).ok()?;
+            let next = if m == Month::December {
+                Date::from_calendar_date(y + 1, Month::January, 1).ok()?
+            } else {
+                Date::from_calendar_date(y, m.next(), 1).ok()?
+            };
+            (start, next)
+        }
+        [_, _, _] => {
+            let d = crate::content::dates::parse_calendar_date(value).ok()?;
+            (d, d.next_day()?)
+        }
+        _ => return None,
+    };
+    Some((local_midnight(start, tz), local_midnight(end, tz)))
+}
+
+/// Compiles a reader's query. Every word and phrase is quoted for FTS5, so operators
+/// and punctuation typed by the reader are text, never syntax.
+pub fn compile(query: &str, tz: &Tz) -> Result<Compiled, SearchError> {
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(SearchError::BadQuery(format!(
             "That query is too long; keep it under {MAX_QUERY_CHARS} characters."
         )));
     }
+    let mut c = Compiled::default();
     let mut positive: Vec<String> = Vec::new();
     let mut negative: Vec<String> = Vec::new();
+    let mut plain: Vec<String> = Vec::new();
     let mut pending_or = false;
-    let mut rest = query.trim();
-    while !rest.is_empty() {
-        let (raw, next) =
-            if let Some(after) = rest.strip_prefix('"').or_else(|| rest.strip_prefix("-\"")) {
-                let end = after.find('"').unwrap_or(after.len());
-                let neg = rest.starts_with('-');
-                (
-                    Token {
-                        text: after[..end].to_string(),
-                        negative: neg,
-                        phrase: true,
-                    },
-                    after.get(end + 1..).unwrap_or(""),
-                )
-            } else {
-                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-                let word = &rest[..end];
-                let (negative, word) = match word.strip_prefix('-') {
-                    Some(w) if !w.is_empty() => (true, w),
-                    _ => (false, word),
-                };
-                (
-                    Token {
-                        text: word.to_string(),
-                        negative,
-                        phrase: false,
-                    },
-                    &rest[end..],
-                )
-            };
-        rest = next.trim_start();
-        if !raw.phrase && !raw.negative && raw.text == "OR" {
-            pending_or = !positive.is_empty();
+    let mut terms = 0;
+    for raw in split(query) {
+        let piece = classify(raw, tz)?;
+        if !matches!(piece, Piece::Or) {
+            terms += 1;
+            if terms > MAX_TERMS {
+                return Err(SearchError::BadQuery(format!(
+                    "That query has too many terms; use at most {MAX_TERMS}."
+                )));
+            }
+        }
+        let (text, negated, phrase) = match piece {
+            Piece::Or => {
+                pending_or = !positive.is_empty();
+                continue;
+            }
+            Piece::Filter(f) => {
+                c.filters.push(f);
+                c.pieces.push((raw.to_string(), true));
+                continue;
+            }
+            Piece::Word { text, negative } => (text, negative, false),
+            Piece::Phrase { text, negative } => (text, negative, true),
+        };
+        let Some(expr) = to_fts(&text, phrase) else {
+            continue;
+        };
+        c.pieces.push((raw.to_string(), false));
+        if negated {
+            negative.push(expr);
             continue;
         }
-        let Some(expr) = raw.to_fts() else { continue };
-        if positive.len() + negative.len() >= MAX_TERMS {
-            return Err(SearchError::BadQuery(format!(
-                "That query has too many terms; use at most {MAX_TERMS}."
-            )));
+        if !text.ends_with('*') || phrase {
+            plain.push(text.clone());
         }
-        if raw.negative {
-            negative.push(expr);
-        } else if pending_or {
+        c.words.push(text.trim_end_matches('*').to_string());
+        if pending_or {
             let last = positive.pop().expect("pending_or needs a term");
             positive.push(format!("({last} OR {expr})"));
             pending_or = false;
+            // An OR makes "all words side by side" meaningless.
+            plain.clear();
         } else {
             positive.push(expr);
         }
     }
     if positive.is_empty() {
-        return if negative.is_empty() {
-            Ok(None)
-        } else {
-            Err(SearchError::BadQuery(
+        if !negative.is_empty() {
+            return Err(SearchError::BadQuery(
                 "Add a word to search for; a query of only exclusions matches nothing.".into(),
-            ))
-        };
+            ));
+        }
+        return Ok(c);
     }
     let mut expr = positive.join(" AND ");
     if !negative.is_empty() {
         expr = format!("({expr}) NOT ({})", negative.join(" OR "));
     }
-    Ok(Some(expr))
+    c.fts = Some(expr);
+    if plain.len() >= 2 {
+        c.phrase = to_fts(&plain.join(" "), true);
+    }
+    Ok(c)
 }
 
-struct Token {
-    text: String,
-    negative: bool,
-    phrase: bool,
+/// A word or phrase as a quoted FTS5 string (a prefix keeps its `*` outside the quotes).
+/// What the tokenizer would drop anyway is dropped here, so pure punctuation (`-`, `:`,
+/// `c++`'s `++`) cannot become an empty phrase.
+fn to_fts(text: &str, phrase: bool) -> Option<String> {
+    let (body, prefix) = match text.strip_suffix('*') {
+        Some(b) if !phrase => (b, true),
+        _ => (text, false),
+    };
+    if !body.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    let body = crate::content::cjk::space(body);
+    let quoted = format!("\"{}\"", body.replace('"', "\"\""));
+    Some(if prefix { format!("{quoted}*") } else { quoted })
 }
 
-impl Token {
-    /// The token as a quoted FTS5 string (a prefix keeps its `*` outside the quotes).
-    fn to_fts(&self) -> Option<String> {
-        let (body, prefix) = match self.text.strip_suffix('*') {
-            Some(b) if !self.phrase => (b, true),
-            _ => (self.text.as_str(), false),
-        };
-        // Words only: what the tokenizer would drop anyway is dropped here, so a token of
-        // pure punctuation (`-`, `:`, `c++`'s `++`) cannot become an empty phrase.
-        if !body.chars().any(char::is_alphanumeric) {
-            return None;
-        }
-        let quoted = format!("\"{}\"", body.replace('"', "\"\""));
-        Some(if prefix { format!("{quoted}*") } else { quoted })
+impl Compiled {
+    /// The query without piece `skip`, as the reader would type it.
+    fn without(&self, skip: usize) -> String {
+        self.pieces
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, (raw, _))| raw.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -168,53 +378,156 @@ pub fn search(
     page: i64,
     per_page: i64,
     now: i64,
+    tz: &Tz,
 ) -> Result<Results, SearchError> {
-    let page = page.max(1);
+    let page = page.clamp(1, 1000);
+    let c = compile(query, tz)?;
     let mut results = Results {
         query: query.to_string(),
         total: 0,
         page,
         per_page,
         hits: Vec::new(),
+        filters: c
+            .pieces
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, is_filter))| *is_filter)
+            .map(|(i, (raw, _))| Chip {
+                label: raw.clone(),
+                without: c.without(i),
+            })
+            .collect(),
+        suggestions: Vec::new(),
+        terms: c.words.clone(),
     };
-    let Some(expr) = compile(query)? else {
+    if c.fts.is_none() && c.filters.is_empty() {
         return Ok(results);
-    };
-    results.total = conn.query_row(
-        "SELECT count(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-         WHERE articles_fts MATCH ?1 AND a.draft = 0 AND a.published_at <= ?2",
-        params![expr, now],
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT a.slug, a.title, a.dek, a.published_at, a.stream_name, a.source_path,
-                snippet(articles_fts, 2, char(57344), char(57345), '…', 24)
-         FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-         WHERE articles_fts MATCH ?1 AND a.draft = 0 AND a.published_at <= ?2
-         ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0)
-         LIMIT ?3 OFFSET ?4",
-    )?;
-    let rows = stmt.query_map(params![expr, now, per_page, (page - 1) * per_page], |r| {
-        let ts: i64 = r.get(3)?;
-        Ok(Hit {
-            slug: r.get(0)?,
-            title: r.get(1)?,
-            dek: r.get(2)?,
-            date: time::OffsetDateTime::from_unix_timestamp(ts)
+    }
+    let (total, rows) = budgeted(|| {
+        queries::search(
+            conn,
+            &queries::SearchSpec {
+                fts: c.fts.as_deref(),
+                phrase: c.phrase.as_deref(),
+                filters: &c.filters,
+                now,
+                limit: per_page,
+                offset: (page - 1) * per_page,
+            },
+        )
+    })?;
+    results.total = total;
+    results.hits = rows
+        .into_iter()
+        .map(|r| Hit {
+            url: format!("/dispatches/{}", r.slug),
+            slug: r.slug,
+            title: r.title,
+            dek: r.dek,
+            date: time::OffsetDateTime::from_unix_timestamp(r.published_at)
                 .map(|t| t.date().to_string())
                 .unwrap_or_default(),
-            stream: r.get(4)?,
-            source_path: r.get(5)?,
-            snippet_html: mark(&r.get::<_, String>(6)?),
+            stream: r.stream_name,
+            source_path: r.source_path,
+            snippet_html: mark(&r.snippet),
         })
-    })?;
-    results.hits = rows.collect::<Result<_, _>>()?;
+        .collect();
+    if total == 0 {
+        results.suggestions = suggest(conn, &c, now, tz)?;
+    }
     Ok(results)
+}
+
+/// Runs `f` under the search time budget; a query stopped by it is the reader's to
+/// narrow, so it becomes a `BadQuery` with advice.
+fn budgeted<T>(f: impl FnOnce() -> rusqlite::Result<T>) -> Result<T, SearchError> {
+    match crate::db::with_deadline(TIME_BUDGET, f) {
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::OperationInterrupted =>
+        {
+            Err(SearchError::BadQuery(
+                "That search is too broad to finish quickly; add a word, or make a prefix longer."
+                    .into(),
+            ))
+        }
+        other => Ok(other?),
+    }
+}
+
+/// Queries worth trying when nothing matched: without each filter, each word as a
+/// prefix, and close spellings from the index's own vocabulary. Each is counted, and
+/// only those that find something are offered.
+fn suggest(
+    conn: &Connection,
+    c: &Compiled,
+    now: i64,
+    tz: &Tz,
+) -> Result<Vec<Suggestion>, SearchError> {
+    let mut candidates: Vec<(String, String)> = Vec::new();
+    for (i, (raw, is_filter)) in c.pieces.iter().enumerate() {
+        if *is_filter {
+            candidates.push((format!("without {raw}"), c.without(i)));
+        }
+    }
+    for (i, (raw, is_filter)) in c.pieces.iter().enumerate() {
+        let word = raw.as_str();
+        if *is_filter || word.starts_with('-') || word.starts_with('"') || word.ends_with('*') {
+            continue;
+        }
+        if word.chars().count() >= 3 && word.chars().all(char::is_alphanumeric) {
+            let mut pieces: Vec<String> = c.pieces.iter().map(|(r, _)| r.clone()).collect();
+            pieces[i] = format!("{word}*");
+            candidates.push((format!("{word}*"), pieces.join(" ")));
+        }
+        if let Some(close) = budgeted(|| queries::closest_term(conn, &word.to_lowercase()))? {
+            let mut pieces: Vec<String> = c.pieces.iter().map(|(r, _)| r.clone()).collect();
+            pieces[i] = close.clone();
+            candidates.push((close, pieces.join(" ")));
+        }
+    }
+    let mut out = Vec::new();
+    for (label, query) in candidates {
+        if out.iter().any(|s: &Suggestion| s.query == query) {
+            continue;
+        }
+        let Ok(alt) = compile(&query, tz) else {
+            continue;
+        };
+        if alt.fts.is_none() && alt.filters.is_empty() {
+            continue;
+        }
+        let Ok((total, _)) = budgeted(|| {
+            queries::search(
+                conn,
+                &queries::SearchSpec {
+                    fts: alt.fts.as_deref(),
+                    phrase: None,
+                    filters: &alt.filters,
+                    now,
+                    limit: 0,
+                    offset: 0,
+                },
+            )
+        }) else {
+            continue;
+        };
+        if total > 0 {
+            out.push(Suggestion {
+                label,
+                query,
+                total,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Escapes a snippet, then turns the sentinels into `<mark>`: only our markup survives.
 fn mark(snippet: &str) -> String {
-    escape(snippet)
+    let snippet = crate::content::cjk::unspace(snippet, &[MARK_START, MARK_END]);
+    // Adjacent marks (CJK characters match one by one) read as one.
+    escape(&snippet.replace(&format!("{MARK_END}{MARK_START}"), ""))
         .replace(MARK_START, "<mark>")
         .replace(MARK_END, "</mark>")
 }
@@ -223,28 +536,104 @@ fn mark(snippet: &str) -> String {
 mod tests {
     use super::*;
 
+    fn utc() -> &'static Tz {
+        time_tz::timezones::db::UTC
+    }
+
+    fn fts(q: &str) -> Option<String> {
+        compile(q, utc()).unwrap().fts
+    }
+
     #[test]
     fn queries_compile_to_quoted_fts() {
-        let c = |q: &str| compile(q).unwrap();
-        assert_eq!(c("wal mode").as_deref(), Some("\"wal\" AND \"mode\""));
-        assert_eq!(c("\"write ahead\"").as_deref(), Some("\"write ahead\""));
-        assert_eq!(c("wal*").as_deref(), Some("\"wal\"*"));
+        assert_eq!(fts("wal mode").as_deref(), Some("\"wal\" AND \"mode\""));
+        assert_eq!(fts("\"write ahead\"").as_deref(), Some("\"write ahead\""));
+        assert_eq!(fts("wal*").as_deref(), Some("\"wal\"*"));
         assert_eq!(
-            c("sqlite -postgres").as_deref(),
+            fts("sqlite -postgres").as_deref(),
             Some("(\"sqlite\") NOT (\"postgres\")")
         );
-        assert_eq!(c("a OR b").as_deref(), Some("(\"a\" OR \"b\")"));
+        assert_eq!(fts("a OR b").as_deref(), Some("(\"a\" OR \"b\")"));
         assert_eq!(
-            c("Box<dyn Error>").as_deref(),
+            fts("Box<dyn Error>").as_deref(),
             Some("\"Box<dyn\" AND \"Error>\"")
         );
-        assert_eq!(c("say \"hi").as_deref(), Some("\"say\" AND \"hi\""));
-        assert_eq!(c("-"), None);
-        assert_eq!(c("  "), None);
-        assert_eq!(c("NOT AND OR :").as_deref(), Some("\"NOT\" AND \"AND\""));
-        assert!(compile("-only").is_err());
-        assert!(compile(&"a ".repeat(40)).is_err());
-        assert!(compile(&"a".repeat(400)).is_err());
+        assert_eq!(fts("say \"hi").as_deref(), Some("\"say\" AND \"hi\""));
+        assert_eq!(fts("-"), None);
+        assert_eq!(fts("  "), None);
+        assert_eq!(fts("NOT AND OR :").as_deref(), Some("\"NOT\" AND \"AND\""));
+        assert_eq!(fts("NEAR(a b)").as_deref(), Some("\"NEAR(a\" AND \"b)\""));
+        assert_eq!(fts("title:x").as_deref(), Some("\"title:x\""));
+        assert_eq!(fts("\"a\"\"b\"").as_deref(), Some("\"a\"\"\"\"b\""));
+        assert!(compile("-only", utc()).is_err());
+        assert!(compile(&"a ".repeat(40), utc()).is_err());
+        assert!(compile(&"a".repeat(400), utc()).is_err());
+    }
+
+    #[test]
+    fn plain_words_also_rank_as_a_phrase() {
+        let c = compile("Box<dyn Error>", utc()).unwrap();
+        assert_eq!(c.phrase.as_deref(), Some("\"Box<dyn Error>\""));
+        assert_eq!(compile("wal", utc()).unwrap().phrase, None);
+        assert_eq!(compile("a OR b", utc()).unwrap().phrase, None);
+        assert_eq!(compile("wal* mode", utc()).unwrap().phrase, None);
+    }
+
+    #[test]
+    fn filters_are_parsed_and_the_rest_is_text() {
+        let c = compile(
+            "checkpoint stream:technical tag:\"rust 2024\" -author:vera year:2024",
+            utc(),
+        )
+        .unwrap();
+        assert_eq!(c.fts.as_deref(), Some("\"checkpoint\""));
+        assert_eq!(c.filters.len(), 4);
+        assert!(matches!(&c.filters[0], SearchFilter::Stream(s, false) if s == "technical"));
+        assert!(matches!(&c.filters[1], SearchFilter::Tag(s, false) if s == "rust 2024"));
+        assert!(matches!(&c.filters[2], SearchFilter::Author(s, true) if s == "vera"));
+        assert!(matches!(
+            c.filters[3],
+            SearchFilter::Between(1_704_067_200, 1_735_689_600)
+        ));
+        assert_eq!(
+            c.without(2),
+            "checkpoint stream:technical -author:vera year:2024"
+        );
+        assert_eq!(
+            c.without(3),
+            "checkpoint stream:technical tag:\"rust 2024\" year:2024"
+        );
+        // Filters alone are a query (newest first).
+        let c = compile("tag:sqlite", utc()).unwrap();
+        assert!(c.fts.is_none() && c.filters.len() == 1);
+        // Keys that are not ours stay text.
+        assert_eq!(fts("std::io").as_deref(), Some("\"std::io\""));
+        assert_eq!(fts("stream:").as_deref(), Some("\"stream:\""));
+    }
+
+    #[test]
+    fn dates_in_filters_name_local_spans() {
+        let berlin = time_tz::timezones::get_by_name("Europe/Berlin").unwrap();
+        let c = compile("x after:2024-06 before:2024-06-30", berlin).unwrap();
+        // June 2024 in Berlin starts at 22:00 UTC on 31 May; "after" June is July on.
+        assert!(matches!(
+            c.filters[0],
+            SearchFilter::Between(1_719_784_800, i64::MAX)
+        ));
+        assert!(matches!(
+            c.filters[1],
+            SearchFilter::Between(i64::MIN, 1_719_698_400)
+        ));
+        for bad in [
+            "year:24",
+            "before:June",
+            "after:2024-13",
+            "-year:2024",
+            "before:2024-02-30",
+        ] {
+            let e = compile(bad, utc()).unwrap_err().to_string();
+            assert!(e.contains("such as"), "{bad}: {e}");
+        }
     }
 
     #[test]

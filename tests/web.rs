@@ -258,3 +258,58 @@ async fn head_answers_like_get_without_a_body() {
         assert!(body.is_empty(), "{uri}: HEAD has no body");
     }
 }
+
+#[tokio::test]
+async fn renamed_articles_answer_301_and_deleted_ones_410() {
+    let f = fixture();
+    // Renaming the file (the slug comes from it) moves the article.
+    std::fs::rename(f.content.join("older.md"), f.content.join("oldest.md")).unwrap();
+    // Changing `slug` in front matter moves it too.
+    let wal = std::fs::read_to_string(f.content.join("wal.md")).unwrap();
+    std::fs::write(
+        f.content.join("wal.md"),
+        wal.replacen(
+            "title: WAL explained",
+            "title: WAL explained\nslug: wal-explained",
+            1,
+        ),
+    )
+    .unwrap();
+    std::fs::remove_file(f.content.join("hostile.md")).unwrap();
+    republish(&f.content, &f.db);
+
+    for (old, new) in [
+        ("/dispatches/older", "/dispatches/oldest"),
+        ("/dispatches/wal", "/dispatches/wal-explained"),
+    ] {
+        let (status, _, h) = get(&f, old).await;
+        assert_eq!(status, StatusCode::MOVED_PERMANENTLY, "{old}");
+        assert_eq!(h.get(header::LOCATION).unwrap(), new);
+        assert_eq!(get(&f, new).await.0, StatusCode::OK, "{new}");
+    }
+    // The old alias follows the article to its new slug.
+    let (status, _, h) = get(&f, "/2019/old-wal.html").await;
+    assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(
+        h.get(header::LOCATION).unwrap(),
+        "/dispatches/wal-explained"
+    );
+
+    let (status, body, _) = get(&f, "/dispatches/hostile").await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(body.contains("was removed"), "{body}");
+    assert!(!body.contains("<script>alert"));
+    // Each moved or removed article is listed once, under its new slug only.
+    let (_, home, _) = get(&f, "/").await;
+    assert_eq!(home.matches("href=\"/dispatches/oldest\"").count(), 1);
+    assert!(!home.contains("href=\"/dispatches/older\""));
+
+    // A new article may take a slug that was gone.
+    std::fs::write(
+        f.content.join("hostile.md"),
+        "---\ntitle: Back again\ndate: 2026-02-01\n---\nNew text.\n",
+    )
+    .unwrap();
+    republish(&f.content, &f.db);
+    assert_eq!(get(&f, "/dispatches/hostile").await.0, StatusCode::OK);
+}

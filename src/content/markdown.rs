@@ -82,6 +82,8 @@ struct Renderer<'o, 'a> {
     depth: usize,
     /// Index in `out` where `<!-- more -->` stood.
     more_at: Option<usize>,
+    /// Inside a raw HTML tag that started in an earlier event.
+    in_tag: bool,
     /// Range in `out` of the first top-level paragraph.
     first_para: Option<(usize, Option<usize>)>,
     /// Indices in `out` of footnote references (left out of the summary).
@@ -108,6 +110,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
             out: Vec::new(),
             depth: 0,
             more_at: None,
+            in_tag: false,
             first_para: None,
             fn_ref_at: HashSet::new(),
             heading: None,
@@ -230,8 +233,31 @@ impl<'o, 'a> Renderer<'o, 'a> {
                     }
                 }
             }
+            Event::Html(ref h) | Event::InlineHtml(ref h) => {
+                // An author's raw HTML is text a reader sees, so search must find it.
+                let text = self.html_text(h);
+                self.prose(&text);
+                self.push(event);
+            }
             other => self.push(other),
         }
+    }
+
+    /// The visible text of a piece of raw HTML; a tag may run across pieces.
+    fn html_text(&mut self, html: &str) -> String {
+        let mut out = String::new();
+        for c in html.chars() {
+            match c {
+                '<' => self.in_tag = true,
+                '>' if self.in_tag => {
+                    self.in_tag = false;
+                    out.push(' ');
+                }
+                c if !self.in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        decode_entities(&out)
     }
 
     fn resolve(&self, url: CowStr<'a>) -> CowStr<'a> {
@@ -425,7 +451,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
             html,
             summary_html,
             toc: self.toc,
-            text: collapse_blank_lines(&self.text),
+            text: super::cjk::space(&collapse_blank_lines(&self.text)),
             word_count: self.words,
             reading_minutes: self.words.div_ceil(WORDS_PER_MINUTE).max(1),
             title: self.title,
@@ -503,6 +529,22 @@ fn plain_text(events: &[Event<'_>]) -> String {
         }
     }
     s.trim().to_string()
+}
+
+/// The character references authors use in raw HTML; others stay as written.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&mdash;", "—")
+        .replace("&ndash;", "–")
+        .replace("&hellip;", "…")
+        .replace("&amp;", "&")
 }
 
 fn strip_tags(html: &str) -> String {

@@ -5,8 +5,9 @@ pub mod queries;
 pub mod readers;
 pub mod writer;
 
+use std::cell::Cell;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -14,7 +15,7 @@ pub use readers::ReadPool;
 pub use writer::Writer;
 
 /// The schema version this binary writes and reads.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -79,7 +80,7 @@ pub fn open_writable(path: &Path) -> Result<Connection, DbError> {
 /// Opens a read-only connection; the schema must already be this binary's.
 pub fn open_read_only(path: &Path) -> Result<Connection, DbError> {
     let shown = path.display().to_string();
-    let conn = Connection::open_with_flags(
+    let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -92,6 +93,12 @@ pub fn open_read_only(path: &Path) -> Result<Connection, DbError> {
     })?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "query_only", "ON")?;
+    // Checked every few thousand virtual-machine steps: a query run under
+    // `with_deadline` stops (SQLITE_INTERRUPT) once its time is up.
+    conn.progress_handler(
+        4096,
+        Some(|| DEADLINE.with(|d| d.get().is_some_and(|t| Instant::now() >= t))),
+    )?;
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found != SCHEMA_VERSION {
         return Err(DbError::Schema {
@@ -104,9 +111,26 @@ pub fn open_read_only(path: &Path) -> Result<Connection, DbError> {
     Ok(conn)
 }
 
+thread_local! {
+    /// When the query running on this thread must stop; read by the progress handler.
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Runs `f` (queries on read-only connections, on this thread) with a time budget.
+pub fn with_deadline<T>(budget: Duration, f: impl FnOnce() -> T) -> T {
+    struct Reset(Option<Instant>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            DEADLINE.with(|d| d.set(self.0));
+        }
+    }
+    let _reset = Reset(DEADLINE.with(|d| d.replace(Some(Instant::now() + budget))));
+    f()
+}
+
 /// Applies every migration above the file's `user_version`, each in its own transaction.
 fn migrate(conn: &Connection, shown: &str) -> Result<(), DbError> {
-    const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+    const MIGRATIONS: &[&str] = &[include_str!("schema.sql"), include_str!("schema_2.sql")];
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
         return Err(DbError::Schema {

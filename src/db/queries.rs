@@ -34,7 +34,9 @@ pub fn slug_owners(conn: &Connection) -> rusqlite::Result<HashMap<String, String
 /// is rolled back alone (savepoint) and reported; the others stay.
 pub fn apply_batch(conn: &Connection, batch: &Batch) -> rusqlite::Result<Applied> {
     let mut applied = Applied::default();
+    let mut departed = Vec::new();
     for path in &batch.remove {
+        departed.extend(departing(conn, path)?);
         applied.removed += remove_source(conn, path)?;
     }
     for s in &batch.streams {
@@ -62,6 +64,9 @@ pub fn apply_batch(conn: &Connection, batch: &Batch) -> rusqlite::Result<Applied
             }
         }
     }
+    for d in &departed {
+        settle_departed(conn, d, batch.now)?;
+    }
     for r in &batch.redirects {
         upsert_redirect(conn, r)?;
     }
@@ -87,6 +92,80 @@ fn refusal(e: &rusqlite::Error, a: &ArticleRow) -> String {
     } else {
         format!("the database refused this article: {text}")
     }
+}
+
+/// A published article about to be removed, and the slugs that led to it.
+struct Departed {
+    slugs: Vec<String>,
+    title: String,
+    markdown: String,
+    published_at: i64,
+}
+
+fn departing(conn: &Connection, path: &str) -> rusqlite::Result<Option<Departed>> {
+    let found = conn
+        .prepare_cached(
+            "SELECT id, slug, title, markdown, published_at FROM articles
+             WHERE source_path = ?1 AND draft = 0",
+        )?
+        .query_row([path], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                Departed {
+                    slugs: vec![r.get(1)?],
+                    title: r.get(2)?,
+                    markdown: r.get(3)?,
+                    published_at: r.get(4)?,
+                },
+            ))
+        })
+        .optional()?;
+    let Some((id, mut d)) = found else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached("SELECT old_slug FROM moved WHERE article_id = ?1")?;
+    for slug in stmt.query_map([id], |r| r.get(0))? {
+        d.slugs.push(slug?);
+    }
+    Ok(Some(d))
+}
+
+/// After a batch's articles are in: a removed article whose text (or title and date)
+/// reappeared under another slug was renamed, and its old slugs move to it (301);
+/// otherwise its slugs are gone (410). A slug that a live article took is neither.
+fn settle_departed(conn: &Connection, d: &Departed, now: i64) -> rusqlite::Result<()> {
+    let successor: Option<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM articles WHERE draft = 0 AND slug <> ?1
+               AND (markdown = ?2 OR (title = ?3 AND published_at = ?4))
+             ORDER BY touched_at DESC LIMIT 1",
+        )?
+        .query_row(
+            params![d.slugs[0], d.markdown, d.title, d.published_at],
+            |r| r.get(0),
+        )
+        .optional()?;
+    for slug in &d.slugs {
+        let taken = conn
+            .prepare_cached("SELECT 1 FROM articles WHERE slug = ?1")?
+            .exists([slug])?;
+        if taken {
+            continue;
+        }
+        match successor {
+            Some(id) => conn.execute(
+                "INSERT INTO moved (old_slug, article_id) VALUES (?1, ?2)
+                 ON CONFLICT (old_slug) DO UPDATE SET article_id = excluded.article_id",
+                params![slug, id],
+            )?,
+            None => conn.execute(
+                "INSERT INTO gone (slug, title, removed_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (slug) DO UPDATE SET title = excluded.title, removed_at = excluded.removed_at",
+                params![slug, d.title, now],
+            )?,
+        };
+    }
+    Ok(())
 }
 
 fn remove_source(conn: &Connection, path: &str) -> rusqlite::Result<usize> {
@@ -157,9 +236,11 @@ fn upsert_author(conn: &Connection, a: &AuthorRow) -> rusqlite::Result<()> {
 
 /// Inserts or updates one article with its tags and aliases; true if it existed before.
 fn upsert_article(conn: &Connection, a: &ArticleRow, now: i64) -> rusqlite::Result<bool> {
-    let existed: bool = conn
-        .prepare_cached("SELECT 1 FROM articles WHERE source_path = ?1")?
-        .exists([&a.source_path])?;
+    let previous: Option<(i64, String, bool)> = conn
+        .prepare_cached("SELECT id, slug, draft FROM articles WHERE source_path = ?1")?
+        .query_row([&a.source_path], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let existed = previous.is_some();
     let stream_name = match &a.stream_id {
         Some(id) => {
             // A stream named only by articles exists with its id as its name.
@@ -212,6 +293,19 @@ fn upsert_article(conn: &Connection, a: &ArticleRow, now: i64) -> rusqlite::Resu
         ],
         |r| r.get(0),
     )?;
+    // A slug in use is neither gone nor moved any more.
+    conn.execute("DELETE FROM gone WHERE slug = ?1", [&a.slug])?;
+    conn.execute("DELETE FROM moved WHERE old_slug = ?1", [&a.slug])?;
+    if let Some((_, old_slug, was_draft)) = previous
+        && old_slug != a.slug
+        && !was_draft
+    {
+        conn.execute(
+            "INSERT INTO moved (old_slug, article_id) VALUES (?1, ?2)
+             ON CONFLICT (old_slug) DO UPDATE SET article_id = excluded.article_id",
+            params![old_slug, id],
+        )?;
+    }
     conn.execute("DELETE FROM article_tags WHERE article_id = ?1", [id])?;
     let mut tag = conn.prepare_cached(
         "INSERT INTO article_tags (article_id, tag, position) VALUES (?1, ?2, ?3)
@@ -563,6 +657,23 @@ pub fn alias_target(conn: &Connection, path: &str, now: i64) -> rusqlite::Result
 }
 
 /// The target of a redirect stub named `slug`.
+/// Where an article that had `slug` lives now, if it was renamed and is visible.
+pub fn moved_to(conn: &Connection, slug: &str, now: i64) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(&format!(
+        "SELECT a.slug FROM moved m JOIN articles a ON a.id = m.article_id
+         WHERE m.old_slug = ?2 AND {PUBLISHED}"
+    ))?
+    .query_row(params![now, slug], |r| r.get(0))
+    .optional()
+}
+
+/// The title of the removed article that had `slug`.
+pub fn gone(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT title FROM gone WHERE slug = ?1")?
+        .query_row([slug], |r| r.get(0))
+        .optional()
+}
+
 pub fn redirect_target(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached("SELECT target FROM redirects WHERE slug = ?1")?
         .query_row([slug], |r| r.get(0))
@@ -643,4 +754,199 @@ pub fn sitemap(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, i64
     )?;
     let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Search
+
+/// A search filter on article metadata; `bool` negates (`-tag:x`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchFilter {
+    /// By stream id or name.
+    Stream(String, bool),
+    Tag(String, bool),
+    /// By author id or name.
+    Author(String, bool),
+    /// Published in [start, end), Unix time.
+    Between(i64, i64),
+}
+
+/// A compiled search: an FTS5 expression (or none: filters only, newest first).
+pub struct SearchSpec<'a> {
+    pub fts: Option<&'a str>,
+    /// Articles matching this phrase rank above the rest.
+    pub phrase: Option<&'a str>,
+    pub filters: &'a [SearchFilter],
+    pub now: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// One search result as stored.
+pub struct SearchRow {
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub published_at: i64,
+    pub stream_name: String,
+    pub source_path: String,
+    /// Text with matches between U+E000 and U+E001, not yet escaped.
+    pub snippet: String,
+}
+
+/// Runs a search: how many match in all, and one page of them, best first.
+pub fn search(conn: &Connection, spec: &SearchSpec<'_>) -> rusqlite::Result<(i64, Vec<SearchRow>)> {
+    use rusqlite::types::Value;
+    let mut args: Vec<Value> = vec![Value::Integer(spec.now)];
+    let mut from = String::from("articles a");
+    let mut cond = String::from("a.draft = 0 AND a.published_at <= ?1");
+    if let Some(fts) = spec.fts {
+        from = "articles_fts JOIN articles a ON a.id = articles_fts.rowid".into();
+        args.push(Value::Text(fts.into()));
+        cond.push_str(&format!(" AND articles_fts MATCH ?{}", args.len()));
+    }
+    for f in spec.filters {
+        let (sql, value, negated) = match f {
+            SearchFilter::Stream(v, n) => (
+                "(a.stream_id = ?N COLLATE NOCASE OR a.stream_name = ?N COLLATE NOCASE)",
+                Value::Text(v.clone()),
+                *n,
+            ),
+            SearchFilter::Author(v, n) => (
+                "(a.author_id = ?N COLLATE NOCASE OR a.author_name = ?N COLLATE NOCASE)",
+                Value::Text(v.clone()),
+                *n,
+            ),
+            SearchFilter::Tag(v, n) => (
+                "a.id IN (SELECT article_id FROM article_tags WHERE tag = ?N COLLATE NOCASE)",
+                Value::Text(v.clone()),
+                *n,
+            ),
+            SearchFilter::Between(start, end) => {
+                args.push(Value::Integer(*start));
+                args.push(Value::Integer(*end));
+                cond.push_str(&format!(
+                    " AND a.published_at >= ?{} AND a.published_at < ?{}",
+                    args.len() - 1,
+                    args.len()
+                ));
+                continue;
+            }
+        };
+        args.push(value);
+        let sql = sql.replace("?N", &format!("?{}", args.len()));
+        cond.push_str(&if negated {
+            format!(" AND NOT {sql}")
+        } else {
+            format!(" AND {sql}")
+        });
+    }
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM {from} WHERE {cond}"))?
+        .query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?;
+    if spec.limit == 0 || total == 0 {
+        return Ok((total, Vec::new()));
+    }
+    let (snippet, order) = match spec.fts {
+        Some(_) => {
+            let boost = match spec.phrase {
+                Some(p) => {
+                    args.push(Value::Text(p.into()));
+                    format!(
+                        "a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?{}), ",
+                        args.len()
+                    )
+                }
+                None => String::new(),
+            };
+            (
+                "snippet(articles_fts, 2, char(57344), char(57345), '…', 24)",
+                format!("{boost}bm25(articles_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0)"),
+            )
+        }
+        None => (
+            "CASE WHEN a.dek <> '' THEN a.dek ELSE substr(a.body_text, 1, 200) || '…' END",
+            "a.published_at DESC, a.id DESC".to_string(),
+        ),
+    };
+    args.push(Value::Integer(spec.limit));
+    args.push(Value::Integer(spec.offset));
+    let sql = format!(
+        "SELECT a.slug, a.title, a.dek, a.published_at, a.stream_name, a.source_path, {snippet}
+         FROM {from} WHERE {cond} ORDER BY {order} LIMIT ?{} OFFSET ?{}",
+        args.len() - 1,
+        args.len()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(&args), |r| {
+        Ok(SearchRow {
+            slug: r.get(0)?,
+            title: r.get(1)?,
+            dek: r.get(2)?,
+            published_at: r.get(3)?,
+            stream_name: r.get(4)?,
+            source_path: r.get(5)?,
+            snippet: r.get(6)?,
+        })
+    })?;
+    Ok((total, rows.collect::<Result<_, _>>()?))
+}
+
+/// The indexed term closest to `word` (edit distance 1, or 2 for long words), most
+/// frequent first; `None` when `word` is itself indexed or nothing is close. Candidates
+/// share the first letter, which keeps the scan to one slice of the vocabulary.
+pub fn closest_term(conn: &Connection, word: &str) -> rusqlite::Result<Option<String>> {
+    let Some(first) = word.chars().next() else {
+        return Ok(None);
+    };
+    let len = word.chars().count() as i64;
+    if len < 4 {
+        return Ok(None);
+    }
+    let exists = conn
+        .prepare_cached("SELECT 1 FROM articles_vocab WHERE term = ?1")?
+        .exists([word])?;
+    if exists {
+        return Ok(None);
+    }
+    let lo = first.to_string();
+    let hi = char::from_u32(first as u32 + 1).map_or(String::from("\u{10FFFF}"), String::from);
+    let max = if len >= 8 { 2 } else { 1 };
+    let mut stmt = conn.prepare_cached(
+        "SELECT term, doc FROM articles_vocab
+         WHERE term >= ?1 AND term < ?2 AND length(term) BETWEEN ?3 AND ?4",
+    )?;
+    let mut best: Option<(usize, i64, String)> = None;
+    let rows = stmt.query_map(params![lo, hi, len - max, len + max], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    for row in rows {
+        let (term, docs) = row?;
+        let d = edit_distance(word, &term);
+        if d <= max as usize
+            && best
+                .as_ref()
+                .is_none_or(|(bd, bdocs, _)| (d, -docs) < (*bd, -*bdocs))
+        {
+            best = Some((d, docs, term));
+        }
+    }
+    Ok(best.map(|(_, _, t)| t))
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
 }

@@ -21,6 +21,8 @@ const PER_PAGE: i64 = 10;
 /// Why a handler failed; every variant becomes a page, never a bare 500 text.
 pub enum AppError {
     NotFound,
+    /// A removed article, by its title.
+    Gone(String),
     Internal(String),
 }
 
@@ -86,7 +88,8 @@ fn render(status: StatusCode, t: &impl Template) -> Response {
 pub(super) async fn respond(state: &AppState, r: Result<Response>) -> Response {
     match r {
         Ok(resp) => resp,
-        Err(AppError::NotFound) => not_found(state).await,
+        Err(AppError::NotFound) => not_found(state, None).await,
+        Err(AppError::Gone(title)) => not_found(state, Some(title)).await,
         Err(AppError::Internal(e)) => {
             tracing::error!("request failed: {e}");
             (StatusCode::INTERNAL_SERVER_ERROR, [(header::CACHE_CONTROL, "no-store")], Html(
@@ -98,23 +101,39 @@ pub(super) async fn respond(state: &AppState, r: Result<Response>) -> Response {
     }
 }
 
-async fn not_found(state: &AppState) -> Response {
-    let page = with_conn(state, |conn, state| {
+/// The 404 page, or with `gone` the 410 page of a removed article.
+async fn not_found(state: &AppState, gone: Option<String>) -> Response {
+    let status = if gone.is_some() {
+        StatusCode::GONE
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    let page = with_conn(state, move |conn, state| {
+        let (heading, message) = match gone {
+            Some(title) => (
+                format!("“{title}” was removed"),
+                "The author took this dispatch down. Search the archive, or read one of the latest.".to_string(),
+            ),
+            None => (
+                "There is no page here".to_string(),
+                "The address may be mistyped, or the dispatch was moved. Try a search, or read one of the latest.".to_string(),
+            ),
+        };
         let (latest, _) = queries::list_articles(conn, &Filter::All, now(), 5, 0)?;
         Ok(NotFoundPage {
             layout: Layout {
                 index: false,
                 ..layout(conn, state, "Not found")?
             },
-            heading: "There is no page here".into(),
-            message: "The address may be mistyped, or the dispatch was moved. Try a search, or read one of the latest.".into(),
+            heading,
+            message,
             items: latest.iter().map(|s| Item::from_summary(s, &state.config)).collect(),
         })
     })
     .await;
     match page {
-        Ok(p) => render(StatusCode::NOT_FOUND, &p),
-        Err(_) => (StatusCode::NOT_FOUND, "Not found").into_response(),
+        Ok(p) => render(status, &p),
+        Err(_) => (status, "Not found").into_response(),
     }
 }
 
@@ -166,10 +185,16 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
     let r = with_conn(&state, move |conn, state| {
         let now = now();
         let Some(a) = queries::article(conn, &slug, now)? else {
-            // A redirect stub of this name forwards; otherwise not found.
+            // A renamed article and a redirect stub forward; a deleted one is gone.
+            if let Some(new_slug) = queries::moved_to(conn, &slug, now)? {
+                return Ok(moved(&format!("/dispatches/{new_slug}")));
+            }
             if let Some(target) = queries::redirect_target(conn, &slug)? {
                 let target = redirect_location(conn, &target, now)?;
                 return Ok(moved(&target));
+            }
+            if let Some(title) = queries::gone(conn, &slug)? {
+                return Err(AppError::Gone(title));
             }
             return Err(AppError::NotFound);
         };
@@ -452,37 +477,60 @@ pub async fn search_page(State(state): State<AppState>, Query(q): Query<SearchQu
         l.query = query.clone();
         l.index = false;
         l.canonical = format!("{}/search", state.config.base_url);
-        let (status, total, hits, message) =
-            match search::search(conn, &query, page, PER_PAGE, now()) {
+        let search_url = |q: &str| format!("/search?q={}", encode(q));
+        let mut view = SearchPage {
+            layout: l,
+            query: query.clone(),
+            total: 0,
+            hits: Vec::new(),
+            message: None,
+            pager: Pager::new("/search", 1, PER_PAGE, 0),
+            chips: Vec::new(),
+            suggestions: Vec::new(),
+        };
+        let status =
+            match search::search(conn, &query, page, PER_PAGE, now(), state.config.timezone) {
                 Ok(r) => {
-                    let hits = r
+                    // Arriving from a result, the article marks the words searched for.
+                    let fragment = if r.terms.is_empty() {
+                        String::new()
+                    } else {
+                        format!("#hl={}", encode(&r.terms.join(" ")))
+                    };
+                    view.total = r.total;
+                    view.hits = r
                         .hits
                         .into_iter()
                         .map(|h| HitView {
-                            url: format!("/dispatches/{}", h.slug),
+                            url: format!("{}{fragment}", h.url),
                             title: h.title,
                             stream: h.stream,
                             date: h.date,
                             snippet_html: h.snippet_html,
                         })
                         .collect();
-                    (StatusCode::OK, r.total, hits, None)
+                    view.chips = r
+                        .filters
+                        .into_iter()
+                        .map(|c| (c.label, search_url(&c.without)))
+                        .collect();
+                    view.suggestions = r
+                        .suggestions
+                        .into_iter()
+                        .map(|s| (s.label, search_url(&s.query), s.total))
+                        .collect();
+                    StatusCode::OK
                 }
-                Err(SearchError::BadQuery(m)) => (StatusCode::BAD_REQUEST, 0, Vec::new(), Some(m)),
+                Err(SearchError::BadQuery(m)) => {
+                    view.message = Some(m);
+                    StatusCode::BAD_REQUEST
+                }
                 Err(e) => return Err(e.into()),
             };
-        let base = format!("/search?q={}", encode(&query));
-        let mut pager = Pager::new(&base, page, PER_PAGE, total);
+        let mut pager = Pager::new(&search_url(&query), page, PER_PAGE, view.total);
         pager.prev_url = pager.prev_url.map(|u| u.replacen("?page=", "&page=", 1));
         pager.next_url = pager.next_url.map(|u| u.replacen("?page=", "&page=", 1));
-        let view = SearchPage {
-            layout: l,
-            query,
-            total,
-            hits,
-            message,
-            pager,
-        };
+        view.pager = pager;
         Ok(render(status, &view))
     })
     .await;
@@ -492,12 +540,14 @@ pub async fn search_page(State(state): State<AppState>, Query(q): Query<SearchQu
 pub async fn search_json(State(state): State<AppState>, Query(q): Query<SearchQuery>) -> Response {
     let query = q.q.unwrap_or_default();
     let page = PageQuery { page: q.page }.number();
-    let r = with_conn(&state, move |conn, _| {
-        match search::search(conn, &query, page, PER_PAGE, now()) {
-            Ok(results) => Ok(Json(results).into_response()),
+    let r = with_conn(&state, move |conn, state| {
+        let no_cache = [(header::CACHE_CONTROL, "no-cache")];
+        match search::search(conn, &query, page, PER_PAGE, now(), state.config.timezone) {
+            Ok(results) => Ok((no_cache, Json(results)).into_response()),
             Err(SearchError::BadQuery(m)) => Ok((
                 StatusCode::BAD_REQUEST,
-                Json(serde_json::json!({ "error": m })),
+                no_cache,
+                Json(serde_json::json!({ "error": m, "query": query })),
             )
                 .into_response()),
             Err(e) => Err(e.into()),
@@ -536,7 +586,7 @@ pub async fn static_asset(State(state): State<AppState>, Path(name): Path<String
             a.bytes.clone(),
         )
             .into_response(),
-        None => not_found(&state).await,
+        None => not_found(&state, None).await,
     }
 }
 

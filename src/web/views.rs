@@ -371,6 +371,10 @@ pub struct SearchPage {
     pub hits: Vec<HitView>,
     pub message: Option<String>,
     pub pager: Pager,
+    /// Active filters: label and the URL without it.
+    pub chips: Vec<(String, String)>,
+    /// Queries that would find something: label, URL, count.
+    pub suggestions: Vec<(String, String, i64)>,
 }
 
 #[derive(Template)]
