@@ -19,8 +19,9 @@ const MAX_LINE_BYTES: usize = 8 * 1024;
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_newlines);
 
 /// The themes the two stylesheets are generated from.
-pub const LIGHT_THEME: EmbeddedThemeName = EmbeddedThemeName::InspiredGithub;
-pub const DARK_THEME: EmbeddedThemeName = EmbeddedThemeName::OneHalfDark;
+/// Both themes keep every token at 4.5:1 or better against our code background.
+pub const LIGHT_THEME: EmbeddedThemeName = EmbeddedThemeName::ColdarkCold;
+pub const DARK_THEME: EmbeddedThemeName = EmbeddedThemeName::CatppuccinMocha;
 
 /// A fenced block's info string, e.g. `swift, highlight=[1, 3]` or `rust,ignore`.
 #[derive(Debug, Default, PartialEq)]
@@ -94,7 +95,7 @@ pub fn highlight_block(code: &str, info: &Info, max_bytes: usize) -> String {
             .collect();
         format!(" class=\"language-{safe}\" data-lang=\"{safe}\"")
     };
-    let _ = write!(out, "<pre class=\"code\"><code{lang_class}>");
+    let _ = write!(out, "<pre class=\"code\" tabindex=\"0\"><code{lang_class}>");
     let lines = match syntax {
         Some(syntax) => classed_lines(code, syntax).unwrap_or_else(|| escaped_lines(code)),
         None => escaped_lines(code),
@@ -171,7 +172,11 @@ pub fn stylesheet() -> String {
     let themes = two_face::theme::extra();
     let light = css_for_theme_with_class_style(themes.get(LIGHT_THEME), STYLE).unwrap_or_default();
     let dark = css_for_theme_with_class_style(themes.get(DARK_THEME), STYLE).unwrap_or_default();
-    format!("{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
+    // Each theme only under its own scheme: a light rule with no dark counterpart would
+    // otherwise leak its colour into dark mode.
+    format!(
+        "@media (prefers-color-scheme: light) {{\n{light}\n}}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+    )
 }
 
 /// Loads the grammars now instead of on the first code block.

@@ -352,16 +352,22 @@ impl<'o, 'a> Renderer<'o, 'a> {
     }
 
     fn footnote_ref(&mut self, label: &str) {
-        let n = match self.footnote_order.iter().position(|l| l == label) {
-            Some(i) => i + 1,
+        let (n, first) = match self.footnote_order.iter().position(|l| l == label) {
+            Some(i) => (i + 1, false),
             None => {
                 self.footnote_order.push(label.to_string());
-                self.footnote_order.len()
+                (self.footnote_order.len(), true)
             }
         };
         let id = self.footnote_id(label);
+        // Only the first reference carries the id the note's back link returns to.
+        let ref_id = if first {
+            format!(" id=\"fnref-{id}\"")
+        } else {
+            String::new()
+        };
         let html = format!(
-            "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"fnref-{id}\" role=\"doc-noteref\">{n}</a></sup>"
+            "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\"{ref_id} role=\"doc-noteref\">{n}</a></sup>"
         );
         if self.heading.is_none() && self.footnote.is_none() {
             self.fn_ref_at.insert(self.out.len());
@@ -440,13 +446,15 @@ impl<'o, 'a> Renderer<'o, 'a> {
             .map(|(_, e)| e);
         let mut summary = String::new();
         html::push_html(&mut summary, summary_events);
-        // A list page shows many summaries at once; their ids would collide.
-        let summary = strip_ids(&alignment_classes(&summary));
+        let summary = alignment_classes(&summary);
         let (html, summary_html) = if self.opts.trust_html {
             (body, summary)
         } else {
             (sanitize::clean(&body), sanitize::clean(&summary))
         };
+        let html = super::repair::article(&html);
+        // A list page shows many summaries at once; their ids would collide.
+        let summary_html = super::repair::summary(&summary_html);
         Rendered {
             html,
             summary_html,
@@ -468,19 +476,6 @@ fn alignment_classes(html: &str) -> String {
     html.replace(" style=\"text-align: left\"", " class=\"align-left\"")
         .replace(" style=\"text-align: center\"", " class=\"align-center\"")
         .replace(" style=\"text-align: right\"", " class=\"align-right\"")
-}
-
-/// Removes `id` attributes (written by us, double-quoted) from a fragment.
-fn strip_ids(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find(" id=\"") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 5..];
-        rest = after.find('"').map_or("", |j| &after[j + 1..]);
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The heading levels in `markdown`, ascending, with their counts (a cheap first pass).

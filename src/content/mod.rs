@@ -6,6 +6,7 @@ pub mod dates;
 pub mod front_matter;
 pub mod highlight;
 pub mod markdown;
+pub mod repair;
 pub mod sanitize;
 
 use std::fmt;
@@ -18,7 +19,7 @@ pub use front_matter::{FieldError, Hero, Source};
 pub use markdown::{TocEntry, slugify};
 
 /// Raises whenever rendering changes, so republishing re-renders files whose text did not.
-pub const RENDER_VERSION: u32 = 3;
+pub const RENDER_VERSION: u32 = 4;
 
 /// One file handed to the content stage.
 #[derive(Debug, Clone, Copy)]
@@ -273,7 +274,18 @@ pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pars
         draft: fm.draft,
         hero,
         sources: fm.sources.clone(),
-        aliases: fm.aliases.clone(),
+        // A Zola `path` was the article's address on the old site: keep it working.
+        aliases: dedup(
+            fm.aliases
+                .iter()
+                .cloned()
+                .chain(
+                    fm.path
+                        .as_deref()
+                        .map(|p| format!("/{}/", p.trim_matches('/'))),
+                )
+                .filter(|p| p != "//"),
+        ),
         extra: Value::Object(fm.extra.clone()),
         front_matter: Value::Object(fm.raw.clone()),
         markdown: split.body.to_string(),

@@ -36,6 +36,10 @@ static POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         "data-lang",
     ])
     .add_tag_attributes("input", ["type", "checked", "disabled"])
+    // Code blocks scroll sideways; keyboard users must be able to reach them.
+    .add_tag_attributes("pre", ["tabindex"])
+    // Obsolete presentational tags: their content stays, the tag goes.
+    .rm_tags(["center", "font", "big", "strike", "tt", "acronym"])
     .add_tag_attributes("img", ["width", "height", "loading", "decoding"])
     // Percent widths and heights are invalid HTML and most often meant "full width",
     // which the stylesheet gives every image anyway.
@@ -46,6 +50,17 @@ static POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         if element == "input" && attribute == "type" && value != "checkbox" {
             return None;
         }
+        if attribute == "tabindex" && value != "0" {
+            return None;
+        }
+        // A second `#` is not allowed in a URL (IRC channels such as `##rust`).
+        if attribute == "href"
+            && let Some(i) = value.find('#')
+            && value[i + 1..].contains('#')
+        {
+            let (head, frag) = value.split_at(i + 1);
+            return Some(format!("{head}{}", frag.replace('#', "%23")).into());
+        }
         Some(value.into())
     })
     .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
@@ -55,6 +70,11 @@ static POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Cleans `html` under the site's policy.
 pub fn clean(html: &str) -> String {
+    // `<a name>` is the old way to make a link target; `id` is the current one.
+    if html.contains("<a name=") {
+        let html = html.replace("<a name=", "<a id=");
+        return POLICY.clean(&html).to_string();
+    }
     POLICY.clean(html).to_string()
 }
 

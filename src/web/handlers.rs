@@ -626,7 +626,15 @@ pub async fn file(State(state): State<AppState>, Path(path): Path<String>) -> Re
 pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Response {
     let path = uri.path().to_string();
     let r = with_conn(&state, move |conn, _| {
-        let target = queries::alias_target(conn, &path, now())?.ok_or(AppError::NotFound)?;
+        // `/2020/07/27/post` and `/2020/07/27/post/` name the same old address.
+        let other = match path.strip_suffix('/') {
+            Some(p) => p.to_string(),
+            None => format!("{path}/"),
+        };
+        let target = match queries::alias_target(conn, &path, now())? {
+            Some(t) => t,
+            None => queries::alias_target(conn, &other, now())?.ok_or(AppError::NotFound)?,
+        };
         Ok(moved(&format!("/dispatches/{target}")))
     })
     .await;
