@@ -167,10 +167,8 @@ fn demote_late_summaries(html: &str) -> String {
                     }
                 }
             }
-            ("summary", true) => {
-                if depth.last().is_some_and(|s| *s > 1) {
-                    edits.push((t.start, t.end, "</p>".to_string()));
-                }
+            ("summary", true) if depth.last().is_some_and(|s| *s > 1) => {
+                edits.push((t.start, t.end, "</p>".to_string()));
             }
             _ => {}
         }
