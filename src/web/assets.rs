@@ -15,6 +15,9 @@ pub struct Asset {
 /// Every asset, looked up by fingerprinted name.
 pub struct Assets {
     pub css: Asset,
+    /// Live search, `/` to focus, and marking the words searched for on arrival. Pages
+    /// work without it.
+    pub js: Asset,
 }
 
 impl Assets {
@@ -27,11 +30,17 @@ impl Assets {
         css.push_str(&highlight::stylesheet());
         Assets {
             css: fingerprint("style", "css", "text/css; charset=utf-8", css.into_bytes()),
+            js: fingerprint(
+                "search",
+                "js",
+                "text/javascript; charset=utf-8",
+                include_bytes!("../../static/search.js").to_vec(),
+            ),
         }
     }
 
     pub fn get(&self, name: &str) -> Option<&Asset> {
-        [&self.css].into_iter().find(|a| a.name == name)
+        [&self.css, &self.js].into_iter().find(|a| a.name == name)
     }
 }
 

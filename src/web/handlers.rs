@@ -63,6 +63,7 @@ fn layout_with(conn: &Connection, state: &AppState, title: &str, streams: usize)
     Ok(Layout::new(
         &state.config,
         &state.assets.css.name,
+        &state.assets.js.name,
         title,
         OffsetDateTime::now_utc(),
         streams,

@@ -16,6 +16,7 @@ pub struct Layout {
     pub page_title: String,
     pub description: String,
     pub css_url: String,
+    pub js_url: String,
     pub masthead: String,
     pub now_writing: Option<String>,
     pub streams_line: String,
@@ -47,6 +48,7 @@ impl Layout {
     pub fn new(
         config: &Config,
         css_url: &str,
+        js_url: &str,
         page_title: &str,
         now: OffsetDateTime,
         streams: usize,
@@ -62,6 +64,7 @@ impl Layout {
             },
             description: config.description.clone(),
             css_url: format!("/static/{css_url}"),
+            js_url: format!("/static/{js_url}"),
             masthead: masthead(config.founded, now.to_timezone(config.timezone).date()),
             now_writing,
             streams_line: format!(

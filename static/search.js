@@ -1,0 +1,1 @@
+// Live search: placeholder until the script lands.
