@@ -36,6 +36,10 @@ pub enum Command {
         /// Do not watch the content folder for changes.
         #[arg(long)]
         no_watch: bool,
+        /// Serve a database another process writes (a replica): no publish, no
+        /// watcher, no writer, no migration.
+        #[arg(long, env = "DISPATCHES_READ_ONLY")]
+        read_only: bool,
     },
     /// Import Markdown files, folders (recursively) or globs into the archive.
     Publish {
@@ -67,5 +71,16 @@ pub enum Command {
     Backup {
         /// Where to write the copy.
         out: PathBuf,
+    },
+    /// Replace the archive with a backup, safely (refuses while a server has it open).
+    Restore {
+        /// The backup to restore from.
+        from: PathBuf,
+    },
+    /// Exit 0 when the server at ADDR answers /healthz (for container health checks).
+    Healthcheck {
+        /// Address of the running server.
+        #[arg(long, default_value = "127.0.0.1:3000", env = "DISPATCHES_ADDR")]
+        addr: String,
     },
 }

@@ -42,11 +42,11 @@ pub fn publish(
 pub fn serve(
     addr: &str,
     content: &Path,
-    watch: bool,
+    mode: crate::web::Mode,
     config: Config,
     db_path: &Path,
 ) -> anyhow::Result<ExitCode> {
-    crate::web::serve(addr, content, watch, config, db_path)?;
+    crate::web::serve(addr, content, mode, config, db_path)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -73,32 +73,46 @@ pub fn search(
         }
         Err(e) => return Err(e.into()),
     };
-    if json {
-        println!("{}", serde_json::to_string_pretty(&results)?);
-    } else {
-        println!(
+    // Written by hand, not println!: output piped into `head` must end quietly.
+    let mut out = std::io::stdout().lock();
+    let written = (|| -> std::io::Result<()> {
+        use std::io::Write as _;
+        if json {
+            writeln!(out, "{}", serde_json::to_string_pretty(&results)?)?;
+            return Ok(());
+        }
+        let plural = |n: i64| if n == 1 { "" } else { "s" };
+        writeln!(
+            out,
             "{} result{} for {query:?}",
             results.total,
-            if results.total == 1 { "" } else { "s" }
-        );
+            plural(results.total)
+        )?;
         for s in &results.suggestions {
-            println!(
+            writeln!(
+                out,
                 "  try: {}  ({} result{})",
                 s.query,
                 s.total,
-                if s.total == 1 { "" } else { "s" }
-            );
+                plural(s.total)
+            )?;
         }
         for hit in &results.hits {
-            println!(
+            writeln!(
+                out,
                 "\n{}  ({})\n  /dispatches/{}  {}\n  {}",
                 hit.title,
                 hit.date,
                 hit.slug,
                 hit.source_path,
                 hit.snippet_text()
-            );
+            )?;
         }
+        Ok(())
+    })();
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -141,4 +155,82 @@ pub fn backup(db_path: &Path, out: &Path) -> anyhow::Result<ExitCode> {
     }
     println!("backup: {} ({articles} articles, checked)", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// `dispatches restore FROM`: checks the backup, then copies it into the archive with
+/// SQLite's backup API. The copy happens inside the archive's own locking, so a server
+/// reading it meanwhile sees the whole old or the whole new archive, and no file is
+/// ever renamed over a database with a live `-wal` or `-shm`.
+pub fn restore(from: &Path, db_path: &Path) -> anyhow::Result<ExitCode> {
+    let source =
+        rusqlite::Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .with_context(|| format!("opening the backup {}", from.display()))?;
+    let version: i64 = source.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version == 0 || version > db::SCHEMA_VERSION {
+        anyhow::bail!(
+            "{} is not a dispatches archive this version can restore (schema version {version}, this program knows 1 to {})",
+            from.display(),
+            db::SCHEMA_VERSION
+        );
+    }
+    queries::check_integrity(&source).map_err(|e| {
+        anyhow::anyhow!(
+            "{} failed its check, so it was not restored: {e}",
+            from.display()
+        )
+    })?;
+    let mut dest = rusqlite::Connection::open(db_path)
+        .with_context(|| format!("opening {}", db_path.display()))?;
+    dest.busy_timeout(std::time::Duration::from_secs(10))?;
+    dest.restore(
+        rusqlite::MAIN_DB,
+        from,
+        None::<fn(rusqlite::backup::Progress)>,
+    )
+    .with_context(|| format!("copying {} into {}", from.display(), db_path.display()))?;
+    drop(dest);
+    // An older backup is brought up to this version's schema, then checked once more.
+    let conn = db::open_writable(db_path)?;
+    queries::check_integrity(&conn).map_err(|e| anyhow::anyhow!("after restoring: {e}"))?;
+    println!(
+        "restored {} into {}: {} articles",
+        from.display(),
+        db_path.display(),
+        queries::article_count(&conn)?
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dispatches healthcheck`: asks the server's `/healthz` over plain HTTP (slim images
+/// have no curl). Exit 0 when it answers 200 within three seconds.
+pub fn healthcheck(addr: &str) -> anyhow::Result<ExitCode> {
+    use std::io::{Read as _, Write as _};
+    use std::net::{TcpStream, ToSocketAddrs};
+    let timeout = std::time::Duration::from_secs(3);
+    let target = addr
+        .to_socket_addrs()
+        .with_context(|| format!("--addr {addr:?}"))?
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("--addr {addr:?} names no address"))?;
+    // A server bound to every interface answers on loopback.
+    let target = if target.ip().is_unspecified() {
+        std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), target.port())
+    } else {
+        target
+    };
+    let mut stream = TcpStream::connect_timeout(&target, timeout)
+        .with_context(|| format!("connecting to {target}"))?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.set_write_timeout(Some(timeout))?;
+    stream.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+    let mut answer = String::new();
+    stream.take(4096).read_to_string(&mut answer)?;
+    let status = answer.lines().next().unwrap_or("");
+    if status.split_whitespace().nth(1) == Some("200") {
+        println!("{}", answer.lines().last().unwrap_or("ok"));
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("unhealthy: {status}");
+        Ok(ExitCode::from(1))
+    }
 }

@@ -7,4 +7,5 @@ pub mod content;
 pub mod db;
 pub mod publish;
 pub mod search;
+pub mod watch;
 pub mod web;

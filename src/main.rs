@@ -49,9 +49,21 @@ fn main() -> ExitCode {
             addr,
             content,
             no_watch,
-        } => commands::serve(&addr, &content, !no_watch, config, &cli.db),
+            read_only,
+        } => {
+            let mode = if read_only {
+                dispatches::web::Mode::ReadOnly
+            } else if no_watch {
+                dispatches::web::Mode::Publish
+            } else {
+                dispatches::web::Mode::Watch
+            };
+            commands::serve(&addr, &content, mode, config, &cli.db)
+        }
         Command::Search { query, json } => commands::search(&query, json, &cli.db, &config),
         Command::Backup { out } => commands::backup(&cli.db, &out),
+        Command::Restore { from } => commands::restore(&from, &cli.db),
+        Command::Healthcheck { addr } => commands::healthcheck(&addr),
     };
     match result {
         Ok(code) => code,

@@ -466,6 +466,8 @@ pub fn list_articles(
 #[derive(Debug, Clone)]
 pub struct FullArticle {
     pub id: i64,
+    /// The file it came from, relative to the content folder.
+    pub source_path: String,
     pub summary: Summary,
     pub updated_at: Option<i64>,
     pub author_id: Option<String>,
@@ -483,7 +485,7 @@ pub fn article(conn: &Connection, slug: &str, now: i64) -> rusqlite::Result<Opti
     let found = conn
         .prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS}, a.id, a.updated_at, a.author_id, a.author_name, a.hero_json,
-                    a.sources_json, a.html, a.toc_json, a.word_count
+                    a.sources_json, a.html, a.toc_json, a.word_count, a.source_path
              FROM articles a WHERE a.slug = ?2 AND {PUBLISHED}"
         ))?
         .query_row(params![now, slug], |r| {
@@ -498,6 +500,7 @@ pub fn article(conn: &Connection, slug: &str, now: i64) -> rusqlite::Result<Opti
                 html: r.get(14)?,
                 toc_json: r.get(15)?,
                 word_count: r.get(16)?,
+                source_path: r.get(17)?,
                 tags: Vec::new(),
             })
         })

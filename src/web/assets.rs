@@ -18,6 +18,8 @@ pub struct Assets {
     /// Live search, `/` to focus, and marking the words searched for on arrival. Pages
     /// work without it.
     pub js: Asset,
+    /// Development mode: reload the page when the site changes.
+    pub live: Asset,
 }
 
 impl Assets {
@@ -36,11 +38,19 @@ impl Assets {
                 "text/javascript; charset=utf-8",
                 include_bytes!("../../static/search.js").to_vec(),
             ),
+            live: fingerprint(
+                "live",
+                "js",
+                "text/javascript; charset=utf-8",
+                include_bytes!("../../static/live.js").to_vec(),
+            ),
         }
     }
 
     pub fn get(&self, name: &str) -> Option<&Asset> {
-        [&self.css, &self.js].into_iter().find(|a| a.name == name)
+        [&self.css, &self.js, &self.live]
+            .into_iter()
+            .find(|a| a.name == name)
     }
 }
 

@@ -117,7 +117,12 @@ impl Encoding {
 /// Serves GET and HEAD from the cache, rendering (through `next`) on a miss.
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
-    if (method != Method::GET && method != Method::HEAD) || bypass(req.uri().path()) {
+    // Development mode shows publish problems that change without a commit; authors
+    // want every request fresh anyway.
+    if (method != Method::GET && method != Method::HEAD)
+        || bypass(req.uri().path())
+        || state.config.dev
+    {
         return next.run(req).await;
     }
     let key = req

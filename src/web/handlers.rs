@@ -60,7 +60,7 @@ fn layout(conn: &Connection, state: &AppState, title: &str) -> Result<Layout> {
 /// The layout when the caller already knows how many streams are live.
 fn layout_with(conn: &Connection, state: &AppState, title: &str, streams: usize) -> Result<Layout> {
     let writing = queries::now_writing(conn)?;
-    Ok(Layout::new(
+    let mut layout = Layout::new(
         &state.config,
         &state.assets.css.name,
         &state.assets.js.name,
@@ -68,7 +68,11 @@ fn layout_with(conn: &Connection, state: &AppState, title: &str, streams: usize)
         OffsetDateTime::now_utc(),
         streams,
         writing,
-    ))
+    );
+    if state.config.dev {
+        layout.live_url = Some(format!("/static/{}", state.assets.live.name));
+    }
+    Ok(layout)
 }
 
 fn render(status: StatusCode, t: &impl Template) -> Response {
@@ -233,7 +237,14 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
             layout.summary = a.summary.dek.clone();
         }
         layout.json_ld = Some(json_ld(&article_ld(&a, &layout, config)));
+        // Development mode: a save that failed keeps this (older) version live; say so.
+        let problem = if config.dev {
+            state.problems.for_source(&a.source_path)
+        } else {
+            None
+        };
         let view = ArticlePage {
+            problem,
             layout,
             item: Item::from_summary(&a.summary, config),
             updated: a
@@ -556,6 +567,29 @@ pub async fn search_json(State(state): State<AppState>, Query(q): Query<SearchQu
     })
     .await;
     respond(&state, r).await
+}
+
+/// Development mode's live reload: an event each time the site's generation changes
+/// (a publish by the watcher or any other process). Not served in production.
+pub async fn events(State(state): State<AppState>) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    if !state.config.dev {
+        return not_found(&state, None).await;
+    }
+    let start = state.generation.current().map(|s| s.number).unwrap_or(0);
+    let stream = futures_util::stream::unfold((state, start), |(state, last)| async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+            let now = state.generation.current().map(|s| s.number).unwrap_or(last);
+            if now != last {
+                let event = Event::default().event("change").data(now.to_string());
+                return Some((Ok::<_, std::convert::Infallible>(event), (state, now)));
+            }
+        }
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
 }
 
 pub async fn healthz(State(state): State<AppState>) -> Response {

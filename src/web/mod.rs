@@ -32,6 +32,8 @@ use crate::publish;
 pub use assets::Assets;
 pub use generation::Generation;
 
+use crate::watch::{ContentWatcher, Problems};
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -39,8 +41,21 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub assets: Arc<Assets>,
     pub generation: Arc<Generation>,
+    /// Files the last publish refused, for development-mode banners.
+    pub problems: Arc<Problems>,
     cache: Arc<cache::ResponseCache>,
     security: Arc<HeaderMap>,
+}
+
+/// How `serve` treats the archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Publish the content folder at start, then watch it (the default).
+    Watch,
+    /// Publish at start only (`--no-watch`).
+    Publish,
+    /// Only read a database another process writes (`--read-only`, a replica).
+    ReadOnly,
 }
 
 impl AppState {
@@ -52,6 +67,7 @@ impl AppState {
             generation: Arc::new(Generation::new(crate::db::open_read_only(db)?, &config)?),
             cache: Arc::new(cache::ResponseCache::new(config.cache_bytes)),
             security: Arc::new(security_headers(&config)),
+            problems: Arc::new(Problems::default()),
             assets: Arc::new(Assets::build()),
             config: Arc::new(config),
         })
@@ -81,6 +97,7 @@ pub fn app(state: AppState) -> Router {
         .route("/robots.txt", get(feeds::robots))
         .route("/opensearch.xml", get(feeds::opensearch))
         .route("/healthz", get(handlers::healthz))
+        .route("/_events", get(handlers::events))
         .route("/static/{name}", get(handlers::static_asset))
         .route("/files/{*path}", get(handlers::file))
         .fallback(handlers::fallback)
@@ -149,23 +166,38 @@ async fn security(
     resp
 }
 
-/// `dispatches serve`: publish `content`, then serve until Ctrl-C or SIGTERM.
+/// `dispatches serve`: publish `content` (unless read-only), watch it (in `Watch`
+/// mode), then serve until Ctrl-C or SIGTERM.
 pub fn serve(
     addr: &str,
     content: &Path,
-    _watch: bool,
+    mode: Mode,
     config: Config,
     db: &Path,
 ) -> anyhow::Result<()> {
     let addr: SocketAddr = addr.parse().map_err(|e| {
         anyhow::anyhow!("--addr {addr:?}: {e}; use HOST:PORT such as 127.0.0.1:3000")
     })?;
+    if mode == Mode::ReadOnly {
+        // No writer and no migration: the schema must already be this binary's, which
+        // opening the pool checks (and says what to do when it is not).
+        let state = AppState::new(db, config)?;
+        tracing::info!(
+            "read-only: serving {} as another process writes it",
+            db.display()
+        );
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?;
+        return runtime.block_on(run(addr, app(state)));
+    }
     let writer = Writer::start(db)?;
+    let state = AppState::new(db, config)?;
     if content.is_dir() {
         let report = publish::publish(
             &[content.display().to_string()],
             content,
-            &config,
+            &state.config,
             Some(&writer),
             db,
             &publish::Options {
@@ -177,19 +209,34 @@ pub fn serve(
             tracing::warn!("{f}");
         }
         tracing::info!("{}", report.summary());
+        state.problems.set(report.failed);
     } else {
         tracing::warn!(
             "content folder {} does not exist; serving the archive as it is",
             content.display()
         );
     }
-    let state = AppState::new(db, config)?;
+    let watcher = if mode == Mode::Watch && content.is_dir() {
+        Some(ContentWatcher::start(
+            content,
+            state.config.clone(),
+            writer.clone(),
+            db.to_path_buf(),
+            state.problems.clone(),
+        )?)
+    } else {
+        None
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(run(addr, app(state)))?;
+    let served = runtime.block_on(run(addr, app(state)));
+    // The watcher holds a writer handle; it must let go before the writer can stop.
+    if let Some(w) = watcher {
+        w.stop();
+    }
     writer.shutdown();
-    Ok(())
+    served
 }
 
 async fn run(addr: SocketAddr, app: Router) -> anyhow::Result<()> {

@@ -17,6 +17,8 @@ pub struct Layout {
     pub description: String,
     pub css_url: String,
     pub js_url: String,
+    /// Development mode's live-reload script.
+    pub live_url: Option<String>,
     pub masthead: String,
     pub now_writing: Option<String>,
     pub streams_line: String,
@@ -65,6 +67,7 @@ impl Layout {
             description: config.description.clone(),
             css_url: format!("/static/{css_url}"),
             js_url: format!("/static/{js_url}"),
+            live_url: None,
             masthead: masthead(config.founded, now.to_timezone(config.timezone).date()),
             now_writing,
             streams_line: format!(
@@ -325,6 +328,8 @@ pub struct TocView {
 #[template(path = "article.html")]
 pub struct ArticlePage {
     pub layout: Layout,
+    /// Development mode: why the latest save of this article was not published.
+    pub problem: Option<String>,
     pub item: Item,
     pub updated: Option<String>,
     pub tags: Vec<Source>,
