@@ -386,6 +386,90 @@ fn backup_writes_a_checked_copy() {
     assert_eq!(queries::article_count(&copy).unwrap(), 1);
 }
 
+/// A backup taken while 1,000 articles publish is a whole archive: it passes both
+/// checks and holds all of the old batch or all of the new.
+#[test]
+fn backup_during_a_large_publish_is_consistent() {
+    let site = Site::new();
+    site.write("seed.md", post("Seed", "2026-01-01", "seed"));
+    site.publish();
+    for i in 0..1000 {
+        site.write(
+            &format!("many/p{i:04}.md"),
+            post(
+                &format!("Post {i}"),
+                "2026-02-01",
+                "Many words. ```not code```",
+            ),
+        );
+    }
+    let (content, db) = (site.content(), site.db());
+    let publisher = std::thread::spawn(move || {
+        binary()
+            .arg("--db")
+            .arg(&db)
+            .arg("publish")
+            .arg("--content")
+            .arg(&content)
+            .arg(&content)
+            .arg("--quiet")
+            .output()
+            .unwrap()
+    });
+    let mut copies = Vec::new();
+    // Keep copying until the publish has finished, then once more.
+    for n in 0.. {
+        let done = publisher.is_finished();
+        let out_path = site.dir.path().join(format!("backups/copy{n}.db"));
+        let out = binary()
+            .arg("--db")
+            .arg(site.db())
+            .arg("backup")
+            .arg(&out_path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        copies.push(out_path);
+        if done || n > 200 {
+            break;
+        }
+    }
+    let published = publisher.join().unwrap();
+    assert!(
+        published.status.success(),
+        "{}",
+        String::from_utf8_lossy(&published.stderr)
+    );
+    let mut counts = Vec::new();
+    for path in &copies {
+        let copy = Connection::open(path).unwrap();
+        queries::check_integrity(&copy).unwrap();
+        let n = queries::article_count(&copy).unwrap();
+        assert!(
+            n == 1 || n == 1001,
+            "{}: {n} articles, a torn batch",
+            path.display()
+        );
+        counts.push(n);
+    }
+    assert_eq!(
+        *counts.last().unwrap(),
+        1001,
+        "the last copy has the whole publish"
+    );
+    // No temporary file is left beside the copies.
+    let leftovers: Vec<_> = std::fs::read_dir(site.dir.path().join("backups"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
 fn corpus(name: &str) -> PathBuf {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/corpora")
