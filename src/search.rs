@@ -426,9 +426,7 @@ pub fn search(
             slug: r.slug,
             title: r.title,
             dek: r.dek,
-            date: time::OffsetDateTime::from_unix_timestamp(r.published_at)
-                .map(|t| t.date().to_string())
-                .unwrap_or_default(),
+            date: local_date(r.published_at, tz),
             stream: r.stream_name,
             source_path: r.source_path,
             snippet_html: mark(&r.snippet),
@@ -438,6 +436,17 @@ pub fn search(
         results.suggestions = suggest(conn, &c, now, tz)?;
     }
     Ok(results)
+}
+
+/// `12 May 2026`, in the site's time zone, as the rest of the site writes dates.
+fn local_date(unix: i64, tz: &Tz) -> String {
+    use time_tz::OffsetDateTimeExt;
+    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| t.to_timezone(tz))
+        .ok()
+        .and_then(|t| t.format(format).ok())
+        .unwrap_or_default()
 }
 
 /// Runs `f` under the search time budget; a query stopped by it is the reader's to

@@ -274,9 +274,8 @@ impl<'o, 'a> Renderer<'o, 'a> {
         let mut inner = String::new();
         html::push_html(&mut inner, events.iter().cloned());
         let plain = plain_text(&events);
-        self.text.push_str(&plain);
+        // The heading's words reached the text (and the count) as its events passed.
         self.text.push('\n');
-        self.words += plain.split_whitespace().count();
         if self.opts.take_title
             && self.title.is_none()
             && !self.seen_block
