@@ -737,23 +737,24 @@ pub fn feed_entries(
     Ok((rows.collect::<Result<_, _>>()?, total))
 }
 
-/// Every public URL's path and when it last changed, for the sitemap.
+/// Every public page and when it last changed, for the sitemap: article paths, and
+/// `stream:`, `author:` and `tag:` names for the caller to encode into paths.
 pub fn sitemap(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT '/dispatches/' || a.slug, max(a.published_at, ifnull(a.updated_at, 0))
            FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1
          UNION ALL
-         SELECT '/streams/' || a.stream_id, max(a.published_at)
+         SELECT 'stream:' || a.stream_id, max(a.published_at)
            FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1 AND a.stream_id IS NOT NULL
            GROUP BY a.stream_id
          UNION ALL
-         SELECT '/authors/' || a.author_id, max(a.published_at)
+         SELECT 'author:' || a.author_id, max(a.published_at)
            FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1 AND a.author_id IS NOT NULL
            GROUP BY a.author_id
          UNION ALL
-         SELECT 'tag:' || t.tag, max(a.published_at)
+         SELECT 'tag:' || min(t.tag), max(a.published_at)
            FROM article_tags t JOIN articles a ON a.id = t.article_id
-           WHERE a.draft = 0 AND a.published_at <= ?1 GROUP BY t.tag",
+           WHERE a.draft = 0 AND a.published_at <= ?1 GROUP BY t.tag COLLATE NOCASE",
     )?;
     let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()

@@ -286,17 +286,33 @@ pub fn absolutize(html: &str, base: &str, page: &str) -> String {
         out.push_str(head);
         let name = &head[..head.len() - 2];
         let attr_is_url = name.ends_with(" href") || name.ends_with(" src");
-        if attr_is_url {
-            if tail.starts_with('/') && !tail.starts_with("//") {
+        // Absolute, protocol-relative and empty values stay as written.
+        let relative = !(tail.starts_with("//") || tail.starts_with('"') || has_scheme(tail));
+        if attr_is_url && relative {
+            if tail.starts_with('/') {
                 out.push_str(base);
-            } else if tail.starts_with('#') {
+            } else if tail.starts_with('#') || tail.starts_with('?') {
                 out.push_str(page);
+            } else {
+                // `img.png`, `dir/img.png`, `../x`: resolved against the article's own
+                // folder, as on its page (a reader would use the feed's URL instead).
+                out.push_str(&page[..page.rfind('/').map_or(page.len(), |i| i + 1)]);
             }
         }
         rest = tail;
     }
     out.push_str(rest);
     out
+}
+
+/// Whether an attribute value (up to its closing quote) starts with a URL scheme.
+fn has_scheme(value: &str) -> bool {
+    let end = value.find([':', '/', '?', '#', '"']).unwrap_or(value.len());
+    value[end..].starts_with(':')
+        && value[..end].starts_with(|c: char| c.is_ascii_alphabetic())
+        && value[..end]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 fn typed(content_type: &'static str, cache: &'static str, body: String) -> Response {
@@ -375,9 +391,15 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
             (format!("{base}/archive"), rfc3339(newest)),
         ];
         urls.extend(rows.into_iter().map(|(path, t)| {
-            let path = match path.strip_prefix("tag:") {
-                Some(tag) => format!("/tags/{}", encode(tag)),
-                None => path,
+            // Names are percent-encoded here, as in every link on the site.
+            let path = if let Some(tag) = path.strip_prefix("tag:") {
+                format!("/tags/{}", encode(tag))
+            } else if let Some(id) = path.strip_prefix("author:") {
+                format!("/authors/{}", encode(id))
+            } else if let Some(id) = path.strip_prefix("stream:") {
+                format!("/streams/{}", encode(id))
+            } else {
+                path
             };
             (format!("{base}{path}"), rfc3339(t))
         }));
@@ -435,7 +457,8 @@ mod tests {
     fn absolutize_rewrites_site_paths_and_fragments_only() {
         let html = r##"<p><a href="/dispatches/x">x</a> <img src="/files/a.png" alt="">
             <a href="#fn-1">1</a> <a href="https://e.org/">e</a> <a href="//evil.org/">p</a>
-            <span title="/not-a-url">t</span> <a class="x" href="/y">y</a></p>"##;
+            <span title="/not-a-url">t</span> <a class="x" href="/y">y</a>
+            <img src="fig/1.png" alt=""> <a href="mailto:a@b.org">m</a> <a href="">e</a></p>"##;
         let out = absolutize(html, "https://s.org", "https://s.org/dispatches/a");
         assert!(
             out.contains(r#"href="https://s.org/dispatches/x""#),
@@ -450,6 +473,12 @@ mod tests {
         assert!(out.contains(r#"href="//evil.org/""#), "{out}");
         assert!(out.contains(r#"title="/not-a-url""#), "{out}");
         assert!(out.contains(r#"href="https://s.org/y""#), "{out}");
+        assert!(
+            out.contains(r#"src="https://s.org/dispatches/fig/1.png""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"href="mailto:a@b.org""#), "{out}");
+        assert!(out.contains(r#"href="""#), "{out}");
     }
 
     #[test]

@@ -142,6 +142,9 @@ fn security_headers(config: &Config) -> HeaderMap {
     );
     put("cross-origin-opener-policy", "same-origin".into());
     put("cross-origin-resource-policy", "same-origin".into());
+    // `credentialless`, not `require-corp`: authors' images on other hosts (img-src
+    // https:) send no CORP header and must keep loading.
+    put("cross-origin-embedder-policy", "credentialless".into());
     if config.hsts_max_age > 0 {
         put(
             "strict-transport-security",
