@@ -313,3 +313,13 @@ async fn renamed_articles_answer_301_and_deleted_ones_410() {
     republish(&f.content, &f.db);
     assert_eq!(get(&f, "/dispatches/hostile").await.0, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_tag_has_one_page_whatever_the_spelling() {
+    let f = fixture();
+    let (status, _, h) = get(&f, "/tags/SQLite?page=2").await;
+    assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(h.get(header::LOCATION).unwrap(), "/tags/sqlite?page=2");
+    assert_eq!(get(&f, "/tags/sqlite").await.0, StatusCode::OK);
+    assert_eq!(get(&f, "/tags/nothing-here").await.0, StatusCode::NOT_FOUND);
+}

@@ -660,6 +660,13 @@ pub fn alias_target(conn: &Connection, path: &str, now: i64) -> rusqlite::Result
 }
 
 /// The target of a redirect stub named `slug`.
+/// The spelling a tag's page goes by when authors wrote it several ways (`Community`,
+/// `community`): the first in byte order, as the sitemap lists it.
+pub fn canonical_tag(conn: &Connection, tag: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT min(tag) FROM article_tags WHERE tag = ?1 COLLATE NOCASE")?
+        .query_row([tag], |r| r.get(0))
+}
+
 /// Where an article that had `slug` lives now, if it was renamed and is visible.
 pub fn moved_to(conn: &Connection, slug: &str, now: i64) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached(&format!(

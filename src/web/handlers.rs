@@ -364,14 +364,25 @@ async fn list(state: AppState, page: i64, kind: ListKind) -> Response {
                     String::new(),
                 )
             }
-            ListKind::Tag(tag) => (
-                Filter::Tag(tag),
-                format!("/tags/{}", encode(tag)),
-                "Tag".into(),
-                tag.clone(),
-                String::new(),
-                String::new(),
-            ),
+            ListKind::Tag(tag) => {
+                // One page per tag whatever the spelling; others answer 301.
+                if let Some(canonical) = queries::canonical_tag(conn, tag)?
+                    && canonical != *tag
+                {
+                    return Ok(moved(&paged(
+                        &format!("/tags/{}", encode(&canonical)),
+                        page,
+                    )));
+                }
+                (
+                    Filter::Tag(tag),
+                    format!("/tags/{}", encode(tag)),
+                    "Tag".into(),
+                    tag.clone(),
+                    String::new(),
+                    String::new(),
+                )
+            }
             ListKind::Author(id) => {
                 let a = queries::author(conn, id)?.ok_or(AppError::NotFound)?;
                 (
