@@ -18,4 +18,36 @@ COPY dispatches.toml dispatches.toml
 USER dispatches
 VOLUME ["/srv/dispatches/data"]
 EXPOSE 3000
-CMD ["dispatches", "serve", "--addr", "0.0.0.0:3000"]
+# One address for the server and its health check (`healthcheck` asks 127.0.0.1 when the
+# server listens on every interface).
+ENV DISPATCHES_ADDR=0.0.0.0:3000
+# `healthcheck` gets /healthz (which reads the archive) and gives up after 3 s. The start
+# period covers the publish of the content folder that serve runs before it listens.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["dispatches", "healthcheck"]
+CMD ["dispatches", "serve"]
+
+# Replication: Litestream runs beside this container, not in it, on the same volume and
+# as the same user (it writes its own two tables and checkpoints the WAL), e.g. with
+# compose (deploy/litestream.yml is the config; docs/OPERATIONS.md has the whole story):
+#
+#   services:
+#     dispatches:
+#       build: .
+#       ports: ["3000:3000"]
+#       volumes: ["data:/srv/dispatches/data"]
+#       stop_grace_period: 15s    # the writer's last checkpoint waits for Litestream
+#     litestream:
+#       image: litestream/litestream:0.5
+#       user: "10001:10001"
+#       command: ["replicate", "-config", "/etc/litestream.yml"]
+#       environment:
+#         DISPATCHES_DB: /data/archive.db
+#         DISPATCHES_REPLICA_DIR: /replica
+#       volumes:
+#         - data:/data
+#         - ./deploy/litestream.yml:/etc/litestream.yml:ro
+#         - /mnt/backup/dispatches:/replica
+#       depends_on: [dispatches]
+#   volumes:
+#     data:
