@@ -72,7 +72,8 @@ pub enum Command {
         /// Where to write the copy.
         out: PathBuf,
     },
-    /// Replace the archive with a backup, safely (refuses while a server has it open).
+    /// Replace the archive with a checked backup; safe while a server reads it (readers
+    /// see the whole old or the whole new archive).
     Restore {
         /// The backup to restore from.
         from: PathBuf,

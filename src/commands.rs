@@ -165,7 +165,9 @@ pub fn restore(from: &Path, db_path: &Path) -> anyhow::Result<ExitCode> {
     let source =
         rusqlite::Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .with_context(|| format!("opening the backup {}", from.display()))?;
-    let version: i64 = source.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let version: i64 = source
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .with_context(|| format!("reading {}", from.display()))?;
     if version == 0 || version > db::SCHEMA_VERSION {
         anyhow::bail!(
             "{} is not a dispatches archive this version can restore (schema version {version}, this program knows 1 to {})",
@@ -173,30 +175,54 @@ pub fn restore(from: &Path, db_path: &Path) -> anyhow::Result<ExitCode> {
             db::SCHEMA_VERSION
         );
     }
-    queries::check_integrity(&source).map_err(|e| {
-        anyhow::anyhow!(
-            "{} failed its check, so it was not restored: {e}",
-            from.display()
+    // The full-text check needs a writable connection, and the backup is the operator's
+    // file: check a scratch copy beside the archive instead, then restore from that.
+    let dir = db_path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let scratch = dir.join(".restore.partial");
+    let _ = std::fs::remove_file(&scratch);
+    let result = (|| -> anyhow::Result<i64> {
+        source
+            .backup(
+                rusqlite::MAIN_DB,
+                &scratch,
+                None::<fn(rusqlite::backup::Progress)>,
+            )
+            .with_context(|| format!("copying {}", from.display()))?;
+        let check = rusqlite::Connection::open(&scratch)?;
+        queries::check_integrity(&check).map_err(|e| {
+            anyhow::anyhow!(
+                "{} failed its check, so it was not restored: {e}",
+                from.display()
+            )
+        })?;
+        drop(check);
+        let mut dest = rusqlite::Connection::open(db_path)
+            .with_context(|| format!("opening {}", db_path.display()))?;
+        dest.busy_timeout(std::time::Duration::from_secs(10))?;
+        dest.restore(
+            rusqlite::MAIN_DB,
+            &scratch,
+            None::<fn(rusqlite::backup::Progress)>,
         )
-    })?;
-    let mut dest = rusqlite::Connection::open(db_path)
-        .with_context(|| format!("opening {}", db_path.display()))?;
-    dest.busy_timeout(std::time::Duration::from_secs(10))?;
-    dest.restore(
-        rusqlite::MAIN_DB,
-        from,
-        None::<fn(rusqlite::backup::Progress)>,
-    )
-    .with_context(|| format!("copying {} into {}", from.display(), db_path.display()))?;
-    drop(dest);
-    // An older backup is brought up to this version's schema, then checked once more.
-    let conn = db::open_writable(db_path)?;
-    queries::check_integrity(&conn).map_err(|e| anyhow::anyhow!("after restoring: {e}"))?;
+        .map_err(|e| {
+            anyhow::anyhow!("restoring into {}: {}", db_path.display(), db::explain(&e))
+        })?;
+        drop(dest);
+        // An older backup is brought up to this version's schema, then checked once more.
+        let conn = db::open_writable(db_path)?;
+        queries::check_integrity(&conn).map_err(|e| anyhow::anyhow!("after restoring: {e}"))?;
+        Ok(queries::article_count(&conn)?)
+    })();
+    let _ = std::fs::remove_file(&scratch);
+    let articles = result?;
     println!(
-        "restored {} into {}: {} articles",
+        "restored {} into {}: {articles} articles",
         from.display(),
         db_path.display(),
-        queries::article_count(&conn)?
     );
     Ok(ExitCode::SUCCESS)
 }

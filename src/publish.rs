@@ -126,6 +126,11 @@ pub fn publish(
     };
     let (found, walked_prefixes) = expand(inputs, content_root, &mut report);
 
+    // A publish that will write brings the archive to this version's schema first (a
+    // new file, an older archive, or one left empty by a crash during creation).
+    if !options.dry_run && writer.is_none() {
+        drop(db::open_writable(db_path)?);
+    }
     let (stored, owners) = match db::open_read_only(db_path) {
         Ok(conn) => (
             queries::source_hashes(&conn).map_err(DbError::from)?,
@@ -273,15 +278,20 @@ pub fn publish(
             && batch.files.is_empty()
             && batch.remove.is_empty());
         if has_changes {
-            let own_writer;
-            let writer = match writer {
-                Some(w) => w,
-                None => {
-                    own_writer = Writer::start(db_path)?;
-                    &own_writer
-                }
+            let own_writer = match writer {
+                Some(_) => None,
+                None => Some(Writer::start(db_path)?),
             };
-            let applied = writer.publish(batch)?;
+            let applied = writer
+                .or(own_writer.as_ref())
+                .expect("one of the two")
+                .publish(batch);
+            // Our own writer is shut down, not dropped: its last act folds the WAL back
+            // into the archive.
+            if let Some(w) = own_writer {
+                w.shutdown();
+            }
+            let applied = applied?;
             report.new += applied.added;
             report.updated += applied.updated;
             report.removed += applied.removed;

@@ -605,3 +605,84 @@ fn the_sample_content_publishes_cleanly() {
         .unwrap();
     assert_eq!((drafts, scheduled, streams, authors), (1, 1, 3, 2));
 }
+
+/// `restore` puts a checked backup back, migrating nothing it need not, and refuses a
+/// file that is not an archive without touching the live one.
+#[test]
+fn restore_brings_a_backup_back() {
+    let site = Site::new();
+    site.write("a.md", post("A", "2026-01-01", "a"));
+    site.publish();
+    let backup = site.dir.path().join("b.db");
+    let run = |args: &[&std::ffi::OsStr]| {
+        binary()
+            .arg("--db")
+            .arg(site.db())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["backup".as_ref(), backup.as_os_str()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    site.write("b.md", post("B", "2026-01-02", "b"));
+    site.publish();
+    assert_eq!(
+        queries::article_count(&Connection::open(site.db()).unwrap()).unwrap(),
+        2
+    );
+
+    let out = run(&["restore".as_ref(), backup.as_os_str()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 articles"));
+    let conn = Connection::open(site.db()).unwrap();
+    queries::check_integrity(&conn).unwrap();
+    assert_eq!(queries::article_count(&conn).unwrap(), 1);
+
+    let junk = site.dir.path().join("junk.db");
+    std::fs::write(&junk, "not a database").unwrap();
+    let out = run(&["restore".as_ref(), junk.as_os_str()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("junk.db"), "{err}");
+    assert_eq!(
+        queries::article_count(&Connection::open(site.db()).unwrap()).unwrap(),
+        1
+    );
+}
+
+/// Errors an operator can act on: the file named, the cause in words, once.
+#[test]
+fn a_publish_into_a_file_that_is_not_an_archive_says_so() {
+    let site = Site::new();
+    site.write("a.md", post("A", "2026-01-01", "a"));
+    std::fs::create_dir_all(site.db().parent().unwrap()).unwrap();
+    std::fs::write(
+        site.db(),
+        "not a database at all, but long enough to look like one....",
+    )
+    .unwrap();
+    let out = binary()
+        .arg("--db")
+        .arg(site.db())
+        .arg("publish")
+        .arg("--content")
+        .arg(site.content())
+        .arg(site.content())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("archive.db") && err.contains("not an SQLite database"),
+        "{err}"
+    );
+    assert_eq!(err.matches("not an SQLite database").count(), 1, "{err}");
+}

@@ -23,11 +23,12 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Database errors; each says what was being done and to which file.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("{path}: {action}: {source}")]
+    #[error("{path}: {action}: {}", explain(.cause))]
     Open {
         path: String,
         action: &'static str,
-        source: rusqlite::Error,
+        // Not named `source`: the message already says it in words.
+        cause: rusqlite::Error,
     },
     #[error(
         "{path}: the archive has schema version {found}, this program knows {expected}; {hint}"
@@ -38,10 +39,43 @@ pub enum DbError {
         expected: i64,
         hint: &'static str,
     },
-    #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    /// Shown in words a reader can act on; the SQLite error is not repeated as a cause.
+    #[error("database: {}", explain(.0))]
+    Sqlite(rusqlite::Error),
     #[error("the database writer has stopped; see the log for why")]
     WriterGone,
+}
+
+impl From<rusqlite::Error> for DbError {
+    fn from(e: rusqlite::Error) -> Self {
+        DbError::Sqlite(e)
+    }
+}
+
+/// An SQLite error as advice: the common failures of an operator's disk, in words.
+pub fn explain(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::ReadOnly) => "the archive or its folder is not writable by this user \
+            (SQLite also creates the -wal and -shm files beside it); nothing was changed"
+            .into(),
+        Some(ErrorCode::DiskFull) => {
+            "the disk is full; this publish was rolled back and nothing published before was lost"
+                .into()
+        }
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            "the archive stayed locked by another process for longer than the busy timeout".into()
+        }
+        Some(ErrorCode::CannotOpen) => {
+            "cannot open the archive file; check that the path and its folder exist".into()
+        }
+        Some(ErrorCode::NotADatabase) => "the file is not an SQLite database".into(),
+        _ => match e {
+            // The variant's own text, without the "Error code N" cause it carries.
+            rusqlite::Error::SqliteFailure(f, Some(m)) => format!("{m} ({:?})", f.code),
+            other => other.to_string(),
+        },
+    }
 }
 
 /// Opens (creating if needed) the read-write connection and brings the schema up to date.
@@ -49,20 +83,32 @@ pub fn open_writable(path: &Path) -> Result<Connection, DbError> {
     let shown = path.display().to_string();
     let open_err = |action| {
         let shown = shown.clone();
-        move |source| DbError::Open {
+        move |cause| DbError::Open {
             path: shown,
             action,
-            source,
+            cause,
         }
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| DbError::Open {
             path: dir.display().to_string(),
             action: "creating the data folder",
-            source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+            cause: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
         })?;
     }
     let conn = Connection::open(path).map_err(open_err("opening the archive"))?;
+    // SQLite quietly falls back to read-only when the file is not writable; a writer
+    // must say so at once, naming the file.
+    if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+        return Err(DbError::Open {
+            path: shown,
+            action: "opening the archive for writing",
+            cause: rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+                None,
+            ),
+        });
+    }
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(open_err("setting busy_timeout"))?;
     // WAL: readers never block the writer; NORMAL: durable at checkpoints, and a crash
@@ -86,10 +132,10 @@ pub fn open_read_only(path: &Path) -> Result<Connection, DbError> {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI,
     )
-    .map_err(|source| DbError::Open {
+    .map_err(|cause| DbError::Open {
         path: shown.clone(),
         action: "opening the archive read-only",
-        source,
+        cause,
     })?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "query_only", "ON")?;
@@ -105,7 +151,11 @@ pub fn open_read_only(path: &Path) -> Result<Connection, DbError> {
             path: shown,
             found,
             expected: SCHEMA_VERSION,
-            hint: "run `dispatches publish` (or serve) once with this version to migrate it",
+            hint: if found > SCHEMA_VERSION {
+                "it was written by a newer dispatches; upgrade this binary"
+            } else {
+                "run `dispatches publish` (or serve without --read-only) once with this version to migrate it"
+            },
         });
     }
     Ok(conn)
@@ -145,12 +195,12 @@ fn migrate(conn: &Connection, shown: &str) -> Result<(), DbError> {
         conn.execute_batch(&format!(
             "BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
         ))
-        .map_err(|source| {
+        .map_err(|cause| {
             let _ = conn.execute_batch("ROLLBACK");
             DbError::Open {
                 path: shown.to_string(),
                 action: "migrating the schema",
-                source,
+                cause,
             }
         })?;
     }

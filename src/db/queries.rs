@@ -56,6 +56,15 @@ pub fn apply_batch(conn: &Connection, batch: &Batch) -> rusqlite::Result<Applied
                     applied.added += 1;
                 }
             }
+            // Only a constraint (a slug taken meanwhile) is this row's problem; anything
+            // else (a full disk, I/O) ends the batch, and SQLite may already have rolled
+            // the transaction back, savepoint and all.
+            Err(e)
+                if e.sqlite_error_code() != Some(rusqlite::ErrorCode::ConstraintViolation)
+                    || conn.is_autocommit() =>
+            {
+                return Err(e);
+            }
             Err(e) => {
                 conn.execute_batch("ROLLBACK TO article; RELEASE article")?;
                 applied

@@ -164,8 +164,10 @@ fn run(mut conn: Connection, jobs: Receiver<Job>) {
             }
         }
     }
-    // Leave a tidy file behind: fold the WAL back in while nobody else is writing.
-    let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA optimize;");
+    // Leave a tidy file behind: fold the WAL back in. PASSIVE and a short wait: a reader
+    // such as Litestream may hold the WAL, and stopping must not wait on it.
+    let _ = conn.busy_timeout(std::time::Duration::from_millis(200));
+    let _ = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE); PRAGMA optimize;");
 }
 
 fn apply(conn: &mut Connection, batch: &Batch) -> Result<Applied, DbError> {
