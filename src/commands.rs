@@ -18,7 +18,8 @@ pub fn publish(
     options: &Options,
     quiet: bool,
 ) -> anyhow::Result<ExitCode> {
-    let report = publish::publish(paths, content, config, None, db_path, options)?;
+    let report = publish::publish(paths, content, config, None, db_path, options)
+        .with_context(|| format!("publishing into {}", db_path.display()))?;
     if !quiet {
         for (path, reason) in &report.skipped {
             eprintln!("skipped {path}: {reason}");
