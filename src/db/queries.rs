@@ -556,13 +556,28 @@ pub fn related(
     now: i64,
     n: i64,
 ) -> rusqlite::Result<Vec<Summary>> {
+    // Candidates come from the indexes (articles sharing a tag, the stream's latest) and
+    // are ranked on columns at the head of each row; only the chosen few are read
+    // whole, since a row's later columns sit behind its large Markdown and HTML.
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {SUMMARY_COLUMNS},
-                (SELECT count(*) FROM article_tags t WHERE t.article_id = a.id
-                   AND t.tag IN (SELECT tag FROM article_tags WHERE article_id = ?2)) * 2
-                + (a.stream_id IS ?3) AS score
-         FROM articles a WHERE {PUBLISHED} AND a.id <> ?2
-         ORDER BY score DESC, a.published_at DESC LIMIT ?4"
+        "WITH cand (id, score) AS (
+             SELECT t.article_id, 2 * count(*) FROM article_tags t
+             WHERE t.tag IN (SELECT tag FROM article_tags WHERE article_id = ?2)
+               AND t.article_id <> ?2
+             GROUP BY t.article_id
+             UNION ALL
+             SELECT id, 0 FROM (SELECT a.id FROM articles a
+                 WHERE a.stream_id = ?3 AND a.id <> ?2 AND {PUBLISHED}
+                 ORDER BY a.published_at DESC LIMIT 50)
+         ),
+         scored (id, score, published_at) AS (
+             SELECT c.id, sum(c.score) + (a.stream_id IS ?3), a.published_at
+             FROM cand c JOIN articles a ON a.id = c.id
+             WHERE {PUBLISHED}
+             GROUP BY c.id ORDER BY 2 DESC, 3 DESC LIMIT ?4
+         )
+         SELECT {SUMMARY_COLUMNS}, s.score FROM scored s JOIN articles a ON a.id = s.id
+         ORDER BY s.score DESC, s.published_at DESC"
     ))?;
     let rows = stmt.query_map(params![now, a.id, a.summary.stream_id, n], |r| {
         Ok((summary(r)?, r.get::<_, i64>(8)?))

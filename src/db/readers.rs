@@ -24,6 +24,8 @@ struct Inner {
 struct State {
     idle: Vec<Connection>,
     open: usize,
+    /// Bumped by `recycle`; connections of an older epoch are closed when returned.
+    epoch: u64,
 }
 
 impl ReadPool {
@@ -37,6 +39,7 @@ impl ReadPool {
                 state: Mutex::new(State {
                     idle: vec![first],
                     open: 1,
+                    epoch: 0,
                 }),
                 freed: Condvar::new(),
             }),
@@ -47,10 +50,12 @@ impl ReadPool {
     pub fn get(&self) -> Result<Pooled, DbError> {
         let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
         loop {
+            let epoch = state.epoch;
             if let Some(conn) = state.idle.pop() {
                 return Ok(Pooled {
                     conn: Some(conn),
                     pool: self.inner.clone(),
+                    epoch,
                 });
             }
             if state.open < self.inner.size {
@@ -60,6 +65,7 @@ impl ReadPool {
                     Ok(conn) => Ok(Pooled {
                         conn: Some(conn),
                         pool: self.inner.clone(),
+                        epoch,
                     }),
                     Err(e) => {
                         self.inner
@@ -80,10 +86,25 @@ impl ReadPool {
     }
 }
 
+impl ReadPool {
+    /// Closes every connection (idle ones now, borrowed ones when returned), so the
+    /// next reads start with empty page caches. For a replica written underneath us by
+    /// a process that does not tell SQLite's change counter (Litestream's follow mode).
+    pub fn recycle(&self) {
+        let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.epoch += 1;
+        let closed = state.idle.len();
+        state.idle.clear();
+        state.open -= closed;
+        self.inner.freed.notify_all();
+    }
+}
+
 /// A borrowed connection; returns to the pool when dropped.
 pub struct Pooled {
     conn: Option<Connection>,
     pool: Arc<Inner>,
+    epoch: u64,
 }
 
 impl std::ops::Deref for Pooled {
@@ -97,7 +118,12 @@ impl Drop for Pooled {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
             let mut state = self.pool.state.lock().unwrap_or_else(|e| e.into_inner());
-            state.idle.push(conn);
+            if state.epoch == self.epoch {
+                state.idle.push(conn);
+            } else {
+                state.open -= 1;
+                drop(conn);
+            }
             self.pool.freed.notify_one();
         }
     }

@@ -23,6 +23,14 @@ pub struct Snapshot {
 pub struct Generation {
     state: Mutex<State>,
     timezone: &'static time_tz::Tz,
+    /// For a replica: the archive's files, whose size and modification time reveal
+    /// writes that `data_version` cannot see, and what to do when they change.
+    replica: Option<Replica>,
+}
+
+struct Replica {
+    path: std::path::PathBuf,
+    on_change: Box<dyn Fn() + Send + Sync>,
 }
 
 struct State {
@@ -30,6 +38,8 @@ struct State {
     /// commits, so this one must never write.
     conn: Connection,
     data_version: i64,
+    /// (size, modified) of the archive and its WAL, when watched as a replica.
+    files: Option<[(u64, std::time::SystemTime); 2]>,
     valid_until: i64,
     snapshot: Snapshot,
 }
@@ -40,6 +50,7 @@ impl Generation {
             state: Mutex::new(State {
                 conn,
                 data_version: i64::MIN,
+                files: None,
                 valid_until: i64::MIN,
                 snapshot: Snapshot {
                     number: 0,
@@ -47,9 +58,36 @@ impl Generation {
                 },
             }),
             timezone: config.timezone,
+            replica: None,
         };
         g.current()?;
         Ok(g)
+    }
+
+    /// Also watches the files at `path` (a replica written by another program, which
+    /// SQLite's change counter may not reveal); `on_change` runs when they change, and
+    /// this generation's own connection is reopened.
+    pub fn watch_replica(
+        mut self,
+        path: &std::path::Path,
+        on_change: Box<dyn Fn() + Send + Sync>,
+    ) -> Generation {
+        self.replica = Some(Replica {
+            path: path.to_path_buf(),
+            on_change,
+        });
+        self
+    }
+
+    fn stat(path: &std::path::Path) -> [(u64, std::time::SystemTime); 2] {
+        let one = |p: &std::path::Path| {
+            std::fs::metadata(p).map_or((0, std::time::UNIX_EPOCH), |m| {
+                (m.len(), m.modified().unwrap_or(std::time::UNIX_EPOCH))
+            })
+        };
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        [one(path), one(std::path::Path::new(&wal))]
     }
 
     /// The generation now. Costs one `PRAGMA data_version` (a read of shared memory, no
@@ -57,10 +95,21 @@ impl Generation {
     pub fn current(&self) -> Result<Snapshot, DbError> {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let now = OffsetDateTime::now_utc();
+        let mut replaced = false;
+        if let Some(r) = &self.replica {
+            let files = Self::stat(&r.path);
+            if s.files.is_some_and(|f| f != files) {
+                (r.on_change)();
+                s.conn = crate::db::open_read_only(&r.path)?;
+                s.data_version = i64::MIN;
+                replaced = true;
+            }
+            s.files = Some(files);
+        }
         let version: i64 = s
             .conn
             .pragma_query_value(None, "data_version", |r| r.get(0))?;
-        if version == s.data_version && now.unix_timestamp() < s.valid_until {
+        if !replaced && version == s.data_version && now.unix_timestamp() < s.valid_until {
             return Ok(s.snapshot);
         }
         let (last_change, next_scheduled) = queries::site_clock(&s.conn, now.unix_timestamp())?;

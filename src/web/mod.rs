@@ -61,10 +61,25 @@ pub enum Mode {
 impl AppState {
     /// State over the archive at `db` (which must exist and be migrated).
     pub fn new(db: &Path, config: Config) -> anyhow::Result<AppState> {
+        Self::build(db, config, false)
+    }
+
+    /// State over a replica that another program writes underneath us.
+    pub fn replica(db: &Path, config: Config) -> anyhow::Result<AppState> {
+        Self::build(db, config, true)
+    }
+
+    fn build(db: &Path, config: Config, replica: bool) -> anyhow::Result<AppState> {
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2);
+        let pool = ReadPool::new(db, readers)?;
+        let mut generation = Generation::new(crate::db::open_read_only(db)?, &config)?;
+        if replica {
+            let pool = pool.clone();
+            generation = generation.watch_replica(db, Box::new(move || pool.recycle()));
+        }
         Ok(AppState {
-            pool: ReadPool::new(db, readers)?,
-            generation: Arc::new(Generation::new(crate::db::open_read_only(db)?, &config)?),
+            pool,
+            generation: Arc::new(generation),
             cache: Arc::new(cache::ResponseCache::new(config.cache_bytes)),
             security: Arc::new(security_headers(&config)),
             problems: Arc::new(Problems::default()),
