@@ -106,9 +106,11 @@ impl Generation {
             }
             s.files = Some(files);
         }
+        // A cached statement: this runs on every request.
         let version: i64 = s
             .conn
-            .pragma_query_value(None, "data_version", |r| r.get(0))?;
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?;
         if !replaced && version == s.data_version && now.unix_timestamp() < s.valid_until {
             return Ok(s.snapshot);
         }
