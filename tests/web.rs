@@ -323,3 +323,19 @@ async fn a_tag_has_one_page_whatever_the_spelling() {
     assert_eq!(get(&f, "/tags/sqlite").await.0, StatusCode::OK);
     assert_eq!(get(&f, "/tags/nothing-here").await.0, StatusCode::NOT_FOUND);
 }
+
+/// A replica written by another program (Litestream's follow mode does not move SQLite's
+/// change counter) is noticed by its files' size and time.
+#[test]
+fn a_replica_notices_writes_behind_sqlites_back() {
+    let f = fixture();
+    let state =
+        dispatches::web::AppState::replica(&f.db, dispatches::config::Config::default()).unwrap();
+    let before = state.generation.current().unwrap().number;
+    assert_eq!(state.generation.current().unwrap().number, before);
+    let file = std::fs::OpenOptions::new().write(true).open(&f.db).unwrap();
+    file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .unwrap();
+    drop(file);
+    assert_ne!(state.generation.current().unwrap().number, before);
+}

@@ -99,6 +99,7 @@ impl Generation {
         if let Some(r) = &self.replica {
             let files = Self::stat(&r.path);
             if s.files.is_some_and(|f| f != files) {
+                tracing::debug!("the replica's files changed; reopening its connections");
                 (r.on_change)();
                 s.conn = crate::db::open_read_only(&r.path)?;
                 s.data_version = i64::MIN;

@@ -199,7 +199,7 @@ pub fn serve(
     if mode == Mode::ReadOnly {
         // No writer and no migration: the schema must already be this binary's, which
         // opening the pool checks (and says what to do when it is not).
-        let state = AppState::new(db, config)?;
+        let state = AppState::replica(db, config)?;
         tracing::info!(
             "read-only: serving {} as another process writes it",
             db.display()
