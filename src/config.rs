@@ -92,7 +92,7 @@ impl Default for Config {
             max_file_bytes: 4 * 1024 * 1024,
             highlight_max_bytes: 256 * 1024,
             hsts_max_age: 0,
-            cache_bytes: 64 * 1024 * 1024,
+            cache_bytes: 32 * 1024 * 1024,
             dev: false,
         }
     }

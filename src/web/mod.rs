@@ -70,8 +70,7 @@ impl AppState {
     }
 
     fn build(db: &Path, config: Config, replica: bool) -> anyhow::Result<AppState> {
-        let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2);
-        let pool = ReadPool::new(db, readers)?;
+        let pool = ReadPool::new(db, readers())?;
         let mut generation = Generation::new(crate::db::open_read_only(db)?, &config)?;
         if replica {
             let pool = pool.clone();
@@ -204,9 +203,7 @@ pub fn serve(
             "read-only: serving {} as another process writes it",
             db.display()
         );
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()?;
+        let runtime = runtime()?;
         return runtime.block_on(run(addr, app(state)));
     }
     let writer = Writer::start(db)?;
@@ -245,9 +242,7 @@ pub fn serve(
     } else {
         None
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = runtime()?;
     let served = runtime.block_on(run(addr, app(state)));
     // The watcher holds a writer handle; it must let go before the writer can stop.
     if let Some(w) = watcher {
@@ -255,6 +250,21 @@ pub fn serve(
     }
     writer.shutdown();
     served
+}
+
+/// The async runtime. Blocking work is reads on the pool, so more blocking threads than
+/// pooled connections would only wait (each with its own allocator arena); tokio's
+/// default of 512 costs memory under load and buys nothing.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(readers() + 2)
+        .build()
+}
+
+/// Read-only connections in the pool: two per core.
+fn readers() -> usize {
+    std::thread::available_parallelism().map_or(4, |n| n.get() * 2)
 }
 
 async fn run(addr: SocketAddr, app: Router) -> anyhow::Result<()> {
