@@ -118,13 +118,21 @@ pub fn search(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `dispatches backup OUT.db`: `VACUUM INTO` a temporary file beside OUT, check it,
-/// fsync it, then rename it into place, so OUT is never half-written.
+/// `dispatches backup OUT.db`: a checked copy of the live archive.
 pub fn backup(db_path: &Path, out: &Path) -> anyhow::Result<ExitCode> {
+    let articles = checked_copy(db_path, out)?;
+    println!("backup: {} ({articles} articles, checked)", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Copies the archive at `src` to `out`: `VACUUM INTO` a temporary file beside OUT, run
+/// both checks on it, fsync it, then rename it into place, so OUT is never half-written.
+/// Returns the copy's article count.
+fn checked_copy(src: &Path, out: &Path) -> anyhow::Result<i64> {
     // Not `open_read_only`: its query_only pragma forbids VACUUM INTO.
     let conn =
-        rusqlite::Connection::open_with_flags(db_path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .with_context(|| format!("opening {}", db_path.display()))?;
+        rusqlite::Connection::open_with_flags(src, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .with_context(|| format!("opening {}", src.display()))?;
     let dir = out
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -154,8 +162,7 @@ pub fn backup(db_path: &Path, out: &Path) -> anyhow::Result<ExitCode> {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
-    println!("backup: {} ({articles} articles, checked)", out.display());
-    Ok(ExitCode::SUCCESS)
+    Ok(articles)
 }
 
 /// `dispatches restore FROM`: checks the backup, then copies it into the archive with
@@ -176,31 +183,13 @@ pub fn restore(from: &Path, db_path: &Path) -> anyhow::Result<ExitCode> {
             db::SCHEMA_VERSION
         );
     }
+    drop(source);
     // The full-text check needs a writable connection, and the backup is the operator's
-    // file: check a scratch copy beside the archive instead, then restore from that.
-    let dir = db_path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let scratch = dir.join(".restore.partial");
-    let _ = std::fs::remove_file(&scratch);
+    // file: make a checked copy beside the archive, then restore from that.
+    let scratch = db_path.with_file_name(".restore.db");
     let result = (|| -> anyhow::Result<i64> {
-        source
-            .backup(
-                rusqlite::MAIN_DB,
-                &scratch,
-                None::<fn(rusqlite::backup::Progress)>,
-            )
-            .with_context(|| format!("copying {}", from.display()))?;
-        let check = rusqlite::Connection::open(&scratch)?;
-        queries::check_integrity(&check).map_err(|e| {
-            anyhow::anyhow!(
-                "{} failed its check, so it was not restored: {e}",
-                from.display()
-            )
-        })?;
-        drop(check);
+        checked_copy(from, &scratch)
+            .with_context(|| format!("{} was not restored", from.display()))?;
         let mut dest = rusqlite::Connection::open(db_path)
             .with_context(|| format!("opening {}", db_path.display()))?;
         dest.busy_timeout(std::time::Duration::from_secs(10))?;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use time::{Date, Month, PrimitiveDateTime, Time};
 use time_tz::{PrimitiveDateTimeExt, Tz};
 
+use crate::content::dates;
 use crate::content::highlight::escape;
 use crate::db::queries::{self, SearchFilter};
 
@@ -426,7 +427,8 @@ pub fn search(
             slug: r.slug,
             title: r.title,
             dek: r.dek,
-            date: local_date(r.published_at, tz),
+            // As the rest of the site writes dates: `12 May 2026`, in the site's zone.
+            date: dates::long_date(dates::local_date(r.published_at, tz)),
             stream: r.stream_name,
             source_path: r.source_path,
             snippet_html: mark(&r.snippet),
@@ -436,17 +438,6 @@ pub fn search(
         results.suggestions = suggest(conn, &c, now, tz)?;
     }
     Ok(results)
-}
-
-/// `12 May 2026`, in the site's time zone, as the rest of the site writes dates.
-fn local_date(unix: i64, tz: &Tz) -> String {
-    use time_tz::OffsetDateTimeExt;
-    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .map(|t| t.to_timezone(tz))
-        .ok()
-        .and_then(|t| t.format(format).ok())
-        .unwrap_or_default()
 }
 
 /// Runs `f` under the search time budget; a query stopped by it is the reader's to

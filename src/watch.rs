@@ -175,31 +175,45 @@ fn wait_until_settled(content: &Path) {
 }
 
 fn publish_now(content: &Path, config: &Config, writer: &Writer, db: &Path, problems: &Problems) {
+    match publish_folder(content, config, writer, db, problems) {
+        Ok(report)
+            if report.new + report.updated + report.removed > 0 || !report.failed.is_empty() =>
+        {
+            tracing::info!("{}", report.summary());
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!("publishing after a change: {e}"),
+    }
+}
+
+/// Publishes the whole content folder (pruning what is gone) through `writer`, logs each
+/// problem, and keeps the failures for development-mode banners. A bad save keeps the
+/// last good version live; the author hears why here.
+pub fn publish_folder(
+    content: &Path,
+    config: &Config,
+    writer: &Writer,
+    db: &Path,
+    problems: &Problems,
+) -> Result<publish::Report, publish::PublishError> {
     let options = Options {
         prune: true,
         ..Options::default()
     };
-    match publish::publish(
+    let report = publish::publish(
         &[content.display().to_string()],
         content,
         config,
         Some(writer),
         db,
         &options,
-    ) {
-        Ok(report) => {
-            // A bad save keeps the last good version live; the author hears why here.
-            for f in &report.failed {
-                tracing::warn!("{f}");
-            }
-            for w in &report.warnings {
-                tracing::warn!("{w}");
-            }
-            if report.new + report.updated + report.removed > 0 || !report.failed.is_empty() {
-                tracing::info!("{}", report.summary());
-            }
-            problems.set(report.failed);
-        }
-        Err(e) => tracing::error!("publishing after a change: {e}"),
+    )?;
+    for f in &report.failed {
+        tracing::warn!("{f}");
     }
+    for w in &report.warnings {
+        tracing::warn!("{w}");
+    }
+    problems.set(report.failed.clone());
+    Ok(report)
 }

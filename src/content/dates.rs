@@ -152,6 +152,57 @@ pub fn split_date_prefix(stem: &str) -> Option<(Date, &str)> {
     }
 }
 
+/// The calendar day of Unix time `ts` in `tz`.
+pub fn local_date(ts: i64, tz: &Tz) -> Date {
+    use time_tz::OffsetDateTimeExt;
+    OffsetDateTime::from_unix_timestamp(ts)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .to_timezone(tz)
+        .date()
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `29 June 2026`.
+pub fn long_date(d: Date) -> String {
+    format!(
+        "{} {} {}",
+        d.day(),
+        MONTHS[d.month() as usize - 1],
+        d.year()
+    )
+}
+
+/// `4 Jun 2026`.
+pub fn short_date(d: Date) -> String {
+    format!(
+        "{} {} {}",
+        d.day(),
+        &MONTHS[d.month() as usize - 1][..3],
+        d.year()
+    )
+}
+
+pub fn month_name(m: i64) -> &'static str {
+    MONTHS
+        .get((m - 1).clamp(0, 11) as usize)
+        .copied()
+        .unwrap_or("")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -79,7 +79,6 @@ pub fn article(html: &str) -> String {
     let mut last = 1u8;
     let mut open: Vec<u8> = Vec::new();
     let mut summary_depth = 0usize;
-    let mut details_open: Vec<bool> = Vec::new();
     for (k, t) in all.iter().enumerate() {
         let lower = t.name.to_ascii_lowercase();
         if let Some(level) = heading_level(&lower) {
@@ -116,13 +115,9 @@ pub fn article(html: &str) -> String {
                         && !n.closing
                         && html[t.end..n.start].trim().is_empty()
                 });
-                details_open.push(ok);
                 if !ok {
                     edits.push((t.end, t.end, "<summary>Details</summary>".into()));
                 }
-            }
-            ("details", true) => {
-                details_open.pop();
             }
             _ => {}
         }

@@ -446,6 +446,14 @@ fn filter_sql(filter: &Filter<'_>) -> (&'static str, Option<String>) {
     }
 }
 
+/// How many published articles a list's filter (from `filter_sql`) matches.
+fn count_articles(conn: &Connection, cond: &str, arg: &str, now: i64) -> rusqlite::Result<i64> {
+    conn.prepare_cached(&format!(
+        "SELECT count(*) FROM articles a WHERE {PUBLISHED}{cond} AND ?2 = ?2"
+    ))?
+    .query_row(params![now, arg], |r| r.get(0))
+}
+
 /// One page of published articles, newest first, and how many there are in all.
 pub fn list_articles(
     conn: &Connection,
@@ -458,11 +466,7 @@ pub fn list_articles(
     // `?2 = ?2` keeps the second parameter bound when the filter does not use it, so one
     // statement shape serves every list (rusqlite refuses unused parameters).
     let arg = arg.unwrap_or_default();
-    let total: i64 = conn
-        .prepare_cached(&format!(
-            "SELECT count(*) FROM articles a WHERE {PUBLISHED}{cond} AND ?2 = ?2"
-        ))?
-        .query_row(params![now, arg], |r| r.get(0))?;
+    let total = count_articles(conn, cond, &arg, now)?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {PUBLISHED}{cond} AND ?2 = ?2
          ORDER BY a.published_at DESC, a.id DESC LIMIT ?3 OFFSET ?4"
@@ -742,11 +746,7 @@ pub fn feed_entries(
 ) -> rusqlite::Result<(Vec<FeedEntry>, i64)> {
     let (cond, arg) = filter_sql(filter);
     let arg = arg.unwrap_or_default();
-    let total: i64 = conn
-        .prepare_cached(&format!(
-            "SELECT count(*) FROM articles a WHERE {PUBLISHED}{cond} AND ?2 = ?2"
-        ))?
-        .query_row(params![now, arg], |r| r.get(0))?;
+    let total = count_articles(conn, cond, &arg, now)?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {SUMMARY_COLUMNS}, a.updated_at, a.author_name, a.hero_json, a.html,
                 (SELECT json_group_array(tag) FROM

@@ -130,7 +130,17 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         .path_and_query()
         .map_or("/", |p| p.as_str())
         .to_string();
-    let asked = req.headers().clone();
+    // Only what answering needs, not every request header (this runs on every hit).
+    let mut asked = HeaderMap::new();
+    for name in [
+        header::IF_NONE_MATCH,
+        header::IF_MODIFIED_SINCE,
+        header::ACCEPT_ENCODING,
+    ] {
+        if let Some(v) = req.headers().get(&name) {
+            asked.insert(name, v.clone());
+        }
+    }
     let snapshot = match state.generation.current() {
         Ok(s) => s,
         Err(e) => {

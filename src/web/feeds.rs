@@ -3,9 +3,11 @@
 //! OpenSearch description.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use rusqlite::Connection;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -326,53 +328,39 @@ fn typed(content_type: &'static str, cache: &'static str, body: String) -> Respo
         .into_response()
 }
 
-pub async fn atom_site(State(s): State<AppState>, Query(q): Query<PageQuery>) -> Response {
-    feed(s, Scope::Site, Format::Atom, q.number()).await
-}
-pub async fn json_site(State(s): State<AppState>, Query(q): Query<PageQuery>) -> Response {
-    feed(s, Scope::Site, Format::Json, q.number()).await
-}
-pub async fn atom_stream(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    Query(q): Query<PageQuery>,
-) -> Response {
-    feed(s, Scope::Stream(id), Format::Atom, q.number()).await
-}
-pub async fn json_stream(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    Query(q): Query<PageQuery>,
-) -> Response {
-    feed(s, Scope::Stream(id), Format::Json, q.number()).await
-}
-pub async fn atom_tag(
-    State(s): State<AppState>,
-    Path(t): Path<String>,
-    Query(q): Query<PageQuery>,
-) -> Response {
-    feed(s, Scope::Tag(t), Format::Atom, q.number()).await
-}
-pub async fn json_tag(
-    State(s): State<AppState>,
-    Path(t): Path<String>,
-    Query(q): Query<PageQuery>,
-) -> Response {
-    feed(s, Scope::Tag(t), Format::Json, q.number()).await
-}
-pub async fn atom_author(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    Query(q): Query<PageQuery>,
-) -> Response {
-    feed(s, Scope::Author(id), Format::Atom, q.number()).await
-}
-pub async fn json_author(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    Query(q): Query<PageQuery>,
-) -> Response {
-    feed(s, Scope::Author(id), Format::Json, q.number()).await
+/// The feed routes: the site's, and each stream's, tag's and author's, in both formats.
+/// (Parameter names match the list pages' routes, as the router requires.)
+pub fn routes() -> Router<AppState> {
+    type Named = fn(String) -> Scope;
+    let mut router = Router::new();
+    for (format, file) in [(Format::Atom, "feed.xml"), (Format::Json, "feed.json")] {
+        router = router.route(
+            &format!("/{file}"),
+            get(
+                move |State(s): State<AppState>, Query(q): Query<PageQuery>| {
+                    feed(s, Scope::Site, format, q.number())
+                },
+            ),
+        );
+        let scoped: [(&str, Named); 3] = [
+            ("streams/{id}", Scope::Stream),
+            ("tags/{tag}", Scope::Tag),
+            ("authors/{id}", Scope::Author),
+        ];
+        for (prefix, scope) in scoped {
+            router = router.route(
+                &format!("/{prefix}/{file}"),
+                get(
+                    move |State(s): State<AppState>,
+                          Path(name): Path<String>,
+                          Query(q): Query<PageQuery>| {
+                        feed(s, scope(name), format, q.number())
+                    },
+                ),
+            );
+        }
+    }
+    router
 }
 
 #[derive(Template)]

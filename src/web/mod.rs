@@ -27,7 +27,6 @@ use tracing::Level;
 
 use crate::config::Config;
 use crate::db::{ReadPool, Writer};
-use crate::publish;
 
 pub use assets::Assets;
 pub use generation::Generation;
@@ -99,14 +98,7 @@ pub fn app(state: AppState) -> Router {
         .route("/archive", get(handlers::archive))
         .route("/search", get(handlers::search_page))
         .route("/search.json", get(handlers::search_json))
-        .route("/feed.xml", get(feeds::atom_site))
-        .route("/feed.json", get(feeds::json_site))
-        .route("/streams/{id}/feed.xml", get(feeds::atom_stream))
-        .route("/streams/{id}/feed.json", get(feeds::json_stream))
-        .route("/tags/{tag}/feed.xml", get(feeds::atom_tag))
-        .route("/tags/{tag}/feed.json", get(feeds::json_tag))
-        .route("/authors/{id}/feed.xml", get(feeds::atom_author))
-        .route("/authors/{id}/feed.json", get(feeds::json_author))
+        .merge(feeds::routes())
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/robots.txt", get(feeds::robots))
         .route("/opensearch.xml", get(feeds::opensearch))
@@ -209,22 +201,9 @@ pub fn serve(
     let writer = Writer::start(db)?;
     let state = AppState::new(db, config)?;
     if content.is_dir() {
-        let report = publish::publish(
-            &[content.display().to_string()],
-            content,
-            &state.config,
-            Some(&writer),
-            db,
-            &publish::Options {
-                prune: true,
-                ..publish::Options::default()
-            },
-        )?;
-        for f in &report.failed {
-            tracing::warn!("{f}");
-        }
+        let report =
+            crate::watch::publish_folder(content, &state.config, &writer, db, &state.problems)?;
         tracing::info!("{}", report.summary());
-        state.problems.set(report.failed);
     } else {
         tracing::warn!(
             "content folder {} does not exist; serving the archive as it is",

@@ -6,6 +6,8 @@ use time::{Date, OffsetDateTime, Weekday};
 use time_tz::OffsetDateTimeExt;
 
 use crate::config::Config;
+use crate::content::dates;
+pub use crate::content::dates::{long_date, month_name, short_date};
 use crate::content::{Hero, Source};
 use crate::db::queries::{StreamInfo, Summary};
 
@@ -181,48 +183,6 @@ fn weekday(w: Weekday) -> &'static str {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// `29 June 2026`.
-pub fn long_date(d: Date) -> String {
-    format!(
-        "{} {} {}",
-        d.day(),
-        MONTHS[d.month() as usize - 1],
-        d.year()
-    )
-}
-
-/// `4 Jun 2026`.
-pub fn short_date(d: Date) -> String {
-    format!(
-        "{} {} {}",
-        d.day(),
-        &MONTHS[d.month() as usize - 1][..3],
-        d.year()
-    )
-}
-
-pub fn month_name(m: i64) -> &'static str {
-    MONTHS
-        .get((m - 1).clamp(0, 11) as usize)
-        .copied()
-        .unwrap_or("")
-}
-
 /// A list entry.
 pub struct Item {
     pub url: String,
@@ -258,10 +218,7 @@ impl Item {
 }
 
 pub fn local_date(ts: i64, config: &Config) -> Date {
-    OffsetDateTime::from_unix_timestamp(ts)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-        .to_timezone(config.timezone)
-        .date()
+    dates::local_date(ts, config.timezone)
 }
 
 /// Links to the previous and next page of a list.
