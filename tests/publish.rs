@@ -686,3 +686,110 @@ fn a_publish_into_a_file_that_is_not_an_archive_says_so() {
     );
     assert_eq!(err.matches("not an SQLite database").count(), 1, "{err}");
 }
+
+/// One HTTP/1.1 GET over a fresh connection: (status, body).
+fn http_get(addr: &str, path: &str) -> (u16, String) {
+    use std::io::{Read as _, Write as _};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let status = raw
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = raw
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
+    (status, body)
+}
+
+/// A server answers cached pages without asking SQLite while nothing changes; a publish
+/// by another process must still show on the very next request.
+#[test]
+fn another_processes_publish_shows_on_the_next_request() {
+    use std::io::BufRead as _;
+    let site = Site::new();
+    site.write("piece.md", post("Version 0", "2026-01-01", "Body."));
+    let publish = || {
+        let out = binary()
+            .arg("--db")
+            .arg(site.db())
+            .arg("publish")
+            .arg("-q")
+            .arg("--content")
+            .arg(site.content())
+            .arg(site.content())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    publish();
+    /// Stops the server however the test ends.
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut server = binary()
+        .env("DISPATCHES_LOG", "info")
+        .arg("--db")
+        .arg(site.db())
+        .args(["serve", "--no-watch", "--addr", "127.0.0.1:0", "--content"])
+        .arg(site.content())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .map(Killed)
+        .unwrap();
+    let mut lines = std::io::BufReader::new(server.0.stderr.take().unwrap()).lines();
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| l.split("serving on http://").nth(1).map(str::to_string))
+        .expect("the server says where it listens");
+    // Keep draining the log so the server never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+
+    let title = |body: &str| body.contains("<h1");
+    for round in 1..=5 {
+        // Ask twice, so the page is a cache hit when the publish lands.
+        for _ in 0..2 {
+            let (status, body) = http_get(&addr, "/dispatches/piece");
+            assert_eq!(status, 200);
+            assert!(
+                body.contains(&format!("Version {}", round - 1)) && title(&body),
+                "round {round}: before the publish"
+            );
+        }
+        // Past the quiet period after the previous publish's file writes.
+        std::thread::sleep(std::time::Duration::from_millis(1_100));
+        let (_, body) = http_get(&addr, "/dispatches/piece");
+        assert!(body.contains(&format!("Version {}", round - 1)));
+        site.write(
+            "piece.md",
+            post(&format!("Version {round}"), "2026-01-01", "Body."),
+        );
+        publish();
+        let (status, body) = http_get(&addr, "/dispatches/piece");
+        assert_eq!(status, 200);
+        assert!(
+            body.contains(&format!("Version {round}")),
+            "round {round}: the next request after the publish shows it"
+        );
+    }
+}

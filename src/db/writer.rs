@@ -8,7 +8,7 @@ use std::thread::JoinHandle;
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::{DbError, open_writable, queries};
+use super::{DbError, count_commit, open_writable, queries};
 
 /// An article ready to store.
 #[derive(Debug, Clone)]
@@ -176,5 +176,6 @@ fn apply(conn: &mut Connection, batch: &Batch) -> Result<Applied, DbError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let applied = queries::apply_batch(&tx, batch)?;
     tx.commit()?;
+    count_commit();
     Ok(applied)
 }

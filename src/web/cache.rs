@@ -61,7 +61,16 @@ struct Entry {
     digest: String,
     last_modified: i64,
     compressible: bool,
-    encoded: [OnceLock<Bytes>; 3],
+    /// The whole answer in each encoding (identity, then `Encoding::ALL`), built on first
+    /// use: a hit copies headers and shares the body, it computes nothing.
+    variants: [OnceLock<Variant>; 4],
+}
+
+/// One encoding of an entry, ready to send.
+struct Variant {
+    headers: HeaderMap,
+    body: Bytes,
+    etag: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,23 +123,34 @@ impl Encoding {
     }
 }
 
+/// Answers `req` from the cache if a fresh entry exists, before any routing; `None`
+/// sends it down the router (where `layer` renders and keeps it).
+pub fn answer_early<B>(state: &AppState, req: &Request<B>) -> Option<Response> {
+    if !cacheable(state, req.method(), req.uri().path()) {
+        return None;
+    }
+    let snapshot = state.generation.current().ok()?;
+    lookup(state, snapshot, req.method(), req.uri(), req.headers())
+}
+
 /// Serves GET and HEAD from the cache, rendering (through `next`) on a miss.
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let method = req.method().clone();
-    // Development mode shows publish problems that change without a commit; authors
-    // want every request fresh anyway.
-    if (method != Method::GET && method != Method::HEAD)
-        || bypass(req.uri().path())
-        || state.config.dev
-    {
+    if !cacheable(&state, req.method(), req.uri().path()) {
         return next.run(req).await;
     }
-    let key = req
-        .uri()
-        .path_and_query()
-        .map_or("/", |p| p.as_str())
-        .to_string();
-    // Only what answering needs, not every request header (this runs on every hit).
+    let snapshot = match state.generation.current() {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("reading the archive's generation: {e}");
+            return next.run(req).await;
+        }
+    };
+    if let Some(resp) = lookup(&state, snapshot, req.method(), req.uri(), req.headers()) {
+        return resp;
+    }
+    let method = req.method().clone();
+    let key = cache_key(req.uri()).to_string();
+    // Only what answering needs: the request itself goes to the handler.
     let mut asked = HeaderMap::new();
     for name in [
         header::IF_NONE_MATCH,
@@ -141,39 +161,48 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             asked.insert(name, v.clone());
         }
     }
-    let snapshot = match state.generation.current() {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::error!("reading the archive's generation: {e}");
-            return next.run(req).await;
+    // Always render as GET: a HEAD would come back without its body, and that must not
+    // be what the next GET is served.
+    let mut req = req;
+    *req.method_mut() = Method::GET;
+    let resp = next.run(req).await;
+    match keep(resp, snapshot).await {
+        Ok(entry) => {
+            let entry = Arc::new(entry);
+            if key.len() <= MAX_KEY_BYTES {
+                state.cache.entries.insert(key, entry.clone());
+            }
+            strip_for_head(answer(&entry, &asked), &method)
         }
-    };
-    let cached = state
+        Err(resp) => strip_for_head(resp, &method),
+    }
+}
+
+/// Whether a request may be answered from (and kept in) the cache at all.
+fn cacheable(state: &AppState, method: &Method, path: &str) -> bool {
+    // Development mode shows publish problems that change without a commit; authors
+    // want every request fresh anyway.
+    (method == Method::GET || method == Method::HEAD) && !bypass(path) && !state.config.dev
+}
+
+fn cache_key(uri: &axum::http::Uri) -> &str {
+    uri.path_and_query().map_or("/", |p| p.as_str())
+}
+
+/// The answer from a fresh entry for this URL, if there is one.
+fn lookup(
+    state: &AppState,
+    snapshot: Snapshot,
+    method: &Method,
+    uri: &axum::http::Uri,
+    asked: &HeaderMap,
+) -> Option<Response> {
+    let entry = state
         .cache
         .entries
-        .get(&key)
-        .filter(|e| e.generation == snapshot.number);
-    let entry = match cached {
-        Some(e) => e,
-        None => {
-            // Always render as GET: a HEAD would come back without its body, and that
-            // must not be what the next GET is served.
-            let mut req = req;
-            *req.method_mut() = Method::GET;
-            let resp = next.run(req).await;
-            match keep(resp, snapshot).await {
-                Ok(entry) => {
-                    let entry = Arc::new(entry);
-                    if key.len() <= MAX_KEY_BYTES {
-                        state.cache.entries.insert(key, entry.clone());
-                    }
-                    entry
-                }
-                Err(resp) => return strip_for_head(resp, &method),
-            }
-        }
-    };
-    strip_for_head(answer(&entry, &asked), &method)
+        .get(cache_key(uri))
+        .filter(|e| e.generation == snapshot.number)?;
+    Some(strip_for_head(answer(&entry, asked), method))
 }
 
 /// Paths whose responses must be live each time.
@@ -223,7 +252,7 @@ async fn keep(resp: Response, snapshot: Snapshot) -> Result<Entry, Response> {
         digest,
         last_modified: snapshot.modified_at,
         compressible,
-        encoded: Default::default(),
+        variants: Default::default(),
     })
 }
 
@@ -249,48 +278,64 @@ fn answer(entry: &Entry, asked: &HeaderMap) -> Response {
     } else {
         None
     };
-    let etag = match encoding {
-        Some(e) => format!("\"{}-{}\"", entry.digest, e.token()),
-        None => format!("\"{}\"", entry.digest),
-    };
-    let mut headers = entry.headers.clone();
-    let validators = entry.status == StatusCode::OK;
-    if validators {
-        headers.insert(header::ETAG, value(&etag));
-        headers.insert(
-            header::LAST_MODIFIED,
-            value(&httpdate::fmt_http_date(to_system_time(
-                entry.last_modified,
-            ))),
-        );
-    }
-    if entry.compressible {
-        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    }
-    if validators && not_modified(asked, &etag, entry.last_modified) {
-        headers.remove(header::CONTENT_TYPE);
-        headers.remove(header::CONTENT_LENGTH);
+    let variant = entry.variant(encoding);
+    if entry.status == StatusCode::OK && not_modified(asked, &variant.etag, entry.last_modified) {
+        let mut headers = variant.headers.clone();
+        for name in [
+            header::CONTENT_TYPE,
+            header::CONTENT_LENGTH,
+            header::CONTENT_ENCODING,
+        ] {
+            headers.remove(name);
+        }
         let mut resp = StatusCode::NOT_MODIFIED.into_response();
         *resp.headers_mut() = headers;
         return resp;
     }
-    let body = match encoding {
-        Some(e) => {
-            headers.insert(
-                header::CONTENT_ENCODING,
-                HeaderValue::from_static(e.token()),
-            );
-            entry.encoded[e.index()]
-                .get_or_init(|| e.compress(&entry.body))
-                .clone()
-        }
-        None => entry.body.clone(),
-    };
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
-    let mut resp = Response::new(Body::from(body));
+    let mut resp = Response::new(Body::from(variant.body.clone()));
     *resp.status_mut() = entry.status;
-    *resp.headers_mut() = headers;
+    *resp.headers_mut() = variant.headers.clone();
     resp
+}
+
+impl Entry {
+    /// The entry as sent in `encoding` (`None`: as rendered), built once.
+    fn variant(&self, encoding: Option<Encoding>) -> &Variant {
+        let slot = encoding.map_or(0, |e| e.index() + 1);
+        self.variants[slot].get_or_init(|| {
+            let etag = match encoding {
+                Some(e) => format!("\"{}-{}\"", self.digest, e.token()),
+                None => format!("\"{}\"", self.digest),
+            };
+            let body = match encoding {
+                Some(e) => e.compress(&self.body),
+                None => self.body.clone(),
+            };
+            let mut headers = self.headers.clone();
+            if self.status == StatusCode::OK {
+                headers.insert(header::ETAG, value(&etag));
+                headers.insert(
+                    header::LAST_MODIFIED,
+                    value(&httpdate::fmt_http_date(to_system_time(self.last_modified))),
+                );
+            }
+            if self.compressible {
+                headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+            }
+            if let Some(e) = encoding {
+                headers.insert(
+                    header::CONTENT_ENCODING,
+                    HeaderValue::from_static(e.token()),
+                );
+            }
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+            Variant {
+                headers,
+                body,
+                etag,
+            }
+        })
+    }
 }
 
 fn value(s: &str) -> HeaderValue {

@@ -1,8 +1,16 @@
 //! The site's generation: a number that changes exactly when what any page shows may have
 //! changed — a commit by any process, a scheduled article going live, or a new day in the
 //! site's time zone (the masthead carries the date). Caches key on it.
+//!
+//! Asking SQLite (`PRAGMA data_version`) takes file locks, which on a cached page cost
+//! more than the rest of the answer. So a request asks SQLite only when something may
+//! have changed: this process committed (a counter), the archive's files were written
+//! by another process (an inotify watch), or a scheduled time has come. Otherwise it
+//! reads the last answer.
 
-use std::sync::Mutex;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use rusqlite::Connection;
 use time::{OffsetDateTime, Time};
@@ -26,6 +34,28 @@ pub struct Generation {
     /// For a replica: the archive's files, whose size and modification time reveal
     /// writes that `data_version` cannot see, and what to do when they change.
     replica: Option<Replica>,
+    /// The last answer, and until when it holds unless a commit or a file event says
+    /// otherwise.
+    quick: RwLock<Quick>,
+    /// Unix milliseconds until which every request asks SQLite: a file event pushes it
+    /// forward. A WAL write is seen before its commit is visible, so one event must
+    /// cover the commit that follows it; a second is ample even with fsync.
+    hot_until: Arc<AtomicU64>,
+    /// Keeps the watch on the archive's folder alive; `None` when it could not start,
+    /// and then every request asks SQLite.
+    files: Option<notify::RecommendedWatcher>,
+}
+
+/// How long after a write to the archive's files requests keep asking SQLite.
+const HOT_MS: u64 = 1_000;
+
+#[derive(Debug, Clone, Copy)]
+struct Quick {
+    snapshot: Snapshot,
+    /// Unix seconds: the next scheduled article or midnight.
+    valid_until: i64,
+    /// `db::local_commits()` when the snapshot was taken.
+    commits: u64,
 }
 
 struct Replica {
@@ -59,9 +89,66 @@ impl Generation {
             }),
             timezone: config.timezone,
             replica: None,
+            quick: RwLock::new(Quick {
+                snapshot: Snapshot {
+                    number: 0,
+                    modified_at: 0,
+                },
+                valid_until: i64::MIN,
+                commits: u64::MAX,
+            }),
+            hot_until: Arc::new(AtomicU64::new(u64::MAX)),
+            files: None,
         };
         g.current()?;
         Ok(g)
+    }
+
+    /// Watches the folder of the archive at `path` for writes by other processes (a
+    /// `dispatches publish` beside the server), so that requests need not ask SQLite
+    /// while nothing is written. Without the watch, every request asks.
+    pub fn watch_files(mut self, path: &Path) -> Generation {
+        use notify::Watcher as _;
+        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            return self;
+        };
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let hot = self.hot_until.clone();
+        let handler = move |event: notify::Result<notify::Event>| {
+            let ours = match &event {
+                // Opening and reading (our own readers do) change nothing.
+                Ok(e) if matches!(e.kind, notify::EventKind::Access(_)) => false,
+                Ok(e) => e.paths.iter().any(|p| {
+                    p.file_name()
+                        .is_some_and(|f| f.to_string_lossy().starts_with(name.as_str()))
+                }),
+                // A lost event may have been ours.
+                Err(_) => true,
+            };
+            if ours {
+                hot.fetch_max(unix_ms() + HOT_MS, Ordering::AcqRel);
+            }
+        };
+        let watched = notify::recommended_watcher(handler).and_then(|mut w| {
+            w.watch(&folder, notify::RecursiveMode::NonRecursive)
+                .map(|()| w)
+        });
+        match watched {
+            Ok(w) => {
+                self.files = Some(w);
+                // Events from now on are seen; what came before, the next check reads.
+                self.hot_until.store(unix_ms() + HOT_MS, Ordering::Release);
+            }
+            Err(e) => tracing::warn!(
+                "cannot watch {} for other processes' writes ({e}); every request will ask \
+                 the database for its version instead",
+                folder.display()
+            ),
+        }
+        self
     }
 
     /// Also watches the files at `path` (a replica written by another program, which
@@ -90,9 +177,32 @@ impl Generation {
         [one(path), one(std::path::Path::new(&wal))]
     }
 
-    /// The generation now. Costs one `PRAGMA data_version` (a read of shared memory, no
-    /// I/O) unless something changed.
+    /// The generation now: an atomic load or two while nothing can have changed, one
+    /// `PRAGMA data_version` otherwise.
     pub fn current(&self) -> Result<Snapshot, DbError> {
+        let now_ms = unix_ms();
+        if let Some(s) = self.unchanged(now_ms) {
+            return Ok(s);
+        }
+        self.check()
+    }
+
+    /// The last snapshot, when nothing that could change it has happened since.
+    fn unchanged(&self, now_ms: u64) -> Option<Snapshot> {
+        if self.files.is_none() || now_ms < self.hot_until.load(Ordering::Acquire) {
+            return None;
+        }
+        let q = *self.quick.read().unwrap_or_else(PoisonError::into_inner);
+        let fresh = (now_ms / 1000) < q.valid_until.max(0) as u64
+            && q.commits == crate::db::local_commits();
+        fresh.then_some(q.snapshot)
+    }
+
+    /// Asks SQLite (and, for a replica, the file system) whether anything changed.
+    fn check(&self) -> Result<Snapshot, DbError> {
+        // Read before asking: a commit landing in between leaves the counter ahead of
+        // what we store, so the next request asks again.
+        let commits = crate::db::local_commits();
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let now = OffsetDateTime::now_utc();
         let mut replaced = false;
@@ -113,6 +223,7 @@ impl Generation {
             .prepare_cached("PRAGMA data_version")?
             .query_row([], |r| r.get(0))?;
         if !replaced && version == s.data_version && now.unix_timestamp() < s.valid_until {
+            self.remember(s.snapshot, s.valid_until, commits);
             return Ok(s.snapshot);
         }
         let (last_change, next_scheduled) = queries::site_clock(&s.conn, now.unix_timestamp())?;
@@ -124,7 +235,16 @@ impl Generation {
             number: s.snapshot.number + 1,
             modified_at: last_change.max(today).min(now.unix_timestamp()),
         };
+        self.remember(s.snapshot, s.valid_until, commits);
         Ok(s.snapshot)
+    }
+
+    fn remember(&self, snapshot: Snapshot, valid_until: i64, commits: u64) {
+        *self.quick.write().unwrap_or_else(PoisonError::into_inner) = Quick {
+            snapshot,
+            valid_until,
+            commits,
+        };
     }
 
     /// The next midnight in the site's zone, as Unix time (falling back to UTC days when
@@ -143,4 +263,10 @@ impl Generation {
                 |t| t.unix_timestamp(),
             )
     }
+}
+
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }

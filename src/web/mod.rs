@@ -33,17 +33,26 @@ pub use generation::Generation;
 
 use crate::watch::{ContentWatcher, Problems};
 
-/// What every handler can reach.
+/// What every handler can reach; cloned per request, so one shared allocation.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub pool: ReadPool,
     pub config: Arc<Config>,
     pub assets: Arc<Assets>,
     pub generation: Arc<Generation>,
     /// Files the last publish refused, for development-mode banners.
     pub problems: Arc<Problems>,
-    cache: Arc<cache::ResponseCache>,
-    security: Arc<HeaderMap>,
+    cache: cache::ResponseCache,
+    security: HeaderMap,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 /// How `serve` treats the archive.
@@ -74,16 +83,18 @@ impl AppState {
         if replica {
             let pool = pool.clone();
             generation = generation.watch_replica(db, Box::new(move || pool.recycle()));
+        } else {
+            generation = generation.watch_files(db);
         }
-        Ok(AppState {
+        Ok(AppState(Arc::new(Shared {
             pool,
             generation: Arc::new(generation),
-            cache: Arc::new(cache::ResponseCache::new(config.cache_bytes)),
-            security: Arc::new(security_headers(&config)),
+            cache: cache::ResponseCache::new(config.cache_bytes),
+            security: security_headers(&config),
             problems: Arc::new(Problems::default()),
             assets: Arc::new(Assets::build()),
             config: Arc::new(config),
-        })
+        })))
     }
 }
 
@@ -108,16 +119,21 @@ pub fn app(state: AppState) -> Router {
         .route("/files/{*path}", get(handlers::file))
         .fallback(handlers::fallback)
         .layer(RequestBodyLimitLayer::new(64 * 1024))
-        .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(10),
         ))
+        // Inside the cache, so that kept responses carry the headers and a hit need not
+        // add them again.
         .layer(middleware::from_fn_with_state(state.clone(), security))
+        .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
+        // One line per request at DEBUG (`DISPATCHES_LOG=tower_http=debug`); server errors
+        // are logged at ERROR whatever the level. Cache hits answered before routing
+        // (see `serve_listener`) are not logged, as nginx with `access_log off`.
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                .make_span_with(DefaultMakeSpan::new().level(Level::DEBUG))
+                .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
         )
         .with_state(state)
 }
@@ -196,7 +212,7 @@ pub fn serve(
             db.display()
         );
         let runtime = runtime()?;
-        return runtime.block_on(run(addr, app(state)));
+        return runtime.block_on(run(addr, state));
     }
     let writer = Writer::start(db)?;
     let state = AppState::new(db, config)?;
@@ -222,7 +238,7 @@ pub fn serve(
         None
     };
     let runtime = runtime()?;
-    let served = runtime.block_on(run(addr, app(state)));
+    let served = runtime.block_on(run(addr, state));
     // The watcher holds a writer handle; it must let go before the writer can stop.
     if let Some(w) = watcher {
         w.stop();
@@ -246,21 +262,24 @@ fn readers() -> usize {
     std::thread::available_parallelism().map_or(4, |n| n.get() * 2)
 }
 
-async fn run(addr: SocketAddr, app: Router) -> anyhow::Result<()> {
+async fn run(addr: SocketAddr, state: AppState) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
-    serve_listener(listener, app, shutdown_signal()).await
+    serve_listener(listener, state, shutdown_signal()).await
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets open requests finish.
-/// Unlike `axum::serve`, a client that never finishes its headers is cut off.
+/// Serves the site on `listener` until `shutdown` resolves, then lets open requests
+/// finish. Unlike `axum::serve`, a client that never finishes its headers is cut off.
+/// A request the response cache can answer is answered before routing: a hit then
+/// costs a hash lookup and a header copy, not the whole middleware stack.
 pub async fn serve_listener(
     listener: tokio::net::TcpListener,
-    app: Router,
+    state: AppState,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> anyhow::Result<()> {
+    let app = app(state.clone());
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
@@ -276,9 +295,20 @@ pub async fn serve_listener(
                     Ok(c) => c,
                     Err(e) => { tracing::warn!("accept: {e}"); continue; }
                 };
+                let _ = stream.set_nodelay(true);
                 let service = hyper::service::service_fn({
                     let app = app.clone();
-                    move |req| app.clone().oneshot(req.map(axum::body::Body::new))
+                    let state = state.clone();
+                    move |req: axum::http::Request<hyper::body::Incoming>| {
+                        let early = cache::answer_early(&state, &req);
+                        let app = app.clone();
+                        async move {
+                            match early {
+                                Some(resp) => Ok(resp),
+                                None => app.oneshot(req.map(axum::body::Body::new)).await,
+                            }
+                        }
+                    }
                 });
                 let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
                 let conn = graceful.watch(conn);
