@@ -124,7 +124,7 @@ fn a_fixture_site_publishes_every_part() {
     );
     assert!(
         site.one::<String>("SELECT html FROM articles WHERE slug = 'first-post'")
-            .contains("hl-")
+            .contains("<span class=\"k\">fn</span>")
     );
     assert_eq!(
         site.one::<String>(

@@ -46,7 +46,7 @@ async fn the_article_page_has_its_anatomy() {
         "12 May 2026",
         "<h1>WAL explained</h1>",
         "href=\"/tags/sqlite\"",
-        "class=\"hl-",
+        "<span class=\"k\">fn</span>",
         "Sources",
         "https://sqlite.org/wal.html",
         "Written by Vera",
@@ -165,7 +165,7 @@ async fn static_assets_are_fingerprinted_and_immutable() {
             .unwrap()
             .contains("immutable")
     );
-    assert!(css.contains("prefers-color-scheme: dark") && css.contains(".hl-"));
+    assert!(css.contains("prefers-color-scheme: dark") && css.contains("pre.code .k{"));
     assert_eq!(get(&f, "/static/style.css").await.0, StatusCode::NOT_FOUND);
     assert_eq!(
         get(&f, "/static/..%2f..%2fCargo.toml").await.0,

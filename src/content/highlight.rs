@@ -1,16 +1,113 @@
-//! Syntax highlighting at publish time: syntect with two-face's newer grammars, loaded once,
-//! emitting CSS classes (never inline colours) so one page serves light and dark themes.
+//! Syntax highlighting at publish time: syntect with two-face's newer grammars, loaded once.
+//! Each token gets one short class from a fixed set (`k` keyword, `s` string, …), never
+//! inline colours, so one page serves light and dark themes; the stylesheet colours each
+//! class as each theme colours that kind of token.
 
 use std::fmt::Write as _;
+use std::str::FromStr as _;
 use std::sync::LazyLock;
 
-use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::highlighting::{
+    Color, FontStyle, HighlightIterator, HighlightState, Highlighter, ScopeSelectors,
+    StyleModifier, Theme, ThemeItem, ThemeSettings,
+};
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 use two_face::theme::EmbeddedThemeName;
 
-/// Prefix of every class syntect emits, so highlight CSS cannot collide with the site's.
-const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+/// The token classes: class, the TextMate selectors that put a token in it, and the scope
+/// stack whose colour the stylesheet takes from each theme.
+///
+/// Why not syntect's classed HTML, one class per scope: it nests a span per scope (about
+/// 90 bytes of markup per token), which made highlighted articles four times the size of
+/// their Markdown, in the archive and on the wire. One class per token, chosen by the
+/// most specific selector as a theme would choose a colour, keeps every colour a theme
+/// gives the common kinds of token in a fraction of the bytes.
+const CLASSES: &[(&str, &str, &str)] = &[
+    ("c", "comment", "source comment.line"),
+    (
+        "s",
+        "string, constant.character, meta.mapping.key string",
+        "source string.quoted.double",
+    ),
+    (
+        "n",
+        "constant, support.constant, variable.other.constant",
+        "source constant.numeric",
+    ),
+    ("k", "keyword, storage", "source keyword.control"),
+    ("o", "keyword.operator", "source keyword.operator"),
+    (
+        "t",
+        "entity.name.type, entity.name.class, entity.name.struct, entity.name.enum, \
+         entity.name.trait, entity.name.union, entity.name.interface, \
+         entity.other.inherited-class, support.type, support.class, storage.type.primitive",
+        "source entity.name.type",
+    ),
+    (
+        "f",
+        "entity.name.function, support.function, variable.function, support.macro, \
+         entity.name.macro",
+        "source entity.name.function",
+    ),
+    (
+        "v",
+        "variable.parameter, variable.language",
+        "source variable.parameter",
+    ),
+    (
+        "g",
+        "entity.name.tag",
+        "text.html.basic meta.tag entity.name.tag",
+    ),
+    (
+        "a",
+        "entity.other.attribute-name, meta.annotation, meta.attribute",
+        "text.html.basic meta.tag entity.other.attribute-name",
+    ),
+    (
+        "h",
+        "markup.heading, entity.name.section",
+        "text.html.markdown markup.heading.1.markdown entity.name.section.markdown",
+    ),
+    ("b", "markup.bold", "text.html.markdown markup.bold"),
+    ("i", "markup.italic", "text.html.markdown markup.italic"),
+    ("gi", "markup.inserted", "source.diff markup.inserted.diff"),
+    ("gd", "markup.deleted", "source.diff markup.deleted.diff"),
+];
+
+/// A theme whose "colour" for a token is its class: the foreground's red channel holds
+/// the index into `CLASSES` plus one (0: plain text). Selector matching is syntect's own.
+static CLASSIFIER: LazyLock<Theme> = LazyLock::new(|| Theme {
+    name: None,
+    author: None,
+    settings: ThemeSettings {
+        foreground: Some(Color {
+            r: 0,
+            g: 0,
+            b: 0,
+            a: 0xFF,
+        }),
+        ..ThemeSettings::default()
+    },
+    scopes: CLASSES
+        .iter()
+        .enumerate()
+        .map(|(i, (_, selectors, _))| ThemeItem {
+            scope: ScopeSelectors::from_str(selectors).expect("valid selectors"),
+            style: StyleModifier {
+                foreground: Some(Color {
+                    r: i as u8 + 1,
+                    g: 0,
+                    b: 0,
+                    a: 0xFF,
+                }),
+                background: None,
+                font_style: None,
+            },
+        })
+        .collect(),
+});
 
 /// A single line longer than this is not highlighted: pathological minified files make
 /// the regex engine crawl and the HTML explode.
@@ -116,35 +213,57 @@ fn escaped_lines(code: &str) -> Vec<String> {
     code.lines().map(escape).collect()
 }
 
-/// Per-line classed HTML whose spans are balanced within each line: the scopes open at
-/// the end of a line are closed there and reopened on the next, so every line can be
-/// wrapped in its own element (for `highlight=` and line numbers).
+/// Per-line HTML, one `<span class="…">` per run of tokens of one class; spans never
+/// cross a line, so every line can be wrapped in its own element (for `highlight=`).
 fn classed_lines(code: &str, syntax: &SyntaxReference) -> Option<Vec<String>> {
-    let mut state = ParseState::new(syntax);
-    let mut stack = ScopeStack::new();
-    let mut open: Vec<String> = Vec::new();
+    let highlighter = Highlighter::new(&CLASSIFIER);
+    let mut parse = ParseState::new(syntax);
+    let mut classes = HighlightState::new(&highlighter, ScopeStack::new());
     let mut lines = Vec::new();
     for line in LinesWithEndings::from(code) {
-        let ops = state.parse_line(line, &SYNTAXES).ok()?;
-        let (html, _) = line_tokens_to_classed_spans(line, &ops, STYLE, &mut stack).ok()?;
-        let mut out: String = open.concat();
-        // Track which span tags are open after this line by scanning what syntect wrote:
-        // text is escaped, so every `<` starts one of its tags.
-        let mut rest = html.as_str();
-        while let Some(at) = rest.find('<') {
-            let end = rest[at..].find('>')? + at + 1;
-            let tag = &rest[at..end];
-            if tag.starts_with("</") {
-                open.pop();
-            } else {
-                open.push(tag.to_string());
+        let ops = parse.parse_line(line, &SYNTAXES).ok()?;
+        let mut out = String::with_capacity(line.len() + 32);
+        // Runs of one class, merged across tokens (`a.b` need not be three spans).
+        let mut run: (u8, String) = (0, String::new());
+        let flush = |run: &mut (u8, String), out: &mut String| {
+            if run.1.is_empty() {
+                return;
             }
-            rest = &rest[end..];
+            match run.0 {
+                0 => out.push_str(&escape(&run.1)),
+                i => {
+                    let _ = write!(
+                        out,
+                        "<span class=\"{}\">{}</span>",
+                        CLASSES[usize::from(i) - 1].0,
+                        escape(&run.1)
+                    );
+                }
+            }
+            run.1.clear();
+        };
+        // Whitespace joins a run only between two tokens of its class; otherwise it
+        // stays outside any span.
+        let mut blank = String::new();
+        for (style, text) in HighlightIterator::new(&mut classes, &ops, line, &highlighter) {
+            let text = text.trim_end_matches(['\n', '\r']);
+            if text.trim().is_empty() {
+                blank.push_str(text);
+                continue;
+            }
+            let class = style.foreground.r;
+            if class != run.0 {
+                flush(&mut run, &mut out);
+                out.push_str(&blank);
+                run.0 = class;
+            } else {
+                run.1.push_str(&blank);
+            }
+            blank.clear();
+            run.1.push_str(text);
         }
-        out.push_str(html.trim_end_matches(['\n', '\r']));
-        for _ in &open {
-            out.push_str("</span>");
-        }
+        flush(&mut run, &mut out);
+        out.push_str(&blank);
         lines.push(out);
     }
     Some(lines)
@@ -166,17 +285,58 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// The highlight stylesheet: light rules, then the dark theme's inside
-/// `prefers-color-scheme: dark`, both from the same class names.
+/// The highlight stylesheet: each class coloured as the light theme colours its kind of
+/// token, then as the dark theme does inside `prefers-color-scheme: dark`.
 pub fn stylesheet() -> String {
     let themes = two_face::theme::extra();
-    let light = css_for_theme_with_class_style(themes.get(LIGHT_THEME), STYLE).unwrap_or_default();
-    let dark = css_for_theme_with_class_style(themes.get(DARK_THEME), STYLE).unwrap_or_default();
     // Each theme only under its own scheme: a light rule with no dark counterpart would
     // otherwise leak its colour into dark mode.
     format!(
-        "@media (prefers-color-scheme: light) {{\n{light}\n}}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+        "@media (prefers-color-scheme: light) {{\n{}}}\n@media (prefers-color-scheme: dark) {{\n{}}}\n",
+        theme_rules(themes.get(LIGHT_THEME)),
+        theme_rules(themes.get(DARK_THEME))
     )
+}
+
+fn theme_rules(theme: &Theme) -> String {
+    let highlighter = Highlighter::new(theme);
+    let plain = highlighter.get_default();
+    let mut css = String::new();
+    for (class, _, sample) in CLASSES {
+        let Ok(stack) = ScopeStack::from_str(sample) else {
+            continue;
+        };
+        let style = highlighter.style_for_stack(stack.as_slice());
+        let mut rule = String::new();
+        let fg = style.foreground;
+        if fg != plain.foreground {
+            let _ = if fg.a == 0xFF {
+                write!(rule, "color:#{:02x}{:02x}{:02x};", fg.r, fg.g, fg.b)
+            } else {
+                write!(
+                    rule,
+                    "color:rgba({},{},{},{:.2});",
+                    fg.r,
+                    fg.g,
+                    fg.b,
+                    f32::from(fg.a) / 255.0
+                )
+            };
+        }
+        if style.font_style.contains(FontStyle::BOLD) {
+            rule.push_str("font-weight:bold;");
+        }
+        if style.font_style.contains(FontStyle::ITALIC) {
+            rule.push_str("font-style:italic;");
+        }
+        if style.font_style.contains(FontStyle::UNDERLINE) {
+            rule.push_str("text-decoration:underline;");
+        }
+        if !rule.is_empty() {
+            let _ = writeln!(css, "pre.code .{class}{{{rule}}}");
+        }
+    }
+    css
 }
 
 /// Loads the grammars now instead of on the first code block.
@@ -208,7 +368,10 @@ mod tests {
     fn modern_rust_is_highlighted_with_balanced_lines() {
         let code = "async fn f() -> Result<(), Box<dyn Error>> {\n    let s = \"multi\nline\";\n    x.await\n}\n";
         let html = highlight_block(code, &parse_info("rust, highlight=[2]"), 1 << 20);
-        assert!(html.contains("hl-"), "classes emitted: {html}");
+        assert!(
+            html.contains("<span class=\"k\">"),
+            "classes emitted: {html}"
+        );
         assert!(
             html.contains("&lt;dyn Error&gt;") || html.contains("Error"),
             "{html}"
@@ -219,11 +382,14 @@ mod tests {
             html.matches("<span").count(),
             html.matches("</span>").count()
         );
-        // `async` and `await` are keywords in the newer grammar.
+        assert!(html.contains("<span class=\"k\">let</span>"), "{html}");
+        assert!(html.contains("<span class=\"t\">Result</span>"), "{html}");
+        // The string's second line keeps its class.
         assert!(
-            html.contains("hl-storage") || html.contains("hl-keyword"),
+            html.contains("<span class=\"s\">line&quot;</span>"),
             "{html}"
         );
+        assert!(html.contains("<span class=\"f\">f</span>"), "{html}");
     }
 
     #[test]
@@ -235,7 +401,7 @@ mod tests {
         );
         assert!(html.contains("&lt;script&gt;"));
         assert!(!html.contains("<script>"));
-        assert!(!html.contains("hl-"));
+        assert!(!html.contains("<span class=\"k"));
     }
 
     #[test]
@@ -248,16 +414,24 @@ mod tests {
     fn huge_blocks_are_not_highlighted() {
         let json = format!("{{\"a\": [{}]}}\n", "1,".repeat(600_000));
         let html = highlight_block(&json, &parse_info("json"), 256 * 1024);
-        assert!(!html.contains("hl-"));
+        assert!(!html.contains("class=\"n\""));
         let small = "{\"a\": 1}\n";
         assert!(highlight_block(small, &parse_info("json"), 10).contains("\"line\""));
         let long_line = format!("let x = \"{}\";\n", "a".repeat(MAX_LINE_BYTES + 1));
-        assert!(!highlight_block(&long_line, &parse_info("rust"), 1 << 20).contains("hl-"));
+        assert!(!highlight_block(&long_line, &parse_info("rust"), 1 << 20).contains("class=\"k\""));
     }
 
     #[test]
     fn stylesheet_has_both_themes() {
         let css = stylesheet();
-        assert!(css.contains(".hl-") && css.contains("prefers-color-scheme: dark"));
+        assert!(css.contains("prefers-color-scheme: dark"));
+        // Both themes colour the main kinds of token.
+        for class in ["c", "s", "k", "f", "n"] {
+            assert_eq!(
+                css.matches(&format!("pre.code .{class}{{")).count(),
+                2,
+                "{class}: {css}"
+            );
+        }
     }
 }

@@ -19,7 +19,7 @@ pub use front_matter::{FieldError, Hero, Source};
 pub use markdown::{TocEntry, slugify};
 
 /// Raises whenever rendering changes, so republishing re-renders files whose text did not.
-pub const RENDER_VERSION: u32 = 5;
+pub const RENDER_VERSION: u32 = 6;
 
 /// One file handed to the content stage.
 #[derive(Debug, Clone, Copy)]

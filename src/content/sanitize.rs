@@ -99,7 +99,7 @@ mod tests {
     #[test]
     fn our_markup_survives() {
         let html = "<h2 id=\"x\">T <a class=\"anchor\" href=\"#x\" aria-label=\"Link\">#</a></h2>\
-            <pre class=\"code\"><code class=\"language-rust\" data-lang=\"rust\"><span class=\"line hl\"><span class=\"hl-source\">x</span></span></code></pre>\
+            <pre class=\"code\"><code class=\"language-rust\" data-lang=\"rust\"><span class=\"line hl\"><span class=\"k\">x</span></span></code></pre>\
             <ul><li><input disabled=\"\" type=\"checkbox\" checked=\"\"> done</li></ul>\
             <table><tr><td class=\"align-right\">1</td><td style=\"color: red\">2</td></tr></table>\
             <img src=\"/a.png\" alt=\"\" width=\"100%\" height=\"40\">";
