@@ -16,7 +16,7 @@ pub use readers::ReadPool;
 pub use writer::Writer;
 
 /// The schema version this binary writes and reads.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -120,7 +120,9 @@ pub fn open_writable(path: &Path) -> Result<Connection, DbError> {
         .map_err(open_err("setting synchronous"))?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(open_err("enabling foreign keys"))?;
-    migrate(&conn, &shown)?;
+    if migrate(&conn, &shown)? {
+        compact_after_upgrade(&conn, &shown)?;
+    }
     Ok(conn)
 }
 
@@ -196,12 +198,31 @@ pub fn with_deadline<T>(budget: Duration, f: impl FnOnce() -> T) -> T {
     f()
 }
 
-/// Applies every migration above the file's `user_version`, each in its own transaction.
-fn migrate(conn: &Connection, shown: &str) -> Result<(), DbError> {
+/// Rewrites the file when an upgrade left much of it free (schema 4 rewrites every
+/// article row): an archive should not stay half again as large after an upgrade.
+fn compact_after_upgrade(conn: &Connection, shown: &str) -> Result<(), DbError> {
+    let free: i64 = conn.pragma_query_value(None, "freelist_count", |r| r.get(0))?;
+    let pages: i64 = conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
+    if free * 4 > pages {
+        tracing::info!("{shown}: compacting the archive after the schema upgrade (once)");
+        conn.execute_batch("VACUUM")
+            .map_err(|cause| DbError::Open {
+                path: shown.to_string(),
+                action: "compacting after the schema upgrade",
+                cause,
+            })?;
+    }
+    Ok(())
+}
+
+/// Applies every migration above the file's `user_version`, each in its own transaction;
+/// true when an archive that had content was upgraded.
+fn migrate(conn: &Connection, shown: &str) -> Result<bool, DbError> {
     const MIGRATIONS: &[&str] = &[
         include_str!("schema.sql"),
         include_str!("schema_2.sql"),
         include_str!("schema_3.sql"),
+        include_str!("schema_4.sql"),
     ];
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
@@ -226,5 +247,5 @@ fn migrate(conn: &Connection, shown: &str) -> Result<(), DbError> {
             }
         })?;
     }
-    Ok(())
+    Ok(found > 0 && found < SCHEMA_VERSION)
 }

@@ -562,10 +562,12 @@ pub fn related(
 ) -> rusqlite::Result<Vec<Summary>> {
     // Candidates come from the indexes (articles sharing a tag, the stream's latest) and
     // are ranked on columns at the head of each row; only the chosen few are read
-    // whole, since a row's later columns sit behind its large Markdown and HTML.
+    // whole, since a row's later columns sit behind its large Markdown and HTML. The
+    // planner, left alone, scans every tag row in article order to save the GROUP BY's
+    // sort: 3.5 times slower at 2,000 articles, and worse as the archive grows.
     let mut stmt = conn.prepare_cached(&format!(
         "WITH cand (id, score) AS (
-             SELECT t.article_id, 2 * count(*) FROM article_tags t
+             SELECT t.article_id, 2 * count(*) FROM article_tags t INDEXED BY article_tags_tag
              WHERE t.tag IN (SELECT tag FROM article_tags WHERE article_id = ?2)
                AND t.article_id <> ?2
              GROUP BY t.article_id
@@ -576,7 +578,7 @@ pub fn related(
          ),
          scored (id, score, published_at) AS (
              SELECT c.id, sum(c.score) + (a.stream_id IS ?3), a.published_at
-             FROM cand c JOIN articles a ON a.id = c.id
+             FROM cand c JOIN articles a INDEXED BY articles_rank ON a.id = c.id
              WHERE {PUBLISHED}
              GROUP BY c.id ORDER BY 2 DESC, 3 DESC LIMIT ?4
          )
