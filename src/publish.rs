@@ -182,7 +182,14 @@ pub fn publish(
                 parsed,
                 modified,
             } => match parsed {
-                Parsed::Article(a) => articles.push((f, hash, modified, a)),
+                Parsed::Article(mut a) => {
+                    for (line, message) in std::mem::take(&mut a.warnings) {
+                        report
+                            .warnings
+                            .push(format!("{}:{line}: {message}", f.shown));
+                    }
+                    articles.push((f, hash, modified, a));
+                }
                 Parsed::Author(a) => batch.authors.push(AuthorRow {
                     id: a.id,
                     name: a.name,

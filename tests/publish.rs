@@ -887,3 +887,28 @@ fn a_schema_3_archive_upgrades_without_loss() {
         "compacted after the upgrade"
     );
 }
+
+/// Images with no text alternative are published (as decoration) but named, with the
+/// line, so the author can describe them.
+#[test]
+fn images_without_alt_text_are_named_with_their_line() {
+    let site = Site::new();
+    site.write(
+        "pictures.md",
+        "---\ntitle: Pictures\ndate: 2026-01-01\n---\nIntro.\n\n![](pic.png)\n\n![A heron](heron.png)\n\n<img src=\"raw.png\">\n\n<img src=\"rule.png\" alt=\"\">\n",
+    );
+    let report = site.publish();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    let about: Vec<&String> = report
+        .warnings
+        .iter()
+        .filter(|w| w.contains("no text alternative"))
+        .collect();
+    assert_eq!(about.len(), 2, "{:?}", report.warnings);
+    assert!(about[0].ends_with("pictures.md:7: image `pic.png` has no text alternative, so screen readers skip it; describe it (`![what it shows](pic.png)`), or give raw HTML `alt=\"\"` if it is decoration"), "{}", about[0]);
+    assert!(
+        about[1].contains("pictures.md:11: image `raw.png`"),
+        "{}",
+        about[1]
+    );
+}

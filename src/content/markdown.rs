@@ -63,16 +63,59 @@ pub struct Rendered {
     pub reading_minutes: usize,
     /// The first `# ` heading's text when `take_title` was set.
     pub title: Option<String>,
+    /// Images without a text alternative, as (0-based line in `markdown`, source).
+    pub missing_alt: Vec<(usize, String)>,
 }
 
 /// Renders `markdown` under `opts`.
 pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Rendered {
     let mut r = Renderer::new(opts);
     r.levels = heading_levels(markdown);
-    for event in Parser::new_ext(markdown, options()) {
+    let mut alt = AltCheck::default();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        alt.see(&event, || markdown[..range.start].matches('\n').count());
         r.event(event);
     }
-    r.finish()
+    let mut rendered = r.finish();
+    rendered.missing_alt = alt.missing;
+    rendered
+}
+
+/// Finds images a screen reader can say nothing about: `![](src)` with no text, and raw
+/// `<img>` without `alt` (which the repair pass marks decorative, a guess the author
+/// should confirm). Raw `alt=""` is the author's own statement and passes.
+#[derive(Default)]
+struct AltCheck {
+    /// The image being read: (line, source, whether it has any alt text yet).
+    open: Option<(usize, String, bool)>,
+    missing: Vec<(usize, String)>,
+}
+
+impl AltCheck {
+    fn see(&mut self, event: &Event<'_>, line: impl Fn() -> usize) {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                self.open = Some((line(), dest_url.to_string(), false));
+            }
+            Event::Text(t) | Event::Code(t) if !t.trim().is_empty() => {
+                if let Some(open) = &mut self.open {
+                    open.2 = true;
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((at, src, false)) = self.open.take() {
+                    self.missing.push((at, src));
+                }
+            }
+            Event::Html(h) | Event::InlineHtml(h) if h.contains("<img") || h.contains("<IMG") => {
+                let at = line();
+                for src in super::repair::images_without_alt(h) {
+                    self.missing.push((at, src));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 struct Renderer<'o, 'a> {
@@ -462,6 +505,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
             word_count: self.words,
             reading_minutes: self.words.div_ceil(WORDS_PER_MINUTE).max(1),
             title: self.title,
+            missing_alt: Vec::new(),
         }
     }
 }

@@ -75,6 +75,9 @@ pub struct Article {
     pub text: String,
     pub word_count: usize,
     pub reading_minutes: usize,
+    /// Things the author should fix that do not stop the publish, each starting with
+    /// the 1-based line in the file.
+    pub warnings: Vec<(usize, String)>,
 }
 
 /// An author file, `authors/<id>.md`.
@@ -295,6 +298,20 @@ pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pars
         text: rendered.text,
         word_count: rendered.word_count,
         reading_minutes: rendered.reading_minutes,
+        warnings: rendered
+            .missing_alt
+            .into_iter()
+            .map(|(line, src)| {
+                (
+                    split.body_line + line,
+                    format!(
+                        "image `{src}` has no text alternative, so screen readers skip it; \
+                         describe it (`![what it shows]({src})`), or give raw HTML `alt=\"\"` \
+                         if it is decoration"
+                    ),
+                )
+            })
+            .collect(),
     })))
 }
 

@@ -70,6 +70,43 @@ fn has_attr(tag: &str, attr: &str) -> bool {
     tag.contains(&format!(" {attr}=")) || tag.ends_with(&format!(" {attr}>"))
 }
 
+/// The `src` of every `<img>` in an author's raw `html` that has no `alt` attribute.
+pub fn images_without_alt(html: &str) -> Vec<String> {
+    tags(html)
+        .iter()
+        .filter(|t| !t.closing && t.name.eq_ignore_ascii_case("img"))
+        .filter_map(|t| {
+            // Raw HTML may use any case and quoting: `ALT='x'`, a bare `alt`.
+            let lower = t.text.to_ascii_lowercase();
+            let named = |name: &str| {
+                lower.match_indices(name).any(|(i, _)| {
+                    lower[..i].ends_with(|c: char| c.is_ascii_whitespace())
+                        && lower[i + name.len()..].starts_with(|c: char| {
+                            c == '=' || c == '>' || c == '/' || c.is_ascii_whitespace()
+                        })
+                })
+            };
+            (!named("alt")).then(|| src_of(t.text, &lower))
+        })
+        .collect()
+}
+
+/// The value of `src` in a tag's text (whose lower-cased copy is `lower`), unquoted.
+fn src_of(text: &str, lower: &str) -> String {
+    let Some(i) = lower.find(" src=").or_else(|| lower.find("\nsrc=")) else {
+        return String::new();
+    };
+    let rest = &text[i + 5..];
+    match rest.chars().next() {
+        Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or("").to_string(),
+        _ => rest
+            .split(|c: char| c.is_ascii_whitespace() || c == '>')
+            .next()
+            .unwrap_or("")
+            .to_string(),
+    }
+}
+
 /// Repairs `html`, the body of an article under a page whose `h1` is its title.
 pub fn article(html: &str) -> String {
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
@@ -235,6 +272,17 @@ mod tests {
         assert_eq!(
             article(html),
             "<h2 id=\"a\">A</h2><p>x</p><h3>B</h3><h2>C</h2><h3 title=\"x>y\">D</h3><h2>E</h2>"
+        );
+    }
+
+    #[test]
+    fn images_without_any_alt_are_found() {
+        assert_eq!(
+            images_without_alt(
+                "<img src=\"a.png\"><IMG SRC='b.png' ALT='b'><img alt src=c.png>\
+                 <img\nsrc=d.png width=3><img data-alt=\"x\" src=\"e.png\"/>"
+            ),
+            ["a.png", "d.png", "e.png"]
         );
     }
 
