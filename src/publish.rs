@@ -1,6 +1,6 @@
 //! The import use case, shared by `dispatches publish` and the watcher: find the files,
-//! skip the unchanged, render the rest in parallel, settle slugs, and hand one batch to
-//! the writer.
+//! skip the unchanged, read the rest's front matter in parallel, settle slugs, then render
+//! the articles on every core while the writer stores them in one transaction.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -14,7 +14,9 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::config::Config;
-use crate::content::{self, Article, ContentSettings, Parsed, SlugOrigin, SourceFile};
+use crate::content::{
+    self, Article, ContentSettings, Draft, Parsed, Prepared, SlugOrigin, SourceFile,
+};
 use crate::db::writer::{ArticleRow, AuthorRow, Batch, FileRow, RedirectRow, StreamRow};
 use crate::db::{self, DbError, Writer, queries};
 
@@ -158,11 +160,12 @@ pub fn publish(
         .into_par_iter()
         .map(|f| {
             let outcome = load(&f, config, &salt, &stored, settings);
-            bar.inc(1);
+            if !matches!(outcome, Outcome::Draft { .. }) {
+                bar.inc(1);
+            }
             (f, outcome)
         })
         .collect();
-    bar.finish_and_clear();
 
     let now = OffsetDateTime::now_utc();
     let mut batch = Batch {
@@ -170,26 +173,21 @@ pub fn publish(
         ..Batch::default()
     };
     let mut seen: HashSet<String> = HashSet::new();
-    let mut articles: Vec<(Found, String, SystemTime, Box<Article>)> = Vec::new();
+    let mut articles: Vec<(Found, String, SystemTime, Box<Draft>)> = Vec::new();
     for (f, outcome) in outcomes {
         seen.insert(f.rel.clone());
         match outcome {
             Outcome::Unchanged => report.unchanged += 1,
             Outcome::Failed(failure) => report.failed.push(failure),
             Outcome::File(row) => batch.files.push(row),
-            Outcome::Parsed {
+            Outcome::Draft {
                 hash,
-                parsed,
+                draft,
                 modified,
-            } => match parsed {
-                Parsed::Article(mut a) => {
-                    for (line, message) in std::mem::take(&mut a.warnings) {
-                        report
-                            .warnings
-                            .push(format!("{}:{line}: {message}", f.shown));
-                    }
-                    articles.push((f, hash, modified, a));
-                }
+            } => articles.push((f, hash, modified, draft)),
+            Outcome::Parsed { hash, parsed } => match parsed {
+                // `prepare` hands articles back as drafts.
+                Parsed::Article(_) => {}
                 Parsed::Author(a) => batch.authors.push(AuthorRow {
                     id: a.id,
                     name: a.name,
@@ -237,8 +235,10 @@ pub fn publish(
         .into_iter()
         .filter(|(_, src)| !changing.contains(src.as_str()) && !removed.contains(src.as_str()))
         .collect();
-    // Earliest first, so the older of two posts sharing a Zola path name keeps it.
+    // Earliest first, so the older of two posts sharing a Zola path name keeps it; this
+    // is also the order in which they are stored.
     articles.sort_by(|a, b| (a.3.date, &a.0.rel).cmp(&(b.3.date, &b.0.rel)));
+    let mut planned: Vec<Planned> = Vec::with_capacity(articles.len());
     for (f, hash, modified, mut a) in articles {
         let published_at = match a.date {
             Some(d) => d,
@@ -268,66 +268,204 @@ pub fn publish(
                     field: Some("slug".into()),
                     message: format!("slug `{}` is already used by {holder}{gone}; give one of them another `slug:`", a.slug),
                 });
+                bar.inc(1);
                 continue;
             }
         }
         taken.insert(a.slug.clone(), f.rel.clone());
-        batch
-            .articles
-            .push(article_row(&f, hash, published_at, *a, config));
+        planned.push(Planned {
+            found: f,
+            hash,
+            published_at,
+            draft: a,
+        });
     }
 
-    if !options.dry_run {
-        let has_changes = !(batch.articles.is_empty()
-            && batch.authors.is_empty()
-            && batch.streams.is_empty()
-            && batch.redirects.is_empty()
-            && batch.files.is_empty()
-            && batch.remove.is_empty());
-        if has_changes {
-            let own_writer = match writer {
-                Some(_) => None,
-                None => Some(Writer::start(db_path)?),
-            };
-            let applied = writer
-                .or(own_writer.as_ref())
-                .expect("one of the two")
-                .publish(batch);
-            // Our own writer is shut down, not dropped: its last act folds the WAL back
-            // into the archive.
-            if let Some(w) = own_writer {
-                w.shutdown();
+    let head_changes = !(batch.authors.is_empty()
+        && batch.streams.is_empty()
+        && batch.redirects.is_empty()
+        && batch.files.is_empty()
+        && batch.remove.is_empty());
+    let render = |planned: Vec<Planned>,
+                  report: &mut Report,
+                  deliver: &mut dyn FnMut(Vec<ArticleRow>) -> bool| {
+        render_in_order(planned, settings, config, &bar, report, deliver)
+    };
+    if options.dry_run {
+        // (updated, new)
+        let mut report_counts = (0, 0);
+        render(planned, &mut report, &mut |rows| {
+            for row in rows {
+                if stored.contains_key(&row.source_path) {
+                    report_counts.0 += 1;
+                } else {
+                    report_counts.1 += 1;
+                }
             }
-            let applied = applied?;
-            report.new += applied.added;
-            report.updated += applied.updated;
-            report.removed += applied.removed;
-            for (path, message) in applied.refused {
-                report.failed.push(Failure {
-                    path,
-                    line: None,
-                    field: None,
-                    message,
-                });
-            }
-        } else if !db_path.exists() {
-            // Still create an empty, migrated archive so the server can start.
-            Writer::start(db_path)?.shutdown();
-        }
-    } else {
-        for a in &batch.articles {
-            if stored.contains_key(&a.source_path) {
-                report.updated += 1;
-            } else {
-                report.new += 1;
-            }
-        }
+            true
+        });
+        report.updated += report_counts.0;
+        report.new += report_counts.1;
         report.removed = batch.remove.len();
+    } else if !planned.is_empty() || head_changes {
+        let own_writer = match writer {
+            Some(_) => None,
+            None => Some(Writer::start(db_path)?),
+        };
+        let stream = writer
+            .or(own_writer.as_ref())
+            .expect("one of the two")
+            .start_stream(batch)?;
+        render(planned, &mut report, &mut |rows| stream.send(rows));
+        let applied = stream.finish();
+        // Our own writer is shut down, not dropped: its last act folds the WAL back
+        // into the archive.
+        if let Some(w) = own_writer {
+            w.shutdown();
+        }
+        let applied = applied?;
+        report.new += applied.added;
+        report.updated += applied.updated;
+        report.removed += applied.removed;
+        for (path, message) in applied.refused {
+            report.failed.push(Failure {
+                path,
+                line: None,
+                field: None,
+                message,
+            });
+        }
+    } else if !db_path.exists() {
+        // Still create an empty, migrated archive so the server can start.
+        Writer::start(db_path)?.shutdown();
     }
+    bar.finish_and_clear();
     report.failed.sort_by(|a, b| a.path.cmp(&b.path));
     report.skipped.sort();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// An article with its settled slug, waiting to be rendered.
+struct Planned {
+    found: Found,
+    hash: String,
+    published_at: OffsetDateTime,
+    draft: Box<Draft>,
+}
+
+/// Renders `planned` on every core and hands the rows to `deliver` in `planned`'s order
+/// (ids, and so ties in listings, stay the same from one publish to the next), while
+/// later ones still render. Failures and warnings go to `report`; when `deliver` says
+/// no (the writer stopped), rendering stops.
+fn render_in_order(
+    planned: Vec<Planned>,
+    settings: ContentSettings<'_>,
+    config: &Config,
+    bar: &indicatif::ProgressBar,
+    report: &mut Report,
+    deliver: &mut dyn FnMut(Vec<ArticleRow>) -> bool,
+) {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    type Rendered = Result<(ArticleRow, Vec<String>), Failure>;
+    /// Articles per unit of work: few enough to keep both cores busy to the end, enough
+    /// that threads do not wake each other for every article.
+    const CHUNK: usize = 8;
+
+    let mut chunks: Vec<Mutex<Vec<Planned>>> = Vec::new();
+    let mut planned = planned.into_iter().peekable();
+    while planned.peek().is_some() {
+        chunks.push(Mutex::new(planned.by_ref().take(CHUNK).collect()));
+    }
+    // Workers take the next chunk in order, so chunks finish nearly in order and the
+    // reordering below holds only a few.
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(chunks.len().max(1));
+    std::thread::scope(|scope| {
+        let (done, results) = std::sync::mpsc::sync_channel::<(usize, Vec<Rendered>)>(8);
+        for _ in 0..threads {
+            let done = done.clone();
+            let (chunks, next) = (&chunks, &next);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(chunk) = chunks.get(i).and_then(|c| c.lock().ok()) else {
+                        break;
+                    };
+                    let work = std::mem::take(&mut *{ chunk });
+                    let rendered = work
+                        .into_iter()
+                        .map(|p| render_one(p, settings, config))
+                        .collect();
+                    if done.send((i, rendered)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done);
+        let mut waiting: std::collections::BTreeMap<usize, Vec<Rendered>> = Default::default();
+        let mut wanted = 0;
+        'receive: for (i, rendered) in results.iter() {
+            waiting.insert(i, rendered);
+            while let Some(chunk) = waiting.remove(&wanted) {
+                wanted += 1;
+                bar.inc(chunk.len() as u64);
+                let mut rows = Vec::with_capacity(chunk.len());
+                for rendered in chunk {
+                    match rendered {
+                        Ok((row, warnings)) => {
+                            report.warnings.extend(warnings);
+                            rows.push(row);
+                        }
+                        Err(failure) => report.failed.push(failure),
+                    }
+                }
+                if !deliver(rows) {
+                    break 'receive;
+                }
+            }
+        }
+        // Leaving early drops `results`, which stops the workers at their next send.
+    });
+}
+
+/// Renders one planned article into its row (and its warnings), or says why it failed.
+fn render_one(
+    p: Planned,
+    settings: ContentSettings<'_>,
+    config: &Config,
+) -> Result<(ArticleRow, Vec<String>), Failure> {
+    let Planned {
+        found: f,
+        hash,
+        published_at,
+        draft,
+    } = p;
+    match catch_unwind(AssertUnwindSafe(|| draft.render(settings))) {
+        Ok(Ok(mut a)) => {
+            let warnings = std::mem::take(&mut a.warnings)
+                .into_iter()
+                .map(|(line, message)| format!("{}:{line}: {message}", f.shown))
+                .collect();
+            Ok((article_row(&f, hash, published_at, a, config), warnings))
+        }
+        Ok(Err(e)) => Err(Failure {
+            path: f.shown.clone(),
+            line: Some(e.line),
+            field: e.field,
+            message: e.message,
+        }),
+        Err(_) => Err(Failure {
+            path: f.shown.clone(),
+            line: None,
+            field: None,
+            message: "the Markdown renderer crashed on this file; the previous version stays live (please report it)".into(),
+        }),
+    }
 }
 
 fn under(rel: &str, prefix: &str) -> bool {
@@ -343,6 +481,11 @@ enum Outcome {
     Parsed {
         hash: String,
         parsed: Parsed,
+    },
+    /// An article to render once slugs are settled.
+    Draft {
+        hash: String,
+        draft: Box<Draft>,
         modified: SystemTime,
     },
 }
@@ -416,7 +559,7 @@ fn load(
         }
     };
     let parsed = catch_unwind(AssertUnwindSafe(|| {
-        content::parse(
+        content::prepare(
             SourceFile {
                 rel_path: &f.rel,
                 text,
@@ -424,8 +567,10 @@ fn load(
             settings,
         )
     }));
+    let modified = meta.modified().unwrap_or(SystemTime::now());
     match parsed {
-        Ok(Ok(parsed)) => Outcome::Parsed { hash, parsed, modified: meta.modified().unwrap_or(SystemTime::now()) },
+        Ok(Ok(Prepared::Done(parsed))) => Outcome::Parsed { hash, parsed },
+        Ok(Ok(Prepared::Article(draft))) => Outcome::Draft { hash, draft, modified },
         Ok(Err(e)) => Outcome::Failed(Failure { path: f.shown.clone(), line: Some(e.line), field: e.field, message: e.message }),
         Err(_) => fail(None, "the Markdown renderer crashed on this file; the previous version stays live (please report it)".into()),
     }

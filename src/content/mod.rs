@@ -149,6 +149,37 @@ impl From<FieldError> for ContentError {
 /// Reads one file into what it is. Never panics on any input it can parse; the caller
 /// still isolates each call, since a renderer bug must not take a whole publish down.
 pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Parsed, ContentError> {
+    match prepare(file, settings)? {
+        Prepared::Done(parsed) => Ok(parsed),
+        Prepared::Article(draft) => Ok(Parsed::Article(Box::new(draft.render(settings)?))),
+    }
+}
+
+/// A file read as far as its front matter: what it is, and for an article everything
+/// but the rendering (its slug and date included), which is the slow part.
+pub enum Prepared {
+    Done(Parsed),
+    Article(Box<Draft>),
+}
+
+/// An article whose front matter is read and whose slug and date are known.
+pub struct Draft {
+    pub slug: String,
+    pub slug_origin: SlugOrigin,
+    /// `None` when no date was given anywhere; the publisher decides.
+    pub date: Option<OffsetDateTime>,
+    fm: front_matter::FrontMatter,
+    body: String,
+    body_line: usize,
+    /// The file's folder inside the content root, for relative links.
+    dir: String,
+}
+
+/// The first half of `parse`: everything up to rendering an article's Markdown.
+pub fn prepare(
+    file: SourceFile<'_>,
+    settings: ContentSettings<'_>,
+) -> Result<Prepared, ContentError> {
     let split = front_matter::split(file.text)?;
     let file_name = file.rel_path.rsplit('/').next().unwrap_or(file.rel_path);
     let stem = file_name
@@ -156,21 +187,31 @@ pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pars
         .or_else(|| file_name.strip_suffix(".markdown"))
         .unwrap_or(file_name);
     if file_name == "_index.md" {
-        return Ok(skip("section index (_index.md), not an article"));
+        return Ok(Prepared::Done(skip(
+            "section index (_index.md), not an article",
+        )));
     }
     if split.format == front_matter::Format::None
         && ["readme", "license", "changelog", "contributing"]
             .contains(&stem.to_ascii_lowercase().as_str())
     {
-        return Ok(skip(&format!(
+        return Ok(Prepared::Done(skip(&format!(
             "repository notes ({file_name}), not an article"
-        )));
+        ))));
     }
     let fm = front_matter::parse(&split, settings.timezone)?;
     let dir = file.rel_path.rsplit_once('/').map_or("", |(d, _)| d);
     match dir {
-        "authors" => return Ok(Parsed::Author(author(stem, &fm, split.body, settings))),
-        "streams" => return Ok(Parsed::Stream(stream(stem, &fm, split.body, settings))),
+        "authors" => {
+            return Ok(Prepared::Done(Parsed::Author(author(
+                stem, &fm, split.body, settings,
+            ))));
+        }
+        "streams" => {
+            return Ok(Prepared::Done(Parsed::Stream(stream(
+                stem, &fm, split.body, settings,
+            ))));
+        }
         _ => {}
     }
     // The name the file stands for: a bundle (`slug/index.md`) is named by its folder.
@@ -207,13 +248,13 @@ pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pars
         && fm.title.is_none()
     {
         {
-            return Ok(Parsed::Skipped {
+            return Ok(Prepared::Done(Parsed::Skipped {
                 reason: format!("redirect stub to {target}"),
                 redirect: Some(Redirect {
                     from: slug,
                     target: target.clone(),
                 }),
-            });
+            }));
         }
     }
     if let Some(template) = &fm.template {
@@ -226,7 +267,7 @@ pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pars
                 }
                 _ => "template-only page (its body is template directives), not an article".into(),
             };
-            return Ok(skip(&what));
+            return Ok(Prepared::Done(skip(&what)));
         }
     }
     let date = fm.date.or_else(|| {
@@ -236,9 +277,56 @@ pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pars
             .or(name_date)
             .and_then(|d| dates::parse_datetime(&d.to_string(), settings.timezone).ok())
     });
+    Ok(Prepared::Article(Box::new(Draft {
+        slug,
+        slug_origin,
+        date,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        dir: dir.to_string(),
+        fm,
+    })))
+}
+
+impl Draft {
+    /// The second half of `parse`: renders the article.
+    pub fn render(self, settings: ContentSettings<'_>) -> Result<Article, ContentError> {
+        let Draft {
+            slug,
+            slug_origin,
+            date,
+            fm,
+            body,
+            body_line,
+            dir,
+        } = self;
+        render_article(
+            slug,
+            slug_origin,
+            date,
+            &fm,
+            &body,
+            body_line,
+            &dir,
+            settings,
+        )
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_article(
+    slug: String,
+    slug_origin: SlugOrigin,
+    date: Option<OffsetDateTime>,
+    fm: &front_matter::FrontMatter,
+    body: &str,
+    body_line: usize,
+    dir: &str,
+    settings: ContentSettings<'_>,
+) -> Result<Article, ContentError> {
     let resolve = |url: &str| resolve_relative(dir, url);
     let rendered = markdown::render(
-        split.body,
+        body,
         &markdown::RenderOptions {
             id_prefix: &slug,
             highlight_max_bytes: settings.highlight_max_bytes,
@@ -264,7 +352,7 @@ pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pars
         }
         h
     });
-    Ok(Parsed::Article(Box::new(Article {
+    Ok(Article {
         slug,
         slug_origin,
         title,
@@ -291,7 +379,7 @@ pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pars
         ),
         extra: Value::Object(fm.extra.clone()),
         front_matter: Value::Object(fm.raw.clone()),
-        markdown: split.body.to_string(),
+        markdown: body.to_string(),
         html: rendered.html,
         summary_html: rendered.summary_html,
         toc: rendered.toc,
@@ -303,7 +391,7 @@ pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pars
             .into_iter()
             .map(|(line, src)| {
                 (
-                    split.body_line + line,
+                    body_line + line,
                     format!(
                         "image `{src}` has no text alternative, so screen readers skip it; \
                          describe it (`![what it shows]({src})`), or give raw HTML `alt=\"\"` \
@@ -312,7 +400,7 @@ pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pars
                 )
             })
             .collect(),
-    })))
+    })
 }
 
 fn skip(reason: &str) -> Parsed {

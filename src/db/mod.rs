@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OpenFlags};
 
 pub use readers::ReadPool;
-pub use writer::Writer;
+pub use writer::{Stream, Writer};
 
 /// The schema version this binary writes and reads.
 pub const SCHEMA_VERSION: i64 = 4;
@@ -45,6 +45,8 @@ pub enum DbError {
     Sqlite(rusqlite::Error),
     #[error("the database writer has stopped; see the log for why")]
     WriterGone,
+    #[error("the publish stopped before all its articles were rendered; nothing was changed")]
+    Interrupted,
 }
 
 impl From<rusqlite::Error> for DbError {

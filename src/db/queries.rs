@@ -32,7 +32,13 @@ pub fn slug_owners(conn: &Connection) -> rusqlite::Result<HashMap<String, String
 
 /// Applies a publish batch inside the caller's transaction. A row the database refuses
 /// is rolled back alone (savepoint) and reported; the others stay.
-pub fn apply_batch(conn: &Connection, batch: &Batch) -> rusqlite::Result<Applied> {
+/// Applies `batch` with `articles` (which may still be arriving: the writer streams them
+/// from the renderers) inside the caller's transaction; `batch.articles` is not read.
+pub fn apply_batch(
+    conn: &Connection,
+    batch: &Batch,
+    articles: impl Iterator<Item = ArticleRow>,
+) -> rusqlite::Result<Applied> {
     let mut applied = Applied::default();
     let mut departed = Vec::new();
     for path in &batch.remove {
@@ -45,9 +51,9 @@ pub fn apply_batch(conn: &Connection, batch: &Batch) -> rusqlite::Result<Applied
     for a in &batch.authors {
         upsert_author(conn, a)?;
     }
-    for a in &batch.articles {
+    for a in articles {
         conn.execute_batch("SAVEPOINT article")?;
-        match upsert_article(conn, a, batch.now) {
+        match upsert_article(conn, &a, batch.now) {
             Ok(existed) => {
                 conn.execute_batch("RELEASE article")?;
                 if existed {
@@ -69,7 +75,7 @@ pub fn apply_batch(conn: &Connection, batch: &Batch) -> rusqlite::Result<Applied
                 conn.execute_batch("ROLLBACK TO article; RELEASE article")?;
                 applied
                     .refused
-                    .push((a.source_path.clone(), refusal(&e, a)));
+                    .push((a.source_path.clone(), refusal(&e, &a)));
             }
         }
     }

@@ -106,11 +106,42 @@ pub struct Applied {
     pub refused: Vec<(String, String)>,
 }
 
+/// What a streamed publish sends after its head.
+pub enum Streamed {
+    /// The next rows, in order; sent a few at a time so that neither side wakes the
+    /// other for every row.
+    Rows(Vec<ArticleRow>),
+    /// Every row has been sent: commit.
+    End,
+}
+
+type Reply = std::sync::mpsc::Sender<Result<Applied, DbError>>;
+
 enum Job {
-    Publish(
-        Box<Batch>,
-        std::sync::mpsc::Sender<Result<Applied, DbError>>,
-    ),
+    Publish(Box<Batch>, Reply),
+    Stream(Box<Batch>, Receiver<Streamed>, Reply),
+}
+
+/// A publish whose articles are still being rendered: its transaction is open, and rows
+/// sent now are written while the next ones render.
+pub struct Stream {
+    rows: SyncSender<Streamed>,
+    answer: Receiver<Result<Applied, DbError>>,
+}
+
+impl Stream {
+    /// Sends the next rows; false when the writer has stopped (its error comes from
+    /// `finish`).
+    pub fn send(&self, rows: Vec<ArticleRow>) -> bool {
+        rows.is_empty() || self.rows.send(Streamed::Rows(rows)).is_ok()
+    }
+
+    /// Commits what was sent and waits for the outcome. A stream dropped without
+    /// `finish` (a renderer that panicked, say) commits nothing.
+    pub fn finish(self) -> Result<Applied, DbError> {
+        let _ = self.rows.send(Streamed::End);
+        self.answer.recv().map_err(|_| DbError::WriterGone)?
+    }
 }
 
 /// Handle to the writer thread. Cloning shares the same thread; the thread ends when
@@ -146,6 +177,18 @@ impl Writer {
         answer.recv().map_err(|_| DbError::WriterGone)?
     }
 
+    /// Opens the transaction for `head` (removals, streams, authors, redirects, files) and
+    /// takes its articles as they come, in the order sent.
+    pub fn start_stream(&self, head: Batch) -> Result<Stream, DbError> {
+        let (reply, answer) = channel();
+        // Bounded: rendering may run ahead of the writer by this many sends, no more.
+        let (rows, incoming) = sync_channel(8);
+        self.jobs
+            .send(Job::Stream(Box::new(head), incoming, reply))
+            .map_err(|_| DbError::WriterGone)?;
+        Ok(Stream { rows, answer })
+    }
+
     /// Stops the thread after the jobs already queued, and waits for it.
     pub fn shutdown(self) {
         let thread = self.thread.lock().ok().and_then(|mut t| t.take());
@@ -159,8 +202,22 @@ impl Writer {
 fn run(mut conn: Connection, jobs: Receiver<Job>) {
     for job in jobs {
         match job {
-            Job::Publish(batch, reply) => {
-                let _ = reply.send(apply(&mut conn, &batch));
+            Job::Publish(mut batch, reply) => {
+                let articles = std::mem::take(&mut batch.articles);
+                let _ = reply.send(apply(&mut conn, &batch, articles.into_iter(), &|| true));
+            }
+            Job::Stream(head, rows, reply) => {
+                let ended = std::cell::Cell::new(false);
+                let articles = std::iter::from_fn(|| match rows.recv() {
+                    Ok(Streamed::Rows(rows)) => Some(rows),
+                    Ok(Streamed::End) => {
+                        ended.set(true);
+                        None
+                    }
+                    Err(_) => None,
+                })
+                .flatten();
+                let _ = reply.send(apply(&mut conn, &head, articles, &|| ended.get()));
             }
         }
     }
@@ -170,11 +227,31 @@ fn run(mut conn: Connection, jobs: Receiver<Job>) {
     let _ = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE); PRAGMA optimize;");
 }
 
-fn apply(conn: &mut Connection, batch: &Batch) -> Result<Applied, DbError> {
+/// One transaction: `batch`'s head and `articles`; committed only if `complete()` says
+/// every article arrived, and only if something changed.
+fn apply(
+    conn: &mut Connection,
+    batch: &Batch,
+    articles: impl Iterator<Item = ArticleRow>,
+    complete: &dyn Fn() -> bool,
+) -> Result<Applied, DbError> {
     // IMMEDIATE: take the write lock now, so busy_timeout applies; a deferred
     // transaction that upgrades later fails at once with "database is locked".
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let applied = queries::apply_batch(&tx, batch)?;
+    let applied = queries::apply_batch(&tx, batch, articles)?;
+    if !complete() {
+        // Dropping the transaction rolls it back.
+        return Err(DbError::Interrupted);
+    }
+    let head_empty = batch.remove.is_empty()
+        && batch.streams.is_empty()
+        && batch.authors.is_empty()
+        && batch.redirects.is_empty()
+        && batch.files.is_empty();
+    if head_empty && applied.added == 0 && applied.updated == 0 {
+        // Every changed article failed to render or was refused: nothing to record.
+        return Ok(applied);
+    }
     tx.commit()?;
     count_commit();
     Ok(applied)
