@@ -76,13 +76,16 @@ fn main() -> ExitCode {
 }
 
 /// glibc gives threads that allocate at once arenas of their own, up to eight per core,
-/// and keeps what each has freed. The server's blocking threads took one each: two
-/// arenas serve two cores as fast and kept the server under load at 91 MB instead of
-/// 110 MB (10,000 articles, bench/run's load). `MALLOC_ARENA_MAX` still wins when set.
+/// and keeps what each has freed. Two per core: the server under load (10,000 articles,
+/// bench/run's load) stayed at 91–94 MB instead of 108–110 MB, while a publish (renderers
+/// on every core, the coordinator and the writer freeing what they allocated) still
+/// finds an arena free; one per core made a 2,000-article publish about a fifth slower
+/// in back-to-back runs.
+/// `MALLOC_ARENA_MAX` still wins when set.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn limit_malloc_arenas() {
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        let arenas = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
+        let arenas = std::thread::available_parallelism().map_or(4, |n| n.get() * 2);
         // SAFETY: mallopt only sets an allocator parameter; called before any thread starts.
         unsafe {
             libc::mallopt(libc::M_ARENA_MAX, arenas as libc::c_int);
