@@ -314,6 +314,20 @@ fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_dispatches"))
 }
 
+/// `dispatches --db … publish [extra] --content DIR DIR` on the site, as a user runs it.
+fn publish_with_binary(site: &Site, extra: &[&str]) -> std::process::Output {
+    binary()
+        .arg("--db")
+        .arg(site.db())
+        .arg("publish")
+        .args(extra)
+        .arg("--content")
+        .arg(site.content())
+        .arg(site.content())
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn the_binary_reports_and_sets_exit_codes() {
     let site = Site::new();
@@ -669,15 +683,7 @@ fn a_publish_into_a_file_that_is_not_an_archive_says_so() {
         "not a database at all, but long enough to look like one....",
     )
     .unwrap();
-    let out = binary()
-        .arg("--db")
-        .arg(site.db())
-        .arg("publish")
-        .arg("--content")
-        .arg(site.content())
-        .arg(site.content())
-        .output()
-        .unwrap();
+    let out = publish_with_binary(&site, &[]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -720,16 +726,7 @@ fn another_processes_publish_shows_on_the_next_request() {
     let site = Site::new();
     site.write("piece.md", post("Version 0", "2026-01-01", "Body."));
     let publish = || {
-        let out = binary()
-            .arg("--db")
-            .arg(site.db())
-            .arg("publish")
-            .arg("-q")
-            .arg("--content")
-            .arg(site.content())
-            .arg(site.content())
-            .output()
-            .unwrap();
+        let out = publish_with_binary(&site, &["-q"]);
         assert!(
             out.status.success(),
             "{}",
