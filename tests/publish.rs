@@ -722,6 +722,18 @@ fn http_get(addr: &str, path: &str) -> (u16, String) {
 /// by another process must still show on the very next request.
 #[test]
 fn another_processes_publish_shows_on_the_next_request() {
+    external_publishes_show_at_once(false);
+}
+
+/// The same when the server was given a symlink to the archive: SQLite writes the WAL
+/// beside the real file, which is where the server must watch.
+#[cfg(unix)]
+#[test]
+fn another_processes_publish_shows_through_a_symlinked_archive() {
+    external_publishes_show_at_once(true);
+}
+
+fn external_publishes_show_at_once(symlink: bool) {
     use std::io::BufRead as _;
     let site = Site::new();
     site.write("piece.md", post("Version 0", "2026-01-01", "Body."));
@@ -742,10 +754,21 @@ fn another_processes_publish_shows_on_the_next_request() {
             let _ = self.0.wait();
         }
     }
+    // The server may reach the archive through a link in another folder.
+    let served = if symlink {
+        let link_dir = site.dir.path().join("elsewhere");
+        std::fs::create_dir_all(&link_dir).unwrap();
+        let link = link_dir.join("archive.db");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(site.db(), &link).unwrap();
+        link
+    } else {
+        site.db()
+    };
     let mut server = binary()
         .env("DISPATCHES_LOG", "info")
         .arg("--db")
-        .arg(site.db())
+        .arg(&served)
         .args(["serve", "--no-watch", "--addr", "127.0.0.1:0", "--content"])
         .arg(site.content())
         .stderr(std::process::Stdio::piped())

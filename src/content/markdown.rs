@@ -72,8 +72,17 @@ pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Rendered {
     let mut r = Renderer::new(opts);
     r.levels = heading_levels(markdown);
     let mut alt = AltCheck::default();
+    // Lines counted up to `counted` so far: events come in order, so each byte is
+    // counted once however many images there are.
+    let (mut counted, mut lines) = (0usize, 0usize);
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        alt.see(&event, || markdown[..range.start].matches('\n').count());
+        alt.see(&event, || {
+            if range.start > counted {
+                lines += markdown[counted..range.start].matches('\n').count();
+                counted = range.start;
+            }
+            lines
+        });
         r.event(event);
     }
     let mut rendered = r.finish();
@@ -92,7 +101,7 @@ struct AltCheck {
 }
 
 impl AltCheck {
-    fn see(&mut self, event: &Event<'_>, line: impl Fn() -> usize) {
+    fn see(&mut self, event: &Event<'_>, mut line: impl FnMut() -> usize) {
         match event {
             Event::Start(Tag::Image { dest_url, .. }) => {
                 self.open = Some((line(), dest_url.to_string(), false));

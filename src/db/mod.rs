@@ -20,6 +20,8 @@ pub const SCHEMA_VERSION: i64 = 4;
 
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The same for the writer, which may wait for another whole publish.
+const WRITE_BUSY_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Database errors; each says what was being done and to which file.
 #[derive(Debug, thiserror::Error)]
@@ -112,7 +114,9 @@ pub fn open_writable(path: &Path) -> Result<Connection, DbError> {
             ),
         });
     }
-    conn.busy_timeout(BUSY_TIMEOUT)
+    // A publish holds the write lock while its articles render (about 15 s for 10,000 on
+    // two cores), so a second publisher waits that long before it may start.
+    conn.busy_timeout(WRITE_BUSY_TIMEOUT)
         .map_err(open_err("setting busy_timeout"))?;
     // WAL: readers never block the writer; NORMAL: durable at checkpoints, and a crash
     // loses at most the last transactions, never consistency.
@@ -122,8 +126,12 @@ pub fn open_writable(path: &Path) -> Result<Connection, DbError> {
         .map_err(open_err("setting synchronous"))?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(open_err("enabling foreign keys"))?;
-    if migrate(&conn, &shown)? {
-        compact_after_upgrade(&conn, &shown)?;
+    if migrate(&conn, &shown)?
+        && let Err(e) = compact_after_upgrade(&conn, &shown)
+    {
+        // The upgrade itself is committed; only space is lost, and `VACUUM` run by hand
+        // later recovers it.
+        tracing::warn!("{e}; the archive works as it is");
     }
     Ok(conn)
 }

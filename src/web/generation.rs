@@ -37,8 +37,8 @@ pub struct Generation {
     /// The last answer, and until when it holds unless a commit or a file event says
     /// otherwise.
     quick: RwLock<Quick>,
-    /// Unix milliseconds until which every request asks SQLite: a file event pushes it
-    /// forward. A WAL write is seen before its commit is visible, so one event must
+    /// Until when (`monotonic_ms`) every request asks SQLite: a file event pushes it
+    /// forward. Monotonic, so that a step of the wall clock cannot close the window early. A WAL write is seen before its commit is visible, so one event must
     /// cover the commit that follows it; a second is ample even with fsync.
     hot_until: Arc<AtomicU64>,
     /// Keeps the watch on the archive's folder alive; `None` when it could not start,
@@ -109,27 +109,32 @@ impl Generation {
     /// while nothing is written. Without the watch, every request asks.
     pub fn watch_files(mut self, path: &Path) -> Generation {
         use notify::Watcher as _;
-        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        // SQLite writes the WAL beside the real file when the path is a symlink, so the
+        // watch must be on the real file's folder and name.
+        let Ok(real) = std::fs::canonicalize(path) else {
             return self;
         };
-        let folder = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => std::path::PathBuf::from("."),
+        let (Some(name), Some(folder)) = (real.file_name(), real.parent()) else {
+            return self;
         };
+        let name = name.to_string_lossy().into_owned();
+        let folder = folder.to_path_buf();
         let hot = self.hot_until.clone();
         let handler = move |event: notify::Result<notify::Event>| {
             let ours = match &event {
                 // Opening and reading (our own readers do) change nothing.
                 Ok(e) if matches!(e.kind, notify::EventKind::Access(_)) => false,
+                // An overflowed queue (a rescan) or an event about no file in
+                // particular may hide a write of ours.
+                Ok(e) if e.need_rescan() || e.paths.is_empty() => true,
                 Ok(e) => e.paths.iter().any(|p| {
                     p.file_name()
                         .is_some_and(|f| f.to_string_lossy().starts_with(name.as_str()))
                 }),
-                // A lost event may have been ours.
                 Err(_) => true,
             };
             if ours {
-                hot.fetch_max(unix_ms() + HOT_MS, Ordering::AcqRel);
+                hot.fetch_max(monotonic_ms() + HOT_MS, Ordering::AcqRel);
             }
         };
         let watched = notify::recommended_watcher(handler).and_then(|mut w| {
@@ -140,7 +145,8 @@ impl Generation {
             Ok(w) => {
                 self.files = Some(w);
                 // Events from now on are seen; what came before, the next check reads.
-                self.hot_until.store(unix_ms() + HOT_MS, Ordering::Release);
+                self.hot_until
+                    .store(monotonic_ms() + HOT_MS, Ordering::Release);
             }
             Err(e) => tracing::warn!(
                 "cannot watch {} for other processes' writes ({e}); every request will ask \
@@ -180,20 +186,19 @@ impl Generation {
     /// The generation now: an atomic load or two while nothing can have changed, one
     /// `PRAGMA data_version` otherwise.
     pub fn current(&self) -> Result<Snapshot, DbError> {
-        let now_ms = unix_ms();
-        if let Some(s) = self.unchanged(now_ms) {
+        if let Some(s) = self.unchanged() {
             return Ok(s);
         }
         self.check()
     }
 
     /// The last snapshot, when nothing that could change it has happened since.
-    fn unchanged(&self, now_ms: u64) -> Option<Snapshot> {
-        if self.files.is_none() || now_ms < self.hot_until.load(Ordering::Acquire) {
+    fn unchanged(&self) -> Option<Snapshot> {
+        if self.files.is_none() || monotonic_ms() < self.hot_until.load(Ordering::Acquire) {
             return None;
         }
         let q = *self.quick.read().unwrap_or_else(PoisonError::into_inner);
-        let fresh = (now_ms / 1000) < q.valid_until.max(0) as u64
+        let fresh = (unix_ms() / 1000) < q.valid_until.max(0) as u64
             && q.commits == crate::db::local_commits();
         fresh.then_some(q.snapshot)
     }
@@ -263,6 +268,13 @@ impl Generation {
                 |t| t.unix_timestamp(),
             )
     }
+}
+
+/// Milliseconds since the first call, from the monotonic clock.
+fn monotonic_ms() -> u64 {
+    static START: std::sync::LazyLock<std::time::Instant> =
+        std::sync::LazyLock::new(std::time::Instant::now);
+    START.elapsed().as_millis() as u64
 }
 
 fn unix_ms() -> u64 {
