@@ -281,11 +281,6 @@ pub fn publish(
         });
     }
 
-    let head_changes = !(batch.authors.is_empty()
-        && batch.streams.is_empty()
-        && batch.redirects.is_empty()
-        && batch.files.is_empty()
-        && batch.remove.is_empty());
     let render = |planned: Vec<Planned>,
                   report: &mut Report,
                   deliver: &mut dyn FnMut(Vec<ArticleRow>) -> bool| {
@@ -307,7 +302,7 @@ pub fn publish(
         report.updated += report_counts.0;
         report.new += report_counts.1;
         report.removed = batch.remove.len();
-    } else if !planned.is_empty() || head_changes {
+    } else if !planned.is_empty() || batch.changes_besides_articles() {
         let own_writer = match writer {
             Some(_) => None,
             None => Some(Writer::start(db_path)?),

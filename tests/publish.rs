@@ -314,6 +314,22 @@ fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_dispatches"))
 }
 
+/// `dispatches --db … backup OUT` on the site, which must succeed.
+fn backup_with_binary(site: &Site, out_path: &Path) {
+    let out = binary()
+        .arg("--db")
+        .arg(site.db())
+        .arg("backup")
+        .arg(out_path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// `dispatches --db … publish [extra] --content DIR DIR` on the site, as a user runs it.
 fn publish_with_binary(site: &Site, extra: &[&str]) -> std::process::Output {
     binary()
@@ -383,18 +399,7 @@ fn backup_writes_a_checked_copy() {
     site.write("a.md", post("A", "2026-01-01", "a"));
     site.publish();
     let out_path = site.dir.path().join("backups/copy.db");
-    let out = binary()
-        .arg("--db")
-        .arg(site.db())
-        .arg("backup")
-        .arg(&out_path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    backup_with_binary(&site, &out_path);
     let copy = Connection::open(&out_path).unwrap();
     queries::check_integrity(&copy).unwrap();
     assert_eq!(queries::article_count(&copy).unwrap(), 1);
@@ -435,18 +440,7 @@ fn backup_during_a_large_publish_is_consistent() {
     for n in 0.. {
         let done = publisher.is_finished();
         let out_path = site.dir.path().join(format!("backups/copy{n}.db"));
-        let out = binary()
-            .arg("--db")
-            .arg(site.db())
-            .arg("backup")
-            .arg(&out_path)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        backup_with_binary(&site, &out_path);
         copies.push(out_path);
         if done || n > 200 {
             break;

@@ -95,6 +95,18 @@ pub struct Batch {
     pub now: i64,
 }
 
+impl Batch {
+    /// Whether anything but articles changes: removals, streams, authors, redirects or
+    /// files.
+    pub fn changes_besides_articles(&self) -> bool {
+        !(self.remove.is_empty()
+            && self.streams.is_empty()
+            && self.authors.is_empty()
+            && self.redirects.is_empty()
+            && self.files.is_empty())
+    }
+}
+
 /// What the transaction did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Applied {
@@ -243,12 +255,7 @@ fn apply(
         // Dropping the transaction rolls it back.
         return Err(DbError::Interrupted);
     }
-    let head_empty = batch.remove.is_empty()
-        && batch.streams.is_empty()
-        && batch.authors.is_empty()
-        && batch.redirects.is_empty()
-        && batch.files.is_empty();
-    if head_empty && applied.added == 0 && applied.updated == 0 {
+    if !batch.changes_besides_articles() && applied.added == 0 && applied.updated == 0 {
         // Every changed article failed to render or was refused: nothing to record.
         return Ok(applied);
     }

@@ -35,7 +35,7 @@ pub struct Generation {
     /// writes that `data_version` cannot see, and what to do when they change.
     replica: Option<Replica>,
     /// The last answer, and until when it holds unless a commit or a file event says
-    /// otherwise.
+    /// otherwise; written only by `check`, under `state`'s lock.
     quick: RwLock<Quick>,
     /// Until when (`monotonic_ms`) every request asks SQLite: a file event pushes it
     /// forward. Monotonic, so that a step of the wall clock cannot close the window early. A WAL write is seen before its commit is visible, so one event must
@@ -70,8 +70,6 @@ struct State {
     data_version: i64,
     /// (size, modified) of the archive and its WAL, when watched as a replica.
     files: Option<[(u64, std::time::SystemTime); 2]>,
-    valid_until: i64,
-    snapshot: Snapshot,
 }
 
 impl Generation {
@@ -81,11 +79,6 @@ impl Generation {
                 conn,
                 data_version: i64::MIN,
                 files: None,
-                valid_until: i64::MIN,
-                snapshot: Snapshot {
-                    number: 0,
-                    modified_at: 0,
-                },
             }),
             timezone: config.timezone,
             replica: None,
@@ -227,29 +220,27 @@ impl Generation {
             .conn
             .prepare_cached("PRAGMA data_version")?
             .query_row([], |r| r.get(0))?;
-        if !replaced && version == s.data_version && now.unix_timestamp() < s.valid_until {
-            self.remember(s.snapshot, s.valid_until, commits);
-            return Ok(s.snapshot);
-        }
-        let (last_change, next_scheduled) = queries::site_clock(&s.conn, now.unix_timestamp())?;
-        let midnight = self.next_midnight(now);
-        let today = midnight - 86_400;
-        s.data_version = version;
-        s.valid_until = next_scheduled.map_or(midnight, |t| t.min(midnight));
-        s.snapshot = Snapshot {
-            number: s.snapshot.number + 1,
-            modified_at: last_change.max(today).min(now.unix_timestamp()),
-        };
-        self.remember(s.snapshot, s.valid_until, commits);
-        Ok(s.snapshot)
-    }
-
-    fn remember(&self, snapshot: Snapshot, valid_until: i64, commits: u64) {
-        *self.quick.write().unwrap_or_else(PoisonError::into_inner) = Quick {
-            snapshot,
-            valid_until,
-            commits,
-        };
+        let last = *self.quick.read().unwrap_or_else(PoisonError::into_inner);
+        let next =
+            if !replaced && version == s.data_version && now.unix_timestamp() < last.valid_until {
+                Quick { commits, ..last }
+            } else {
+                let (last_change, next_scheduled) =
+                    queries::site_clock(&s.conn, now.unix_timestamp())?;
+                let midnight = self.next_midnight(now);
+                let today = midnight - 86_400;
+                s.data_version = version;
+                Quick {
+                    snapshot: Snapshot {
+                        number: last.snapshot.number + 1,
+                        modified_at: last_change.max(today).min(now.unix_timestamp()),
+                    },
+                    valid_until: next_scheduled.map_or(midnight, |t| t.min(midnight)),
+                    commits,
+                }
+            };
+        *self.quick.write().unwrap_or_else(PoisonError::into_inner) = next;
+        Ok(next.snapshot)
     }
 
     /// The next midnight in the site's zone, as Unix time (falling back to UTC days when
