@@ -299,8 +299,8 @@ pub async fn serve_listener(
                 let service = hyper::service::service_fn({
                     let app = app.clone();
                     let state = state.clone();
-                    move |req: axum::http::Request<hyper::body::Incoming>| {
-                        let early = cache::answer_early(&state, &req);
+                    move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                        let early = cache::answer_early(&state, &mut req);
                         let app = app.clone();
                         async move {
                             match early {
