@@ -505,6 +505,7 @@ fn publish_corpus(name: &str) -> (tempfile::TempDir, Report, Report) {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpora"]
 fn the_rust_blog_imports_without_edits() {
     let (dir, first, second) = publish_corpus("rust-blog");
     assert!(first.failed.is_empty(), "{:#?}", first.failed);
@@ -541,6 +542,7 @@ fn the_rust_blog_imports_without_edits() {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpora"]
 fn the_go_blog_imports_without_edits() {
     let (dir, first, second) = publish_corpus("go-blog");
     assert!(first.failed.is_empty(), "{:#?}", first.failed);

@@ -83,11 +83,13 @@ fn corpus_cases(name: &str) {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpora"]
 fn rust_blog_search_cases() {
     corpus_cases("rust-blog");
 }
 
 #[test]
+#[ignore = "needs ../shared/corpora"]
 fn go_blog_search_cases() {
     corpus_cases("go-blog");
 }
