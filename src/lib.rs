@@ -5,6 +5,7 @@ pub mod commands;
 pub mod config;
 pub mod content;
 pub mod db;
+pub mod error;
 pub mod publish;
 pub mod search;
 pub mod watch;

@@ -4,9 +4,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
-use dispatches::cli::{Cli, Command};
+use dispatches::cli::Cli;
+use dispatches::commands;
 use dispatches::config::Config;
-use dispatches::{commands, publish};
 
 fn main() -> ExitCode {
     limit_malloc_arenas();
@@ -31,41 +31,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = match cli.command {
-        Command::Publish {
-            paths,
-            dry_run,
-            prune,
-            content,
-            quiet,
-        } => {
-            let options = publish::Options {
-                dry_run,
-                prune,
-                progress: !quiet,
-            };
-            commands::publish(&paths, &content, &config, &cli.db, &options, quiet)
-        }
-        Command::Serve {
-            addr,
-            content,
-            no_watch,
-            read_only,
-        } => {
-            let mode = if read_only {
-                dispatches::web::Mode::ReadOnly
-            } else if no_watch {
-                dispatches::web::Mode::Publish
-            } else {
-                dispatches::web::Mode::Watch
-            };
-            commands::serve(&addr, &content, mode, config, &cli.db)
-        }
-        Command::Search { query, json } => commands::search(&query, json, &cli.db, &config),
-        Command::Backup { out } => commands::backup(&cli.db, &out),
-        Command::Restore { from } => commands::restore(&from, &cli.db),
-        Command::Healthcheck { addr } => commands::healthcheck(&addr),
-    };
+    let result = commands::run(cli, config);
     match result {
         Ok(code) => code,
         Err(e) => {

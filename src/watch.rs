@@ -18,7 +18,8 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::config::Config;
 use crate::db::Writer;
-use crate::publish::{self, Failure, Options};
+use crate::error::FileError;
+use crate::publish::{self, Options};
 
 /// Quiet time after the last event before publishing: long enough to gather an
 /// editor's save dance (write temp, rename, chmod), short enough to feel instant.
@@ -33,11 +34,11 @@ const SETTLE: Duration = Duration::from_millis(40);
 /// (source path relative to the content folder, message).
 #[derive(Default)]
 pub struct Problems {
-    failures: Mutex<Vec<Failure>>,
+    failures: Mutex<Vec<FileError>>,
 }
 
 impl Problems {
-    pub fn set(&self, failures: Vec<Failure>) {
+    pub fn set(&self, failures: Vec<FileError>) {
         *self.failures.lock().unwrap_or_else(|e| e.into_inner()) = failures;
     }
 

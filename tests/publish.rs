@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use dispatches::config::Config;
-use dispatches::db::{self, queries};
+use dispatches::db::{self, read as queries};
 use dispatches::publish::{self, Options, Report};
 use rusqlite::Connection;
 
@@ -929,8 +929,8 @@ fn images_without_alt_text_are_named_with_their_line() {
     );
 }
 
-fn row(slug: &str, published_at: i64) -> db::writer::ArticleRow {
-    db::writer::ArticleRow {
+fn row(slug: &str, published_at: i64) -> db::ArticleRow {
+    db::ArticleRow {
         source_path: format!("{slug}.md"),
         content_hash: "h".into(),
         slug: slug.into(),
@@ -973,13 +973,13 @@ fn a_streamed_publish_commits_all_or_nothing() {
             .unwrap()
     };
 
-    let stream = writer.start_stream(db::writer::Batch::default()).unwrap();
+    let stream = writer.begin(db::Batch::default()).unwrap();
     assert!(stream.send(vec![row("a", 1), row("b", 2)]));
     assert!(stream.send(vec![row("c", 3)]));
     drop(stream);
     // The next job runs only after the abandoned one has rolled back.
     let applied = writer
-        .publish(db::writer::Batch {
+        .publish(db::Batch {
             articles: vec![row("d", 4)],
             ..Default::default()
         })
@@ -987,7 +987,7 @@ fn a_streamed_publish_commits_all_or_nothing() {
     assert_eq!(applied.added, 1);
     assert_eq!(count(), 1, "nothing of the abandoned stream");
 
-    let stream = writer.start_stream(db::writer::Batch::default()).unwrap();
+    let stream = writer.begin(db::Batch::default()).unwrap();
     assert!(stream.send(vec![row("a", 1), row("b", 2)]));
     assert!(stream.send(vec![row("c", 3)]));
     let applied = stream.finish().unwrap();

@@ -7,14 +7,7 @@ use time::OffsetDateTime;
 use time_tz::Tz;
 
 use super::dates;
-
-/// A problem in one field (or in the block's syntax), located by line in the whole file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldError {
-    pub line: usize,
-    pub field: Option<String>,
-    pub message: String,
-}
+use crate::error::FileError;
 
 /// Which syntax the front matter used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +31,7 @@ pub struct Split<'a> {
 
 /// Cuts the first `---`/`+++` block off `text` (a BOM is ignored). We do this ourselves
 /// rather than with pulldown-cmark's metadata options, which also match `---` mid-document.
-pub fn split(text: &str) -> Result<Split<'_>, FieldError> {
+pub fn split(text: &str) -> Result<Split<'_>, FileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.lines().next().unwrap_or("").trim_end();
     let (format, fences): (Format, &[&str]) = match first {
@@ -68,8 +61,9 @@ pub fn split(text: &str) -> Result<Split<'_>, FieldError> {
         }
         offset += raw.len();
     }
-    Err(FieldError {
-        line: 1,
+    Err(FileError {
+        path: String::new(),
+        line: Some(1),
         field: None,
         message: format!("front matter opened with `{first}` is never closed"),
     })
@@ -137,7 +131,7 @@ pub struct FrontMatter {
 }
 
 /// Parses the front matter of `split` into its keys. Dates without a zone are in `tz`.
-pub fn parse(split: &Split<'_>, tz: &Tz) -> Result<FrontMatter, FieldError> {
+pub fn parse(split: &Split<'_>, tz: &Tz) -> Result<FrontMatter, FileError> {
     let map = match split.format {
         Format::None => Map::new(),
         Format::Yaml => parse_yaml(split)?,
@@ -151,22 +145,26 @@ pub fn parse(split: &Split<'_>, tz: &Tz) -> Result<FrontMatter, FieldError> {
     .read()
 }
 
-fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FieldError> {
+fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FileError> {
     if split.front.trim().is_empty() {
         return Ok(Map::new());
     }
     match serde_saphyr::from_str::<Value>(split.front) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(Value::Null) => Ok(Map::new()),
-        Ok(_) => Err(FieldError {
-            line: split.front_line,
+        Ok(_) => Err(FileError {
+            path: String::new(),
+            line: Some(split.front_line),
             field: None,
             message: "front matter must be a mapping of `key: value` lines".into(),
         }),
-        Err(e) => Err(FieldError {
-            line: split.front_line
-                + e.location()
-                    .map_or(0, |l| (l.line() as usize).saturating_sub(1)),
+        Err(e) => Err(FileError {
+            path: String::new(),
+            line: Some(
+                split.front_line
+                    + e.location()
+                        .map_or(0, |l| (l.line() as usize).saturating_sub(1)),
+            ),
             field: None,
             message: format!(
                 "YAML front matter: {}",
@@ -176,11 +174,14 @@ fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FieldError> {
     }
 }
 
-fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FieldError> {
-    let table: toml::Table = toml::from_str(split.front).map_err(|e| FieldError {
-        line: split.front_line
-            + e.span()
-                .map_or(0, |s| split.front[..s.start].matches('\n').count()),
+fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FileError> {
+    let table: toml::Table = toml::from_str(split.front).map_err(|e| FileError {
+        path: String::new(),
+        line: Some(
+            split.front_line
+                + e.span()
+                    .map_or(0, |s| split.front[..s.start].matches('\n').count()),
+        ),
         field: None,
         message: format!("TOML front matter: {}", e.message().trim()),
     })?;
@@ -245,7 +246,7 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn read(&self) -> Result<FrontMatter, FieldError> {
+    fn read(&self) -> Result<FrontMatter, FileError> {
         let mut fm = FrontMatter {
             raw: self.map.clone(),
             extra: self
@@ -318,23 +319,24 @@ impl Reader<'_> {
             .map_or(self.split.front_line, |i| self.split.front_line + i)
     }
 
-    fn err(&self, key: &str, message: String) -> FieldError {
-        FieldError {
-            line: self.line(key),
+    fn err(&self, key: &str, message: String) -> FileError {
+        FileError {
+            path: String::new(),
+            line: Some(self.line(key)),
             field: Some(key.to_string()),
             message,
         }
     }
 
-    fn wrong(&self, key: &str, want: &str, found: &Value) -> FieldError {
+    fn wrong(&self, key: &str, want: &str, found: &Value) -> FileError {
         self.err(key, format!("expected {want}, found {}", describe(found)))
     }
 
     fn first<T>(
         &self,
         keys: &[&str],
-        get: fn(&Self, &str) -> Result<Option<T>, FieldError>,
-    ) -> Result<Option<T>, FieldError> {
+        get: fn(&Self, &str) -> Result<Option<T>, FileError>,
+    ) -> Result<Option<T>, FileError> {
         for key in keys {
             if let Some(v) = get(self, key)? {
                 return Ok(Some(v));
@@ -344,7 +346,7 @@ impl Reader<'_> {
     }
 
     /// A string; a number is taken as its text (`title: 2048` means the title "2048").
-    fn text(&self, key: &str) -> Result<Option<String>, FieldError> {
+    fn text(&self, key: &str) -> Result<Option<String>, FileError> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
@@ -354,7 +356,7 @@ impl Reader<'_> {
         }
     }
 
-    fn date(&self, key: &str) -> Result<Option<OffsetDateTime>, FieldError> {
+    fn date(&self, key: &str) -> Result<Option<OffsetDateTime>, FileError> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => dates::parse_datetime(s, self.tz)
@@ -365,14 +367,14 @@ impl Reader<'_> {
     }
 
     /// A list of strings, or one string (comma-separated) standing for the list.
-    fn list(&self, key: &str) -> Result<Vec<String>, FieldError> {
+    fn list(&self, key: &str) -> Result<Vec<String>, FileError> {
         match self.map.get(key) {
             None => Ok(Vec::new()),
             Some(v) => self.list_value(key, v),
         }
     }
 
-    fn list_value(&self, key: &str, v: &Value) -> Result<Vec<String>, FieldError> {
+    fn list_value(&self, key: &str, v: &Value) -> Result<Vec<String>, FileError> {
         let item = |x: &Value| match x {
             Value::String(s) => Ok(s.trim().to_string()),
             Value::Number(n) => Ok(n.to_string()),
@@ -387,9 +389,9 @@ impl Reader<'_> {
         Ok(items.into_iter().filter(|s| !s.is_empty()).collect())
     }
 
-    fn hero(&self) -> Result<Option<Hero>, FieldError> {
+    fn hero(&self) -> Result<Option<Hero>, FileError> {
         let key = "hero";
-        let field = |m: &Map<String, Value>, k: &str| -> Result<Option<String>, FieldError> {
+        let field = |m: &Map<String, Value>, k: &str| -> Result<Option<String>, FileError> {
             match m.get(k) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
@@ -419,7 +421,7 @@ impl Reader<'_> {
     }
 
     /// `sources` and `links`: `{ title, url }` maps, or bare URLs.
-    fn links(&self, key: &str) -> Result<Vec<Source>, FieldError> {
+    fn links(&self, key: &str) -> Result<Vec<Source>, FileError> {
         let items = match self.map.get(key) {
             None | Some(Value::Null) => return Ok(Vec::new()),
             Some(Value::Array(a)) => a,
@@ -474,7 +476,7 @@ mod tests {
         time_tz::timezones::db::UTC
     }
 
-    fn fm(text: &str) -> Result<FrontMatter, FieldError> {
+    fn fm(text: &str) -> Result<FrontMatter, FileError> {
         parse(&split(text)?, utc())
     }
 
@@ -569,24 +571,24 @@ lastmod: 2026-01-02\nredirect_from: /x\n---\n",
     #[test]
     fn errors_name_line_and_field() {
         let e = fm("---\ntitle: T\ndate: 2026-02-30\n---\n").unwrap_err();
-        assert_eq!((e.line, e.field.as_deref()), (3, Some("date")));
+        assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("date")));
         assert!(e.message.contains("February 2026"), "{}", e.message);
 
         let e = fm("---\ntitle: T\ntags: { a: 1 }\n---\n").unwrap_err();
-        assert_eq!((e.line, e.field.as_deref()), (3, Some("tags")));
+        assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("tags")));
 
         let e = fm("---\ntitle: T\ndraft: yes please\n---\n").unwrap_err();
-        assert_eq!((e.line, e.field.as_deref()), (3, Some("draft")));
+        assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("draft")));
 
         let e = fm("+++\ntitle = \"T\"\ndraft = \"no\"\n+++\n").unwrap_err();
-        assert_eq!((e.line, e.field.as_deref()), (3, Some("draft")));
+        assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("draft")));
 
         let e = fm("---\ntitle: [a\nslug: b\n---\n").unwrap_err();
-        assert!(e.field.is_none() && e.line >= 2, "{e:?}");
+        assert!(e.field.is_none() && e.line >= Some(2), "{e:?}");
         assert!(e.message.starts_with("YAML"), "{e:?}");
 
         let e = fm("+++\ntitle = \"T\"\ndate = 2026-99-01\n+++\n").unwrap_err();
-        assert_eq!(e.line, 3, "{e:?}");
+        assert_eq!(e.line, Some(3), "{e:?}");
 
         let e = fm("---\ntitle: T\n").unwrap_err();
         assert!(e.message.contains("never closed"));

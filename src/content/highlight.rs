@@ -15,6 +15,8 @@ use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 use two_face::theme::EmbeddedThemeName;
 
+use super::html::escape;
+
 /// The token classes: class, the TextMate selectors that put a token in it, and the scope
 /// stack whose colour the stylesheet takes from each theme.
 ///
@@ -267,22 +269,6 @@ fn classed_lines(code: &str, syntax: &SyntaxReference) -> Option<Vec<String>> {
         lines.push(out);
     }
     Some(lines)
-}
-
-/// Escapes text for an HTML element or attribute.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The highlight stylesheet: each class coloured as the light theme colours its kind of

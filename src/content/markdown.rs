@@ -9,8 +9,8 @@ use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
 };
 
-use super::highlight::{self, escape};
-use super::sanitize;
+use super::highlight;
+use super::html::{decode_entities, escape, repair, sanitize};
 
 /// Words a minute for the reading-time estimate.
 const WORDS_PER_MINUTE: usize = 230;
@@ -118,7 +118,7 @@ impl AltCheck {
             }
             Event::Html(h) | Event::InlineHtml(h) if h.contains("<img") || h.contains("<IMG") => {
                 let at = line();
-                for src in super::repair::images_without_alt(h) {
+                for src in repair::images_without_alt(h) {
                     self.missing.push((at, src));
                 }
             }
@@ -503,9 +503,9 @@ impl<'o, 'a> Renderer<'o, 'a> {
         } else {
             (sanitize::clean(&body), sanitize::clean(&summary))
         };
-        let html = super::repair::article(&html);
+        let html = repair::article(&html);
         // A list page shows many summaries at once; their ids would collide.
-        let summary_html = super::repair::summary(&summary_html);
+        let summary_html = repair::summary(&summary_html);
         Rendered {
             html,
             summary_html,
@@ -576,22 +576,6 @@ fn plain_text(events: &[Event<'_>]) -> String {
         }
     }
     s.trim().to_string()
-}
-
-/// The character references authors use in raw HTML; others stay as written.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&mdash;", "—")
-        .replace("&ndash;", "–")
-        .replace("&hellip;", "…")
-        .replace("&amp;", "&")
 }
 
 fn strip_tags(html: &str) -> String {

@@ -1,8 +1,22 @@
-//! The archive database: opening it with the right pragmas, migrating it, the single
-//! writer thread and the read-only pool. Every SQL string of the program lives below here.
+//! The archive database: opening it with the right pragmas, migrating it, and the error
+//! type of this layer. Every SQL string of the program lives below here:
+//!
+//! - `batch`: the typed rows one publish hands the writer (plain data);
+//! - `apply`: applying a batch inside the writer's transaction;
+//! - `writer`: the single writer thread, alone with the only read-write connection;
+//! - `readers`: the pool of read-only connections the server borrows from;
+//! - `read`: every read query of the publish and the pages;
+//! - `search`: the full-text search SQL;
+//! - `generation`: the number caches key on, which changes when a page may have;
+//! - `backup`: checked copies out and restores in.
 
-pub mod queries;
+pub mod apply;
+pub mod backup;
+pub mod batch;
+pub mod generation;
+pub mod read;
 pub mod readers;
+pub mod search;
 pub mod writer;
 
 use std::cell::Cell;
@@ -12,8 +26,10 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use batch::{Applied, ArticleRow, AuthorRow, Batch, FileRow, RedirectRow, StreamRow};
+pub use generation::{Generation, Snapshot};
 pub use readers::ReadPool;
-pub use writer::{Stream, Writer};
+pub use writer::{OpenPublish, Writer};
 
 /// The schema version this binary writes and reads.
 pub const SCHEMA_VERSION: i64 = 4;
@@ -45,10 +61,40 @@ pub enum DbError {
     /// Shown in words a reader can act on; the SQLite error is not repeated as a cause.
     #[error("database: {}", explain(.0))]
     Sqlite(rusqlite::Error),
+    /// A file operation around the archive (its folder, a copy, a rename).
+    #[error("{path}: {action}: {cause}")]
+    Io {
+        path: String,
+        action: &'static str,
+        cause: std::io::Error,
+    },
+    /// A copy or backup that failed its integrity check, or is not an archive at all.
+    #[error("{path}: {why}")]
+    Check { path: String, why: String },
     #[error("the database writer has stopped; see the log for why")]
     WriterGone,
     #[error("the publish stopped before all its articles were rendered; nothing was changed")]
     Interrupted,
+}
+
+impl DbError {
+    /// An SQLite failure while doing `action` to the file at `path`.
+    pub fn open(path: &Path, action: &'static str, cause: rusqlite::Error) -> DbError {
+        DbError::Open {
+            path: path.display().to_string(),
+            action,
+            cause,
+        }
+    }
+
+    /// A file-system failure while doing `action` to `path`.
+    pub fn io(path: &Path, action: &'static str, cause: std::io::Error) -> DbError {
+        DbError::Io {
+            path: path.display().to_string(),
+            action,
+            cause,
+        }
+    }
 }
 
 impl From<rusqlite::Error> for DbError {
@@ -95,11 +141,8 @@ pub fn open_writable(path: &Path) -> Result<Connection, DbError> {
         }
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| DbError::Open {
-            path: dir.display().to_string(),
-            action: "creating the data folder",
-            cause: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| DbError::io(dir, "creating the data folder", e))?;
     }
     let conn = Connection::open(path).map_err(open_err("opening the archive"))?;
     // SQLite quietly falls back to read-only when the file is not writable; a writer

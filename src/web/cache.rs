@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use super::AppState;
-use super::generation::Snapshot;
+use crate::db::Snapshot;
 
 /// Bodies above this are served but not kept (large images stream straight through).
 const MAX_ENTRY_BYTES: usize = 4 * 1024 * 1024;

@@ -15,10 +15,10 @@ use time::format_description::well_known::Rfc3339;
 
 use super::AppState;
 use super::handlers::{AppError, PageQuery, encode, now, respond, with_conn};
-use super::views::absolute;
 use crate::config::Config;
 use crate::content::Hero;
-use crate::db::queries::{self, FeedEntry, Filter};
+use crate::content::html::{absolute, absolutize};
+use crate::db::read::{self, FeedEntry, Filter};
 
 /// Entries per feed page: enough for a reader that polls daily, small enough to fetch.
 const PER_FEED_PAGE: i64 = 20;
@@ -76,11 +76,11 @@ impl Scope {
         Ok(match self {
             Scope::Site => Some(config.title.clone()),
             Scope::Stream(id) => {
-                queries::stream(conn, id)?.map(|s| format!("{} · {}", s.name, config.title))
+                read::stream(conn, id)?.map(|s| format!("{} · {}", s.name, config.title))
             }
             Scope::Tag(t) => Some(format!("Tagged “{t}” · {}", config.title)),
             Scope::Author(id) => {
-                queries::author(conn, id)?.map(|a| format!("{} · {}", a.name, config.title))
+                read::author(conn, id)?.map(|a| format!("{} · {}", a.name, config.title))
             }
         })
     }
@@ -125,7 +125,7 @@ async fn feed(state: AppState, scope: Scope, format: Format, page: i64) -> Respo
         let config = &state.config;
         let title = scope.title(conn, config)?.ok_or(AppError::NotFound)?;
         let now = now();
-        let (entries, total) = queries::feed_entries(
+        let (entries, total) = read::feed_entries(
             conn,
             &scope.filter(),
             now,
@@ -277,46 +277,6 @@ fn rfc3339(unix: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Makes the links and images of rendered HTML absolute, for readers that show an entry
-/// away from the site: `href="/…"`, `src="/…"` get the base URL, `href="#…"` the
-/// article's own URL. Our renderer and sanitiser always write double-quoted attributes.
-pub fn absolutize(html: &str, base: &str, page: &str) -> String {
-    let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html;
-    while let Some(i) = rest.find("=\"") {
-        let (head, tail) = rest.split_at(i + 2);
-        out.push_str(head);
-        let name = &head[..head.len() - 2];
-        let attr_is_url = name.ends_with(" href") || name.ends_with(" src");
-        // Absolute, protocol-relative and empty values stay as written.
-        let relative = !(tail.starts_with("//") || tail.starts_with('"') || has_scheme(tail));
-        if attr_is_url && relative {
-            if tail.starts_with('/') {
-                out.push_str(base);
-            } else if tail.starts_with('#') || tail.starts_with('?') {
-                out.push_str(page);
-            } else {
-                // `img.png`, `dir/img.png`, `../x`: resolved against the article's own
-                // folder, as on its page (a reader would use the feed's URL instead).
-                out.push_str(&page[..page.rfind('/').map_or(page.len(), |i| i + 1)]);
-            }
-        }
-        rest = tail;
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Whether an attribute value (up to its closing quote) starts with a URL scheme.
-fn has_scheme(value: &str) -> bool {
-    let end = value.find([':', '/', '?', '#', '"']).unwrap_or(value.len());
-    value[end..].starts_with(':')
-        && value[..end].starts_with(|c: char| c.is_ascii_alphabetic())
-        && value[..end]
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-}
-
 fn typed(content_type: &'static str, cache: &'static str, body: String) -> Response {
     (
         [
@@ -372,7 +332,7 @@ struct SitemapTemplate {
 pub async fn sitemap(State(state): State<AppState>) -> Response {
     let r = with_conn(&state, |conn, state| {
         let base = &state.config.base_url;
-        let rows = queries::sitemap(conn, now())?;
+        let rows = read::sitemap(conn, now())?;
         let newest = rows.iter().map(|(_, t)| *t).max().unwrap_or(0);
         let mut urls = vec![
             (format!("{base}/"), rfc3339(newest)),
@@ -440,34 +400,6 @@ pub async fn opensearch(State(state): State<AppState>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn absolutize_rewrites_site_paths_and_fragments_only() {
-        let html = r##"<p><a href="/dispatches/x">x</a> <img src="/files/a.png" alt="">
-            <a href="#fn-1">1</a> <a href="https://e.org/">e</a> <a href="//evil.org/">p</a>
-            <span title="/not-a-url">t</span> <a class="x" href="/y">y</a>
-            <img src="fig/1.png" alt=""> <a href="mailto:a@b.org">m</a> <a href="">e</a></p>"##;
-        let out = absolutize(html, "https://s.org", "https://s.org/dispatches/a");
-        assert!(
-            out.contains(r#"href="https://s.org/dispatches/x""#),
-            "{out}"
-        );
-        assert!(out.contains(r#"src="https://s.org/files/a.png""#), "{out}");
-        assert!(
-            out.contains(r##"href="https://s.org/dispatches/a#fn-1""##),
-            "{out}"
-        );
-        assert!(out.contains(r#"href="https://e.org/""#), "{out}");
-        assert!(out.contains(r#"href="//evil.org/""#), "{out}");
-        assert!(out.contains(r#"title="/not-a-url""#), "{out}");
-        assert!(out.contains(r#"href="https://s.org/y""#), "{out}");
-        assert!(
-            out.contains(r#"src="https://s.org/dispatches/fig/1.png""#),
-            "{out}"
-        );
-        assert!(out.contains(r#"href="mailto:a@b.org""#), "{out}");
-        assert!(out.contains(r#"href="""#), "{out}");
-    }
 
     #[test]
     fn tag_uris_use_the_host_without_port() {

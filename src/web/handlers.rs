@@ -12,8 +12,9 @@ use time::OffsetDateTime;
 
 use super::AppState;
 use super::views::*;
+use crate::content::html::absolute;
 use crate::content::{Hero, Source, TocEntry};
-use crate::db::queries::{self, Filter};
+use crate::db::read::{self, Filter};
 use crate::search::{self, SearchError};
 
 const PER_PAGE: i64 = 10;
@@ -53,13 +54,13 @@ pub(super) fn now() -> i64 {
 }
 
 fn layout(conn: &Connection, state: &AppState, title: &str) -> Result<Layout> {
-    let streams = queries::streams(conn, now())?.len();
+    let streams = read::streams(conn, now())?.len();
     layout_with(conn, state, title, streams)
 }
 
 /// The layout when the caller already knows how many streams are live.
 fn layout_with(conn: &Connection, state: &AppState, title: &str, streams: usize) -> Result<Layout> {
-    let writing = queries::now_writing(conn)?;
+    let writing = read::now_writing(conn)?;
     let mut layout = Layout::new(
         &state.config,
         &state.assets.css.name,
@@ -124,7 +125,7 @@ async fn not_found(state: &AppState, gone: Option<String>) -> Response {
                 "The address may be mistyped, or the dispatch was moved. Try a search, or read one of the latest.".to_string(),
             ),
         };
-        let (latest, _) = queries::list_articles(conn, &Filter::All, now(), 5, 0)?;
+        let (latest, _) = read::list_articles(conn, &Filter::All, now(), 5, 0)?;
         Ok(NotFoundPage {
             layout: Layout {
                 index: false,
@@ -162,11 +163,11 @@ pub async fn home(State(state): State<AppState>, Query(q): Query<PageQuery>) -> 
     let page = q.number();
     let r = with_conn(&state, move |conn, state| {
         let (items, total) =
-            queries::list_articles(conn, &Filter::All, now(), PER_PAGE, (page - 1) * PER_PAGE)?;
+            read::list_articles(conn, &Filter::All, now(), PER_PAGE, (page - 1) * PER_PAGE)?;
         if items.is_empty() && page > 1 {
             return Err(AppError::NotFound);
         }
-        let streams = queries::streams(conn, now())?;
+        let streams = read::streams(conn, now())?;
         let view = HomePage {
             layout: layout_with(conn, state, "", streams.len())?.at(
                 &state.config,
@@ -189,25 +190,25 @@ pub async fn home(State(state): State<AppState>, Query(q): Query<PageQuery>) -> 
 pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
     let r = with_conn(&state, move |conn, state| {
         let now = now();
-        let Some(a) = queries::article(conn, &slug, now)? else {
+        let Some(a) = read::article(conn, &slug, now)? else {
             // A renamed article and a redirect stub forward; a deleted one is gone.
-            if let Some(new_slug) = queries::moved_to(conn, &slug, now)? {
+            if let Some(new_slug) = read::moved_to(conn, &slug, now)? {
                 return Ok(moved(&format!("/dispatches/{new_slug}")));
             }
-            if let Some(target) = queries::redirect_target(conn, &slug)? {
+            if let Some(target) = read::redirect_target(conn, &slug)? {
                 let target = redirect_location(conn, &target, now)?;
                 return Ok(moved(&target));
             }
-            if let Some(title) = queries::gone(conn, &slug)? {
+            if let Some(title) = read::gone(conn, &slug)? {
                 return Err(AppError::Gone(title));
             }
             return Err(AppError::NotFound);
         };
         let config = &state.config;
-        let (older, newer) = queries::neighbours(conn, &a, now)?;
-        let related = queries::related(conn, &a, now, 3)?;
+        let (older, newer) = read::neighbours(conn, &a, now)?;
+        let related = read::related(conn, &a, now, 3)?;
         let author = match &a.author_id {
-            Some(id) => queries::author(conn, id)?.map(|au| Byline {
+            Some(id) => read::author(conn, id)?.map(|au| Byline {
                 url: format!("/authors/{}", au.id),
                 name: au.name,
                 bio: au.bio,
@@ -295,7 +296,7 @@ fn paged(base: &str, page: i64) -> String {
 
 /// schema.org `Article` for search engines: headline, dates, author, image.
 fn article_ld(
-    a: &queries::FullArticle,
+    a: &read::FullArticle,
     layout: &Layout,
     config: &crate::config::Config,
 ) -> serde_json::Value {
@@ -343,7 +344,7 @@ fn redirect_location(conn: &Connection, target: &str, now: i64) -> Result<String
         .rsplit('/')
         .next()
         .unwrap_or(target);
-    Ok(match queries::article(conn, last, now)? {
+    Ok(match read::article(conn, last, now)? {
         Some(a) => format!("/dispatches/{}", a.summary.slug),
         None => return Err(AppError::NotFound),
     })
@@ -354,7 +355,7 @@ async fn list(state: AppState, page: i64, kind: ListKind) -> Response {
         let now = now();
         let (filter, base, kicker, heading, intro, intro_html) = match &kind {
             ListKind::Stream(id) => {
-                let s = queries::stream(conn, id)?.ok_or(AppError::NotFound)?;
+                let s = read::stream(conn, id)?.ok_or(AppError::NotFound)?;
                 (
                     Filter::Stream(id),
                     format!("/streams/{id}"),
@@ -366,7 +367,7 @@ async fn list(state: AppState, page: i64, kind: ListKind) -> Response {
             }
             ListKind::Tag(tag) => {
                 // One page per tag whatever the spelling; others answer 301.
-                if let Some(canonical) = queries::canonical_tag(conn, tag)?
+                if let Some(canonical) = read::canonical_tag(conn, tag)?
                     && canonical != *tag
                 {
                     return Ok(moved(&paged(
@@ -384,7 +385,7 @@ async fn list(state: AppState, page: i64, kind: ListKind) -> Response {
                 )
             }
             ListKind::Author(id) => {
-                let a = queries::author(conn, id)?.ok_or(AppError::NotFound)?;
+                let a = read::author(conn, id)?.ok_or(AppError::NotFound)?;
                 (
                     Filter::Author(id),
                     format!("/authors/{id}"),
@@ -396,7 +397,7 @@ async fn list(state: AppState, page: i64, kind: ListKind) -> Response {
             }
         };
         let (summaries, total) =
-            queries::list_articles(conn, &filter, now, PER_PAGE, (page - 1) * PER_PAGE)?;
+            read::list_articles(conn, &filter, now, PER_PAGE, (page - 1) * PER_PAGE)?;
         if summaries.is_empty() && (page > 1 || matches!(kind, ListKind::Tag(_))) {
             return Err(AppError::NotFound);
         }
@@ -454,7 +455,7 @@ pub async fn author(
 
 pub async fn archive(State(state): State<AppState>) -> Response {
     let r = with_conn(&state, |conn, state| {
-        let months = queries::archive_months(conn, now())?;
+        let months = read::archive_months(conn, now())?;
         let mut years: Vec<YearView> = Vec::new();
         for (year, month, count) in months {
             if years.last().is_none_or(|y| y.year != year) {
@@ -604,7 +605,7 @@ pub async fn events(State(state): State<AppState>) -> Response {
 }
 
 pub async fn healthz(State(state): State<AppState>) -> Response {
-    let r = with_conn(&state, |conn, _| Ok(queries::article_count(conn)?)).await;
+    let r = with_conn(&state, |conn, _| Ok(read::article_count(conn)?)).await;
     match r {
         Ok(n) => (
             StatusCode::OK,
@@ -641,7 +642,7 @@ pub async fn static_asset(State(state): State<AppState>, Path(name): Path<String
 pub async fn file(State(state): State<AppState>, Path(path): Path<String>) -> Response {
     let r = with_conn(&state, move |conn, _| {
         // Validators and 304s come from the cache layer, like every other response.
-        let (content_type, bytes, _hash) = queries::file(conn, &path)?.ok_or(AppError::NotFound)?;
+        let (content_type, bytes, _hash) = read::file(conn, &path)?.ok_or(AppError::NotFound)?;
         let mut resp = bytes.into_response();
         let h = resp.headers_mut();
         h.insert(
@@ -677,9 +678,9 @@ pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Response {
             Some(p) => p.to_string(),
             None => format!("{path}/"),
         };
-        let target = match queries::alias_target(conn, &path, now())? {
+        let target = match read::alias_target(conn, &path, now())? {
             Some(t) => t,
-            None => queries::alias_target(conn, &other, now())?.ok_or(AppError::NotFound)?,
+            None => read::alias_target(conn, &other, now())?.ok_or(AppError::NotFound)?,
         };
         Ok(moved(&format!("/dispatches/{target}")))
     })

@@ -1,14 +1,13 @@
-//! The web layer: `app(state)` builds the router; `serve` publishes the content folder,
-//! then runs it behind hyper with a header-read timeout and graceful shutdown.
+//! The web layer: `app(state)` builds the router over the shared state; `serve_listener`
+//! runs it behind hyper with a header-read timeout and graceful shutdown. The server's
+//! lifecycle (writer, first publish, watcher, listener) is `commands::serve`.
 
 mod assets;
 mod cache;
 mod feeds;
-mod generation;
 mod handlers;
 mod views;
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,12 +25,12 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::Config;
-use crate::db::{ReadPool, Writer};
+use crate::db::ReadPool;
 
+use crate::db::Generation;
 pub use assets::Assets;
-pub use generation::Generation;
 
-use crate::watch::{ContentWatcher, Problems};
+use crate::watch::Problems;
 
 /// What every handler can reach; cloned per request, so one shared allocation.
 #[derive(Clone)]
@@ -55,17 +54,6 @@ impl std::ops::Deref for AppState {
     }
 }
 
-/// How `serve` treats the archive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Publish the content folder at start, then watch it (the default).
-    Watch,
-    /// Publish at start only (`--no-watch`).
-    Publish,
-    /// Only read a database another process writes (`--read-only`, a replica).
-    ReadOnly,
-}
-
 impl AppState {
     /// State over the archive at `db` (which must exist and be migrated).
     pub fn new(db: &Path, config: Config) -> anyhow::Result<AppState> {
@@ -79,7 +67,7 @@ impl AppState {
 
     fn build(db: &Path, config: Config, replica: bool) -> anyhow::Result<AppState> {
         let pool = ReadPool::new(db, readers())?;
-        let mut generation = Generation::new(crate::db::open_read_only(db)?, &config)?;
+        let mut generation = Generation::new(crate::db::open_read_only(db)?, config.timezone)?;
         if replica {
             let pool = pool.clone();
             generation = generation.watch_replica(db, Box::new(move || pool.recycle()));
@@ -191,83 +179,9 @@ async fn security(
     resp
 }
 
-/// `dispatches serve`: publish `content` (unless read-only), watch it (in `Watch`
-/// mode), then serve until Ctrl-C or SIGTERM.
-pub fn serve(
-    addr: &str,
-    content: &Path,
-    mode: Mode,
-    config: Config,
-    db: &Path,
-) -> anyhow::Result<()> {
-    let addr: SocketAddr = addr.parse().map_err(|e| {
-        anyhow::anyhow!("--addr {addr:?}: {e}; use HOST:PORT such as 127.0.0.1:3000")
-    })?;
-    if mode == Mode::ReadOnly {
-        // No writer and no migration: the schema must already be this binary's, which
-        // opening the pool checks (and says what to do when it is not).
-        let state = AppState::replica(db, config)?;
-        tracing::info!(
-            "read-only: serving {} as another process writes it",
-            db.display()
-        );
-        let runtime = runtime()?;
-        return runtime.block_on(run(addr, state));
-    }
-    let writer = Writer::start(db)?;
-    let state = AppState::new(db, config)?;
-    if content.is_dir() {
-        let report =
-            crate::watch::publish_folder(content, &state.config, &writer, db, &state.problems)?;
-        tracing::info!("{}", report.summary());
-    } else {
-        tracing::warn!(
-            "content folder {} does not exist; serving the archive as it is",
-            content.display()
-        );
-    }
-    let watcher = if mode == Mode::Watch && content.is_dir() {
-        Some(ContentWatcher::start(
-            content,
-            state.config.clone(),
-            writer.clone(),
-            db.to_path_buf(),
-            state.problems.clone(),
-        )?)
-    } else {
-        None
-    };
-    let runtime = runtime()?;
-    let served = runtime.block_on(run(addr, state));
-    // The watcher holds a writer handle; it must let go before the writer can stop.
-    if let Some(w) = watcher {
-        w.stop();
-    }
-    writer.shutdown();
-    served
-}
-
-/// The async runtime. Blocking work is reads on the pool, so more blocking threads than
-/// pooled connections would only wait (each with its own allocator arena); tokio's
-/// default of 512 costs memory under load and buys nothing.
-fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .max_blocking_threads(readers() + 2)
-        .build()
-}
-
 /// Read-only connections in the pool: two per core.
-fn readers() -> usize {
+pub(crate) fn readers() -> usize {
     std::thread::available_parallelism().map_or(4, |n| n.get() * 2)
-}
-
-async fn run(addr: SocketAddr, state: AppState) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
-    tracing::info!("serving on http://{}", listener.local_addr()?);
-    serve_listener(listener, state, shutdown_signal()).await
 }
 
 /// Serves the site on `listener` until `shutdown` resolves, then lets open requests
@@ -325,23 +239,4 @@ pub async fn serve_listener(
         () = tokio::time::sleep(Duration::from_secs(10)) => {}
     }
     Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
 }

@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::content::dates;
 pub use crate::content::dates::{long_date, month_name, short_date};
 use crate::content::{Hero, Source};
-use crate::db::queries::{StreamInfo, Summary};
+use crate::db::read::{StreamInfo, Summary};
 
 /// What the shared layout shows on every page.
 pub struct Layout {
@@ -349,15 +349,6 @@ pub struct NotFoundPage {
     pub heading: String,
     pub message: String,
     pub items: Vec<Item>,
-}
-
-/// A site path made absolute; full URLs are left alone.
-pub fn absolute(src: &str, base: &str) -> String {
-    if src.starts_with('/') && !src.starts_with("//") {
-        format!("{base}{src}")
-    } else {
-        src.to_string()
-    }
 }
 
 #[cfg(test)]

@@ -16,8 +16,7 @@ use rusqlite::Connection;
 use time::{OffsetDateTime, Time};
 use time_tz::{OffsetDateTimeExt, PrimitiveDateTimeExt};
 
-use crate::config::Config;
-use crate::db::{DbError, queries};
+use super::{DbError, read};
 
 /// What a response may be cached under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,14 +72,14 @@ struct State {
 }
 
 impl Generation {
-    pub fn new(conn: Connection, config: &Config) -> Result<Generation, DbError> {
+    pub fn new(conn: Connection, timezone: &'static time_tz::Tz) -> Result<Generation, DbError> {
         let g = Generation {
             state: Mutex::new(State {
                 conn,
                 data_version: i64::MIN,
                 files: None,
             }),
-            timezone: config.timezone,
+            timezone,
             replica: None,
             quick: RwLock::new(Quick {
                 snapshot: Snapshot {
@@ -191,8 +190,8 @@ impl Generation {
             return None;
         }
         let q = *self.quick.read().unwrap_or_else(PoisonError::into_inner);
-        let fresh = (unix_ms() / 1000) < q.valid_until.max(0) as u64
-            && q.commits == crate::db::local_commits();
+        let fresh =
+            (unix_ms() / 1000) < q.valid_until.max(0) as u64 && q.commits == super::local_commits();
         fresh.then_some(q.snapshot)
     }
 
@@ -200,7 +199,7 @@ impl Generation {
     fn check(&self) -> Result<Snapshot, DbError> {
         // Read before asking: a commit landing in between leaves the counter ahead of
         // what we store, so the next request asks again.
-        let commits = crate::db::local_commits();
+        let commits = super::local_commits();
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let now = OffsetDateTime::now_utc();
         let mut replaced = false;
@@ -209,7 +208,7 @@ impl Generation {
             if s.files.is_some_and(|f| f != files) {
                 tracing::debug!("the replica's files changed; reopening its connections");
                 (r.on_change)();
-                s.conn = crate::db::open_read_only(&r.path)?;
+                s.conn = super::open_read_only(&r.path)?;
                 s.data_version = i64::MIN;
                 replaced = true;
             }
@@ -226,7 +225,7 @@ impl Generation {
                 Quick { commits, ..last }
             } else {
                 let (last_change, next_scheduled) =
-                    queries::site_clock(&s.conn, now.unix_timestamp())?;
+                    read::site_clock(&s.conn, now.unix_timestamp())?;
                 let midnight = self.next_midnight(now);
                 let today = midnight - 86_400;
                 s.data_version = version;

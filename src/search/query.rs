@@ -1,97 +1,12 @@
-//! Reader queries to safe FTS5: the query language (words, `"phrases"`, `prefix*`,
-//! `-exclude`, `OR`, and the filters `stream:` `tag:` `author:` `year:` `before:`
-//! `after:`), its compilation to quoted FTS5 so no input is a syntax error, the time
-//! budget, snippets (sentinels → escape → `<mark>`) and help when nothing matches.
+//! The query language: words, `"phrases"`, `prefix*`, `-exclude`, `OR`, and the filters
+//! `stream:` `tag:` `author:` `year:` `before:` `after:`, compiled to quoted FTS5 so
+//! that nothing a reader types is a syntax error, within bounds of length and terms.
 
-use std::time::Duration;
-
-use rusqlite::Connection;
-use serde::Serialize;
 use time::{Date, Month, PrimitiveDateTime, Time};
 use time_tz::{PrimitiveDateTimeExt, Tz};
 
-use crate::content::dates;
-use crate::content::highlight::escape;
-use crate::db::queries::{self, SearchFilter};
-
-/// Longest query accepted, in characters.
-pub const MAX_QUERY_CHARS: usize = 300;
-/// Most terms (words, phrases and filters) in one query.
-pub const MAX_TERMS: usize = 12;
-/// How long one search may run before it is stopped. Typical searches take a few
-/// milliseconds; this is wall time, so it leaves room for a machine busy publishing.
-pub const TIME_BUDGET: Duration = Duration::from_millis(1000);
-
-const MARK_START: char = '\u{E000}';
-const MARK_END: char = '\u{E001}';
-
-/// A query that cannot be searched, with a message for the reader.
-#[derive(Debug, thiserror::Error)]
-pub enum SearchError {
-    #[error("{0}")]
-    BadQuery(String),
-    #[error("search failed: {0}")]
-    Db(#[from] rusqlite::Error),
-}
-
-/// One page of results.
-#[derive(Debug, Serialize)]
-pub struct Results {
-    pub query: String,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-    pub hits: Vec<Hit>,
-    /// The filters in effect, each with the query that drops it.
-    pub filters: Vec<Chip>,
-    /// When nothing matched: other queries that would find something.
-    pub suggestions: Vec<Suggestion>,
-    /// The words to highlight on an article reached from a result.
-    pub terms: Vec<String>,
-}
-
-/// One matching article.
-#[derive(Debug, Serialize)]
-pub struct Hit {
-    pub slug: String,
-    pub url: String,
-    pub title: String,
-    pub dek: String,
-    pub date: String,
-    pub stream: String,
-    pub source_path: String,
-    /// Escaped HTML whose only markup is `<mark>` around matches.
-    pub snippet_html: String,
-}
-
-/// An active filter: its label (`tag:sqlite`) and the query without it.
-#[derive(Debug, Serialize)]
-pub struct Chip {
-    pub label: String,
-    pub without: String,
-}
-
-/// A query worth trying instead, and why.
-#[derive(Debug, Serialize)]
-pub struct Suggestion {
-    pub label: String,
-    pub query: String,
-    pub total: i64,
-}
-
-impl Hit {
-    /// The snippet as plain text, matches in `[brackets]`.
-    pub fn snippet_text(&self) -> String {
-        self.snippet_html
-            .replace("<mark>", "[")
-            .replace("</mark>", "]")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .replace("&amp;", "&")
-    }
-}
+use super::{MAX_QUERY_CHARS, MAX_TERMS, SearchError};
+use crate::db::search::SearchFilter;
 
 /// A query taken apart: what FTS5 matches, what SQL filters, and the pieces as typed.
 #[derive(Debug, Default)]
@@ -104,7 +19,7 @@ pub struct Compiled {
     pub phrase: Option<String>,
     pub filters: Vec<SearchFilter>,
     /// Each term as the reader typed it, and whether it is a filter.
-    pieces: Vec<(String, bool)>,
+    pub(super) pieces: Vec<(String, bool)>,
     /// Plain positive words (for suggestions and highlighting).
     pub words: Vec<String>,
 }
@@ -362,7 +277,7 @@ fn to_fts(text: &str, phrase: bool) -> Option<String> {
 
 impl Compiled {
     /// The query without piece `skip`, as the reader would type it.
-    fn without(&self, skip: usize) -> String {
+    pub(super) fn without(&self, skip: usize) -> String {
         self.pieces
             .iter()
             .enumerate()
@@ -371,166 +286,6 @@ impl Compiled {
             .collect::<Vec<_>>()
             .join(" ")
     }
-}
-
-/// Runs `query` over published articles (not drafts, not scheduled after `now`).
-pub fn search(
-    conn: &Connection,
-    query: &str,
-    page: i64,
-    per_page: i64,
-    now: i64,
-    tz: &Tz,
-) -> Result<Results, SearchError> {
-    let page = page.clamp(1, 1000);
-    let c = compile(query, tz)?;
-    let mut results = Results {
-        query: query.to_string(),
-        total: 0,
-        page,
-        per_page,
-        hits: Vec::new(),
-        filters: c
-            .pieces
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, is_filter))| *is_filter)
-            .map(|(i, (raw, _))| Chip {
-                label: raw.clone(),
-                without: c.without(i),
-            })
-            .collect(),
-        suggestions: Vec::new(),
-        terms: c.words.clone(),
-    };
-    if c.fts.is_none() && c.filters.is_empty() {
-        return Ok(results);
-    }
-    let (total, rows) = budgeted(|| {
-        queries::search(
-            conn,
-            &queries::SearchSpec {
-                fts: c.fts.as_deref(),
-                phrase: c.phrase.as_deref(),
-                filters: &c.filters,
-                now,
-                limit: per_page,
-                offset: (page - 1) * per_page,
-            },
-        )
-    })?;
-    results.total = total;
-    results.hits = rows
-        .into_iter()
-        .map(|r| Hit {
-            url: format!("/dispatches/{}", r.slug),
-            slug: r.slug,
-            title: r.title,
-            dek: r.dek,
-            // As the rest of the site writes dates: `12 May 2026`, in the site's zone.
-            date: dates::long_date(dates::local_date(r.published_at, tz)),
-            stream: r.stream_name,
-            source_path: r.source_path,
-            snippet_html: mark(&r.snippet),
-        })
-        .collect();
-    if total == 0 {
-        results.suggestions = suggest(conn, &c, now, tz)?;
-    }
-    Ok(results)
-}
-
-/// Runs `f` under the search time budget; a query stopped by it is the reader's to
-/// narrow, so it becomes a `BadQuery` with advice.
-fn budgeted<T>(f: impl FnOnce() -> rusqlite::Result<T>) -> Result<T, SearchError> {
-    match crate::db::with_deadline(TIME_BUDGET, f) {
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::OperationInterrupted =>
-        {
-            Err(SearchError::BadQuery(
-                "That search is too broad to finish quickly; add a word, or make a prefix longer."
-                    .into(),
-            ))
-        }
-        other => Ok(other?),
-    }
-}
-
-/// Queries worth trying when nothing matched: without each filter, each word as a
-/// prefix, and close spellings from the index's own vocabulary. Each is counted, and
-/// only those that find something are offered.
-fn suggest(
-    conn: &Connection,
-    c: &Compiled,
-    now: i64,
-    tz: &Tz,
-) -> Result<Vec<Suggestion>, SearchError> {
-    let mut candidates: Vec<(String, String)> = Vec::new();
-    for (i, (raw, is_filter)) in c.pieces.iter().enumerate() {
-        if *is_filter {
-            candidates.push((format!("without {raw}"), c.without(i)));
-        }
-    }
-    for (i, (raw, is_filter)) in c.pieces.iter().enumerate() {
-        let word = raw.as_str();
-        if *is_filter || word.starts_with('-') || word.starts_with('"') || word.ends_with('*') {
-            continue;
-        }
-        if word.chars().count() >= 3 && word.chars().all(char::is_alphanumeric) {
-            let mut pieces: Vec<String> = c.pieces.iter().map(|(r, _)| r.clone()).collect();
-            pieces[i] = format!("{word}*");
-            candidates.push((format!("{word}*"), pieces.join(" ")));
-        }
-        if let Some(close) = budgeted(|| queries::closest_term(conn, &word.to_lowercase()))? {
-            let mut pieces: Vec<String> = c.pieces.iter().map(|(r, _)| r.clone()).collect();
-            pieces[i] = close.clone();
-            candidates.push((close, pieces.join(" ")));
-        }
-    }
-    let mut out = Vec::new();
-    for (label, query) in candidates {
-        if out.iter().any(|s: &Suggestion| s.query == query) {
-            continue;
-        }
-        let Ok(alt) = compile(&query, tz) else {
-            continue;
-        };
-        if alt.fts.is_none() && alt.filters.is_empty() {
-            continue;
-        }
-        let Ok((total, _)) = budgeted(|| {
-            queries::search(
-                conn,
-                &queries::SearchSpec {
-                    fts: alt.fts.as_deref(),
-                    phrase: None,
-                    filters: &alt.filters,
-                    now,
-                    limit: 0,
-                    offset: 0,
-                },
-            )
-        }) else {
-            continue;
-        };
-        if total > 0 {
-            out.push(Suggestion {
-                label,
-                query,
-                total,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// Escapes a snippet, then turns the sentinels into `<mark>`: only our markup survives.
-fn mark(snippet: &str) -> String {
-    let snippet = crate::content::cjk::unspace(snippet, &[MARK_START, MARK_END]);
-    // Adjacent marks (CJK characters match one by one) read as one.
-    escape(&snippet.replace(&format!("{MARK_END}{MARK_START}"), ""))
-        .replace(MARK_START, "<mark>")
-        .replace(MARK_END, "</mark>")
 }
 
 #[cfg(test)]
@@ -635,13 +390,5 @@ mod tests {
             let e = compile(bad, utc()).unwrap_err().to_string();
             assert!(e.contains("such as"), "{bad}: {e}");
         }
-    }
-
-    #[test]
-    fn snippets_escape_everything_but_marks() {
-        assert_eq!(
-            mark("a \u{E000}<b>\u{E001} c"),
-            "a <mark>&lt;b&gt;</mark> c"
-        );
     }
 }

@@ -1,0 +1,54 @@
+//! One file per subcommand, between the parsed command line and the library. Each
+//! returns `anyhow::Result<ExitCode>`: 0 success, 1 some input failed; `main` turns an
+//! error into `error: …` and exit 1.
+
+mod backup;
+mod healthcheck;
+mod publish;
+mod search;
+pub mod serve;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::config::Config;
+
+/// Runs the command `cli` names with the site's `config`.
+pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
+    let db = cli.db;
+    match cli.command {
+        Command::Publish {
+            paths,
+            dry_run,
+            prune,
+            content,
+            quiet,
+        } => {
+            let options = crate::publish::Options {
+                dry_run,
+                prune,
+                progress: !quiet,
+            };
+            publish::run(&paths, &content, &config, &db, &options, quiet)
+        }
+        Command::Serve {
+            addr,
+            content,
+            no_watch,
+            read_only,
+        } => {
+            let mode = if read_only {
+                serve::Mode::ReadOnly
+            } else if no_watch {
+                serve::Mode::Publish
+            } else {
+                serve::Mode::Watch
+            };
+            serve::run(&addr, &content, mode, config, &db)
+        }
+        Command::Search { query, json } => search::run(&query, json, &db, &config),
+        Command::Backup { out } => backup::backup(&db, &out),
+        Command::Restore { from } => backup::restore(&from, &db),
+        Command::Healthcheck { addr } => healthcheck::run(&addr),
+    }
+}

@@ -1,0 +1,376 @@
+//! One file to what it is, in two halves: `prepare` reads the front matter and settles
+//! what the file is, its slug and its date (quick, and all the publish needs to settle
+//! slugs); `PreparedArticle::render` renders the Markdown (the slow part, run later on
+//! every core).
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use super::markdown::{self, slugify};
+use super::{
+    Article, Author, ContentSettings, FileError, Parsed, Redirect, SlugOrigin, SourceFile, Stream,
+    dates, front_matter,
+};
+
+/// A file read as far as its front matter: what it is, and for an article everything
+/// but the rendering (its slug and date included), which is the slow part.
+pub enum Prepared {
+    Done(Parsed),
+    Article(Box<PreparedArticle>),
+}
+
+/// An article whose front matter is read and whose slug and date are known.
+pub struct PreparedArticle {
+    pub slug: String,
+    pub slug_origin: SlugOrigin,
+    /// `None` when no date was given anywhere; the publisher decides.
+    pub date: Option<OffsetDateTime>,
+    fm: front_matter::FrontMatter,
+    body: String,
+    body_line: usize,
+    /// The file's folder inside the content root, for relative links.
+    dir: String,
+}
+
+/// The first half of `parse`: everything up to rendering an article's Markdown.
+pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Prepared, FileError> {
+    let split = front_matter::split(file.text)?;
+    let file_name = file.rel_path.rsplit('/').next().unwrap_or(file.rel_path);
+    let stem = file_name
+        .strip_suffix(".md")
+        .or_else(|| file_name.strip_suffix(".markdown"))
+        .unwrap_or(file_name);
+    if file_name == "_index.md" {
+        return Ok(Prepared::Done(skip(
+            "section index (_index.md), not an article",
+        )));
+    }
+    if split.format == front_matter::Format::None
+        && ["readme", "license", "changelog", "contributing"]
+            .contains(&stem.to_ascii_lowercase().as_str())
+    {
+        return Ok(Prepared::Done(skip(&format!(
+            "repository notes ({file_name}), not an article"
+        ))));
+    }
+    let fm = front_matter::parse(&split, settings.timezone)?;
+    let dir = file.rel_path.rsplit_once('/').map_or("", |(d, _)| d);
+    match dir {
+        "authors" => {
+            return Ok(Prepared::Done(Parsed::Author(author(
+                stem, &fm, split.body, settings,
+            ))));
+        }
+        "streams" => {
+            return Ok(Prepared::Done(Parsed::Stream(stream(
+                stem, &fm, split.body, settings,
+            ))));
+        }
+        _ => {}
+    }
+    // The name the file stands for: a bundle (`slug/index.md`) is named by its folder.
+    let name = if stem == "index" && !dir.is_empty() {
+        dir.rsplit('/').next().unwrap_or(dir)
+    } else {
+        stem
+    };
+    let (name_date, name) = match dates::split_date_prefix(name) {
+        Some((d, rest)) => (Some(d), rest),
+        None => (None, name),
+    };
+    let (slug, slug_origin) = if let Some(s) = &fm.slug {
+        (url_safe(s), SlugOrigin::FrontMatter)
+    } else if let Some(last) = fm
+        .path
+        .as_deref()
+        .and_then(|p| p.trim_matches('/').rsplit('/').next())
+        .filter(|s| !s.is_empty())
+    {
+        (url_safe(last), SlugOrigin::Path)
+    } else {
+        (url_safe(name), SlugOrigin::FileName)
+    };
+    if slug.is_empty() {
+        return Err(FileError {
+            path: String::new(),
+            line: Some(1),
+            field: Some("slug".into()),
+            message: "the slug is empty; set `slug:` to a name made of letters, digits and dashes"
+                .into(),
+        });
+    }
+    if let Some(target) = &fm.redirect
+        && fm.title.is_none()
+    {
+        {
+            return Ok(Prepared::Done(Parsed::Skipped {
+                reason: format!("redirect stub to {target}"),
+                redirect: Some(Redirect {
+                    from: slug,
+                    target: target.clone(),
+                }),
+            }));
+        }
+    }
+    if let Some(template) = &fm.template {
+        let directives = split.body.contains("{{");
+        if (fm.title.is_none() || fm.date.is_none()) && (split.body.trim().is_empty() || directives)
+        {
+            let what = match template {
+                Value::String(t) => {
+                    format!("template-only page (template = {t:?}), not an article")
+                }
+                _ => "template-only page (its body is template directives), not an article".into(),
+            };
+            return Ok(Prepared::Done(skip(&what)));
+        }
+    }
+    let date = fm.date.or_else(|| {
+        fm.path
+            .as_deref()
+            .and_then(dates::date_in_path)
+            .or(name_date)
+            .and_then(|d| dates::parse_datetime(&d.to_string(), settings.timezone).ok())
+    });
+    Ok(Prepared::Article(Box::new(PreparedArticle {
+        slug,
+        slug_origin,
+        date,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        dir: dir.to_string(),
+        fm,
+    })))
+}
+
+impl PreparedArticle {
+    /// The second half of `parse`: renders the article.
+    pub fn render(self, settings: ContentSettings<'_>) -> Result<Article, FileError> {
+        let PreparedArticle {
+            slug,
+            slug_origin,
+            date,
+            fm,
+            body,
+            body_line,
+            dir,
+        } = self;
+        render_article(
+            slug,
+            slug_origin,
+            date,
+            &fm,
+            &body,
+            body_line,
+            &dir,
+            settings,
+        )
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_article(
+    slug: String,
+    slug_origin: SlugOrigin,
+    date: Option<OffsetDateTime>,
+    fm: &front_matter::FrontMatter,
+    body: &str,
+    body_line: usize,
+    dir: &str,
+    settings: ContentSettings<'_>,
+) -> Result<Article, FileError> {
+    let resolve = |url: &str| resolve_relative(dir, url);
+    let rendered = markdown::render(
+        body,
+        &markdown::RenderOptions {
+            id_prefix: &slug,
+            highlight_max_bytes: settings.highlight_max_bytes,
+            trust_html: settings.trust_html,
+            resolve_url: &resolve,
+            take_title: fm.title.is_none(),
+        },
+    );
+    let title = fm
+        .title
+        .clone()
+        .or(rendered.title.clone())
+        .ok_or_else(|| FileError {
+            path: String::new(),
+            line: Some(1),
+            field: Some("title".into()),
+            message:
+                "missing title: add `title:` to the front matter or start the text with `# A title`"
+                    .into(),
+        })?;
+    let hero = fm.hero.clone().map(|mut h| {
+        if let Some(url) = resolve(&h.src) {
+            h.src = url;
+        }
+        h
+    });
+    Ok(Article {
+        slug,
+        slug_origin,
+        title,
+        dek: fm.dek.clone(),
+        date,
+        updated: fm.updated,
+        stream: fm.stream.as_deref().map(slugify).filter(|s| !s.is_empty()),
+        tags: dedup(fm.tags.iter().map(|t| t.trim().to_string())),
+        authors: dedup(fm.authors.iter().cloned()),
+        draft: fm.draft,
+        hero,
+        sources: fm.sources.clone(),
+        // A Zola `path` was the article's address on the old site: keep it working.
+        aliases: dedup(
+            fm.aliases
+                .iter()
+                .cloned()
+                .chain(
+                    fm.path
+                        .as_deref()
+                        .map(|p| format!("/{}/", p.trim_matches('/'))),
+                )
+                .filter(|p| p != "//"),
+        ),
+        extra: Value::Object(fm.extra.clone()),
+        front_matter: Value::Object(fm.raw.clone()),
+        markdown: body.to_string(),
+        html: rendered.html,
+        summary_html: rendered.summary_html,
+        toc: rendered.toc,
+        text: rendered.text,
+        word_count: rendered.word_count,
+        reading_minutes: rendered.reading_minutes,
+        warnings: rendered
+            .missing_alt
+            .into_iter()
+            .map(|(line, src)| {
+                (
+                    body_line + line,
+                    format!(
+                        "image `{src}` has no text alternative, so screen readers skip it; \
+                         describe it (`![what it shows]({src})`), or give raw HTML `alt=\"\"` \
+                         if it is decoration"
+                    ),
+                )
+            })
+            .collect(),
+    })
+}
+
+fn skip(reason: &str) -> Parsed {
+    Parsed::Skipped {
+        reason: reason.to_string(),
+        redirect: None,
+    }
+}
+
+fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for i in items {
+        if !i.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&i)) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+fn render_simple(body: &str, id: &str, settings: ContentSettings<'_>) -> String {
+    markdown::render(
+        body,
+        &markdown::RenderOptions {
+            id_prefix: id,
+            highlight_max_bytes: settings.highlight_max_bytes,
+            trust_html: settings.trust_html,
+            resolve_url: &|_| None,
+            take_title: false,
+        },
+    )
+    .html
+}
+
+fn author(
+    id: &str,
+    fm: &front_matter::FrontMatter,
+    body: &str,
+    settings: ContentSettings<'_>,
+) -> Author {
+    let id = slugify(id);
+    Author {
+        name: fm
+            .name
+            .clone()
+            .or(fm.title.clone())
+            .unwrap_or_else(|| id.clone()),
+        bio: fm.bio.clone().or(fm.dek.clone()).unwrap_or_default(),
+        links: fm.links.clone(),
+        html: render_simple(body, &id, settings),
+        id,
+    }
+}
+
+fn stream(
+    id: &str,
+    fm: &front_matter::FrontMatter,
+    body: &str,
+    settings: ContentSettings<'_>,
+) -> Stream {
+    let id = slugify(id);
+    Stream {
+        name: fm
+            .name
+            .clone()
+            .or(fm.title.clone())
+            .unwrap_or_else(|| id.clone()),
+        description: fm.dek.clone().unwrap_or_default(),
+        html: render_simple(body, &id, settings),
+        id,
+    }
+}
+
+/// Keeps a slug as written when it is URL-safe (Zola slugs like `Rust-1.0` keep their
+/// case), and slugifies it otherwise.
+pub fn url_safe(s: &str) -> String {
+    let s = s.trim();
+    if !s.is_empty()
+        && !s.starts_with('.')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        s.to_string()
+    } else {
+        slugify(s)
+    }
+}
+
+/// A relative link or image in `dir` becomes `/files/<dir>/<path>`, where the publisher
+/// serves files that sit beside articles. Absolute URLs, anchors and paths that climb out
+/// of the content folder are left as written.
+pub fn resolve_relative(dir: &str, url: &str) -> Option<String> {
+    let url = url.trim();
+    if url.is_empty() || url.starts_with(['/', '#', '?']) || url.contains("://") {
+        return None;
+    }
+    // `mailto:x`, `tel:`, `javascript:`: a scheme before any slash.
+    if let Some(colon) = url.find(':')
+        && !url[..colon].contains('/')
+    {
+        return None;
+    }
+    let (path, suffix) = match url.find(['?', '#']) {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    };
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(format!("/files/{}{suffix}", parts.join("/")))
+}

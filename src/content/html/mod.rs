@@ -1,0 +1,129 @@
+//! All string work on HTML, in one place: escaping text, decoding character references,
+//! the sanitising policy (`sanitize`), repairs of authors' raw HTML (`repair`), and
+//! making site paths absolute for feeds and meta tags.
+
+pub mod repair;
+pub mod sanitize;
+
+/// Escapes text for an HTML element or attribute.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Decodes every character reference HTML knows (`&amp;`, `&mdash;`, `&#39;`, `&#x2014;`
+/// …) into text: for titles and plain text taken from authors' raw HTML, and for
+/// snippets shown as text.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    html_escape::decode_html_entities(s).into_owned()
+}
+
+/// A site path made absolute; full URLs are left alone.
+pub fn absolute(src: &str, base: &str) -> String {
+    if src.starts_with('/') && !src.starts_with("//") {
+        format!("{base}{src}")
+    } else {
+        src.to_string()
+    }
+}
+
+/// Makes the links and images of rendered HTML absolute, for readers that show an entry
+/// away from the site: `href="/…"`, `src="/…"` get the base URL, `href="#…"` the
+/// article's own URL. Our renderer and sanitiser always write double-quoted attributes.
+pub fn absolutize(html: &str, base: &str, page: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(i) = rest.find("=\"") {
+        let (head, tail) = rest.split_at(i + 2);
+        out.push_str(head);
+        let name = &head[..head.len() - 2];
+        let attr_is_url = name.ends_with(" href") || name.ends_with(" src");
+        // Absolute, protocol-relative and empty values stay as written.
+        let relative = !(tail.starts_with("//") || tail.starts_with('"') || has_scheme(tail));
+        if attr_is_url && relative {
+            if tail.starts_with('/') {
+                out.push_str(base);
+            } else if tail.starts_with('#') || tail.starts_with('?') {
+                out.push_str(page);
+            } else {
+                // `img.png`, `dir/img.png`, `../x`: resolved against the article's own
+                // folder, as on its page (a reader would use the feed's URL instead).
+                out.push_str(&page[..page.rfind('/').map_or(page.len(), |i| i + 1)]);
+            }
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether an attribute value (up to its closing quote) starts with a URL scheme.
+fn has_scheme(value: &str) -> bool {
+    let end = value.find([':', '/', '?', '#', '"']).unwrap_or(value.len());
+    value[end..].starts_with(':')
+        && value[..end].starts_with(|c: char| c.is_ascii_alphabetic())
+        && value[..end]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_and_decoding_round_trip() {
+        let text = r#"a < b && "c" > 'd'"#;
+        assert_eq!(decode_entities(&escape(text)), text);
+    }
+
+    #[test]
+    fn every_kind_of_character_reference_decodes() {
+        assert_eq!(
+            decode_entities("&mdash;&#8212;&#x2014;&nbsp;&hellip;&copy;"),
+            "———\u{a0}…©"
+        );
+        assert_eq!(decode_entities("AT&T &unknown;"), "AT&T &unknown;");
+    }
+
+    #[test]
+    fn absolutize_rewrites_site_paths_and_fragments_only() {
+        let html = r##"<p><a href="/dispatches/x">x</a> <img src="/files/a.png" alt="">
+            <a href="#fn-1">1</a> <a href="https://e.org/">e</a> <a href="//evil.org/">p</a>
+            <span title="/not-a-url">t</span> <a class="x" href="/y">y</a>
+            <img src="fig/1.png" alt=""> <a href="mailto:a@b.org">m</a> <a href="">e</a></p>"##;
+        let out = absolutize(html, "https://s.org", "https://s.org/dispatches/a");
+        assert!(
+            out.contains(r#"href="https://s.org/dispatches/x""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"src="https://s.org/files/a.png""#), "{out}");
+        assert!(
+            out.contains(r##"href="https://s.org/dispatches/a#fn-1""##),
+            "{out}"
+        );
+        assert!(out.contains(r#"href="https://e.org/""#), "{out}");
+        assert!(out.contains(r#"href="//evil.org/""#), "{out}");
+        assert!(out.contains(r#"title="/not-a-url""#), "{out}");
+        assert!(out.contains(r#"href="https://s.org/y""#), "{out}");
+        assert!(
+            out.contains(r#"src="https://s.org/dispatches/fig/1.png""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"href="mailto:a@b.org""#), "{out}");
+        assert!(out.contains(r#"href="""#), "{out}");
+    }
+}

@@ -1,0 +1,110 @@
+//! What one publish hands the writer: typed rows for every kind of source file, the
+//! removals, and what the transaction reports back. Plain data, no SQL.
+
+/// An article ready to store.
+#[derive(Debug, Clone)]
+pub struct ArticleRow {
+    pub source_path: String,
+    pub content_hash: String,
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub published_at: i64,
+    pub updated_at: Option<i64>,
+    pub stream_id: Option<String>,
+    /// Byline author id and the name to use if no author file defines it.
+    pub author: Option<(String, String)>,
+    pub draft: bool,
+    pub hero_json: Option<String>,
+    pub sources_json: String,
+    pub authors_json: String,
+    pub extra_json: String,
+    pub front_matter_json: String,
+    pub markdown: String,
+    pub html: String,
+    pub summary_html: String,
+    pub toc_json: String,
+    pub body_text: String,
+    pub word_count: i64,
+    pub reading_minutes: i64,
+    pub tags: Vec<String>,
+    pub aliases: Vec<String>,
+}
+
+/// An author file.
+#[derive(Debug, Clone)]
+pub struct AuthorRow {
+    pub id: String,
+    pub name: String,
+    pub bio: String,
+    pub links_json: String,
+    pub html: String,
+    pub source_path: String,
+    pub content_hash: String,
+}
+
+/// A stream file.
+#[derive(Debug, Clone)]
+pub struct StreamRow {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub html: String,
+    pub source_path: String,
+    pub content_hash: String,
+}
+
+/// A redirect stub.
+#[derive(Debug, Clone)]
+pub struct RedirectRow {
+    pub slug: String,
+    pub target: String,
+    pub source_path: String,
+    pub content_hash: String,
+}
+
+/// A file served beside articles.
+#[derive(Debug, Clone)]
+pub struct FileRow {
+    pub path: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+    pub content_hash: String,
+}
+
+/// Everything one publish changes, applied atomically.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub streams: Vec<StreamRow>,
+    pub authors: Vec<AuthorRow>,
+    pub articles: Vec<ArticleRow>,
+    pub redirects: Vec<RedirectRow>,
+    pub files: Vec<FileRow>,
+    /// Source paths whose files are gone (`--prune`): their rows are removed.
+    pub remove: Vec<String>,
+    /// The publish time (unix seconds).
+    pub now: i64,
+}
+
+impl Batch {
+    /// Whether anything but articles changes: removals, streams, authors, redirects or
+    /// files.
+    pub fn changes_besides_articles(&self) -> bool {
+        !(self.remove.is_empty()
+            && self.streams.is_empty()
+            && self.authors.is_empty()
+            && self.redirects.is_empty()
+            && self.files.is_empty())
+    }
+}
+
+/// What the transaction did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Applied {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    /// Rows the database refused (e.g. a slug taken meanwhile by another process),
+    /// as (source path, message). The rest of the batch still commits.
+    pub refused: Vec<(String, String)>,
+}

@@ -1,0 +1,468 @@
+//! Read queries: what the publish needs to skip unchanged files and settle slugs, and
+//! everything the server's pages and feeds show. The visibility rule (`PUBLISHED`) is
+//! written once, here.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+// ---------------------------------------------------------------------------------------
+// Publishing
+
+/// Content hash of every stored source file, by source path (articles, authors, streams,
+/// redirect stubs, files), so unchanged files are skipped without parsing.
+pub fn source_hashes(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT source_path, content_hash FROM articles
+         UNION ALL SELECT source_path, content_hash FROM authors WHERE source_path IS NOT NULL
+         UNION ALL SELECT source_path, content_hash FROM streams WHERE source_path IS NOT NULL
+         UNION ALL SELECT source_path, content_hash FROM redirects
+         UNION ALL SELECT source_path, content_hash FROM files",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// Which source file holds each article slug.
+pub fn slug_owners(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
+    let mut stmt = conn.prepare_cached("SELECT slug, source_path FROM articles")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Checks
+
+/// Runs SQLite's `integrity_check` and the FTS5 external-content check; `Ok(())` when both pass.
+pub fn check_integrity(conn: &Connection) -> Result<(), String> {
+    let verdict: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if verdict != "ok" {
+        return Err(format!("integrity_check: {verdict}"));
+    }
+    conn.execute(
+        "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .map_err(|e| format!("full-text index: {e}"))?;
+    Ok(())
+}
+
+/// Number of articles, drafts and scheduled ones included.
+pub fn article_count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading (the server)
+
+/// When the visible archive last changed (the latest publish or the latest article to
+/// go live) and when it will next change by itself (the next scheduled article).
+pub fn site_clock(conn: &Connection, now: i64) -> rusqlite::Result<(i64, Option<i64>)> {
+    conn.prepare_cached(
+        "SELECT max(ifnull((SELECT max(finished_at) FROM publishes), 0),
+                    ifnull((SELECT max(published_at) FROM articles WHERE draft = 0 AND published_at <= ?1), 0)),
+                (SELECT min(published_at) FROM articles WHERE draft = 0 AND published_at > ?1)",
+    )?
+    .query_row([now], |r| Ok((r.get(0)?, r.get(1)?)))
+}
+
+/// An article as listed on index pages.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub published_at: i64,
+    pub stream_id: Option<String>,
+    pub stream_name: String,
+    pub reading_minutes: i64,
+    pub summary_html: String,
+}
+
+/// Which articles a list shows.
+#[derive(Debug, Clone)]
+pub enum Filter<'a> {
+    All,
+    Stream(&'a str),
+    Tag(&'a str),
+    Author(&'a str),
+}
+
+const SUMMARY_COLUMNS: &str = "a.slug, a.title, a.dek, a.published_at, a.stream_id, a.stream_name, a.reading_minutes, a.summary_html";
+
+/// `published` is the visibility rule used everywhere: not a draft, not scheduled after now.
+const PUBLISHED: &str = "a.draft = 0 AND a.published_at <= ?1";
+
+fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<Summary> {
+    Ok(Summary {
+        slug: r.get(0)?,
+        title: r.get(1)?,
+        dek: r.get(2)?,
+        published_at: r.get(3)?,
+        stream_id: r.get(4)?,
+        stream_name: r.get(5)?,
+        reading_minutes: r.get(6)?,
+        summary_html: r.get(7)?,
+    })
+}
+
+fn filter_sql(filter: &Filter<'_>) -> (&'static str, Option<String>) {
+    match filter {
+        Filter::All => ("", None),
+        Filter::Stream(id) => (" AND a.stream_id = ?2", Some(id.to_string())),
+        Filter::Author(id) => (" AND a.author_id = ?2", Some(id.to_string())),
+        Filter::Tag(tag) => (
+            " AND a.id IN (SELECT article_id FROM article_tags WHERE tag = ?2 COLLATE NOCASE)",
+            Some(tag.to_string()),
+        ),
+    }
+}
+
+/// How many published articles a list's filter (from `filter_sql`) matches.
+fn count_articles(conn: &Connection, cond: &str, arg: &str, now: i64) -> rusqlite::Result<i64> {
+    conn.prepare_cached(&format!(
+        "SELECT count(*) FROM articles a WHERE {PUBLISHED}{cond} AND ?2 = ?2"
+    ))?
+    .query_row(params![now, arg], |r| r.get(0))
+}
+
+/// One page of published articles, newest first, and how many there are in all.
+pub fn list_articles(
+    conn: &Connection,
+    filter: &Filter<'_>,
+    now: i64,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<(Vec<Summary>, i64)> {
+    let (cond, arg) = filter_sql(filter);
+    // `?2 = ?2` keeps the second parameter bound when the filter does not use it, so one
+    // statement shape serves every list (rusqlite refuses unused parameters).
+    let arg = arg.unwrap_or_default();
+    let total = count_articles(conn, cond, &arg, now)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {PUBLISHED}{cond} AND ?2 = ?2
+         ORDER BY a.published_at DESC, a.id DESC LIMIT ?3 OFFSET ?4"
+    ))?;
+    let rows = stmt.query_map(params![now, arg, limit, offset], summary)?;
+    Ok((rows.collect::<Result<_, _>>()?, total))
+}
+
+/// A whole article for its page.
+#[derive(Debug, Clone)]
+pub struct FullArticle {
+    pub id: i64,
+    /// The file it came from, relative to the content folder.
+    pub source_path: String,
+    pub summary: Summary,
+    pub updated_at: Option<i64>,
+    pub author_id: Option<String>,
+    pub author_name: String,
+    pub hero_json: Option<String>,
+    pub sources_json: String,
+    pub html: String,
+    pub toc_json: String,
+    pub word_count: i64,
+    pub tags: Vec<String>,
+}
+
+/// The published article at `slug`.
+pub fn article(conn: &Connection, slug: &str, now: i64) -> rusqlite::Result<Option<FullArticle>> {
+    let found = conn
+        .prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS}, a.id, a.updated_at, a.author_id, a.author_name, a.hero_json,
+                    a.sources_json, a.html, a.toc_json, a.word_count, a.source_path
+             FROM articles a WHERE a.slug = ?2 AND {PUBLISHED}"
+        ))?
+        .query_row(params![now, slug], |r| {
+            Ok(FullArticle {
+                summary: summary(r)?,
+                id: r.get(8)?,
+                updated_at: r.get(9)?,
+                author_id: r.get(10)?,
+                author_name: r.get(11)?,
+                hero_json: r.get(12)?,
+                sources_json: r.get(13)?,
+                html: r.get(14)?,
+                toc_json: r.get(15)?,
+                word_count: r.get(16)?,
+                source_path: r.get(17)?,
+                tags: Vec::new(),
+            })
+        })
+        .optional()?;
+    let Some(mut a) = found else { return Ok(None) };
+    let mut stmt = conn
+        .prepare_cached("SELECT tag FROM article_tags WHERE article_id = ?1 ORDER BY position")?;
+    a.tags = stmt
+        .query_map([a.id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(a))
+}
+
+/// The published articles just older and just newer than `a`.
+pub fn neighbours(
+    conn: &Connection,
+    a: &FullArticle,
+    now: i64,
+) -> rusqlite::Result<(Option<Summary>, Option<Summary>)> {
+    let t = a.summary.published_at;
+    let older = conn
+        .prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {PUBLISHED}
+             AND (a.published_at < ?2 OR (a.published_at = ?2 AND a.id < ?3))
+             ORDER BY a.published_at DESC, a.id DESC LIMIT 1"
+        ))?
+        .query_row(params![now, t, a.id], summary)
+        .optional()?;
+    let newer = conn
+        .prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {PUBLISHED}
+             AND (a.published_at > ?2 OR (a.published_at = ?2 AND a.id > ?3))
+             ORDER BY a.published_at ASC, a.id ASC LIMIT 1"
+        ))?
+        .query_row(params![now, t, a.id], summary)
+        .optional()?;
+    Ok((older, newer))
+}
+
+/// Up to `n` published articles sharing the most tags (and then the stream) with `a`.
+pub fn related(
+    conn: &Connection,
+    a: &FullArticle,
+    now: i64,
+    n: i64,
+) -> rusqlite::Result<Vec<Summary>> {
+    // Candidates come from the indexes (articles sharing a tag, the stream's latest) and
+    // are ranked on columns at the head of each row; only the chosen few are read
+    // whole, since a row's later columns sit behind its large Markdown and HTML. The
+    // planner, left alone, scans every tag row in article order to save the GROUP BY's
+    // sort: 3.5 times slower at 2,000 articles, and worse as the archive grows.
+    let mut stmt = conn.prepare_cached(&format!(
+        "WITH cand (id, score) AS (
+             SELECT t.article_id, 2 * count(*) FROM article_tags t INDEXED BY article_tags_tag
+             WHERE t.tag IN (SELECT tag FROM article_tags WHERE article_id = ?2)
+               AND t.article_id <> ?2
+             GROUP BY t.article_id
+             UNION ALL
+             SELECT id, 0 FROM (SELECT a.id FROM articles a
+                 WHERE a.stream_id = ?3 AND a.id <> ?2 AND {PUBLISHED}
+                 ORDER BY a.published_at DESC LIMIT 50)
+         ),
+         scored (id, score, published_at) AS (
+             SELECT c.id, sum(c.score) + (a.stream_id IS ?3), a.published_at
+             FROM cand c JOIN articles a INDEXED BY articles_rank ON a.id = c.id
+             WHERE {PUBLISHED}
+             GROUP BY c.id ORDER BY 2 DESC, 3 DESC LIMIT ?4
+         )
+         SELECT {SUMMARY_COLUMNS}, s.score FROM scored s JOIN articles a ON a.id = s.id
+         ORDER BY s.score DESC, s.published_at DESC"
+    ))?;
+    let rows = stmt.query_map(params![now, a.id, a.summary.stream_id, n], |r| {
+        Ok((summary(r)?, r.get::<_, i64>(8)?))
+    })?;
+    let scored: Vec<(Summary, i64)> = rows.collect::<Result<_, _>>()?;
+    Ok(scored
+        .into_iter()
+        .filter(|(_, s)| *s > 0)
+        .map(|(s, _)| s)
+        .collect())
+}
+
+/// An author for the byline box and author page.
+#[derive(Debug, Clone)]
+pub struct AuthorInfo {
+    pub id: String,
+    pub name: String,
+    pub bio: String,
+    pub links_json: String,
+    pub html: String,
+}
+
+pub fn author(conn: &Connection, id: &str) -> rusqlite::Result<Option<AuthorInfo>> {
+    conn.prepare_cached("SELECT id, name, bio, links_json, html FROM authors WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(AuthorInfo {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                bio: r.get(2)?,
+                links_json: r.get(3)?,
+                html: r.get(4)?,
+            })
+        })
+        .optional()
+}
+
+/// A stream with its number of published articles.
+#[derive(Debug, Clone)]
+pub struct StreamInfo {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub count: i64,
+}
+
+/// Streams that have at least one published article, largest first.
+pub fn streams(conn: &Connection, now: i64) -> rusqlite::Result<Vec<StreamInfo>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT s.id, s.name, s.description, count(a.id) FROM streams s
+         JOIN articles a ON a.stream_id = s.id AND {PUBLISHED}
+         GROUP BY s.id ORDER BY count(a.id) DESC, s.name"
+    ))?;
+    let rows = stmt.query_map([now], |r| {
+        Ok(StreamInfo {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            description: r.get(2)?,
+            count: r.get(3)?,
+        })
+    })?;
+    rows.collect()
+}
+
+pub fn stream(conn: &Connection, id: &str) -> rusqlite::Result<Option<StreamInfo>> {
+    conn.prepare_cached("SELECT id, name, description FROM streams WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(StreamInfo {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                description: r.get(2)?,
+                count: 0,
+            })
+        })
+        .optional()
+}
+
+/// The title of the most recently touched draft, for "Now writing".
+pub fn now_writing(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(
+        "SELECT title FROM articles WHERE draft = 1 ORDER BY touched_at DESC, id DESC LIMIT 1",
+    )?
+    .query_row([], |r| r.get(0))
+    .optional()
+}
+
+/// Published articles per month: (year, month, count), newest first.
+pub fn archive_months(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(i64, i64, i64)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT CAST(strftime('%Y', a.published_at, 'unixepoch') AS INTEGER),
+                CAST(strftime('%m', a.published_at, 'unixepoch') AS INTEGER), count(*)
+         FROM articles a WHERE {PUBLISHED} GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC"
+    ))?;
+    let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
+}
+
+/// Where an old URL now lives: the slug an alias points to.
+pub fn alias_target(conn: &Connection, path: &str, now: i64) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(&format!(
+        "SELECT a.slug FROM aliases JOIN articles a ON a.id = aliases.article_id WHERE aliases.path = ?2 AND {PUBLISHED}"
+    ))?
+    .query_row(params![now, path], |r| r.get(0))
+    .optional()
+}
+
+/// The target of a redirect stub named `slug`.
+/// The spelling a tag's page goes by when authors wrote it several ways (`Community`,
+/// `community`): the first in byte order, as the sitemap lists it.
+pub fn canonical_tag(conn: &Connection, tag: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT min(tag) FROM article_tags WHERE tag = ?1 COLLATE NOCASE")?
+        .query_row([tag], |r| r.get(0))
+}
+
+/// Where an article that had `slug` lives now, if it was renamed and is visible.
+pub fn moved_to(conn: &Connection, slug: &str, now: i64) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(&format!(
+        "SELECT a.slug FROM moved m JOIN articles a ON a.id = m.article_id
+         WHERE m.old_slug = ?2 AND {PUBLISHED}"
+    ))?
+    .query_row(params![now, slug], |r| r.get(0))
+    .optional()
+}
+
+/// The title of the removed article that had `slug`.
+pub fn gone(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT title FROM gone WHERE slug = ?1")?
+        .query_row([slug], |r| r.get(0))
+        .optional()
+}
+
+pub fn redirect_target(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT target FROM redirects WHERE slug = ?1")?
+        .query_row([slug], |r| r.get(0))
+        .optional()
+}
+
+/// A published file: (content type, bytes, hash).
+pub fn file(conn: &Connection, path: &str) -> rusqlite::Result<Option<(String, Vec<u8>, String)>> {
+    conn.prepare_cached("SELECT content_type, bytes, content_hash FROM files WHERE path = ?1")?
+        .query_row([path], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()
+}
+
+/// An article as a feed entry carries it: whole, with its dates and tags.
+#[derive(Debug, Clone)]
+pub struct FeedEntry {
+    pub summary: Summary,
+    pub updated_at: Option<i64>,
+    pub author_name: String,
+    pub hero_json: Option<String>,
+    pub html: String,
+    pub tags: Vec<String>,
+}
+
+/// One page of a feed, newest first, and how many entries the feed has in all.
+pub fn feed_entries(
+    conn: &Connection,
+    filter: &Filter<'_>,
+    now: i64,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<(Vec<FeedEntry>, i64)> {
+    let (cond, arg) = filter_sql(filter);
+    let arg = arg.unwrap_or_default();
+    let total = count_articles(conn, cond, &arg, now)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS}, a.updated_at, a.author_name, a.hero_json, a.html,
+                (SELECT json_group_array(tag) FROM
+                    (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position))
+         FROM articles a WHERE {PUBLISHED}{cond} AND ?2 = ?2
+         ORDER BY a.published_at DESC, a.id DESC LIMIT ?3 OFFSET ?4"
+    ))?;
+    let rows = stmt.query_map(params![now, arg, limit, offset], |r| {
+        let tags: String = r.get(12)?;
+        Ok(FeedEntry {
+            summary: summary(r)?,
+            updated_at: r.get(8)?,
+            author_name: r.get(9)?,
+            hero_json: r.get(10)?,
+            html: r.get(11)?,
+            tags: serde_json::from_str(&tags).unwrap_or_default(),
+        })
+    })?;
+    Ok((rows.collect::<Result<_, _>>()?, total))
+}
+
+/// Every public page and when it last changed, for the sitemap: article paths, and
+/// `stream:`, `author:` and `tag:` names for the caller to encode into paths.
+pub fn sitemap(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT '/dispatches/' || a.slug, max(a.published_at, ifnull(a.updated_at, 0))
+           FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1
+         UNION ALL
+         SELECT 'stream:' || a.stream_id, max(a.published_at)
+           FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1 AND a.stream_id IS NOT NULL
+           GROUP BY a.stream_id
+         UNION ALL
+         SELECT 'author:' || a.author_id, max(a.published_at)
+           FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1 AND a.author_id IS NOT NULL
+           GROUP BY a.author_id
+         UNION ALL
+         SELECT 'tag:' || min(t.tag), max(a.published_at)
+           FROM article_tags t JOIN articles a ON a.id = t.article_id
+           WHERE a.draft = 0 AND a.published_at <= ?1 GROUP BY t.tag COLLATE NOCASE",
+    )?;
+    let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}

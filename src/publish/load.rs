@@ -1,0 +1,253 @@
+//! Step 2, load: read and hash every file on every core, skip the unchanged ones, and read
+//! the rest's front matter. Authors, streams, redirects and other files go straight into
+//! the batch; articles wait, their Markdown unrendered, for their slugs to be settled.
+
+use std::collections::{HashMap, HashSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::discover::Found;
+use super::json;
+use super::render::RENDERER_CRASHED;
+use super::report::Report;
+use crate::config::Config;
+use crate::content::{self, ContentSettings, Parsed, Prepared, PreparedArticle, SourceFile};
+use crate::db::{AuthorRow, Batch, FileRow, RedirectRow, StreamRow};
+use crate::error::FileError;
+
+/// Files beside articles larger than this are not published.
+const MAX_ASSET_BYTES: u64 = 20 * 1024 * 1024;
+
+/// What every file's load needs to know.
+#[derive(Clone, Copy)]
+pub(super) struct LoadContext<'a> {
+    pub config: &'a Config,
+    /// Mixed into every content hash, so a change of rendering or of a setting that
+    /// changes the output re-renders files whose text did not change.
+    pub salt: &'a str,
+    /// The stored content hash of every source path.
+    pub stored: &'a HashMap<String, String>,
+    pub settings: ContentSettings<'a>,
+}
+
+/// An article whose front matter is read, waiting for its slug to be settled.
+pub(super) struct Loaded {
+    pub found: Found,
+    pub hash: String,
+    pub modified: SystemTime,
+    pub article: Box<PreparedArticle>,
+}
+
+/// What loading every file gave.
+pub(super) struct LoadedAll {
+    /// The batch's head: authors, streams, redirects and files (no articles yet).
+    pub batch: Batch,
+    pub articles: Vec<Loaded>,
+    /// Every source path found, changed or not (for `--prune`).
+    pub seen: HashSet<String>,
+}
+
+/// Loads `files` on every core; unchanged files are counted, failures and skips reported.
+pub(super) fn load_all(
+    files: Vec<Found>,
+    ctx: &LoadContext<'_>,
+    bar: &indicatif::ProgressBar,
+    report: &mut Report,
+    now: i64,
+) -> LoadedAll {
+    let outcomes: Vec<(Found, Outcome)> = files
+        .into_par_iter()
+        .map(|f| {
+            let outcome = load(&f, ctx);
+            // Articles tick the bar when they are rendered.
+            if !matches!(outcome, Outcome::Article(_)) {
+                bar.inc(1);
+            }
+            (f, outcome)
+        })
+        .collect();
+    let mut all = LoadedAll {
+        batch: Batch {
+            now,
+            ..Batch::default()
+        },
+        articles: Vec::new(),
+        seen: HashSet::new(),
+    };
+    for (f, outcome) in outcomes {
+        all.seen.insert(f.rel.clone());
+        match outcome {
+            Outcome::Unchanged => report.unchanged += 1,
+            Outcome::Failed(failure) => report.failed.push(failure),
+            Outcome::File(row) => all.batch.files.push(row),
+            Outcome::Article(loaded) => all.articles.push(loaded),
+            Outcome::Parsed { hash, parsed } => add_parsed(&mut all.batch, report, f, hash, parsed),
+        }
+    }
+    all
+}
+
+/// Puts a file that is not an article into the batch (or the report's skipped list).
+fn add_parsed(batch: &mut Batch, report: &mut Report, f: Found, hash: String, parsed: Parsed) {
+    match parsed {
+        // `prepare` hands articles back unrendered, as `Prepared::Article`.
+        Parsed::Article(_) => {}
+        Parsed::Author(a) => batch.authors.push(AuthorRow {
+            id: a.id,
+            name: a.name,
+            bio: a.bio,
+            links_json: json(&a.links),
+            html: a.html,
+            source_path: f.rel,
+            content_hash: hash,
+        }),
+        Parsed::Stream(s) => batch.streams.push(StreamRow {
+            id: s.id,
+            name: s.name,
+            description: s.description,
+            html: s.html,
+            source_path: f.rel,
+            content_hash: hash,
+        }),
+        Parsed::Skipped { reason, redirect } => {
+            if let Some(r) = redirect {
+                batch.redirects.push(RedirectRow {
+                    slug: r.from,
+                    target: r.target,
+                    source_path: f.rel.clone(),
+                    content_hash: hash,
+                });
+            }
+            report.skipped.push((f.shown, reason));
+        }
+    }
+}
+
+enum Outcome {
+    Unchanged,
+    Failed(FileError),
+    File(FileRow),
+    Parsed {
+        hash: String,
+        parsed: Parsed,
+    },
+    /// An article to render once slugs are settled.
+    Article(Loaded),
+}
+
+/// Reads, hashes and (if changed) parses one file. Never panics: a renderer panic on one
+/// file is caught and reported as that file's failure.
+fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
+    let LoadContext {
+        config,
+        salt,
+        stored,
+        settings,
+    } = *ctx;
+    let fail = |line: Option<usize>, message: String| {
+        Outcome::Failed(FileError {
+            path: f.shown.clone(),
+            line,
+            field: None,
+            message,
+        })
+    };
+    let meta = match std::fs::metadata(&f.path) {
+        Ok(m) => m,
+        Err(e) => return fail(None, format!("cannot read: {e}")),
+    };
+    let cap = if f.markdown {
+        config.max_file_bytes
+    } else {
+        MAX_ASSET_BYTES
+    };
+    if meta.len() > cap {
+        return fail(
+            None,
+            format!(
+                "{} bytes is over the limit of {cap} bytes; split it or raise `max_file_bytes`",
+                meta.len()
+            ),
+        );
+    }
+    let bytes = match std::fs::read(&f.path) {
+        Ok(b) => b,
+        Err(e) => return fail(None, format!("cannot read: {e}")),
+    };
+    let mut hasher = Sha256::new();
+    hasher.update(salt.as_bytes());
+    hasher.update([0]);
+    hasher.update(&bytes);
+    let hash = hex(&hasher.finalize());
+    if stored.get(&f.rel) == Some(&hash) {
+        return Outcome::Unchanged;
+    }
+    if !f.markdown {
+        return Outcome::File(FileRow {
+            path: f.rel.clone(),
+            content_type: content_type(&f.rel).to_string(),
+            bytes,
+            content_hash: hash,
+        });
+    }
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+            let column =
+                good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+            return fail(
+                Some(line),
+                format!("not UTF-8 text (bad byte at column {column}); save the file as UTF-8"),
+            );
+        }
+    };
+    let parsed = catch_unwind(AssertUnwindSafe(|| {
+        content::prepare(
+            SourceFile {
+                rel_path: &f.rel,
+                text,
+            },
+            settings,
+        )
+    }));
+    let modified = meta.modified().unwrap_or(SystemTime::now());
+    match parsed {
+        Ok(Ok(Prepared::Done(parsed))) => Outcome::Parsed { hash, parsed },
+        Ok(Ok(Prepared::Article(article))) => Outcome::Article(Loaded {
+            found: f.clone(),
+            hash,
+            modified,
+            article,
+        }),
+        Ok(Err(e)) => Outcome::Failed(e.in_file(&f.shown)),
+        Err(_) => fail(None, RENDERER_CRASHED.into()),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "svg" => "image/svg+xml",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain; charset=utf-8",
+        "json" => "application/json",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        _ => "application/octet-stream",
+    }
+}

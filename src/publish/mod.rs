@@ -1,0 +1,166 @@
+//! The import use case, shared by `dispatches publish`, `serve` and the watcher, as a
+//! short list of named steps, each in its own module:
+//!
+//! 1. `discover`: files, folders and globs → the files to publish;
+//! 2. `load`: read, hash (skip the unchanged) and read front matter, on every core;
+//! 3. `slugs`: settle every changed article's slug before anything renders;
+//! 4. `render`: render the articles on every core, in date order;
+//! 5. `store`: stream them into one writer transaction that commits at the end;
+//! 6. `report`: counts, skips, failures and the summary line.
+
+mod discover;
+mod load;
+mod render;
+mod report;
+mod slugs;
+mod store;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use time::OffsetDateTime;
+
+pub use crate::error::FileError;
+pub use report::Report;
+
+use crate::config::Config;
+use crate::content::{self, ContentSettings};
+use crate::db::{self, DbError, Writer, read};
+
+/// What to do.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Validate and report only; write nothing.
+    pub dry_run: bool,
+    /// Unpublish articles (and other rows) whose files are gone from the folders given.
+    pub prune: bool,
+    /// Show a progress bar (only ever on a terminal).
+    pub progress: bool,
+}
+
+/// Errors that stop a whole publish (the database, not a file).
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// What the archive already holds, read before loading.
+#[derive(Default)]
+struct Stored {
+    /// Content hash by source path: unchanged files are skipped without parsing.
+    hashes: HashMap<String, String>,
+    /// Source path by article slug: which file holds each slug.
+    owners: HashMap<String, String>,
+}
+
+impl Stored {
+    /// Reads the archive at `db_path`, bringing it to this version's schema first when
+    /// the publish will write through a writer of its own.
+    fn read(db_path: &Path, migrate: bool) -> Result<Stored, PublishError> {
+        // A new file, an older archive, or one left empty by a crash during creation.
+        if migrate {
+            drop(db::open_writable(db_path)?);
+        }
+        match db::open_read_only(db_path) {
+            Ok(conn) => Ok(Stored {
+                hashes: read::source_hashes(&conn).map_err(DbError::from)?,
+                owners: read::slug_owners(&conn).map_err(DbError::from)?,
+            }),
+            // A new archive (or a dry run before the first publish) has nothing stored.
+            Err(_) if !db_path.exists() => Ok(Stored::default()),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Publishes `inputs` (files, folders, globs) from the site whose content folder is
+/// `content_root`, through `writer` (or a writer of its own on `db_path`).
+pub fn publish(
+    inputs: &[String],
+    content_root: &Path,
+    config: &Config,
+    writer: Option<&Writer>,
+    db_path: &Path,
+    options: &Options,
+) -> Result<Report, PublishError> {
+    let started = Instant::now();
+    let mut report = Report {
+        dry_run: options.dry_run,
+        ..Report::default()
+    };
+    let found = discover::expand(inputs, content_root, &mut report);
+    let stored = Stored::read(db_path, !options.dry_run && writer.is_none())?;
+    let bar = report::progress_bar(options.progress, found.files.len());
+    let settings = ContentSettings {
+        timezone: config.timezone,
+        trust_html: config.trust_html,
+        highlight_max_bytes: config.highlight_max_bytes,
+    };
+    let salt = render_salt(config);
+    let ctx = load::LoadContext {
+        config,
+        salt: &salt,
+        stored: &stored.hashes,
+        settings,
+    };
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let mut loaded = load::load_all(found.files, &ctx, &bar, &mut report, now);
+    if options.prune {
+        loaded.batch.remove = gone(&stored.hashes, &loaded.seen, &found.walked);
+    }
+    let planned = slugs::settle(
+        loaded.articles,
+        stored.owners,
+        &loaded.batch.remove,
+        content_root,
+        &mut report,
+    );
+    let how = store::Rendering {
+        settings,
+        config,
+        bar: &bar,
+    };
+    if options.dry_run {
+        store::dry_run(planned, &loaded.batch, &stored.hashes, &how, &mut report);
+    } else {
+        store::store(planned, loaded.batch, writer, db_path, &how, &mut report)?;
+    }
+    bar.finish_and_clear();
+    report.failed.sort_by(|a, b| a.path.cmp(&b.path));
+    report.skipped.sort();
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// What every content hash is salted with: a change of renderer or of a setting that
+/// changes the HTML re-renders every file.
+fn render_salt(config: &Config) -> String {
+    format!(
+        "{}|{}|{}|{}",
+        content::RENDER_VERSION,
+        config.timezone_name,
+        config.trust_html,
+        config.highlight_max_bytes
+    )
+}
+
+/// Stored source paths under the folders walked whole that no file answers any more.
+fn gone(
+    stored: &HashMap<String, String>,
+    seen: &std::collections::HashSet<String>,
+    walked: &[String],
+) -> Vec<String> {
+    let mut gone: Vec<String> = stored
+        .keys()
+        .filter(|rel| !seen.contains(*rel) && walked.iter().any(|p| discover::under(rel, p)))
+        .cloned()
+        .collect();
+    gone.sort();
+    gone
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("plain data serialises")
+}

@@ -1,0 +1,106 @@
+//! Step 3, settle slugs: before anything renders, every changed article gets a slug no
+//! other article holds. The earlier of two posts sharing a Zola `path` name keeps it and
+//! the later is qualified with its date; any other clash fails the later file, naming
+//! the file that holds the slug.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use time::OffsetDateTime;
+
+use super::load::Loaded;
+use super::render::Planned;
+use super::report::Report;
+use crate::content::SlugOrigin;
+use crate::error::FileError;
+
+/// Orders `articles` by date (the order they are stored in, so ids stay stable) and
+/// settles each one's slug against `owners` (slug → source path of what is stored) less
+/// the sources this batch rewrites or removes.
+pub(super) fn settle(
+    mut articles: Vec<Loaded>,
+    owners: HashMap<String, String>,
+    removed: &[String],
+    content_root: &Path,
+    report: &mut Report,
+) -> Vec<Planned> {
+    let removed: HashSet<&str> = removed.iter().map(String::as_str).collect();
+    let changing: HashSet<&str> = articles.iter().map(|l| l.found.rel.as_str()).collect();
+    // Slugs held by stored articles that this batch neither rewrites nor removes.
+    let mut taken: HashMap<String, String> = owners
+        .into_iter()
+        .filter(|(_, src)| !changing.contains(src.as_str()) && !removed.contains(src.as_str()))
+        .collect();
+    drop((changing, removed));
+    // Earliest first, so the older of two posts sharing a Zola path name keeps it.
+    articles.sort_by(|a, b| (a.article.date, &a.found.rel).cmp(&(b.article.date, &b.found.rel)));
+    let mut planned = Vec::with_capacity(articles.len());
+    for loaded in articles {
+        if let Some(p) = settle_one(loaded, &mut taken, content_root, report) {
+            planned.push(p);
+        }
+    }
+    planned
+}
+
+/// One article's date (the file's modification time when it has none) and slug; `None`
+/// when its slug is held by another file.
+fn settle_one(
+    loaded: Loaded,
+    taken: &mut HashMap<String, String>,
+    content_root: &Path,
+    report: &mut Report,
+) -> Option<Planned> {
+    let Loaded {
+        found: f,
+        hash,
+        modified,
+        mut article,
+    } = loaded;
+    let published_at = article.date.unwrap_or_else(|| {
+        report.warnings.push(format!(
+            "{}: no date in front matter, path or file name; using the file's modification time",
+            f.shown
+        ));
+        OffsetDateTime::from(modified)
+    });
+    if let Some(holder) = taken.get(&article.slug).cloned() {
+        let qualified = format!("{}-{}", article.slug, published_at.date());
+        if article.slug_origin == SlugOrigin::Path && !taken.contains_key(&qualified) {
+            report.warnings.push(format!(
+                "{}: slug `{}` is also the name of {holder}; published as `{qualified}`",
+                f.shown, article.slug
+            ));
+            article.slug = qualified;
+        } else {
+            report
+                .failed
+                .push(clash(&f.shown, &article.slug, &holder, content_root));
+            return None;
+        }
+    }
+    taken.insert(article.slug.clone(), f.rel.clone());
+    Some(Planned {
+        found: f,
+        hash,
+        published_at,
+        article,
+    })
+}
+
+/// The failure of a file whose slug `holder` already uses.
+fn clash(shown: &str, slug: &str, holder: &str, content_root: &Path) -> FileError {
+    let gone = if content_root.join(holder).exists() {
+        ""
+    } else {
+        " (that file is gone: publish with --prune to release its slug)"
+    };
+    FileError {
+        path: shown.to_string(),
+        line: None,
+        field: Some("slug".into()),
+        message: format!(
+            "slug `{slug}` is already used by {holder}{gone}; give one of them another `slug:`"
+        ),
+    }
+}
