@@ -8,5 +8,6 @@ pub mod db;
 pub mod error;
 pub mod publish;
 pub mod search;
+pub mod urls;
 pub mod watch;
 pub mod web;

@@ -146,7 +146,7 @@ pub fn search(
     results.hits = rows
         .into_iter()
         .map(|r| Hit {
-            url: format!("/dispatches/{}", r.slug),
+            url: crate::urls::article(&r.slug),
             slug: r.slug,
             title: r.title,
             dek: r.dek,

@@ -14,7 +14,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::AppState;
-use super::handlers::{AppError, PageQuery, encode, now, respond, with_conn};
+use super::handlers::{AppError, PageQuery, now, respond, with_conn};
+use crate::urls;
 use crate::config::Config;
 use crate::content::Hero;
 use crate::content::html::{absolute, absolutize};
@@ -53,10 +54,10 @@ impl Scope {
     /// The page the feed mirrors, as a path.
     fn page_path(&self) -> String {
         match self {
-            Scope::Site => "/".into(),
-            Scope::Stream(id) => format!("/streams/{}", encode(id)),
-            Scope::Tag(t) => format!("/tags/{}", encode(t)),
-            Scope::Author(id) => format!("/authors/{}", encode(id)),
+            Scope::Site => urls::HOME.into(),
+            Scope::Stream(id) => urls::stream(id),
+            Scope::Tag(t) => urls::tag(t),
+            Scope::Author(id) => urls::author(id),
         }
     }
 
@@ -65,10 +66,7 @@ impl Scope {
             Format::Atom => "feed.xml",
             Format::Json => "feed.json",
         };
-        match self {
-            Scope::Site => format!("/{name}"),
-            _ => format!("{}/{name}", self.page_path()),
-        }
+        urls::feed(&self.page_path(), name)
     }
 
     /// The feed's title, or `None` when the stream or author does not exist.
@@ -140,13 +138,7 @@ async fn feed(state: AppState, scope: Scope, format: Format, page: i64) -> Respo
         let last_page = ((total + PER_FEED_PAGE - 1) / PER_FEED_PAGE).max(1);
         let base = &config.base_url;
         let feed_url = format!("{base}{}", scope.feed_path(format));
-        let page_url = |n: i64| {
-            if n == 1 {
-                feed_url.clone()
-            } else {
-                format!("{feed_url}?page={n}")
-            }
-        };
+        let page_url = |n: i64| urls::paged(&feed_url, n);
         let updated = entries
             .iter()
             .map(|e| e.updated_at.unwrap_or(0).max(e.summary.published_at))
@@ -341,11 +333,11 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
         urls.extend(rows.into_iter().map(|(path, t)| {
             // Names are percent-encoded here, as in every link on the site.
             let path = if let Some(tag) = path.strip_prefix("tag:") {
-                format!("/tags/{}", encode(tag))
+                urls::tag(tag)
             } else if let Some(id) = path.strip_prefix("author:") {
-                format!("/authors/{}", encode(id))
+                urls::author(id)
             } else if let Some(id) = path.strip_prefix("stream:") {
-                format!("/streams/{}", encode(id))
+                urls::stream(id)
             } else {
                 path
             };

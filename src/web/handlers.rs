@@ -16,6 +16,7 @@ use crate::content::html::absolute;
 use crate::content::{Hero, Source, TocEntry};
 use crate::db::read::{self, Filter};
 use crate::search::{self, SearchError};
+use crate::urls::{self, encode};
 
 const PER_PAGE: i64 = 10;
 
@@ -71,7 +72,7 @@ fn layout_with(conn: &Connection, state: &AppState, title: &str, streams: usize)
         writing,
     );
     if state.config.dev {
-        layout.live_url = Some(format!("/static/{}", state.assets.live.name));
+        layout.live_url = Some(urls::asset(&state.assets.live.name));
     }
     Ok(layout)
 }
@@ -171,7 +172,7 @@ pub async fn home(State(state): State<AppState>, Query(q): Query<PageQuery>) -> 
         let view = HomePage {
             layout: layout_with(conn, state, "", streams.len())?.at(
                 &state.config,
-                &paged("/", page),
+                &urls::paged(urls::HOME, page),
                 None,
             ),
             items: items
@@ -179,7 +180,7 @@ pub async fn home(State(state): State<AppState>, Query(q): Query<PageQuery>) -> 
                 .map(|s| Item::from_summary(s, &state.config))
                 .collect(),
             streams,
-            pager: Pager::new("/", page, PER_PAGE, total),
+            pager: Pager::new(urls::HOME, page, PER_PAGE, total),
         };
         Ok(render(StatusCode::OK, &view))
     })
@@ -193,7 +194,7 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
         let Some(a) = read::article(conn, &slug, now)? else {
             // A renamed article and a redirect stub forward; a deleted one is gone.
             if let Some(new_slug) = read::moved_to(conn, &slug, now)? {
-                return Ok(moved(&format!("/dispatches/{new_slug}")));
+                return Ok(moved(&urls::article(&new_slug)));
             }
             if let Some(target) = read::redirect_target(conn, &slug)? {
                 let target = redirect_location(conn, &target, now)?;
@@ -209,7 +210,7 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
         let related = read::related(conn, &a, now, 3)?;
         let author = match &a.author_id {
             Some(id) => read::author(conn, id)?.map(|au| Byline {
-                url: format!("/authors/{}", au.id),
+                url: urls::author(&au.id),
                 name: au.name,
                 bio: au.bio,
             }),
@@ -229,7 +230,7 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
         };
         let mut layout = layout(conn, state, &a.summary.title)?.at(
             config,
-            &format!("/dispatches/{}", a.summary.slug),
+            &urls::article(&a.summary.slug),
             None,
         );
         layout.og_type = "article";
@@ -257,7 +258,7 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
                 .iter()
                 .map(|t| Source {
                     title: t.clone(),
-                    url: format!("/tags/{}", encode(t)),
+                    url: urls::tag(t),
                 })
                 .collect(),
             hero,
@@ -283,15 +284,6 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
     })
     .await;
     respond(&state, r).await
-}
-
-/// `base` with `?page=n` after the first page, for canonical links.
-fn paged(base: &str, page: i64) -> String {
-    if page > 1 {
-        format!("{base}?page={page}")
-    } else {
-        base.to_string()
-    }
 }
 
 /// schema.org `Article` for search engines: headline, dates, author, image.
@@ -345,7 +337,7 @@ fn redirect_location(conn: &Connection, target: &str, now: i64) -> Result<String
         .next()
         .unwrap_or(target);
     Ok(match read::article(conn, last, now)? {
-        Some(a) => format!("/dispatches/{}", a.summary.slug),
+        Some(a) => urls::article(&a.summary.slug),
         None => return Err(AppError::NotFound),
     })
 }
@@ -358,7 +350,7 @@ async fn list(state: AppState, page: i64, kind: ListKind) -> Response {
                 let s = read::stream(conn, id)?.ok_or(AppError::NotFound)?;
                 (
                     Filter::Stream(id),
-                    format!("/streams/{id}"),
+                    urls::stream(&id),
                     "Stream".to_string(),
                     s.name,
                     s.description,
@@ -370,14 +362,14 @@ async fn list(state: AppState, page: i64, kind: ListKind) -> Response {
                 if let Some(canonical) = read::canonical_tag(conn, tag)?
                     && canonical != *tag
                 {
-                    return Ok(moved(&paged(
-                        &format!("/tags/{}", encode(&canonical)),
+                    return Ok(moved(&urls::paged(
+                        &urls::tag(&canonical),
                         page,
                     )));
                 }
                 (
                     Filter::Tag(tag),
-                    format!("/tags/{}", encode(tag)),
+                    urls::tag(tag),
                     "Tag".into(),
                     tag.clone(),
                     String::new(),
@@ -388,7 +380,7 @@ async fn list(state: AppState, page: i64, kind: ListKind) -> Response {
                 let a = read::author(conn, id)?.ok_or(AppError::NotFound)?;
                 (
                     Filter::Author(id),
-                    format!("/authors/{id}"),
+                    urls::author(&id),
                     "Author".into(),
                     a.name,
                     a.bio,
@@ -404,7 +396,7 @@ async fn list(state: AppState, page: i64, kind: ListKind) -> Response {
         let view = ListPage {
             layout: layout(conn, state, &heading)?.at(
                 &state.config,
-                &paged(&base, page),
+                &urls::paged(&base, page),
                 Some((&heading, &base)),
             ),
             kicker,
@@ -501,7 +493,7 @@ pub async fn search_page(State(state): State<AppState>, Query(q): Query<SearchQu
         l.query = query.clone();
         l.index = false;
         l.canonical = format!("{}/search", state.config.base_url);
-        let search_url = |q: &str| format!("/search?q={}", encode(q));
+        let search_url = urls::search;
         let mut view = SearchPage {
             layout: l,
             query: query.clone(),
@@ -551,9 +543,7 @@ pub async fn search_page(State(state): State<AppState>, Query(q): Query<SearchQu
                 }
                 Err(e) => return Err(e.into()),
             };
-        let mut pager = Pager::new(&search_url(&query), page, PER_PAGE, view.total);
-        pager.prev_url = pager.prev_url.map(|u| u.replacen("?page=", "&page=", 1));
-        pager.next_url = pager.next_url.map(|u| u.replacen("?page=", "&page=", 1));
+        let pager = Pager::new(&search_url(&query), page, PER_PAGE, view.total);
         view.pager = pager;
         Ok(render(status, &view))
     })
@@ -682,23 +672,10 @@ pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Response {
             Some(t) => t,
             None => read::alias_target(conn, &other, now())?.ok_or(AppError::NotFound)?,
         };
-        Ok(moved(&format!("/dispatches/{target}")))
+        Ok(moved(&urls::article(&target)))
     })
     .await;
     respond(&state, r).await
-}
-
-/// Percent-encodes a path segment or query value.
-pub(super) fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// A real 301 (axum's `Redirect::permanent` is a 308, which old feed readers mishandle).

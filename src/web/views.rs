@@ -6,6 +6,7 @@ use time::{Date, OffsetDateTime, Weekday};
 use time_tz::OffsetDateTimeExt;
 
 use crate::config::Config;
+use crate::urls;
 use crate::content::dates;
 pub use crate::content::dates::{long_date, month_name, short_date};
 use crate::content::{Hero, Source};
@@ -67,8 +68,8 @@ impl Layout {
                 format!("{page_title} · {}", config.title)
             },
             description: config.description.clone(),
-            css_url: format!("/static/{css_url}"),
-            js_url: format!("/static/{js_url}"),
+            css_url: urls::asset(css_url),
+            js_url: urls::asset(js_url),
             live_url: None,
             masthead: masthead(config.founded, now.to_timezone(config.timezone).date()),
             now_writing,
@@ -200,7 +201,7 @@ impl Item {
     pub fn from_summary(s: &Summary, config: &Config) -> Item {
         let local = local_date(s.published_at, config);
         Item {
-            url: format!("/dispatches/{}", s.slug),
+            url: urls::article(&s.slug),
             title: s.title.clone(),
             dek: s.dek.clone(),
             date: short_date(local),
@@ -209,7 +210,7 @@ impl Item {
             stream_url: s
                 .stream_id
                 .as_ref()
-                .map(|id| format!("/streams/{id}"))
+                .map(|id| urls::stream(id))
                 .unwrap_or_default(),
             minutes: s.reading_minutes,
             summary_html: s.summary_html.clone(),
@@ -232,13 +233,7 @@ pub struct Pager {
 impl Pager {
     pub fn new(base: &str, page: i64, per_page: i64, total: i64) -> Pager {
         let pages = ((total + per_page - 1) / per_page).max(1);
-        let url = |p: i64| {
-            if p == 1 {
-                base.to_string()
-            } else {
-                format!("{base}?page={p}")
-            }
-        };
+        let url = |p: i64| urls::paged(base, p);
         Pager {
             page,
             pages,

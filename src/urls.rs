@@ -1,0 +1,101 @@
+//! Every path of the site, built and percent-encoded in one place. Handlers, views, feeds,
+//! the sitemap, search results and the content stage's file links all call these, so a
+//! route and the links to it cannot disagree. (The routes themselves are in
+//! `web::app`, whose patterns mirror these functions.)
+
+/// The home page.
+pub const HOME: &str = "/";
+/// Every dispatch by year and month.
+pub const ARCHIVE: &str = "/archive";
+/// The search page; `search(q)` for a query.
+pub const SEARCH: &str = "/search";
+
+/// One article.
+pub fn article(slug: &str) -> String {
+    format!("/dispatches/{}", encode(slug))
+}
+
+/// A stream's list.
+pub fn stream(id: &str) -> String {
+    format!("/streams/{}", encode(id))
+}
+
+/// A tag's list.
+pub fn tag(tag: &str) -> String {
+    format!("/tags/{}", encode(tag))
+}
+
+/// An author's page.
+pub fn author(id: &str) -> String {
+    format!("/authors/{}", encode(id))
+}
+
+/// The search page for `q`.
+pub fn search(q: &str) -> String {
+    format!("{SEARCH}?q={}", encode(q))
+}
+
+/// A fingerprinted static asset.
+pub fn asset(name: &str) -> String {
+    format!("/static/{}", encode(name))
+}
+
+/// A file published beside the articles, by its `/`-separated path inside the content
+/// folder (each segment encoded, the slashes kept).
+pub fn file(path: &str) -> String {
+    let segments: Vec<String> = path.split('/').map(encode).collect();
+    format!("/files/{}", segments.join("/"))
+}
+
+/// A feed file (`feed.xml`, `feed.json`) of the list at `list` (`/` for the whole site).
+pub fn feed(list: &str, file: &str) -> String {
+    if list == HOME {
+        format!("/{file}")
+    } else {
+        format!("{list}/{file}")
+    }
+}
+
+/// Page `page` of the list at `base`: the first page is the list itself.
+pub fn paged(base: &str, page: i64) -> String {
+    if page <= 1 {
+        base.to_string()
+    } else if base.contains('?') {
+        format!("{base}&page={page}")
+    } else {
+        format!("{base}?page={page}")
+    }
+}
+
+/// Percent-encodes a path segment or query value: only unreserved characters stay.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_path_is_percent_encoded_once() {
+        assert_eq!(article("Rust-1.0"), "/dispatches/Rust-1.0");
+        assert_eq!(tag("c++ & rust"), "/tags/c%2B%2B%20%26%20rust");
+        assert_eq!(stream("técnico"), "/streams/t%C3%A9cnico");
+        assert_eq!(author("a/b"), "/authors/a%2Fb");
+        assert_eq!(search("\"a b\""), "/search?q=%22a%20b%22");
+        assert_eq!(file("post/a b.png"), "/files/post/a%20b.png");
+        assert_eq!(feed(HOME, "feed.xml"), "/feed.xml");
+        assert_eq!(feed(&tag("x"), "feed.json"), "/tags/x/feed.json");
+        assert_eq!(paged("/", 1), "/");
+        assert_eq!(paged("/tags/x", 3), "/tags/x?page=3");
+        assert_eq!(paged("/search?q=a", 2), "/search?q=a&page=2");
+    }
+}
