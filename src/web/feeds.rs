@@ -14,12 +14,13 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::AppState;
-use super::handlers::{AppError, PageQuery, now, respond, with_conn};
-use crate::urls;
+use super::error::WebError;
+use super::pages::{PageQuery, Result, now, with_conn};
 use crate::config::Config;
 use crate::content::Hero;
 use crate::content::html::{absolute, absolutize};
 use crate::db::read::{self, FeedEntry, Filter};
+use crate::urls;
 
 /// Entries per feed page: enough for a reader that polls daily, small enough to fetch.
 const PER_FEED_PAGE: i64 = 20;
@@ -70,7 +71,7 @@ impl Scope {
     }
 
     /// The feed's title, or `None` when the stream or author does not exist.
-    fn title(&self, conn: &Connection, config: &Config) -> Result<Option<String>, AppError> {
+    fn title(&self, conn: &Connection, config: &Config) -> Result<Option<String>> {
         Ok(match self {
             Scope::Site => Some(config.title.clone()),
             Scope::Stream(id) => {
@@ -118,10 +119,10 @@ struct AtomTemplate<'a> {
     generator_version: &'a str,
 }
 
-async fn feed(state: AppState, scope: Scope, format: Format, page: i64) -> Response {
+async fn feed(state: AppState, scope: Scope, format: Format, page: i64) -> Result<Response> {
     let r = with_conn(&state, move |conn, state| {
         let config = &state.config;
-        let title = scope.title(conn, config)?.ok_or(AppError::NotFound)?;
+        let title = scope.title(conn, config)?.ok_or(WebError::NotFound)?;
         let now = now();
         let (entries, total) = read::feed_entries(
             conn,
@@ -133,7 +134,7 @@ async fn feed(state: AppState, scope: Scope, format: Format, page: i64) -> Respo
         // An empty site feed is still a valid feed; an empty tag or a page past the end
         // is not a feed at all.
         if entries.is_empty() && (page > 1 || matches!(scope, Scope::Tag(_))) {
-            return Err(AppError::NotFound);
+            return Err(WebError::NotFound);
         }
         let last_page = ((total + PER_FEED_PAGE - 1) / PER_FEED_PAGE).max(1);
         let base = &config.base_url;
@@ -163,7 +164,7 @@ async fn feed(state: AppState, scope: Scope, format: Format, page: i64) -> Respo
                     generator_version: env!("CARGO_PKG_VERSION"),
                 }
                 .render()
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+                .map_err(|e| WebError::Internal(e.to_string()))?;
                 typed("application/atom+xml; charset=utf-8", FEED_CACHE, xml)
             }
             Format::Json => typed(
@@ -174,7 +175,7 @@ async fn feed(state: AppState, scope: Scope, format: Format, page: i64) -> Respo
         })
     })
     .await;
-    respond(&state, r).await
+    r
 }
 
 fn entry_view(e: &FeedEntry, config: &Config) -> EntryView {
@@ -321,7 +322,7 @@ struct SitemapTemplate {
     urls: Vec<(String, String)>,
 }
 
-pub async fn sitemap(State(state): State<AppState>) -> Response {
+pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
     let r = with_conn(&state, |conn, state| {
         let base = &state.config.base_url;
         let rows = read::sitemap(conn, now())?;
@@ -345,7 +346,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
         }));
         let xml = SitemapTemplate { urls }
             .render()
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| WebError::Internal(e.to_string()))?;
         Ok(typed(
             "application/xml; charset=utf-8",
             "public, max-age=3600",
@@ -353,7 +354,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
         ))
     })
     .await;
-    respond(&state, r).await
+    r
 }
 
 pub async fn robots(State(state): State<AppState>) -> Response {

@@ -4,8 +4,9 @@
 
 mod assets;
 mod cache;
+pub mod error;
 mod feeds;
-mod handlers;
+mod pages;
 mod views;
 
 use std::path::Path;
@@ -89,23 +90,23 @@ impl AppState {
 /// The whole site as a router.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/", get(handlers::home))
-        .route("/dispatches/{slug}", get(handlers::article))
-        .route("/streams/{id}", get(handlers::stream))
-        .route("/tags/{tag}", get(handlers::tag))
-        .route("/authors/{id}", get(handlers::author))
-        .route("/archive", get(handlers::archive))
-        .route("/search", get(handlers::search_page))
-        .route("/search.json", get(handlers::search_json))
+        .route("/", get(pages::home))
+        .route("/dispatches/{slug}", get(pages::article))
+        .route("/streams/{id}", get(pages::stream))
+        .route("/tags/{tag}", get(pages::tag))
+        .route("/authors/{id}", get(pages::author))
+        .route("/archive", get(pages::archive))
+        .route("/search", get(pages::search_page))
+        .route("/search.json", get(pages::search_json))
         .merge(feeds::routes())
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/robots.txt", get(feeds::robots))
         .route("/opensearch.xml", get(feeds::opensearch))
-        .route("/healthz", get(handlers::healthz))
-        .route("/_events", get(handlers::events))
-        .route("/static/{name}", get(handlers::static_asset))
-        .route("/files/{*path}", get(handlers::file))
-        .fallback(handlers::fallback)
+        .route("/healthz", get(pages::healthz))
+        .route("/_events", get(pages::events))
+        .route("/static/{name}", get(pages::static_asset))
+        .route("/files/{*path}", get(pages::file))
+        .fallback(pages::fallback)
         .layer(RequestBodyLimitLayer::new(64 * 1024))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
@@ -113,6 +114,12 @@ pub fn app(state: AppState) -> Router {
         ))
         // Inside the cache, so that kept responses carry the headers and a hit need not
         // add them again.
+        // Innermost: the site's 404 and 410 pages are rendered before the security
+        // headers and the cache see the response.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::error_pages,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), security))
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         // One line per request at DEBUG (`DISPATCHES_LOG=tower_http=debug`); server errors

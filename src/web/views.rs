@@ -6,11 +6,11 @@ use time::{Date, OffsetDateTime, Weekday};
 use time_tz::OffsetDateTimeExt;
 
 use crate::config::Config;
-use crate::urls;
 use crate::content::dates;
 pub use crate::content::dates::{long_date, month_name, short_date};
 use crate::content::{Hero, Source};
 use crate::db::read::{StreamInfo, Summary};
+use crate::urls;
 
 /// What the shared layout shows on every page.
 pub struct Layout {

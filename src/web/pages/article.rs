@@ -1,0 +1,171 @@
+//! One article's page: the article, its neighbours, related dispatches, its author and
+//! its JSON-LD; renamed and removed articles and redirect stubs answer 301 or 410.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use rusqlite::Connection;
+use time::OffsetDateTime;
+
+use super::super::AppState;
+use super::super::error::WebError;
+use super::super::views::*;
+use super::{Result, layout, moved, now, render, with_conn};
+use crate::content::html::absolute;
+use crate::content::{Hero, Source, TocEntry};
+use crate::db::read::{self};
+use crate::urls::{self};
+
+pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response> {
+    let r = with_conn(&state, move |conn, state| {
+        let now = now();
+        let Some(a) = read::article(conn, &slug, now)? else {
+            // A renamed article and a redirect stub forward; a deleted one is gone.
+            if let Some(new_slug) = read::moved_to(conn, &slug, now)? {
+                return Ok(moved(&urls::article(&new_slug)));
+            }
+            if let Some(target) = read::redirect_target(conn, &slug)? {
+                let target = redirect_location(conn, &target, now)?;
+                return Ok(moved(&target));
+            }
+            if let Some(title) = read::gone(conn, &slug)? {
+                return Err(WebError::Gone(title));
+            }
+            return Err(WebError::NotFound);
+        };
+        let config = &state.config;
+        let (older, newer) = read::neighbours(conn, &a, now)?;
+        let related = read::related(conn, &a, now, 3)?;
+        let author = match &a.author_id {
+            Some(id) => read::author(conn, id)?.map(|au| Byline {
+                url: urls::author(&au.id),
+                name: au.name,
+                bio: au.bio,
+            }),
+            None => None,
+        };
+        let hero: Option<Hero> = a
+            .hero_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok());
+        let sources: Vec<Source> = serde_json::from_str(&a.sources_json).unwrap_or_default();
+        let toc: Vec<TocEntry> = serde_json::from_str(&a.toc_json).unwrap_or_default();
+        // A table of contents only helps long pieces with several sections.
+        let toc = if toc.len() >= 4 && a.word_count >= 600 {
+            toc
+        } else {
+            Vec::new()
+        };
+        let mut layout = layout(conn, state, &a.summary.title)?.at(
+            config,
+            &urls::article(&a.summary.slug),
+            None,
+        );
+        layout.og_type = "article";
+        layout.og_image = hero.as_ref().map(|h| absolute(&h.src, &config.base_url));
+        if !a.summary.dek.is_empty() {
+            layout.summary = a.summary.dek.clone();
+        }
+        layout.json_ld = Some(json_ld(&article_ld(&a, &layout, config)));
+        // Development mode: a save that failed keeps this (older) version live; say so.
+        let problem = if config.dev {
+            state.problems.for_source(&a.source_path)
+        } else {
+            None
+        };
+        let view = ArticlePage {
+            problem,
+            layout,
+            item: Item::from_summary(&a.summary, config),
+            updated: a
+                .updated_at
+                .filter(|u| *u > a.summary.published_at + 86_400)
+                .map(|u| short_date(local_date(u, config))),
+            tags: a
+                .tags
+                .iter()
+                .map(|t| Source {
+                    title: t.clone(),
+                    url: urls::tag(t),
+                })
+                .collect(),
+            hero,
+            toc: toc
+                .into_iter()
+                .map(|t| TocView {
+                    id: t.id,
+                    title: t.title,
+                    sub: t.level > 2,
+                })
+                .collect(),
+            body_html: a.html.clone(),
+            sources,
+            author,
+            older: older.map(|s| Item::from_summary(&s, config)),
+            newer: newer.map(|s| Item::from_summary(&s, config)),
+            related: related
+                .iter()
+                .map(|s| Item::from_summary(s, config))
+                .collect(),
+        };
+        Ok(render(StatusCode::OK, &view))
+    })
+    .await;
+    r
+}
+
+/// schema.org `Article` for search engines: headline, dates, author, image.
+fn article_ld(
+    a: &read::FullArticle,
+    layout: &Layout,
+    config: &crate::config::Config,
+) -> serde_json::Value {
+    let iso = |t: i64| {
+        OffsetDateTime::from_unix_timestamp(t).ok().and_then(|d| {
+            d.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+    };
+    let mut ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": a.summary.title,
+        "url": layout.canonical,
+        "mainEntityOfPage": layout.canonical,
+        "datePublished": iso(a.summary.published_at),
+        "dateModified": iso(a.updated_at.unwrap_or(a.summary.published_at).max(a.summary.published_at)),
+        "publisher": { "@type": "Organization", "name": config.title, "url": config.base_url },
+        "wordCount": a.word_count,
+        "keywords": a.tags,
+    });
+    if !a.summary.dek.is_empty() {
+        ld["description"] = serde_json::json!(a.summary.dek);
+    }
+    if !a.author_name.is_empty() {
+        let mut author = serde_json::json!({ "@type": "Person", "name": a.author_name });
+        if let Some(id) = &a.author_id {
+            author["url"] = serde_json::json!(format!("{}/authors/{id}", config.base_url));
+        }
+        ld["author"] = author;
+    }
+    if let Some(img) = &layout.og_image {
+        ld["image"] = serde_json::json!(img);
+    }
+    ld
+}
+
+/// A redirect stub's target: `/blog/name` or `name` lands on our article of that name.
+fn redirect_location(conn: &Connection, target: &str, now: i64) -> Result<String> {
+    if target.contains("://") {
+        return Ok(target.to_string());
+    }
+    let last = target
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(target);
+    Ok(match read::article(conn, last, now)? {
+        Some(a) => urls::article(&a.summary.slug),
+        None => return Err(WebError::NotFound),
+    })
+}

@@ -1,0 +1,119 @@
+//! What is not a page of dispatches: live reload events, the health check, assets,
+//! published files, and old URLs that answer 301.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+
+use super::super::AppState;
+use super::super::error::WebError;
+use super::{Result, moved, now, with_conn};
+use crate::db::read::{self};
+use crate::urls::{self};
+
+/// Development mode's live reload: an event each time the site's generation changes
+/// (a publish by the watcher or any other process). Not served in production.
+pub async fn events(State(state): State<AppState>) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    if !state.config.dev {
+        return WebError::NotFound.into_response();
+    }
+    let start = state.generation.current().map(|s| s.number).unwrap_or(0);
+    let stream = futures_util::stream::unfold((state, start), |(state, last)| async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+            let now = state.generation.current().map(|s| s.number).unwrap_or(last);
+            if now != last {
+                let event = Event::default().event("change").data(now.to_string());
+                return Some((Ok::<_, std::convert::Infallible>(event), (state, now)));
+            }
+        }
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    let r = with_conn(&state, |conn, _| Ok(read::article_count(conn)?)).await;
+    match r {
+        Ok(n) => (
+            StatusCode::OK,
+            [(header::CACHE_CONTROL, "no-store")],
+            format!("ok {n} articles\n"),
+        )
+            .into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response(),
+    }
+}
+
+pub async fn static_asset(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+    match state.assets.get(&name) {
+        Some(a) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(a.content_type),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ),
+            ],
+            a.bytes.clone(),
+        )
+            .into_response(),
+        None => WebError::NotFound.into_response(),
+    }
+}
+
+/// Files published beside articles, from the archive itself (no file system access, so
+/// no symlink or dotfile can escape).
+pub async fn file(State(state): State<AppState>, Path(path): Path<String>) -> Result<Response> {
+    let r = with_conn(&state, move |conn, _| {
+        // Validators and 304s come from the cache layer, like every other response.
+        let (content_type, bytes, _hash) = read::file(conn, &path)?.ok_or(WebError::NotFound)?;
+        let mut resp = bytes.into_response();
+        let h = resp.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(&content_type)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+        );
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        );
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        // An SVG opened directly must not run script.
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
+        );
+        Ok(resp)
+    })
+    .await;
+    r
+}
+
+/// Old URLs (front matter `aliases`) answer 301; anything else is the 404 page.
+pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Result<Response> {
+    let path = uri.path().to_string();
+    let r = with_conn(&state, move |conn, _| {
+        // `/2020/07/27/post` and `/2020/07/27/post/` name the same old address.
+        let other = match path.strip_suffix('/') {
+            Some(p) => p.to_string(),
+            None => format!("{path}/"),
+        };
+        let target = match read::alias_target(conn, &path, now())? {
+            Some(t) => t,
+            None => read::alias_target(conn, &other, now())?.ok_or(WebError::NotFound)?,
+        };
+        Ok(moved(&urls::article(&target)))
+    })
+    .await;
+    r
+}

@@ -1,0 +1,114 @@
+//! The site's pages by family, and what they share: each handler borrows a read-only
+//! connection off the async runtime (`with_conn`), asks `db::read`, and renders a view.
+//! None renders Markdown and none writes. Errors are `WebError`s (see `web::error`).
+
+mod article;
+mod lists;
+mod misc;
+mod results;
+
+pub use article::article;
+pub use lists::{archive, author, home, stream, tag};
+pub use misc::{events, fallback, file, healthz, static_asset};
+pub use results::{search_json, search_page};
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use rusqlite::Connection;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::AppState;
+use super::error::WebError;
+use super::views::*;
+use crate::db::read::{self};
+use crate::urls::{self};
+
+pub(super) const PER_PAGE: i64 = 10;
+
+pub(super) type Result<T> = std::result::Result<T, WebError>;
+
+/// Runs `f` with a pooled read-only connection on the blocking pool.
+pub(super) async fn with_conn<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&Connection, &AppState) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let conn = state.pool.get()?;
+        f(&conn, &state)
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?
+}
+
+pub(super) fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+pub(super) fn layout(conn: &Connection, state: &AppState, title: &str) -> Result<Layout> {
+    let streams = read::streams(conn, now())?.len();
+    layout_with(conn, state, title, streams)
+}
+
+/// The layout when the caller already knows how many streams are live.
+pub(super) fn layout_with(
+    conn: &Connection,
+    state: &AppState,
+    title: &str,
+    streams: usize,
+) -> Result<Layout> {
+    let writing = read::now_writing(conn)?;
+    let mut layout = Layout::new(
+        &state.config,
+        &state.assets.css.name,
+        &state.assets.js.name,
+        title,
+        OffsetDateTime::now_utc(),
+        streams,
+        writing,
+    );
+    if state.config.dev {
+        layout.live_url = Some(urls::asset(&state.assets.live.name));
+    }
+    Ok(layout)
+}
+
+pub(super) fn render(status: StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, [(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!("template: {e}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The page could not be rendered.",
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    pub(super) page: Option<String>,
+}
+
+impl PageQuery {
+    /// A page number; anything unparsable is page 1 rather than an error.
+    pub(super) fn number(&self) -> i64 {
+        self.page
+            .as_deref()
+            .and_then(|p| p.parse::<i64>().ok())
+            .filter(|p| (1..=100_000).contains(p))
+            .unwrap_or(1)
+    }
+}
+
+/// A real 301 (axum's `Redirect::permanent` is a 308, which old feed readers mishandle).
+pub(super) fn moved(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(v) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, v)]).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
