@@ -120,7 +120,7 @@ struct AtomTemplate<'a> {
 }
 
 async fn feed(state: AppState, scope: Scope, format: Format, page: i64) -> Result<Response> {
-    let r = with_conn(&state, move |conn, state| {
+    with_conn(&state, move |conn, state| {
         let config = &state.config;
         let title = scope.title(conn, config)?.ok_or(WebError::NotFound)?;
         let now = now();
@@ -174,8 +174,7 @@ async fn feed(state: AppState, scope: Scope, format: Format, page: i64) -> Resul
             ),
         })
     })
-    .await;
-    r
+    .await
 }
 
 fn entry_view(e: &FeedEntry, config: &Config) -> EntryView {
@@ -323,7 +322,7 @@ struct SitemapTemplate {
 }
 
 pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
-    let r = with_conn(&state, |conn, state| {
+    with_conn(&state, |conn, state| {
         let base = &state.config.base_url;
         let rows = read::sitemap(conn, now())?;
         let newest = rows.iter().map(|(_, t)| *t).max().unwrap_or(0);
@@ -353,8 +352,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
             xml,
         ))
     })
-    .await;
-    r
+    .await
 }
 
 pub async fn robots(State(state): State<AppState>) -> Response {

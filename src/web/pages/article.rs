@@ -17,7 +17,7 @@ use crate::db::read::{self};
 use crate::urls::{self};
 
 pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response> {
-    let r = with_conn(&state, move |conn, state| {
+    with_conn(&state, move |conn, state| {
         let now = now();
         let Some(a) = read::article(conn, &slug, now)? else {
             // A renamed article and a redirect stub forward; a deleted one is gone.
@@ -110,8 +110,7 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
         };
         Ok(render(StatusCode::OK, &view))
     })
-    .await;
-    r
+    .await
 }
 
 /// schema.org `Article` for search engines: headline, dates, author, image.

@@ -13,7 +13,7 @@ use crate::urls::{self};
 
 pub async fn home(State(state): State<AppState>, Query(q): Query<PageQuery>) -> Result<Response> {
     let page = q.number();
-    let r = with_conn(&state, move |conn, state| {
+    with_conn(&state, move |conn, state| {
         let (items, total) =
             read::list_articles(conn, &Filter::All, now(), PER_PAGE, (page - 1) * PER_PAGE)?;
         if items.is_empty() && page > 1 {
@@ -35,19 +35,18 @@ pub async fn home(State(state): State<AppState>, Query(q): Query<PageQuery>) -> 
         };
         Ok(render(StatusCode::OK, &view))
     })
-    .await;
-    r
+    .await
 }
 
 async fn list(state: AppState, page: i64, kind: ListKind) -> Result<Response> {
-    let r = with_conn(&state, move |conn, state| {
+    with_conn(&state, move |conn, state| {
         let now = now();
         let (filter, base, kicker, heading, intro, intro_html) = match &kind {
             ListKind::Stream(id) => {
                 let s = read::stream(conn, id)?.ok_or(WebError::NotFound)?;
                 (
                     Filter::Stream(id),
-                    urls::stream(&id),
+                    urls::stream(id),
                     "Stream".to_string(),
                     s.name,
                     s.description,
@@ -74,7 +73,7 @@ async fn list(state: AppState, page: i64, kind: ListKind) -> Result<Response> {
                 let a = read::author(conn, id)?.ok_or(WebError::NotFound)?;
                 (
                     Filter::Author(id),
-                    urls::author(&id),
+                    urls::author(id),
                     "Author".into(),
                     a.name,
                     a.bio,
@@ -105,8 +104,7 @@ async fn list(state: AppState, page: i64, kind: ListKind) -> Result<Response> {
         };
         Ok(render(StatusCode::OK, &view))
     })
-    .await;
-    r
+    .await
 }
 
 enum ListKind {
@@ -140,7 +138,7 @@ pub async fn author(
 }
 
 pub async fn archive(State(state): State<AppState>) -> Result<Response> {
-    let r = with_conn(&state, |conn, state| {
+    with_conn(&state, |conn, state| {
         let months = read::archive_months(conn, now())?;
         let mut years: Vec<YearView> = Vec::new();
         for (year, month, count) in months {
@@ -165,6 +163,5 @@ pub async fn archive(State(state): State<AppState>) -> Result<Response> {
         };
         Ok(render(StatusCode::OK, &view))
     })
-    .await;
-    r
+    .await
 }

@@ -70,7 +70,7 @@ pub async fn static_asset(State(state): State<AppState>, Path(name): Path<String
 /// Files published beside articles, from the archive itself (no file system access, so
 /// no symlink or dotfile can escape).
 pub async fn file(State(state): State<AppState>, Path(path): Path<String>) -> Result<Response> {
-    let r = with_conn(&state, move |conn, _| {
+    with_conn(&state, move |conn, _| {
         // Validators and 304s come from the cache layer, like every other response.
         let (content_type, bytes, _hash) = read::file(conn, &path)?.ok_or(WebError::NotFound)?;
         let mut resp = bytes.into_response();
@@ -95,14 +95,13 @@ pub async fn file(State(state): State<AppState>, Path(path): Path<String>) -> Re
         );
         Ok(resp)
     })
-    .await;
-    r
+    .await
 }
 
 /// Old URLs (front matter `aliases`) answer 301; anything else is the 404 page.
 pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Result<Response> {
     let path = uri.path().to_string();
-    let r = with_conn(&state, move |conn, _| {
+    with_conn(&state, move |conn, _| {
         // `/2020/07/27/post` and `/2020/07/27/post/` name the same old address.
         let other = match path.strip_suffix('/') {
             Some(p) => p.to_string(),
@@ -114,6 +113,5 @@ pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Result<Respons
         };
         Ok(moved(&urls::article(&target)))
     })
-    .await;
-    r
+    .await
 }

@@ -24,7 +24,7 @@ pub async fn search_page(
 ) -> Result<Response> {
     let query = q.q.unwrap_or_default();
     let page = PageQuery { page: q.page }.number();
-    let r = with_conn(&state, move |conn, state| {
+    with_conn(&state, move |conn, state| {
         let mut l = layout(
             conn,
             state,
@@ -87,8 +87,7 @@ pub async fn search_page(
         view.pager = pager;
         Ok(render(status, &view))
     })
-    .await;
-    r
+    .await
 }
 
 pub async fn search_json(
@@ -97,7 +96,7 @@ pub async fn search_json(
 ) -> Result<Response> {
     let query = q.q.unwrap_or_default();
     let page = PageQuery { page: q.page }.number();
-    let r = with_conn(&state, move |conn, state| {
+    with_conn(&state, move |conn, state| {
         let no_cache = [(header::CACHE_CONTROL, "no-cache")];
         match search::search(conn, &query, page, PER_PAGE, now(), state.config.timezone) {
             Ok(results) => Ok((no_cache, Json(results)).into_response()),
@@ -110,6 +109,5 @@ pub async fn search_json(
             Err(e) => Err(e.into()),
         }
     })
-    .await;
-    r
+    .await
 }
