@@ -978,12 +978,9 @@ fn a_streamed_publish_commits_all_or_nothing() {
     assert!(stream.send(vec![row("c", 3)]));
     drop(stream);
     // The next job runs only after the abandoned one has rolled back.
-    let applied = writer
-        .publish(db::Batch {
-            articles: vec![row("d", 4)],
-            ..Default::default()
-        })
-        .unwrap();
+    let next = writer.begin(db::Batch::default()).unwrap();
+    assert!(next.send(vec![row("d", 4)]));
+    let applied = next.finish().unwrap();
     assert_eq!(applied.added, 1);
     assert_eq!(count(), 1, "nothing of the abandoned stream");
 

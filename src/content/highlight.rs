@@ -325,11 +325,6 @@ fn theme_rules(theme: &Theme) -> String {
     css
 }
 
-/// Loads the grammars now instead of on the first code block.
-pub fn warm_up() {
-    LazyLock::force(&SYNTAXES);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,12 +72,12 @@ pub struct FileRow {
     pub content_hash: String,
 }
 
-/// Everything one publish changes, applied atomically.
+/// Everything one publish changes besides its articles, which stream into the same
+/// transaction as they are rendered (`Writer::begin`); applied atomically with them.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
     pub streams: Vec<StreamRow>,
     pub authors: Vec<AuthorRow>,
-    pub articles: Vec<ArticleRow>,
     pub redirects: Vec<RedirectRow>,
     pub files: Vec<FileRow>,
     /// Source paths whose files are gone (`--prune`): their rows are removed.

@@ -24,7 +24,6 @@ pub enum Incoming {
 type Reply = std::sync::mpsc::Sender<Result<Applied, DbError>>;
 
 enum Job {
-    Publish(Box<Batch>, Reply),
     Open(Box<Batch>, Receiver<Incoming>, Reply),
 }
 
@@ -74,15 +73,6 @@ impl Writer {
         })
     }
 
-    /// Applies `batch` in one transaction and waits for the outcome.
-    pub fn publish(&self, batch: Batch) -> Result<Applied, DbError> {
-        let (reply, answer) = channel();
-        self.jobs
-            .send(Job::Publish(Box::new(batch), reply))
-            .map_err(|_| DbError::WriterGone)?;
-        answer.recv().map_err(|_| DbError::WriterGone)?
-    }
-
     /// Opens the transaction for `head` (removals, streams, authors, redirects, files) and
     /// takes its articles as they come, in the order sent.
     pub fn begin(&self, head: Batch) -> Result<OpenPublish, DbError> {
@@ -108,10 +98,6 @@ impl Writer {
 fn run(mut conn: Connection, jobs: Receiver<Job>) {
     for job in jobs {
         match job {
-            Job::Publish(mut batch, reply) => {
-                let articles = std::mem::take(&mut batch.articles);
-                let _ = reply.send(apply(&mut conn, &batch, articles.into_iter(), &|| true));
-            }
             Job::Open(head, rows, reply) => {
                 let ended = std::cell::Cell::new(false);
                 let articles = std::iter::from_fn(|| match rows.recv() {

@@ -118,7 +118,7 @@ pub fn app(state: AppState) -> Router {
         // headers and the cache see the response.
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            error::error_pages,
+            pages::error_pages,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), security))
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))

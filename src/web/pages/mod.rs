@@ -13,17 +13,19 @@ pub use misc::{events, fallback, file, healthz, static_asset};
 pub use results::{search_json, search_page};
 
 use askama::Template;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use rusqlite::Connection;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::AppState;
-use super::error::WebError;
+use super::error::{ErrorPage, WebError};
 use super::views::*;
-use crate::db::read::{self};
-use crate::urls::{self};
+use crate::db::read::{self, Filter};
+use crate::urls;
 
 pub(super) const PER_PAGE: i64 = 10;
 
@@ -110,5 +112,54 @@ pub(super) fn moved(location: &str) -> Response {
     match HeaderValue::from_str(location) {
         Ok(v) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, v)]).into_response(),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// Renders the site's 404 and 410 pages for the responses `WebError` marked.
+pub(super) async fn error_pages(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let resp = next.run(req).await;
+    match resp.extensions().get::<ErrorPage>() {
+        Some(ErrorPage(gone)) => not_found(&state, gone.clone()).await,
+        None => resp,
+    }
+}
+
+/// The 404 page, or with `gone` the 410 page of a removed article.
+pub(super) async fn not_found(state: &AppState, gone: Option<String>) -> Response {
+    let status = if gone.is_some() {
+        StatusCode::GONE
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    let page = with_conn(state, move |conn, state| {
+        let (heading, message) = match gone {
+            Some(title) => (
+                format!("“{title}” was removed"),
+                "The author took this dispatch down. Search the archive, or read one of the latest.".to_string(),
+            ),
+            None => (
+                "There is no page here".to_string(),
+                "The address may be mistyped, or the dispatch was moved. Try a search, or read one of the latest.".to_string(),
+            ),
+        };
+        let (latest, _) = read::list_articles(conn, &Filter::All, now(), 5, 0)?;
+        Ok(NotFoundPage {
+            layout: Layout {
+                index: false,
+                ..layout(conn, state, "Not found")?
+            },
+            heading,
+            message,
+            items: latest.iter().map(|s| Item::from_summary(s, &state.config)).collect(),
+        })
+    })
+    .await;
+    match page {
+        Ok(p) => render(status, &p),
+        Err(_) => (status, "Not found").into_response(),
     }
 }
