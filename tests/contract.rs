@@ -400,7 +400,7 @@ async fn sitemap_robots_and_discovery_metadata() {
     let page = String::from_utf8(body).unwrap();
     assert_eq!(
         page.matches("</script>").count(),
-        1 + page.matches("<script src=").count()
+        1 + page.matches(r#"<script type="module" src="#).count()
     );
 
     let (_, h, body) = fetch(&f, "/opensearch.xml", &[]).await;

@@ -104,7 +104,7 @@ async fn hostile_titles_and_tags_are_escaped() {
             let tag = &body[i..body[i..].find('>').map_or(body.len(), |j| i + j + 1)];
             assert!(
                 tag == r#"<script type="application/ld+json">"#
-                    || tag.starts_with(r#"<script src="/static/"#),
+                    || tag.starts_with(r#"<script type="module" src="/static/"#),
                 "{uri} contains a foreign script tag: {tag}"
             );
         }
@@ -166,6 +166,33 @@ async fn static_assets_are_fingerprinted_and_immutable() {
             .contains("immutable")
     );
     assert!(css.contains("prefers-color-scheme: dark") && css.contains("pre.code .k{"));
+    // The script is a module graph: every import, followed from the entry, is served
+    // under its fingerprinted name, as a script, and immutable too.
+    let start = body.find("/static/search.").unwrap();
+    let mut todo = vec![body[start..start + body[start..].find('"').unwrap()].to_string()];
+    let mut seen = 0;
+    while let Some(src) = todo.pop() {
+        let (status, js, headers) = get(&f, &src).await;
+        assert_eq!(status, StatusCode::OK, "{src}");
+        assert!(
+            headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/javascript")
+        );
+        assert!(
+            headers[header::CACHE_CONTROL]
+                .to_str()
+                .unwrap()
+                .contains("immutable")
+        );
+        for (i, _) in js.match_indices(" from './") {
+            let rest = &js[i + " from './".len()..];
+            todo.push(format!("/static/{}", &rest[..rest.find('\'').unwrap()]));
+        }
+        seen += 1;
+    }
+    assert!(seen >= 5, "{seen} modules reached from the entry");
     assert_eq!(get(&f, "/static/style.css").await.0, StatusCode::NOT_FOUND);
     assert_eq!(
         get(&f, "/static/..%2f..%2fCargo.toml").await.0,
