@@ -6,7 +6,7 @@
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::markdown::{self, slugify};
+use super::markdown;
 use super::{
     Article, Author, ContentSettings, FileError, Parsed, Redirect, SlugOrigin, SourceFile, Stream,
     dates, front_matter,
@@ -40,18 +40,8 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
         .strip_suffix(".md")
         .or_else(|| file_name.strip_suffix(".markdown"))
         .unwrap_or(file_name);
-    if file_name == "_index.md" {
-        return Ok(Prepared::Done(skip(
-            "section index (_index.md), not an article",
-        )));
-    }
-    if split.format == front_matter::Format::None
-        && ["readme", "license", "changelog", "contributing"]
-            .contains(&stem.to_ascii_lowercase().as_str())
-    {
-        return Ok(Prepared::Done(skip(&format!(
-            "repository notes ({file_name}), not an article"
-        ))));
+    if let Some(why) = not_an_article(file_name, stem, split.format) {
+        return Ok(Prepared::Done(skip(&why)));
     }
     let fm = front_matter::parse(&split, settings.timezone)?;
     let dir = file.rel_path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -78,52 +68,20 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
         Some((d, rest)) => (Some(d), rest),
         None => (None, name),
     };
-    let (slug, slug_origin) = if let Some(s) = &fm.slug {
-        (url_safe(s), SlugOrigin::FrontMatter)
-    } else if let Some(last) = fm
-        .path
-        .as_deref()
-        .and_then(|p| p.trim_matches('/').rsplit('/').next())
-        .filter(|s| !s.is_empty())
-    {
-        (url_safe(last), SlugOrigin::Path)
-    } else {
-        (url_safe(name), SlugOrigin::FileName)
-    };
-    if slug.is_empty() {
-        return Err(FileError {
-            path: String::new(),
-            line: Some(1),
-            field: Some("slug".into()),
-            message: "the slug is empty; set `slug:` to a name made of letters, digits and dashes"
-                .into(),
-        });
-    }
+    let (slug, slug_origin) = choose_slug(&fm, name)?;
     if let Some(target) = &fm.redirect
         && fm.title.is_none()
     {
-        {
-            return Ok(Prepared::Done(Parsed::Skipped {
-                reason: format!("redirect stub to {target}"),
-                redirect: Some(Redirect {
-                    from: slug,
-                    target: target.clone(),
-                }),
-            }));
-        }
+        return Ok(Prepared::Done(Parsed::Skipped {
+            reason: format!("redirect stub to {target}"),
+            redirect: Some(Redirect {
+                from: slug,
+                target: target.clone(),
+            }),
+        }));
     }
-    if let Some(template) = &fm.template {
-        let directives = split.body.contains("{{");
-        if (fm.title.is_none() || fm.date.is_none()) && (split.body.trim().is_empty() || directives)
-        {
-            let what = match template {
-                Value::String(t) => {
-                    format!("template-only page (template = {t:?}), not an article")
-                }
-                _ => "template-only page (its body is template directives), not an article".into(),
-            };
-            return Ok(Prepared::Done(skip(&what)));
-        }
+    if let Some(why) = template_only(&fm, split.body) {
+        return Ok(Prepared::Done(skip(&why)));
     }
     let date = fm.date.or_else(|| {
         fm.path
@@ -141,6 +99,59 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
         dir: dir.to_string(),
         fm,
     })))
+}
+
+/// Why a file is not an article by its name alone: a section index, or repository notes
+/// without front matter.
+fn not_an_article(file_name: &str, stem: &str, format: front_matter::Format) -> Option<String> {
+    if file_name == "_index.md" {
+        return Some("section index (_index.md), not an article".into());
+    }
+    let notes = ["readme", "license", "changelog", "contributing"];
+    (format == front_matter::Format::None && notes.contains(&stem.to_ascii_lowercase().as_str()))
+        .then(|| format!("repository notes ({file_name}), not an article"))
+}
+
+/// The slug: the front matter's `slug`, else the last segment of a Zola `path`, else the
+/// file's name (its date prefix already dropped).
+fn choose_slug(
+    fm: &front_matter::FrontMatter,
+    name: &str,
+) -> Result<(String, SlugOrigin), FileError> {
+    let (slug, origin) = if let Some(s) = &fm.slug {
+        (url_safe(s), SlugOrigin::FrontMatter)
+    } else if let Some(last) = fm
+        .path
+        .as_deref()
+        .and_then(|p| p.trim_matches('/').rsplit('/').next())
+        .filter(|s| !s.is_empty())
+    {
+        (url_safe(last), SlugOrigin::Path)
+    } else {
+        (url_safe(name), SlugOrigin::FileName)
+    };
+    if slug.is_empty() {
+        return Err(FileError::at(
+            1,
+            Some("slug"),
+            "the slug is empty; set `slug:` to a name made of letters, digits and dashes",
+        ));
+    }
+    Ok((slug, origin))
+}
+
+/// Why a page that only asks the old theme for a template is not an article: it names a
+/// template, lacks a title or a date, and its body is empty or template directives.
+fn template_only(fm: &front_matter::FrontMatter, body: &str) -> Option<String> {
+    let template = fm.template.as_ref()?;
+    let directives = body.contains("{{");
+    if (fm.title.is_some() && fm.date.is_some()) || !(body.trim().is_empty() || directives) {
+        return None;
+    }
+    Some(match template {
+        Value::String(t) => format!("template-only page (template = {t:?}), not an article"),
+        _ => "template-only page (its body is template directives), not an article".into(),
+    })
 }
 
 impl PreparedArticle {
@@ -327,6 +338,23 @@ fn stream(
         html: render_simple(body, &id, settings),
         id,
     }
+}
+
+/// A URL- and id-safe name: lower-case letters and digits (any script), runs of anything
+/// else turned into one `-`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
 }
 
 /// Keeps a slug as written when it is URL-safe (Zola slugs like `Rust-1.0` keep their

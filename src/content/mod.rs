@@ -14,9 +14,9 @@ use time::OffsetDateTime;
 use time_tz::Tz;
 
 pub use crate::error::FileError;
-pub use article::{Prepared, PreparedArticle, prepare, resolve_relative, url_safe};
+pub use article::{Prepared, PreparedArticle, prepare, resolve_relative, slugify, url_safe};
 pub use front_matter::{Hero, Source};
-pub use markdown::{TocEntry, slugify};
+pub use markdown::TocEntry;
 
 /// Raises whenever rendering changes, so republishing re-renders files whose text did not.
 pub const RENDER_VERSION: u32 = 6;

@@ -1,0 +1,134 @@
+//! Unit tests of front matter: both syntaxes, every accepted shape, located errors.
+
+use super::*;
+use time::macros::datetime;
+
+fn utc() -> &'static Tz {
+    time_tz::timezones::db::UTC
+}
+
+fn fm(text: &str) -> Result<FrontMatter, FileError> {
+    parse(&split(text)?, utc())
+}
+
+#[test]
+fn yaml_every_key() {
+    let f = fm(
+        "---\ntitle: \"A: title\"\nslug: a-title\ndate: 2026-06-04\nupdated: 2026-06-05 10:00\n\
+stream: technical\ntags: [sqlite, wal]\nauthor: vera\ndek: Sub\ndraft: false\n\
+hero: { src: cover.svg, alt: A lamp, credit: Vera, credit_url: \"https://example.org\" }\n\
+sources:\n  - { title: Docs, url: \"https://sqlite.org\" }\n  - https://example.org/b\n\
+aliases: [/old.html]\ncolour: blue\n---\nBody\n",
+    )
+    .unwrap();
+    assert_eq!(f.title.as_deref(), Some("A: title"));
+    assert_eq!(f.slug.as_deref(), Some("a-title"));
+    assert_eq!(f.date, Some(datetime!(2026-06-04 00:00 UTC)));
+    assert_eq!(f.updated, Some(datetime!(2026-06-05 10:00 UTC)));
+    assert_eq!(f.stream.as_deref(), Some("technical"));
+    assert_eq!(f.tags, ["sqlite", "wal"]);
+    assert_eq!(f.authors, ["vera"]);
+    assert_eq!(f.dek.as_deref(), Some("Sub"));
+    assert!(!f.draft);
+    let hero = f.hero.unwrap();
+    assert_eq!(
+        (hero.src.as_str(), hero.credit.as_deref()),
+        ("cover.svg", Some("Vera"))
+    );
+    assert_eq!(f.sources.len(), 2);
+    assert_eq!(f.sources[1].url, "https://example.org/b");
+    assert_eq!(f.aliases, ["/old.html"]);
+    assert_eq!(f.extra.get("colour"), Some(&Value::String("blue".into())));
+}
+
+#[test]
+fn toml_with_zola_spellings() {
+    let f = fm(
+        "+++\npath = \"inside-rust/2020/07/27/1.45.1-prerelease\"\ntitle = \"T\"\n\
+authors = [\"The Release Team\"]\ndescription = \"D\"\naliases = [\"a.html\"]\n\
+date = 2026-03-14T09:30:00Z\nlastmod = 2026-03-15\n[taxonomies]\ntags = [\"x\"]\n\
+categories = [\"ignored\"]\n[extra]\nteam = \"Core\"\n+++\nBody\n",
+    )
+    .unwrap();
+    assert_eq!(
+        f.path.as_deref(),
+        Some("inside-rust/2020/07/27/1.45.1-prerelease")
+    );
+    assert_eq!(f.authors, ["The Release Team"]);
+    assert_eq!(f.dek.as_deref(), Some("D"));
+    assert_eq!(f.date, Some(datetime!(2026-03-14 09:30 UTC)));
+    assert_eq!(f.updated, Some(datetime!(2026-03-15 00:00 UTC)));
+    assert_eq!(f.tags, ["x"]);
+    assert!(f.extra.contains_key("extra"));
+}
+
+#[test]
+fn other_aliases() {
+    let f = fm(
+        "---\ntitle: T\npublished: false\nby: [Russ Cox]\nsummary: S\nsection: letters\n\
+lastmod: 2026-01-02\nredirect_from: /x\n---\n",
+    )
+    .unwrap();
+    assert!(f.draft);
+    assert_eq!(f.authors, ["Russ Cox"]);
+    assert_eq!(f.dek.as_deref(), Some("S"));
+    assert_eq!(f.stream.as_deref(), Some("letters"));
+    assert_eq!(f.aliases, ["/x"]);
+    let f =
+        fm("---\ntitle: T\npublished: 2026-01-03\ncategories: [essays, x]\nsubtitle: Sub\n---\n")
+            .unwrap();
+    assert_eq!(f.date, Some(datetime!(2026-01-03 00:00 UTC)));
+    assert_eq!(f.stream.as_deref(), Some("essays"));
+    assert_eq!(f.dek.as_deref(), Some("Sub"));
+    let f = fm("---\ntitle: T\ntags: one, two\n---\n").unwrap();
+    assert_eq!(f.tags, ["one", "two"]);
+}
+
+#[test]
+fn no_front_matter_and_bom() {
+    let s = split("\u{feff}---\ntitle: T\n---\n# Body\n").unwrap();
+    assert_eq!(
+        (s.format, s.body, s.body_line),
+        (Format::Yaml, "# Body\n", 4)
+    );
+    let s = split("# Just markdown\n\n---\n\nmore\n").unwrap();
+    assert_eq!(s.format, Format::None);
+    // A `---` rule later in the body is not front matter.
+    let s = split("---\ntitle: T\n---\nA\n\n---\n\nB\n").unwrap();
+    assert!(s.body.contains("B"));
+}
+
+#[test]
+fn errors_name_line_and_field() {
+    let e = fm("---\ntitle: T\ndate: 2026-02-30\n---\n").unwrap_err();
+    assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("date")));
+    assert!(e.message.contains("February 2026"), "{}", e.message);
+
+    let e = fm("---\ntitle: T\ntags: { a: 1 }\n---\n").unwrap_err();
+    assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("tags")));
+
+    let e = fm("---\ntitle: T\ndraft: yes please\n---\n").unwrap_err();
+    assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("draft")));
+
+    let e = fm("+++\ntitle = \"T\"\ndraft = \"no\"\n+++\n").unwrap_err();
+    assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("draft")));
+
+    let e = fm("---\ntitle: [a\nslug: b\n---\n").unwrap_err();
+    assert!(e.field.is_none() && e.line >= Some(2), "{e:?}");
+    assert!(e.message.starts_with("YAML"), "{e:?}");
+
+    let e = fm("+++\ntitle = \"T\"\ndate = 2026-99-01\n+++\n").unwrap_err();
+    assert_eq!(e.line, Some(3), "{e:?}");
+
+    let e = fm("---\ntitle: T\n").unwrap_err();
+    assert!(e.message.contains("never closed"));
+
+    let e = fm("---\ntitle: T\nhero: { alt: x }\n---\n").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("hero"));
+
+    let e = fm("---\ntitle: T\nsources: [{ title: x }]\n---\n").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("sources"));
+
+    let e = fm("---\n- a\n- b\n---\n").unwrap_err();
+    assert!(e.message.contains("mapping"));
+}

@@ -1,0 +1,180 @@
+//! Unit tests of the Markdown renderer: ids, footnotes, extensions, summaries, sanitising.
+
+use super::*;
+
+fn opts<'a>(resolve: &'a dyn Fn(&str) -> Option<String>) -> RenderOptions<'a> {
+    RenderOptions {
+        id_prefix: "post",
+        highlight_max_bytes: 1 << 20,
+        trust_html: false,
+        resolve_url: resolve,
+        take_title: false,
+    }
+}
+
+fn md(s: &str) -> Rendered {
+    render(s, &opts(&|_| None))
+}
+
+#[test]
+fn headings_get_unique_ids_anchors_and_toc() {
+    let r =
+        md("## Setup\n\ntext\n\n## Setup\n\n### Deep `code`\n\n#### Deeper\n\n## Own {#mine}\n");
+    assert!(
+        r.html
+            .contains("<h2 id=\"setup\">Setup <a class=\"anchor\" href=\"#setup\""),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("id=\"setup-1\""));
+    assert!(
+        r.html
+            .contains("<h3 id=\"deep-code\">Deep <code>code</code>"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("id=\"mine\""));
+    let toc: Vec<_> = r.toc.iter().map(|t| (t.level, t.id.as_str())).collect();
+    assert_eq!(
+        toc,
+        [(2, "setup"), (2, "setup-1"), (3, "deep-code"), (2, "mine")]
+    );
+}
+
+#[test]
+fn heading_levels_are_packed_without_gaps() {
+    let r = md("### Top\n\n##### Deeper\n\n### Next\n");
+    assert!(
+        r.html.contains("<h2 id=\"top\">") && r.html.contains("<h3 id=\"deeper\">"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("<h2 id=\"next\">"));
+}
+
+#[test]
+fn body_h1_becomes_h2_and_title_can_come_from_it() {
+    let r = md("# Big\n\ntext");
+    assert!(r.html.contains("<h2 id=\"big\">"), "{}", r.html);
+    let r = render(
+        "# The Title\n\nBody text.\n",
+        &RenderOptions {
+            take_title: true,
+            ..opts(&|_| None)
+        },
+    );
+    assert_eq!(r.title.as_deref(), Some("The Title"));
+    assert!(!r.html.contains("The Title"));
+    let r = render(
+        "# T\n\n## A\n\n### B\n",
+        &RenderOptions {
+            take_title: true,
+            ..opts(&|_| None)
+        },
+    );
+    assert!(
+        r.html.contains("<h2 id=\"a\">") && r.html.contains("<h3 id=\"b\">"),
+        "{}",
+        r.html
+    );
+}
+
+#[test]
+fn footnotes_are_prefixed_and_collected_at_the_end() {
+    let r = md("Claim[^a] and more[^b].\n\n[^b]: Second.\n[^a]: First.\n\nAfter.\n");
+    assert!(r.html.contains("href=\"#fn-post-a\""), "{}", r.html);
+    assert!(r.html.contains("id=\"fn-post-a\""));
+    let (a, b) = (
+        r.html.find("id=\"fn-post-a\"").unwrap(),
+        r.html.find("id=\"fn-post-b\"").unwrap(),
+    );
+    assert!(a < b, "numbered by first reference");
+    assert!(r.html.find("After.").unwrap() < a, "notes come last");
+    assert!(
+        !r.summary_html.contains("footnote-ref"),
+        "{}",
+        r.summary_html
+    );
+}
+
+#[test]
+fn extensions_are_on() {
+    let r = md(
+        "| a | b |\n|--:|---|\n| 1 | 2 |\n\n~~gone~~ \"quoted\" -- dash\n\n- [x] done\n- [ ] todo\n",
+    );
+    assert!(r.html.contains("<table>"));
+    assert!(r.html.contains("<del>gone</del>"));
+    assert!(r.html.contains("“quoted”") && r.html.contains("–"));
+    assert!(r.html.contains("type=\"checkbox\""));
+    assert!(r.html.contains("<th class=\"align-right\">"), "{}", r.html);
+}
+
+#[test]
+fn summary_is_more_marker_or_first_paragraph() {
+    let r = md("One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n");
+    assert!(r.summary_html.contains("One.") && r.summary_html.contains("Two."));
+    assert!(!r.summary_html.contains("Three."));
+    let r = md("## Heading\n\nFirst para.\n\nSecond.\n");
+    assert_eq!(r.summary_html.trim(), "<p>First para.</p>");
+}
+
+#[test]
+fn words_exclude_code_but_text_keeps_it() {
+    let r = md("one two three\n\n```rust\nfn main() { let x = Box::<dyn Error>::new(); }\n```\n");
+    assert_eq!(r.word_count, 3);
+    assert!(r.text.contains("Box::<dyn Error>"));
+    assert_eq!(r.reading_minutes, 1);
+    let long = "word ".repeat(1000);
+    assert_eq!(md(&long).reading_minutes, 5);
+}
+
+#[test]
+fn code_blocks_both_fence_kinds() {
+    let r = md(
+        "~~~python\nprint('hi')\n~~~\n\n```swift, highlight=[1]\nlet a = 1\n```\n\n    indented <b>\n",
+    );
+    assert!(r.html.contains("language-python"));
+    assert!(r.html.contains("line hl"));
+    assert!(r.html.contains("indented &lt;b&gt;"));
+}
+
+#[test]
+fn raw_html_is_sanitised_unless_trusted() {
+    let src =
+        "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n";
+    let r = md(src);
+    assert!(
+        !r.html.contains("<script")
+            && !r.html.contains("onerror")
+            && !r.html.contains("javascript:"),
+        "{}",
+        r.html
+    );
+    let r = render(
+        src,
+        &RenderOptions {
+            trust_html: true,
+            ..opts(&|_| None)
+        },
+    );
+    assert!(r.html.contains("<script>"));
+}
+
+#[test]
+fn relative_urls_are_resolved() {
+    let resolve = |u: &str| (!u.contains(':')).then(|| format!("/files/post/{u}"));
+    let r = render("![a](cover.svg) [b](https://e.org)", &opts(&resolve));
+    assert!(
+        r.html.contains("src=\"/files/post/cover.svg\""),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("href=\"https://e.org\""));
+}
+
+#[test]
+fn slugify_keeps_letters_of_any_script() {
+    assert_eq!(slugify("Hello, World!"), "hello-world");
+    assert_eq!(slugify("Über Straße"), "über-straße");
+    assert_eq!(slugify("--a--b--"), "a-b");
+}
