@@ -28,81 +28,141 @@ pub(super) struct Discovered {
 }
 
 /// Expands files, folders and globs into the files to publish, and the folder prefixes
-/// (relative to the content root) that were walked whole, for `--prune`.
+/// (relative to the content root) that were walked whole, for `--prune`. A linked file is
+/// never followed, however it is named (in a folder, by a glob, on the command line): it
+/// is listed as skipped, with why.
 pub(super) fn expand(inputs: &[String], root: &Path, report: &mut Report) -> Discovered {
     // Canonicalised once; each input is placed relative to it.
     let root = std::fs::canonicalize(root).ok();
     let mut found = Vec::new();
-    let mut prefixes = Vec::new();
+    let mut walked = Vec::new();
     let mut seen = HashSet::new();
-    let mut fail =
-        |input: &str, message: String| report.failed.push(FileError::file(input, message));
     for input in inputs {
         let path = Path::new(input);
-        let mut files: Vec<Found> = Vec::new();
-        if path.is_dir() {
-            // A folder inside the content root keeps its place in it; any other folder is
-            // a root of its own.
-            let prefix = std::fs::canonicalize(path)
-                .ok()
-                .zip(root.as_deref())
-                .and_then(|(dir, root)| rel_within(root, &dir))
-                .unwrap_or_default();
-            let walker = walkdir::WalkDir::new(path)
-                .follow_links(false)
-                .sort_by_file_name()
-                .into_iter();
-            for entry in walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
-                match entry {
-                    Ok(e) if e.file_type().is_file() => {
-                        let Some(inner) = e.path().strip_prefix(path).ok().map(slash_path) else {
-                            continue;
-                        };
-                        let rel = if prefix.is_empty() {
-                            inner
-                        } else {
-                            format!("{prefix}/{inner}")
-                        };
-                        let junk = is_editor_junk(&e.file_name().to_string_lossy());
-                        files.extend(found_file(e.path(), rel).filter(|f| f.markdown || !junk));
-                    }
-                    Ok(_) => {}
-                    Err(e) => fail(input, format!("cannot read folder: {e}")),
-                }
-            }
-            prefixes.push(prefix);
+        // A folder named as an input is followed even through a link (it is the root the
+        // user chose, as a `content` link in a deployment); a linked file is not.
+        let files = if is_symlink(path) && !path.is_dir() {
+            skip_symlink(path, report);
+            Vec::new()
+        } else if path.is_dir() {
+            let (files, prefix) = walk_folder(path, input, root.as_deref(), report);
+            walked.push(prefix);
+            files
         } else if path.is_file() {
             match explicit_file(path, root.as_deref()) {
-                Some(f) => files.push(f),
-                None => fail(input, "not a Markdown file (.md)".into()),
+                Some(f) => vec![f],
+                None => {
+                    report
+                        .failed
+                        .push(FileError::file(input, "not a Markdown file (.md)"));
+                    Vec::new()
+                }
             }
         } else if input.contains(['*', '?', '[']) {
-            match glob::glob(input) {
-                Ok(paths) => {
-                    let matches: Vec<PathBuf> = paths
-                        .filter_map(Result::ok)
-                        .filter(|p| p.is_file())
-                        .collect();
-                    if matches.is_empty() {
-                        fail(input, "the pattern matches no file".into());
-                    }
-                    files.extend(
-                        matches
-                            .iter()
-                            .filter_map(|p| explicit_file(p, root.as_deref())),
-                    );
-                }
-                Err(e) => fail(input, format!("bad pattern: {e}")),
-            }
+            glob_files(input, root.as_deref(), report)
         } else {
-            fail(input, "no such file or folder".into());
-        }
+            report
+                .failed
+                .push(FileError::file(input, "no such file or folder"));
+            Vec::new()
+        };
         found.extend(files.into_iter().filter(|f| seen.insert(f.rel.clone())));
     }
     Discovered {
         files: found,
-        walked: prefixes,
+        walked,
     }
+}
+
+/// Every file under the folder `path` (hidden entries and editor junk left out), and the
+/// folder's prefix inside the content root (`""` when it is the root or outside it).
+fn walk_folder(
+    path: &Path,
+    input: &str,
+    root: Option<&Path>,
+    report: &mut Report,
+) -> (Vec<Found>, String) {
+    // A folder inside the content root keeps its place in it; any other folder is a
+    // root of its own.
+    let prefix = std::fs::canonicalize(path)
+        .ok()
+        .zip(root)
+        .and_then(|(dir, root)| rel_within(root, &dir))
+        .unwrap_or_default();
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(path)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
+        let e = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                report
+                    .failed
+                    .push(FileError::file(input, format!("cannot read folder: {e}")));
+                continue;
+            }
+        };
+        if e.file_type().is_symlink() {
+            skip_symlink(e.path(), report);
+            continue;
+        }
+        if !e.file_type().is_file() {
+            continue;
+        }
+        let Some(inner) = e.path().strip_prefix(path).ok().map(slash_path) else {
+            continue;
+        };
+        let rel = if prefix.is_empty() {
+            inner
+        } else {
+            format!("{prefix}/{inner}")
+        };
+        let junk = is_editor_junk(&e.file_name().to_string_lossy());
+        files.extend(found_file(e.path(), rel).filter(|f| f.markdown || !junk));
+    }
+    (files, prefix)
+}
+
+/// The Markdown files a glob matches.
+fn glob_files(pattern: &str, root: Option<&Path>, report: &mut Report) -> Vec<Found> {
+    let paths = match glob::glob(pattern) {
+        Ok(paths) => paths,
+        Err(e) => {
+            report
+                .failed
+                .push(FileError::file(pattern, format!("bad pattern: {e}")));
+            return Vec::new();
+        }
+    };
+    let matches: Vec<PathBuf> = paths.filter_map(Result::ok).collect();
+    let mut files = Vec::new();
+    for p in &matches {
+        if is_symlink(p) {
+            skip_symlink(p, report);
+        } else if p.is_file() {
+            files.extend(explicit_file(p, root));
+        }
+    }
+    if matches.is_empty() {
+        report
+            .failed
+            .push(FileError::file(pattern, "the pattern matches no file"));
+    }
+    files
+}
+
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// A symbolic link could reach outside the content folder, so none is published.
+fn skip_symlink(path: &Path, report: &mut Report) {
+    report.skipped.push((
+        path.display().to_string(),
+        "symbolic link, not followed; copy the file into the content folder to publish it".into(),
+    ));
 }
 
 /// A Markdown file named on the command line (or by a glob): placed in the content root

@@ -114,7 +114,10 @@ pub fn publish(
         loaded.articles,
         stored.owners,
         &loaded.batch.remove,
-        content_root,
+        &slugs::Present {
+            seen: &loaded.seen,
+            content_root,
+        },
         &mut report,
     );
     let how = store::Rendering {

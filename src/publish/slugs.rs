@@ -14,6 +14,18 @@ use super::report::Report;
 use crate::content::SlugOrigin;
 use crate::error::FileError;
 
+/// Which source files exist: those this publish found, and those under the content root.
+pub(super) struct Present<'a> {
+    pub seen: &'a HashSet<String>,
+    pub content_root: &'a Path,
+}
+
+impl Present<'_> {
+    fn contains(&self, rel: &str) -> bool {
+        self.seen.contains(rel) || self.content_root.join(rel).exists()
+    }
+}
+
 /// Orders `articles` by date (the order they are stored in, so ids stay stable) and
 /// settles each one's slug against `owners` (slug → source path of what is stored) less
 /// the sources this batch rewrites or removes.
@@ -21,7 +33,7 @@ pub(super) fn settle(
     mut articles: Vec<Loaded>,
     owners: HashMap<String, String>,
     removed: &[String],
-    content_root: &Path,
+    present: &Present<'_>,
     report: &mut Report,
 ) -> Vec<Planned> {
     let removed: HashSet<&str> = removed.iter().map(String::as_str).collect();
@@ -36,7 +48,7 @@ pub(super) fn settle(
     articles.sort_by(|a, b| (a.article.date, &a.found.rel).cmp(&(b.article.date, &b.found.rel)));
     let mut planned = Vec::with_capacity(articles.len());
     for loaded in articles {
-        if let Some(p) = settle_one(loaded, &mut taken, content_root, report) {
+        if let Some(p) = settle_one(loaded, &mut taken, present, report) {
             planned.push(p);
         }
     }
@@ -48,7 +60,7 @@ pub(super) fn settle(
 fn settle_one(
     loaded: Loaded,
     taken: &mut HashMap<String, String>,
-    content_root: &Path,
+    present: &Present<'_>,
     report: &mut Report,
 ) -> Option<Planned> {
     let Loaded {
@@ -75,7 +87,7 @@ fn settle_one(
         } else {
             report
                 .failed
-                .push(clash(&f.shown, &article.slug, &holder, content_root));
+                .push(clash(&f.shown, &article.slug, &holder, present));
             return None;
         }
     }
@@ -89,8 +101,8 @@ fn settle_one(
 }
 
 /// The failure of a file whose slug `holder` already uses.
-fn clash(shown: &str, slug: &str, holder: &str, content_root: &Path) -> FileError {
-    let gone = if content_root.join(holder).exists() {
+fn clash(shown: &str, slug: &str, holder: &str, present: &Present<'_>) -> FileError {
+    let gone = if present.contains(holder) {
         ""
     } else {
         " (that file is gone: publish with --prune to release its slug)"

@@ -189,6 +189,13 @@ pub fn compile(query: &str, tz: &Tz) -> Result<Compiled, SearchError> {
             "That query is too long; keep it under {MAX_QUERY_CHARS} characters."
         )));
     }
+    // Control characters (NUL among them) end an FTS5 string early; as separators they
+    // cannot, and no word a reader means contains one.
+    let cleaned: String = query
+        .chars()
+        .map(|ch| if ch.is_control() { ' ' } else { ch })
+        .collect();
+    let query = cleaned.as_str();
     let mut c = Compiled::default();
     let mut positive: Vec<String> = Vec::new();
     let mut negative: Vec<String> = Vec::new();

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use time_tz::Tz;
 
 use super::dates;
+use super::html::is_safe_url;
 use crate::error::FileError;
 
 /// Which syntax the front matter used.
@@ -239,6 +240,18 @@ const KNOWN: &[&str] = &[
     "links",
 ];
 
+/// Sizes no real post reaches (the largest in the corpora are far below), past which a
+/// file fails with a clear error instead of bloating every page that lists it.
+pub mod limits {
+    pub const TITLE_CHARS: usize = 300;
+    pub const DEK_CHARS: usize = 1_000;
+    pub const TAGS: usize = 64;
+    pub const TAG_CHARS: usize = 100;
+    pub const ALIASES: usize = 100;
+    pub const SOURCES: usize = 200;
+    pub const AUTHORS: usize = 20;
+}
+
 struct Reader<'a> {
     split: &'a Split<'a>,
     map: &'a Map<String, Value>,
@@ -300,7 +313,75 @@ impl Reader<'_> {
         fm.template = self.map.get("template").cloned();
         fm.name = self.text("name")?;
         fm.bio = self.text("bio")?;
+        self.check_sizes(&fm)?;
+        self.check_urls(&fm)?;
         Ok(fm)
+    }
+
+    /// Bounds no real post reaches, so that one file cannot make a page or the sitemap
+    /// megabytes long.
+    fn check_sizes(&self, fm: &FrontMatter) -> Result<(), FileError> {
+        let too_long = |key: &str, text: &Option<String>, max: usize| match text {
+            Some(t) if t.chars().count() > max => Err(self.err(
+                key,
+                format!(
+                    "{} characters is over the limit of {max}; shorten it",
+                    t.chars().count()
+                ),
+            )),
+            _ => Ok(()),
+        };
+        too_long("title", &fm.title, limits::TITLE_CHARS)?;
+        too_long("dek", &fm.dek, limits::DEK_CHARS)?;
+        let too_many = |key: &str, n: usize, max: usize| {
+            if n > max {
+                Err(self.err(key, format!("{n} items is over the limit of {max}")))
+            } else {
+                Ok(())
+            }
+        };
+        too_many("tags", fm.tags.len(), limits::TAGS)?;
+        too_many("aliases", fm.aliases.len(), limits::ALIASES)?;
+        too_many("sources", fm.sources.len(), limits::SOURCES)?;
+        too_many("authors", fm.authors.len(), limits::AUTHORS)?;
+        if let Some(tag) = fm
+            .tags
+            .iter()
+            .find(|t| t.chars().count() > limits::TAG_CHARS)
+        {
+            return Err(self.err(
+                "tags",
+                format!(
+                    "the tag {tag:.40?}… is over the limit of {} characters",
+                    limits::TAG_CHARS
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Every URL front matter puts in an `href` or `src` passes the body's scheme
+    /// allowlist (http, https, mailto, relative).
+    fn check_urls(&self, fm: &FrontMatter) -> Result<(), FileError> {
+        let mut urls: Vec<(&str, &str)> = Vec::new();
+        if let Some(h) = &fm.hero {
+            urls.push(("hero.src", &h.src));
+            if let Some(u) = &h.credit_url {
+                urls.push(("hero.credit_url", u));
+            }
+        }
+        urls.extend(fm.sources.iter().map(|s| ("sources", s.url.as_str())));
+        urls.extend(fm.links.iter().map(|s| ("links", s.url.as_str())));
+        if let Some(r) = &fm.redirect {
+            urls.push(("redirect", r));
+        }
+        match urls.into_iter().find(|(_, u)| !is_safe_url(u)) {
+            Some((key, url)) => Err(self.err(
+                key,
+                format!("{url:.60?} is not a link a page may carry; use an http, https or mailto URL, or a path on this site"),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// The line of `key` in the file, so that errors point at it.

@@ -132,3 +132,80 @@ fn errors_name_line_and_field() {
     let e = fm("---\n- a\n- b\n---\n").unwrap_err();
     assert!(e.message.contains("mapping"));
 }
+
+#[test]
+fn front_matter_urls_pass_the_same_scheme_allowlist_as_the_body() {
+    let cases = [
+        ("hero: \"javascript:alert(1)\"\n", "hero.src", 2),
+        (
+            "hero:\n  src: a.png\n  credit_url: \"data:text/html,x\"\n",
+            "hero.credit_url",
+            4,
+        ),
+        (
+            "sources:\n  - { title: x, url: \"JavaScript:alert(1)\" }\n",
+            "sources",
+            2,
+        ),
+        ("links: [\"vbscript:x\"]\n", "links", 2),
+        ("redirect: \"javascript://%0aalert(1)\"\n", "redirect", 2),
+    ];
+    for (yaml, field, line) in cases {
+        let e = fm(&format!("---\ntitle: t\n{yaml}---\nbody\n")).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some(field), "{yaml}: {e}");
+        assert!(e.line.is_some_and(|l| l >= line), "{yaml}: {e}");
+        assert!(e.message.contains("http, https or mailto"), "{e}");
+    }
+    let ok = fm("---\ntitle: t\nhero: { src: /files/a.png, credit_url: \"https://x.example\" }\nsources: [\"mailto:a@b.c\", \"notes.html\"]\n---\n").unwrap();
+    assert_eq!(ok.sources.len(), 2);
+}
+
+#[test]
+fn oversized_fields_fail_with_their_limit() {
+    let tags: Vec<String> = (0..=limits::TAGS).map(|i| format!("t{i}")).collect();
+    let e = fm(&format!(
+        "---\ntitle: t\ntags: [{}]\n---\n",
+        tags.join(", ")
+    ))
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("tags"));
+    assert!(
+        e.message.contains(&format!("limit of {}", limits::TAGS)),
+        "{e}"
+    );
+    let e = fm(&format!(
+        "---\ntitle: \"{}\"\n---\n",
+        "x".repeat(limits::TITLE_CHARS + 1)
+    ))
+    .unwrap_err();
+    assert_eq!((e.field.as_deref(), e.line), (Some("title"), Some(2)));
+    let e = fm(&format!(
+        "---\ntitle: t\ndek: \"{}\"\n---\n",
+        "x".repeat(limits::DEK_CHARS + 1)
+    ))
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("dek"));
+    let aliases: Vec<String> = (0..=limits::ALIASES).map(|i| format!("/a{i}")).collect();
+    let e = fm(&format!(
+        "---\ntitle: t\naliases: [{}]\n---\n",
+        aliases.join(", ")
+    ))
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("aliases"));
+    let e = fm(&format!(
+        "---\ntitle: t\ntags: [\"{}\"]\n---\n",
+        "y".repeat(limits::TAG_CHARS + 1)
+    ))
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("tags"));
+    // At the limits, all is well.
+    let tags: Vec<String> = (0..limits::TAGS).map(|i| format!("t{i}")).collect();
+    assert!(
+        fm(&format!(
+            "---\ntitle: \"{}\"\ntags: [{}]\n---\n",
+            "x".repeat(limits::TITLE_CHARS),
+            tags.join(", ")
+        ))
+        .is_ok()
+    );
+}

@@ -107,9 +107,58 @@ pub fn strip_tags(html: &str) -> String {
     out
 }
 
+/// Whether a URL from an author may become an `href` or `src`: http, https and mailto, or
+/// relative. The same allowlist as the body's sanitiser, applied to what front matter
+/// puts in pages, meta tags, JSON-LD and feeds. Tabs and newlines are dropped first and
+/// leading spaces and control characters ignored, as browsers do, so that
+/// `java\tscript:` cannot pass as a relative path.
+pub fn is_safe_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let u = cleaned.trim_start_matches(|c: char| c <= ' ');
+    let end = u.find([':', '/', '?', '#']).unwrap_or(u.len());
+    if !u[end..].starts_with(':') {
+        return true;
+    }
+    let scheme = u[..end].to_ascii_lowercase();
+    matches!(scheme.as_str(), "http" | "https" | "mailto")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_web_and_mail_urls_or_relative_ones_are_safe() {
+        for ok in [
+            "https://a.example/x",
+            "HTTP://a",
+            "mailto:a@b.c",
+            "/files/a.png",
+            "a.png",
+            "../b",
+            "#top",
+            "?q=1",
+            "//cdn.example/x",
+        ] {
+            assert!(is_safe_url(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " javascript:x",
+            "java\tscript:x",
+            "java\nscript:x",
+            "data:text/html,x",
+            "vbscript:x",
+            "\u{1}javascript:x",
+            "file:///etc/passwd",
+        ] {
+            assert!(!is_safe_url(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn escaping_and_decoding_round_trip() {
