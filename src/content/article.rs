@@ -48,13 +48,13 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
     match dir {
         "authors" => {
             return Ok(Prepared::Done(Parsed::Author(author(
-                stem, &fm, split.body, settings,
-            ))));
+                stem, &fm, &split, settings,
+            )?)));
         }
         "streams" => {
             return Ok(Prepared::Done(Parsed::Stream(stream(
-                stem, &fm, split.body, settings,
-            ))));
+                stem, &fm, &split, settings,
+            )?)));
         }
         _ => {}
     }
@@ -200,7 +200,8 @@ fn render_article(
             resolve_url: &resolve,
             take_title: fm.title.is_none(),
         },
-    );
+    )
+    .map_err(|e| too_much(body, body_line, e))?;
     let title = fm
         .title
         .clone()
@@ -287,7 +288,19 @@ fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
     out
 }
 
-fn render_simple(body: &str, id: &str, settings: ContentSettings<'_>) -> String {
+/// A render stopped by its bounds, located in the file.
+fn too_much(body: &str, body_line: usize, e: markdown::TooMuch) -> FileError {
+    let at = e.at.min(body.len());
+    let line = body_line + body.as_bytes()[..at].iter().filter(|b| **b == b'\n').count();
+    FileError::at(line, None, e.message)
+}
+
+fn render_simple(
+    body: &str,
+    body_line: usize,
+    id: &str,
+    settings: ContentSettings<'_>,
+) -> Result<String, FileError> {
     markdown::render(
         body,
         &markdown::RenderOptions {
@@ -298,17 +311,18 @@ fn render_simple(body: &str, id: &str, settings: ContentSettings<'_>) -> String 
             take_title: false,
         },
     )
-    .html
+    .map(|r| r.html)
+    .map_err(|e| too_much(body, body_line, e))
 }
 
 fn author(
     id: &str,
     fm: &front_matter::FrontMatter,
-    body: &str,
+    split: &front_matter::Split<'_>,
     settings: ContentSettings<'_>,
-) -> Author {
+) -> Result<Author, FileError> {
     let id = slugify(id);
-    Author {
+    Ok(Author {
         name: fm
             .name
             .clone()
@@ -316,28 +330,28 @@ fn author(
             .unwrap_or_else(|| id.clone()),
         bio: fm.bio.clone().or(fm.dek.clone()).unwrap_or_default(),
         links: fm.links.clone(),
-        html: render_simple(body, &id, settings),
+        html: render_simple(split.body, split.body_line, &id, settings)?,
         id,
-    }
+    })
 }
 
 fn stream(
     id: &str,
     fm: &front_matter::FrontMatter,
-    body: &str,
+    split: &front_matter::Split<'_>,
     settings: ContentSettings<'_>,
-) -> Stream {
+) -> Result<Stream, FileError> {
     let id = slugify(id);
-    Stream {
+    Ok(Stream {
         name: fm
             .name
             .clone()
             .or(fm.title.clone())
             .unwrap_or_else(|| id.clone()),
         description: fm.dek.clone().unwrap_or_default(),
-        html: render_simple(body, &id, settings),
+        html: render_simple(split.body, split.body_line, &id, settings)?,
         id,
-    }
+    })
 }
 
 /// A URL- and id-safe name: lower-case letters and digits (any script), runs of anything

@@ -12,8 +12,12 @@ use pulldown_cmark::{
 use super::highlight;
 use super::html::{alignment_classes, decode_entities, escape, repair, sanitize, strip_tags};
 use super::slugify;
+pub use bounds::TooMuch;
+use bounds::Bounds;
 
 /// Words a minute for the reading-time estimate.
+mod bounds;
+
 const WORDS_PER_MINUTE: usize = 230;
 
 /// The parser options, in one place. Definition lists stay off: together with heading
@@ -68,8 +72,9 @@ pub struct Rendered {
     pub missing_alt: Vec<(usize, String)>,
 }
 
-/// Renders `markdown` under `opts`.
-pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Rendered {
+/// Renders `markdown` under `opts`, or says where it asked too much (see `bounds`).
+pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Result<Rendered, TooMuch> {
+    let mut bounds = Bounds::new();
     let mut r = Renderer::new(opts);
     r.levels = heading_levels(markdown);
     let mut alt = AltCheck::default();
@@ -77,6 +82,7 @@ pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Rendered {
     // counted once however many images there are.
     let (mut counted, mut lines) = (0usize, 0usize);
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        bounds.see(&event, range.start)?;
         alt.see(&event, || {
             if range.start > counted {
                 lines += markdown[counted..range.start].matches('\n').count();
@@ -87,8 +93,9 @@ pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Rendered {
         r.event(event);
     }
     let mut rendered = r.finish();
+    bounds.check_time(markdown.len())?;
     rendered.missing_alt = alt.missing;
-    rendered
+    Ok(rendered)
 }
 
 /// Finds images a screen reader can say nothing about: `![](src)` with no text, and raw

@@ -13,7 +13,7 @@ fn opts<'a>(resolve: &'a dyn Fn(&str) -> Option<String>) -> RenderOptions<'a> {
 }
 
 fn md(s: &str) -> Rendered {
-    render(s, &opts(&|_| None))
+    render(s, &opts(&|_| None)).unwrap()
 }
 
 #[test]
@@ -62,7 +62,7 @@ fn body_h1_becomes_h2_and_title_can_come_from_it() {
             take_title: true,
             ..opts(&|_| None)
         },
-    );
+    ).unwrap();
     assert_eq!(r.title.as_deref(), Some("The Title"));
     assert!(!r.html.contains("The Title"));
     let r = render(
@@ -71,7 +71,7 @@ fn body_h1_becomes_h2_and_title_can_come_from_it() {
             take_title: true,
             ..opts(&|_| None)
         },
-    );
+    ).unwrap();
     assert!(
         r.html.contains("<h2 id=\"a\">") && r.html.contains("<h3 id=\"b\">"),
         "{}",
@@ -156,14 +156,14 @@ fn raw_html_is_sanitised_unless_trusted() {
             trust_html: true,
             ..opts(&|_| None)
         },
-    );
+    ).unwrap();
     assert!(r.html.contains("<script>"));
 }
 
 #[test]
 fn relative_urls_are_resolved() {
     let resolve = |u: &str| (!u.contains(':')).then(|| format!("/files/post/{u}"));
-    let r = render("![a](cover.svg) [b](https://e.org)", &opts(&resolve));
+    let r = render("![a](cover.svg) [b](https://e.org)", &opts(&resolve)).unwrap();
     assert!(
         r.html.contains("src=\"/files/post/cover.svg\""),
         "{}",
@@ -177,4 +177,25 @@ fn slugify_keeps_letters_of_any_script() {
     assert_eq!(slugify("Hello, World!"), "hello-world");
     assert_eq!(slugify("Über Straße"), "über-straße");
     assert_eq!(slugify("--a--b--"), "a-b");
+}
+
+#[test]
+fn deep_nesting_and_footnote_floods_fail_at_their_line() {
+    let lists = format!("intro\n\n{}x\n", "- ".repeat(10_000));
+    let e = render(&lists, &opts(&|_| None)).unwrap_err();
+    assert!(e.message.contains("nested more than"), "{e:?}");
+    assert_eq!(lists[..e.at].matches('\n').count(), 2, "the line of the list");
+    let quotes = format!("{}x\n", "> ".repeat(10_000));
+    assert!(render(&quotes, &opts(&|_| None)).is_err());
+    let html = format!("{}x", "<div>".repeat(10_000));
+    let e = render(&html, &opts(&|_| None)).unwrap_err();
+    assert!(e.message.contains("raw HTML"), "{e:?}");
+    let refs: String = (0..1_500).map(|i| format!("a[^{i}] ")).collect();
+    let defs: String = (0..1_500).map(|i| format!("[^{i}]: n\n\n")).collect();
+    let notes = format!("{refs}\n\n{defs}");
+    let e = render(&notes, &opts(&|_| None)).unwrap_err();
+    assert!(e.message.contains("footnotes"), "{e:?}");
+    // What real posts do stays well inside.
+    let fine = format!("{}x\n\n{}", "- ".repeat(8), "<div><table><tr><td>a</td></tr></table></div>");
+    assert!(render(&fine, &opts(&|_| None)).is_ok());
 }
