@@ -5,31 +5,17 @@ mod common;
 
 use std::io::Read as _;
 
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use common::*;
-use http_body_util::BodyExt;
 
+/// A GET through the router: (status, headers, body bytes).
 async fn fetch(
-    f: &Fixture,
+    site: &Site,
     uri: &str,
     headers: &[(&str, &str)],
 ) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let mut req = Request::get(uri);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let resp = send(f, req.body(Body::empty()).unwrap()).await;
-    let status = resp.status();
-    let h = resp.headers().clone();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    (status, h, body)
+    let page = site.get_with(uri, headers).await;
+    (page.status, page.headers, page.bytes)
 }
 
 fn header<'a>(h: &'a HeaderMap, name: &str) -> &'a str {
@@ -60,7 +46,7 @@ const ROUTES: &[&str] = &[
 
 #[tokio::test]
 async fn conditional_requests_answer_304() {
-    let f = fixture();
+    let site = Site::fixture();
     for uri in [
         "/",
         "/dispatches/wal",
@@ -68,7 +54,7 @@ async fn conditional_requests_answer_304() {
         "/feed.json",
         "/sitemap.xml",
     ] {
-        let (status, h, body) = fetch(&f, uri, &[]).await;
+        let (status, h, body) = fetch(&site, uri, &[]).await;
         assert_eq!(status, StatusCode::OK, "{uri}");
         let etag = header(&h, "etag").to_string();
         let modified = header(&h, "last-modified").to_string();
@@ -82,18 +68,18 @@ async fn conditional_requests_answer_304() {
         );
         assert!(!body.is_empty());
 
-        let (status, h, body) = fetch(&f, uri, &[("if-none-match", &etag)]).await;
+        let (status, h, body) = fetch(&site, uri, &[("if-none-match", &etag)]).await;
         assert_eq!(status, StatusCode::NOT_MODIFIED, "{uri} If-None-Match");
         assert!(body.is_empty());
         assert_eq!(header(&h, "etag"), etag);
 
-        let (status, ..) = fetch(&f, uri, &[("if-none-match", "\"stale\", W/\"old\"")]).await;
+        let (status, ..) = fetch(&site, uri, &[("if-none-match", "\"stale\", W/\"old\"")]).await;
         assert_eq!(status, StatusCode::OK, "{uri} with a stale tag");
 
-        let (status, ..) = fetch(&f, uri, &[("if-modified-since", &modified)]).await;
+        let (status, ..) = fetch(&site, uri, &[("if-modified-since", &modified)]).await;
         assert_eq!(status, StatusCode::NOT_MODIFIED, "{uri} If-Modified-Since");
         let (status, ..) = fetch(
-            &f,
+            &site,
             uri,
             &[("if-modified-since", "Mon, 01 Jan 2001 00:00:00 GMT")],
         )
@@ -104,33 +90,31 @@ async fn conditional_requests_answer_304() {
 
 #[tokio::test]
 async fn a_publish_changes_the_etag_of_what_it_changed() {
-    let f = fixture();
-    let (_, before, body_before) = fetch(&f, "/dispatches/wal", &[]).await;
-    let (_, archive_before, _) = fetch(&f, "/dispatches/older", &[]).await;
-    let path = f.content.join("wal.md");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(
-        &path,
+    let site = Site::fixture();
+    let (_, before, body_before) = fetch(&site, "/dispatches/wal", &[]).await;
+    let (_, archive_before, _) = fetch(&site, "/dispatches/older", &[]).await;
+    let text = site.read("wal.md");
+    site.file(
+        "wal.md",
         text.replace("lets readers continue", "lets every reader continue"),
     )
-    .unwrap();
-    republish(&f.content, &f.db);
+    .republish();
 
-    let (status, after, body) = fetch(&f, "/dispatches/wal", &[]).await;
+    let (status, after, body) = fetch(&site, "/dispatches/wal", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(String::from_utf8_lossy(&body).contains("lets every reader continue"));
     assert_ne!(body, body_before);
     assert_ne!(header(&after, "etag"), header(&before, "etag"));
     // The old tag no longer validates.
     let (status, ..) = fetch(
-        &f,
+        &site,
         "/dispatches/wal",
         &[("if-none-match", header(&before, "etag"))],
     )
     .await;
     assert_eq!(status, StatusCode::OK);
     // A page whose bytes did not change keeps its tag (the tag comes from the body).
-    let (_, archive_after, _) = fetch(&f, "/dispatches/older", &[]).await;
+    let (_, archive_after, _) = fetch(&site, "/dispatches/older", &[]).await;
     assert_eq!(
         header(&archive_after, "etag"),
         header(&archive_before, "etag")
@@ -139,9 +123,9 @@ async fn a_publish_changes_the_etag_of_what_it_changed() {
 
 #[tokio::test]
 async fn cache_control_fits_each_kind_of_response() {
-    let f = fixture();
+    let site = Site::fixture();
     let css = {
-        let (_, _, body) = fetch(&f, "/", &[]).await;
+        let (_, _, body) = fetch(&site, "/", &[]).await;
         let body = String::from_utf8(body).unwrap();
         let i = body.find("/static/style.").unwrap();
         body[i..i + body[i..].find('"').unwrap()].to_string()
@@ -157,7 +141,7 @@ async fn cache_control_fits_each_kind_of_response() {
         (&css, "public, max-age=31536000, immutable"),
     ];
     for (uri, expected) in cases {
-        let (status, h, _) = fetch(&f, uri, &[]).await;
+        let (status, h, _) = fetch(&site, uri, &[]).await;
         assert_eq!(status, StatusCode::OK, "{uri}");
         assert_eq!(header(&h, "cache-control"), *expected, "{uri}");
     }
@@ -165,8 +149,8 @@ async fn cache_control_fits_each_kind_of_response() {
 
 #[tokio::test]
 async fn text_is_compressed_as_the_client_asks() {
-    let f = fixture();
-    let (_, plain_h, plain) = fetch(&f, "/dispatches/wal", &[]).await;
+    let site = Site::fixture();
+    let (_, plain_h, plain) = fetch(&site, "/dispatches/wal", &[]).await;
     assert_eq!(header(&plain_h, "content-encoding"), "");
     assert_eq!(header(&plain_h, "vary"), "Accept-Encoding");
     let cases = [
@@ -177,7 +161,8 @@ async fn text_is_compressed_as_the_client_asks() {
         ("identity", ""),
     ];
     for (accept, expected) in cases {
-        let (status, h, body) = fetch(&f, "/dispatches/wal", &[("accept-encoding", accept)]).await;
+        let (status, h, body) =
+            fetch(&site, "/dispatches/wal", &[("accept-encoding", accept)]).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(header(&h, "content-encoding"), expected, "{accept}");
         assert_eq!(header(&h, "content-length"), body.len().to_string());
@@ -210,9 +195,9 @@ async fn text_is_compressed_as_the_client_asks() {
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
-    let f = fixture();
+    let site = Site::fixture();
     for uri in ROUTES {
-        let (status, h, _) = fetch(&f, uri, &[]).await;
+        let (status, h, _) = fetch(&site, uri, &[]).await;
         assert!(!status.is_server_error(), "{uri}: {status}");
         let csp = header(&h, "content-security-policy");
         assert!(csp.contains("default-src 'none'"), "{uri}: CSP {csp:?}");
@@ -235,9 +220,9 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test]
 async fn pages_need_no_inline_script_or_style() {
-    let f = fixture();
+    let site = Site::fixture();
     for uri in ROUTES {
-        let (_, h, body) = fetch(&f, uri, &[]).await;
+        let (_, h, body) = fetch(&site, uri, &[]).await;
         if !header(&h, "content-type").starts_with("text/html") {
             continue;
         }
@@ -256,9 +241,9 @@ async fn pages_need_no_inline_script_or_style() {
 }
 
 #[tokio::test]
-async fn feeds_carry_full_content_with_absolute_links() {
-    let f = fixture();
-    let (status, h, body) = fetch(&f, "/feed.xml", &[]).await;
+async fn the_atom_feed_carries_full_content_with_absolute_ids() {
+    let site = Site::fixture();
+    let (status, h, body) = fetch(&site, "/feed.xml", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         header(&h, "content-type"),
@@ -276,8 +261,12 @@ async fn feeds_carry_full_content_with_absolute_links() {
     assert!(!atom.contains("Secret draft") && !atom.contains("Scheduled for later"));
     // The hostile title is escaped once in XML, and its markup never appears raw.
     assert!(!atom.contains("<script>"));
+}
 
-    let (status, h, body) = fetch(&f, "/feed.json", &[]).await;
+#[tokio::test]
+async fn the_json_feed_has_every_required_field() {
+    let site = Site::fixture();
+    let (status, h, body) = fetch(&site, "/feed.json", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         header(&h, "content-type"),
@@ -301,14 +290,18 @@ async fn feeds_carry_full_content_with_absolute_links() {
     assert_eq!(wal["url"], "http://127.0.0.1:3000/dispatches/wal");
     assert_eq!(wal["tags"], serde_json::json!(["sqlite", "wal"]));
     assert_eq!(wal["authors"][0]["name"], "Vera");
+}
 
-    // Per stream, tag and author; unknown ones are 404.
+/// Per stream, tag and author; unknown ones are 404.
+#[tokio::test]
+async fn each_stream_tag_and_author_has_its_own_feed() {
+    let site = Site::fixture();
     for (uri, entries) in [
         ("/streams/technical/feed.xml", 2),
         ("/tags/sqlite/feed.xml", 2),
         ("/authors/vera/feed.xml", 2),
     ] {
-        let (status, _, body) = fetch(&f, uri, &[]).await;
+        let (status, _, body) = fetch(&site, uri, &[]).await;
         assert_eq!(status, StatusCode::OK, "{uri}");
         assert_eq!(
             String::from_utf8(body).unwrap().matches("<entry>").count(),
@@ -321,10 +314,19 @@ async fn feeds_carry_full_content_with_absolute_links() {
         "/tags/nope/feed.json",
         "/feed.xml?page=9",
     ] {
-        assert_eq!(fetch(&f, uri, &[]).await.0, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(
+            fetch(&site, uri, &[]).await.0,
+            StatusCode::NOT_FOUND,
+            "{uri}"
+        );
     }
-    // Every page offers the site's feeds; a stream page also its own.
-    let (_, _, body) = fetch(&f, "/streams/technical", &[]).await;
+}
+
+/// Every page offers the site's feeds; a stream page also its own.
+#[tokio::test]
+async fn pages_offer_their_feeds() {
+    let site = Site::fixture();
+    let (_, _, body) = fetch(&site, "/streams/technical", &[]).await;
     let body = String::from_utf8(body).unwrap();
     assert!(body.contains(r#"type="application/atom+xml" title="dispatches (Atom)" href="http://127.0.0.1:3000/feed.xml""#));
     assert!(body.contains(r#"href="http://127.0.0.1:3000/streams/technical/feed.json""#));
@@ -332,14 +334,13 @@ async fn feeds_carry_full_content_with_absolute_links() {
 
 #[tokio::test]
 async fn relative_links_in_feed_content_become_absolute() {
-    let f = fixture();
-    std::fs::write(
-        f.content.join("links.md"),
+    let site = Site::fixture();
+    site.file(
+        "links.md",
         "---\ntitle: Links\ndate: 2026-03-03\n---\nSee [WAL](/dispatches/wal) and a note[^1].\n\n[^1]: The note.\n",
     )
-    .unwrap();
-    republish(&f.content, &f.db);
-    let (_, _, body) = fetch(&f, "/feed.xml", &[]).await;
+    .republish();
+    let (_, _, body) = fetch(&site, "/feed.xml", &[]).await;
     let atom = String::from_utf8(body).unwrap();
     assert!(
         atom.contains("href=&#34;http://127.0.0.1:3000/dispatches/wal&#34;"),
@@ -352,9 +353,9 @@ async fn relative_links_in_feed_content_become_absolute() {
 }
 
 #[tokio::test]
-async fn sitemap_robots_and_discovery_metadata() {
-    let f = fixture();
-    let (status, _, body) = fetch(&f, "/sitemap.xml", &[]).await;
+async fn the_sitemap_lists_every_published_page() {
+    let site = Site::fixture();
+    let (status, _, body) = fetch(&site, "/sitemap.xml", &[]).await;
     assert_eq!(status, StatusCode::OK);
     let map = String::from_utf8(body).unwrap();
     for loc in [
@@ -367,16 +368,25 @@ async fn sitemap_robots_and_discovery_metadata() {
     }
     assert!(!map.contains("draft") && !map.contains("future"));
     assert!(map.contains("<lastmod>2026-05-12T"));
+}
 
-    let (_, h, body) = fetch(&f, "/robots.txt", &[]).await;
+#[tokio::test]
+async fn robots_txt_points_to_the_sitemap() {
+    let site = Site::fixture();
+    let (_, h, body) = fetch(&site, "/robots.txt", &[]).await;
     assert!(header(&h, "content-type").starts_with("text/plain"));
     assert!(
         String::from_utf8(body)
             .unwrap()
             .contains("Sitemap: http://127.0.0.1:3000/sitemap.xml")
     );
+}
 
-    let (_, _, body) = fetch(&f, "/dispatches/wal", &[]).await;
+/// Canonical link, Open Graph and JSON-LD on an article.
+#[tokio::test]
+async fn an_article_describes_itself_to_machines() {
+    let site = Site::fixture();
+    let (_, _, body) = fetch(&site, "/dispatches/wal", &[]).await;
     let page = String::from_utf8(body).unwrap();
     assert!(page.contains(r#"<link rel="canonical" href="http://127.0.0.1:3000/dispatches/wal">"#));
     assert!(page.contains(r#"<meta property="og:type" content="article">"#));
@@ -394,23 +404,35 @@ async fn sitemap_robots_and_discovery_metadata() {
             .unwrap()
             .starts_with("2026-05-12")
     );
+}
 
-    // The hostile title cannot break out of the JSON-LD block.
-    let (_, _, body) = fetch(&f, "/dispatches/hostile", &[]).await;
+#[tokio::test]
+async fn a_hostile_title_cannot_break_out_of_the_json_ld_block() {
+    let site = Site::fixture();
+    let (_, _, body) = fetch(&site, "/dispatches/hostile", &[]).await;
     let page = String::from_utf8(body).unwrap();
     assert_eq!(
         page.matches("</script>").count(),
         1 + page.matches(r#"<script type="module" src="#).count()
     );
+}
 
-    let (_, h, body) = fetch(&f, "/opensearch.xml", &[]).await;
+#[tokio::test]
+async fn browsers_can_add_the_sites_search() {
+    let site = Site::fixture();
+    let (_, h, body) = fetch(&site, "/opensearch.xml", &[]).await;
     assert!(header(&h, "content-type").starts_with("application/opensearchdescription+xml"));
     assert!(
         String::from_utf8(body)
             .unwrap()
             .contains("/search?q={searchTerms}")
     );
-    let (_, _, body) = fetch(&f, "/search?q=wal", &[]).await;
+}
+
+#[tokio::test]
+async fn search_results_are_not_indexed() {
+    let site = Site::fixture();
+    let (_, _, body) = fetch(&site, "/search?q=wal", &[]).await;
     assert!(
         String::from_utf8(body)
             .unwrap()
@@ -420,20 +442,13 @@ async fn sitemap_robots_and_discovery_metadata() {
 
 #[tokio::test]
 async fn head_gets_headers_and_the_next_get_its_body() {
-    let f = fixture();
-    let resp = send(&f, Request::head("/archive").body(Body::empty()).unwrap()).await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    let len: usize = header(resp.headers(), "content-length").parse().unwrap();
+    let site = Site::fixture();
+    let head = site.head("/archive").await;
+    assert_eq!(head.status, StatusCode::OK);
+    let len: usize = head.header("content-length").parse().unwrap();
     assert!(len > 100);
-    assert!(
-        resp.into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .is_empty()
-    );
+    assert!(head.bytes.is_empty());
     // The HEAD must not have left an empty body in the cache.
-    let (_, _, body) = fetch(&f, "/archive", &[]).await;
+    let (_, _, body) = fetch(&site, "/archive", &[]).await;
     assert_eq!(body.len(), len);
 }

@@ -3,24 +3,13 @@
 
 mod common;
 
-use std::path::Path;
-
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use common::*;
-use dispatches::config::Config;
-use dispatches::db;
-use dispatches::publish::{self, Options};
-use http_body_util::BodyExt;
 
-async fn get_json(f: &Fixture, uri: &str) -> (StatusCode, serde_json::Value) {
-    let resp = send(f, Request::get(uri).body(Body::empty()).unwrap()).await;
-    let status = resp.status();
-    let body = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
-    )
+/// `/search.json` through the router: (status, the JSON or `Null`).
+async fn get_json(site: &Site, uri: &str) -> (StatusCode, serde_json::Value) {
+    let page = site.get(uri).await;
+    (page.status, page.json())
 }
 
 fn q(s: &str) -> String {
@@ -38,24 +27,13 @@ fn q(s: &str) -> String {
 /// Publishes a shared corpus and checks that every case's expected files are on the
 /// first page of results (ten, as a reader sees them).
 fn corpus_cases(name: &str) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
-    let content = root.join(name).join("content");
+    let site = Site::corpus(name);
     let cases: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root.join(format!("{name}.search-cases.json"))).unwrap(),
+        &std::fs::read_to_string(corpora().join(format!("{name}.search-cases.json"))).unwrap(),
     )
     .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("archive.db");
-    publish::publish(
-        &[content.display().to_string()],
-        &content,
-        &Config::default(),
-        None,
-        &db_path,
-        &Options::default(),
-    )
-    .unwrap();
-    let conn = db::open_read_only(&db_path).unwrap();
+    site.publish();
+    let conn = site.conn();
     let utc = time_tz::timezones::db::UTC;
     let mut failures = Vec::new();
     let cases = cases["cases"].as_array().unwrap();
@@ -95,8 +73,8 @@ fn go_blog_search_cases() {
 }
 
 #[tokio::test]
-async fn filters_narrow_and_show_as_removable_chips() {
-    let f = fixture();
+async fn filters_narrow_the_results() {
+    let site = Site::fixture();
     let slugs = |v: &serde_json::Value| -> Vec<String> {
         v["hits"]
             .as_array()
@@ -120,7 +98,7 @@ async fn filters_narrow_and_show_as_removable_chips() {
         ("year:2025", vec![]),
         ("tag:sqlite -author:vera", vec![]),
     ] {
-        let (status, v) = get_json(&f, &format!("/search.json?q={}", q(query))).await;
+        let (status, v) = get_json(&site, &format!("/search.json?q={}", q(query))).await;
         assert_eq!(status, StatusCode::OK, "{query}");
         let mut got = slugs(&v);
         got.sort();
@@ -130,14 +108,22 @@ async fn filters_narrow_and_show_as_removable_chips() {
         // The draft and the scheduled post never appear.
         assert_eq!(v["total"].as_i64().unwrap() as usize, want.len(), "{query}");
     }
+}
+
+#[tokio::test]
+async fn a_filter_shows_as_a_chip_that_removes_it() {
+    let site = Site::fixture();
     let (_, v) = get_json(
-        &f,
+        &site,
         &format!("/search.json?q={}", q("readers tag:sqlite year:2026")),
     )
     .await;
     assert_eq!(v["filters"][0]["label"], "tag:sqlite");
     assert_eq!(v["filters"][0]["without"], "readers year:2026");
-    let (_, page, _) = get(&f, &format!("/search?q={}", q("readers tag:sqlite"))).await;
+    let page = site
+        .get(&format!("/search?q={}", q("readers tag:sqlite")))
+        .await
+        .body;
     assert!(
         page.contains(r#"<a href="/search?q=readers" aria-label="Remove filter tag:sqlite">"#),
         "{page}"
@@ -146,7 +132,7 @@ async fn filters_narrow_and_show_as_removable_chips() {
 
 #[tokio::test]
 async fn bad_filters_and_long_queries_get_a_400_with_a_message() {
-    let f = fixture();
+    let site = Site::fixture();
     for query in [
         "year:twenty",
         "before:2026-13",
@@ -154,10 +140,11 @@ async fn bad_filters_and_long_queries_get_a_400_with_a_message() {
         &"x".repeat(301),
         "-gone",
     ] {
-        let (status, v) = get_json(&f, &format!("/search.json?q={}", q(query))).await;
+        let (status, v) = get_json(&site, &format!("/search.json?q={}", q(query))).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
         assert!(v["error"].as_str().unwrap().len() > 10, "{query}");
-        let (status, page, _) = get(&f, &format!("/search?q={}", q(query))).await;
+        let page = site.get(&format!("/search?q={}", q(query))).await;
+        let (status, page) = (page.status, page.body);
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(page.contains(r#"class="notice" role="alert""#));
     }
@@ -165,9 +152,9 @@ async fn bad_filters_and_long_queries_get_a_400_with_a_message() {
 
 #[tokio::test]
 async fn no_results_suggest_what_would_find_something() {
-    let f = fixture();
+    let site = Site::fixture();
     // A misspelling finds its neighbour in the index.
-    let (_, v) = get_json(&f, &format!("/search.json?q={}", q("checkpionts"))).await;
+    let (_, v) = get_json(&site, &format!("/search.json?q={}", q("checkpionts"))).await;
     assert_eq!(v["total"], 0);
     let labels: Vec<&str> = v["suggestions"]
         .as_array()
@@ -181,14 +168,17 @@ async fn no_results_suggest_what_would_find_something() {
         ("checkpoints tag:wal", "checkpoints"),
         ("checkpoint", "checkpoint*"),
     ] {
-        let (_, v) = get_json(&f, &format!("/search.json?q={}", q(query))).await;
+        let (_, v) = get_json(&site, &format!("/search.json?q={}", q(query))).await;
         let suggestions = v["suggestions"].as_array().unwrap();
         assert!(
             suggestions.iter().any(|s| s["query"] == expected),
             "{query}: {suggestions:?}"
         );
     }
-    let (_, page, _) = get(&f, &format!("/search?q={}", q("checkpionts"))).await;
+    let page = site
+        .get(&format!("/search?q={}", q("checkpionts")))
+        .await
+        .body;
     assert!(
         page.contains(r#"<a href="/search?q=checkpoints">checkpoints</a>"#),
         "{page}"
@@ -197,8 +187,8 @@ async fn no_results_suggest_what_would_find_something() {
 
 #[tokio::test]
 async fn results_link_to_the_article_with_the_words_to_mark() {
-    let f = fixture();
-    let (_, page, _) = get(&f, "/search?q=readers+continue").await;
+    let site = Site::fixture();
+    let page = site.get("/search?q=readers+continue").await.body;
     assert!(
         page.contains(r#"href="/dispatches/wal#hl=readers%20continue""#),
         "{page}"
@@ -210,7 +200,7 @@ async fn results_link_to_the_article_with_the_words_to_mark() {
 /// both endpoints: no 5xx, well-formed answers, and no markup of the query's own.
 #[tokio::test]
 async fn naughty_strings_never_break_search() {
-    let f = fixture();
+    let site = Site::fixture();
     let blns: Vec<String> = serde_json::from_str(include_str!("data/blns.json")).unwrap();
     let operators = [
         "NEAR(wal readers)",
@@ -257,7 +247,8 @@ async fn naughty_strings_never_break_search() {
     assert!(queries.len() > 500);
     for query in &queries {
         let uri = format!("/search?q={}", q(query));
-        let (status, page, _) = get(&f, &uri).await;
+        let page = site.get(&uri).await;
+        let (status, page) = (page.status, page.body);
         assert!(
             status == StatusCode::OK || status == StatusCode::BAD_REQUEST,
             "{query:?}: {status}"
@@ -274,7 +265,7 @@ async fn naughty_strings_never_break_search() {
                 "{query:?}"
             );
         }
-        let (status, v) = get_json(&f, &format!("/search.json?q={}", q(query))).await;
+        let (status, v) = get_json(&site, &format!("/search.json?q={}", q(query))).await;
         assert!(
             status == StatusCode::OK || status == StatusCode::BAD_REQUEST,
             "{query:?}: {status}"

@@ -1,18 +1,16 @@
-//! Router tests: publish a fixture site, then drive `app(state)` with `oneshot`, and one
-//! test that runs the real binary on a free port.
+//! The site a reader sees: the fixture site published, then every kind of page asked for
+//! through the whole router.
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use common::*;
-use dispatches::web::app;
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use dispatches::config::Config;
+use dispatches::web::AppState;
 
 #[tokio::test]
 async fn every_page_answers_with_its_content() {
-    let f = fixture();
+    let site = Site::fixture();
     let cases: &[(&str, &str)] = &[
         ("/", "WAL explained"),
         ("/dispatches/wal", "Why readers never wait"),
@@ -23,9 +21,10 @@ async fn every_page_answers_with_its_content() {
         ("/search?q=readers", "<mark>readers</mark>"),
     ];
     for (uri, needle) in cases {
-        let (status, body, headers) = get(&f, uri).await;
-        assert_eq!(status, StatusCode::OK, "{uri}");
-        assert!(content_type(&headers).starts_with("text/html"), "{uri}");
+        let page = site.get(uri).await;
+        let body = &page.body;
+        assert_eq!(page.status, StatusCode::OK, "{uri}");
+        assert!(page.content_type().starts_with("text/html"), "{uri}");
         assert!(body.contains(needle), "{uri} should contain {needle:?}");
         assert!(
             body.starts_with("<!doctype html>") && body.contains("<html lang=\"en\">"),
@@ -37,8 +36,8 @@ async fn every_page_answers_with_its_content() {
 
 #[tokio::test]
 async fn the_article_page_has_its_anatomy() {
-    let f = fixture();
-    let (_, body, _) = get(&f, "/dispatches/wal").await;
+    let site = Site::fixture();
+    let body = site.get("/dispatches/wal").await.body;
     for part in [
         "← All dispatches",
         "Technical Dispatch",
@@ -60,7 +59,7 @@ async fn the_article_page_has_its_anatomy() {
 
 #[tokio::test]
 async fn drafts_and_scheduled_posts_never_show() {
-    let f = fixture();
+    let site = Site::fixture();
     for uri in [
         "/",
         "/tags/sqlite",
@@ -71,25 +70,40 @@ async fn drafts_and_scheduled_posts_never_show() {
         "/dispatches/wal",
         "/dispatches/older",
     ] {
-        let (_, body, _) = get(&f, uri).await;
+        let body = site.get(uri).await.body;
         assert!(
             !body.contains("Scheduled for later") && !body.contains("Future body"),
             "{uri} shows the scheduled post"
         );
         assert!(!body.contains("Draft body"), "{uri} shows the draft's text");
     }
-    // The draft's title appears only as "Now writing".
-    let (_, body, _) = get(&f, "/").await;
+    assert_eq!(
+        site.get("/dispatches/draft").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        site.get("/dispatches/future").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_drafts_title_shows_only_as_now_writing() {
+    let site = Site::fixture();
+    let body = site.get("/").await.body;
     assert!(body.contains("Now writing — Secret draft title"));
-    assert_eq!(get(&f, "/dispatches/draft").await.0, StatusCode::NOT_FOUND);
-    assert_eq!(get(&f, "/dispatches/future").await.0, StatusCode::NOT_FOUND);
-    // The masthead counts only streams with published articles.
+}
+
+#[tokio::test]
+async fn the_masthead_counts_only_streams_with_published_articles() {
+    let site = Site::fixture();
+    let body = site.get("/").await.body;
     assert!(body.contains("dispatches · 1 stream"));
 }
 
 #[tokio::test]
 async fn hostile_titles_and_tags_are_escaped() {
-    let f = fixture();
+    let site = Site::fixture();
     for uri in [
         "/",
         "/dispatches/hostile",
@@ -97,8 +111,9 @@ async fn hostile_titles_and_tags_are_escaped() {
         "/search?q=alert",
         "/search?q=%3C%2Ftitle%3E%3Cscript%3E",
     ] {
-        let (status, body, _) = get(&f, uri).await;
-        assert!(status.is_success(), "{uri}: {status}");
+        let page = site.get(uri).await;
+        let body = &page.body;
+        assert!(page.status.is_success(), "{uri}: {}", page.status);
         // Only our own script file and the article's JSON-LD data block may appear.
         for (i, _) in body.match_indices("<script") {
             let tag = &body[i..body[i..].find('>').map_or(body.len(), |j| i + j + 1)];
@@ -113,7 +128,7 @@ async fn hostile_titles_and_tags_are_escaped() {
             "{uri} echoes the hostile title"
         );
     }
-    let (_, body, _) = get(&f, "/dispatches/hostile").await;
+    let body = site.get("/dispatches/hostile").await.body;
     assert!(
         body.contains("<h1>&#60;/title&#62;&#60;script&#62;alert(1)"),
         "{}",
@@ -122,247 +137,225 @@ async fn hostile_titles_and_tags_are_escaped() {
 }
 
 #[tokio::test]
-async fn not_found_redirects_and_errors() {
-    let f = fixture();
-    let (status, body, _) = get(&f, "/no/such/page").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+async fn an_unknown_page_is_a_404_that_helps() {
+    let site = Site::fixture();
+    let page = site.get("/no/such/page").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(
-        body.contains("role=\"search\"") && body.contains("WAL explained"),
+        page.body.contains("role=\"search\"") && page.body.contains("WAL explained"),
         "a 404 that helps"
     );
-    let (status, _, headers) = get(&f, "/2019/old-wal.html").await;
-    assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
-    assert_eq!(headers[header::LOCATION], "/dispatches/wal");
-    let (status, _, headers) = get(&f, "/dispatches/moved").await;
-    assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
-    assert_eq!(headers[header::LOCATION], "/dispatches/wal");
-    assert_eq!(get(&f, "/tags/nope").await.0, StatusCode::NOT_FOUND);
-    assert_eq!(get(&f, "/streams/nope").await.0, StatusCode::NOT_FOUND);
-    assert_eq!(get(&f, "/?page=99").await.0, StatusCode::NOT_FOUND);
-    assert_eq!(get(&f, "/?page=banana").await.0, StatusCode::OK);
-    let (status, body, _) = get(&f, "/search?q=-only").await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body.contains("Add a word"));
-    let (status, body, headers) = get(&f, "/search.json?q=wal").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(content_type(&headers).starts_with("application/json"));
-    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+}
+
+#[tokio::test]
+async fn an_alias_and_a_redirect_stub_answer_301() {
+    let site = Site::fixture();
+    let page = site.get("/2019/old-wal.html").await;
+    assert_eq!(page.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(page.headers[header::LOCATION], "/dispatches/wal");
+    let page = site.get("/dispatches/moved").await;
+    assert_eq!(page.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(page.headers[header::LOCATION], "/dispatches/wal");
+}
+
+#[tokio::test]
+async fn unknown_tags_streams_and_pages_past_the_end_are_404() {
+    let site = Site::fixture();
+    assert_eq!(site.get("/tags/nope").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        site.get("/streams/nope").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(site.get("/?page=99").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(site.get("/?page=banana").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_search_without_a_word_is_a_400_that_says_what_to_do() {
+    let site = Site::fixture();
+    let page = site.get("/search?q=-only").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("Add a word"));
+}
+
+#[tokio::test]
+async fn search_answers_json_too() {
+    let site = Site::fixture();
+    let page = site.get("/search.json?q=wal").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.content_type().starts_with("application/json"));
+    let json: serde_json::Value = serde_json::from_str(&page.body).unwrap();
     assert_eq!(json["hits"][0]["slug"], "wal");
-    assert_eq!(get(&f, "/healthz").await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_health_check_answers() {
+    let site = Site::fixture();
+    assert_eq!(site.get("/healthz").await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn static_assets_are_fingerprinted_and_immutable() {
-    let f = fixture();
-    let (_, body, _) = get(&f, "/").await;
+    let site = Site::fixture();
+    let body = site.get("/").await.body;
     let start = body.find("/static/style.").unwrap();
     let href = &body[start..start + body[start..].find('"').unwrap()];
-    let (status, css, headers) = get(&f, href).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(
-        headers[header::CACHE_CONTROL]
-            .to_str()
-            .unwrap()
-            .contains("immutable")
-    );
-    assert!(css.contains("prefers-color-scheme: dark") && css.contains("pre.code .k{"));
+    let css = site.get(href).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.header("cache-control").contains("immutable"));
+    assert!(css.body.contains("prefers-color-scheme: dark") && css.body.contains("pre.code .k{"));
     // The script is a module graph: every import, followed from the entry, is served
     // under its fingerprinted name, as a script, and immutable too.
     let start = body.find("/static/search.").unwrap();
     let mut todo = vec![body[start..start + body[start..].find('"').unwrap()].to_string()];
     let mut seen = 0;
     while let Some(src) = todo.pop() {
-        let (status, js, headers) = get(&f, &src).await;
-        assert_eq!(status, StatusCode::OK, "{src}");
-        assert!(
-            headers[header::CONTENT_TYPE]
-                .to_str()
-                .unwrap()
-                .starts_with("text/javascript")
-        );
-        assert!(
-            headers[header::CACHE_CONTROL]
-                .to_str()
-                .unwrap()
-                .contains("immutable")
-        );
-        for (i, _) in js.match_indices(" from './") {
-            let rest = &js[i + " from './".len()..];
+        let js = site.get(&src).await;
+        assert_eq!(js.status, StatusCode::OK, "{src}");
+        assert!(js.header("content-type").starts_with("text/javascript"), "{src}");
+        assert!(js.header("cache-control").contains("immutable"), "{src}");
+        for (i, _) in js.body.match_indices(" from './") {
+            let rest = &js.body[i + " from './".len()..];
             todo.push(format!("/static/{}", &rest[..rest.find('\'').unwrap()]));
         }
         seen += 1;
     }
     assert!(seen >= 5, "{seen} modules reached from the entry");
-    assert_eq!(get(&f, "/static/style.css").await.0, StatusCode::NOT_FOUND);
     assert_eq!(
-        get(&f, "/static/..%2f..%2fCargo.toml").await.0,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        get(&f, "/files/../Cargo.toml").await.0,
+        site.get("/static/style.css").await.status,
         StatusCode::NOT_FOUND
     );
 }
 
-#[test]
-fn the_real_binary_serves_on_a_free_port() {
-    let dir = tempfile::tempdir().unwrap();
-    let content = dir.path().join("content");
-    std::fs::create_dir_all(&content).unwrap();
-    std::fs::write(
-        content.join("hello.md"),
-        "---\ntitle: Hello there\ndate: 2026-01-01\n---\nHi.\n",
-    )
-    .unwrap();
-    // Port 0 is not allowed by the CLI's address; find a free one and hand it over.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dispatches"))
-        .arg("--db")
-        .arg(dir.path().join("data/archive.db"))
-        .args([
-            "serve",
-            "--no-watch",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--content",
-        ])
-        .arg(&content)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let body = (0..100)
-        .find_map(|_| {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-            http_get(port, "/dispatches/hello")
-        })
-        .unwrap_or_default();
-    let health = http_get(port, "/healthz").unwrap_or_default();
-    // SIGTERM for a graceful stop.
-    unsafe_kill(child.id());
-    let status = child.wait().unwrap();
-    assert!(body.contains("Hello there"), "{body}");
-    assert!(
-        health.contains("200 OK") && health.contains("ok 1 articles"),
-        "{health}"
+#[tokio::test]
+async fn no_path_reaches_outside_the_archive() {
+    let site = Site::fixture();
+    assert_eq!(
+        site.get("/static/..%2f..%2fCargo.toml").await.status,
+        StatusCode::NOT_FOUND
     );
-    assert!(status.success(), "graceful shutdown exits 0: {status:?}");
-}
-
-fn http_get(port: u16, path: &str) -> Option<String> {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).ok()?;
-    Some(out)
-}
-
-fn unsafe_kill(pid: u32) {
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status();
+    assert_eq!(
+        site.get("/files/../Cargo.toml").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
 async fn head_answers_like_get_without_a_body() {
-    let f = fixture();
+    let site = Site::fixture();
     for uri in ["/", "/dispatches/wal", "/nope"] {
-        let get_status = get(&f, uri).await.0;
-        let resp = app(f.state.clone())
-            .oneshot(Request::head(uri).body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), get_status, "{uri}");
-        let body = resp.into_body().collect().await.unwrap().to_bytes();
-        assert!(body.is_empty(), "{uri}: HEAD has no body");
+        let get_status = site.get(uri).await.status;
+        let head = site.head(uri).await;
+        assert_eq!(head.status, get_status, "{uri}");
+        assert!(head.bytes.is_empty(), "{uri}: HEAD has no body");
     }
 }
 
-#[tokio::test]
-async fn renamed_articles_answer_301_and_deleted_ones_410() {
-    let f = fixture();
+/// The fixture with `older.md` renamed to `oldest.md`, `wal` given the slug
+/// `wal-explained`, and `hostile.md` deleted, published again (pruning).
+async fn moved_and_removed() -> Site {
+    let site = Site::fixture();
+    // Ask first, so the server has cached the old pages.
+    for uri in [
+        "/",
+        "/dispatches/older",
+        "/dispatches/wal",
+        "/dispatches/hostile",
+    ] {
+        assert_eq!(site.get(uri).await.status, StatusCode::OK, "{uri}");
+    }
     // Renaming the file (the slug comes from it) moves the article.
-    std::fs::rename(f.content.join("older.md"), f.content.join("oldest.md")).unwrap();
+    site.rename("older.md", "oldest.md");
     // Changing `slug` in front matter moves it too.
-    let wal = std::fs::read_to_string(f.content.join("wal.md")).unwrap();
-    std::fs::write(
-        f.content.join("wal.md"),
+    let wal = site.read("wal.md");
+    site.file(
+        "wal.md",
         wal.replacen(
             "title: WAL explained",
             "title: WAL explained\nslug: wal-explained",
             1,
         ),
     )
-    .unwrap();
-    std::fs::remove_file(f.content.join("hostile.md")).unwrap();
-    republish(&f.content, &f.db);
+    .remove("hostile.md")
+    .republish();
+    site
+}
 
+#[tokio::test]
+async fn a_moved_article_answers_301_at_its_old_address() {
+    let site = moved_and_removed().await;
     for (old, new) in [
         ("/dispatches/older", "/dispatches/oldest"),
         ("/dispatches/wal", "/dispatches/wal-explained"),
     ] {
-        let (status, _, h) = get(&f, old).await;
-        assert_eq!(status, StatusCode::MOVED_PERMANENTLY, "{old}");
-        assert_eq!(h.get(header::LOCATION).unwrap(), new);
-        assert_eq!(get(&f, new).await.0, StatusCode::OK, "{new}");
+        let page = site.get(old).await;
+        assert_eq!(page.status, StatusCode::MOVED_PERMANENTLY, "{old}");
+        assert_eq!(page.headers.get(header::LOCATION).unwrap(), new);
+        assert_eq!(site.get(new).await.status, StatusCode::OK, "{new}");
     }
     // The old alias follows the article to its new slug.
-    let (status, _, h) = get(&f, "/2019/old-wal.html").await;
-    assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
+    let page = site.get("/2019/old-wal.html").await;
+    assert_eq!(page.status, StatusCode::MOVED_PERMANENTLY);
     assert_eq!(
-        h.get(header::LOCATION).unwrap(),
+        page.headers.get(header::LOCATION).unwrap(),
         "/dispatches/wal-explained"
     );
-
-    let (status, body, _) = get(&f, "/dispatches/hostile").await;
-    assert_eq!(status, StatusCode::GONE);
-    assert!(body.contains("was removed"), "{body}");
-    assert!(!body.contains("<script>alert"));
-    // Each moved or removed article is listed once, under its new slug only.
-    let (_, home, _) = get(&f, "/").await;
+    // Each moved article is listed once, under its new slug only.
+    let home = site.get("/").await.body;
     assert_eq!(home.matches("href=\"/dispatches/oldest\"").count(), 1);
     assert!(!home.contains("href=\"/dispatches/older\""));
+}
 
-    // A new article may take a slug that was gone.
-    std::fs::write(
-        f.content.join("hostile.md"),
+#[tokio::test]
+async fn a_deleted_article_answers_410() {
+    let site = moved_and_removed().await;
+    let page = site.get("/dispatches/hostile").await;
+    assert_eq!(page.status, StatusCode::GONE);
+    assert!(page.body.contains("was removed"), "{}", page.body);
+    assert!(!page.body.contains("<script>alert"));
+}
+
+#[tokio::test]
+async fn a_new_article_may_take_a_slug_that_was_gone() {
+    let site = moved_and_removed().await;
+    site.file(
+        "hostile.md",
         "---\ntitle: Back again\ndate: 2026-02-01\n---\nNew text.\n",
     )
-    .unwrap();
-    republish(&f.content, &f.db);
-    assert_eq!(get(&f, "/dispatches/hostile").await.0, StatusCode::OK);
+    .republish();
+    assert_eq!(site.get("/dispatches/hostile").await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn a_tag_has_one_page_whatever_the_spelling() {
-    let f = fixture();
-    let (status, _, h) = get(&f, "/tags/SQLite?page=2").await;
-    assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
-    assert_eq!(h.get(header::LOCATION).unwrap(), "/tags/sqlite?page=2");
-    assert_eq!(get(&f, "/tags/sqlite").await.0, StatusCode::OK);
-    assert_eq!(get(&f, "/tags/nothing-here").await.0, StatusCode::NOT_FOUND);
+    let site = Site::fixture();
+    let page = site.get("/tags/SQLite?page=2").await;
+    assert_eq!(page.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(
+        page.headers.get(header::LOCATION).unwrap(),
+        "/tags/sqlite?page=2"
+    );
+    assert_eq!(site.get("/tags/sqlite").await.status, StatusCode::OK);
+    assert_eq!(
+        site.get("/tags/nothing-here").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 /// A replica written by another program (Litestream's follow mode does not move SQLite's
 /// change counter) is noticed by its files' size and time.
 #[test]
 fn a_replica_notices_writes_behind_sqlites_back() {
-    let f = fixture();
-    let state =
-        dispatches::web::AppState::replica(&f.db, dispatches::config::Config::default()).unwrap();
-    let before = state.generation.current().unwrap().number;
-    assert_eq!(state.generation.current().unwrap().number, before);
-    let file = std::fs::OpenOptions::new().write(true).open(&f.db).unwrap();
+    let site = Site::fixture();
+    let state = AppState::replica(&site.archive(), Config::default()).unwrap();
+    let before = db::generation(&state);
+    assert_eq!(db::generation(&state), before);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(site.archive())
+        .unwrap();
     file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
         .unwrap();
     drop(file);
-    assert_ne!(state.generation.current().unwrap().number, before);
+    assert_ne!(db::generation(&state), before);
 }
