@@ -5,6 +5,7 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::http::StatusCode;
 use common::*;
@@ -246,43 +247,61 @@ async fn a_checkout_of_a_thousand_files_lands_in_a_few_transactions() {
 }
 
 /// Readers keep reading while 1,000 files publish: no request fails, and every
-/// response is a whole page, the old one or the new one.
+/// response is a whole page, the old one or the new one. The test counts the reads
+/// that ran wholly inside the publish (started after it began, finished before it
+/// ended) and fails if there were none, since then it would have tested nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readers_never_see_a_broken_page_during_a_publish() {
     let site = Arc::new(Site::fixture());
-    for i in 0..1000 {
+    // Long enough to render that a publish takes many reads' time.
+    let text = |version: &str| {
+        format!(
+            "{version} text.\n\n{}\n\n```rust\nfn main() {{\n    println!(\"{version}\");\n}}\n```\n",
+            "Words that readers read while the archive changes. ".repeat(40)
+        )
+    };
+    let write_all = |version: &str| {
+        for i in 0..1000 {
+            site.file(
+                &format!("many/m{i:04}.md"),
+                article(&format!("Many {i}"), &text(version)),
+            );
+        }
         site.file(
-            &format!("many/m{i:04}.md"),
-            article(&format!("Many {i}"), "Old text."),
+            "wal.md",
+            article("WAL explained", &format!("Version {version}.")),
         );
+    };
+    write_all("OLD");
+    site.republish();
+    write_all("NEW");
+
+    let uris = [
+        "/dispatches/wal",
+        "/",
+        "/dispatches/m0500",
+        "/search?q=text",
+    ];
+    // Every page once before, so that reads during the publish are quick.
+    for uri in uris {
+        assert_eq!(site.get(uri).await.status, StatusCode::OK, "{uri}");
     }
-    site.file("wal.md", article("WAL explained", "Version OLD."))
-        .republish();
-    for i in 0..1000 {
-        site.file(
-            &format!("many/m{i:04}.md"),
-            article(&format!("Many {i}"), "New text."),
-        );
-    }
-    site.file("wal.md", article("WAL explained", "Version NEW."));
     let publisher = std::thread::spawn({
         let site = site.clone();
         move || {
+            let began = Instant::now();
             site.republish();
+            (began, Instant::now())
         }
     });
+    let mut reads = Vec::new();
     let mut seen_old = 0;
     let mut seen_new = 0;
-    let mut requests = 0;
     while !publisher.is_finished() || seen_new == 0 {
-        for uri in [
-            "/dispatches/wal",
-            "/",
-            "/dispatches/m0500",
-            "/search?q=text",
-        ] {
+        for uri in uris {
+            let read_began = Instant::now();
             let page = site.get(uri).await;
-            requests += 1;
+            reads.push((read_began, Instant::now()));
             assert_eq!(
                 page.status,
                 StatusCode::OK,
@@ -302,9 +321,23 @@ async fn readers_never_see_a_broken_page_during_a_publish() {
                 seen_new += usize::from(new);
             }
         }
-        assert!(requests < 100_000);
+        assert!(reads.len() < 100_000);
     }
-    publisher.join().unwrap();
+    let (began, ended) = publisher.join().unwrap();
     assert!(seen_new > 0, "the new version never appeared");
-    eprintln!("{requests} requests during the publish: {seen_old} old, {seen_new} new");
+    let during = reads
+        .iter()
+        .filter(|(start, end)| *start >= began && *end <= ended)
+        .count();
+    eprintln!(
+        "{} reads, {during} of them inside the {:?} publish: {seen_old} old, {seen_new} new",
+        reads.len(),
+        ended - began
+    );
+    assert!(
+        during > 0,
+        "no read ran while the publish did ({} reads, publish {:?})",
+        reads.len(),
+        ended - began
+    );
 }
