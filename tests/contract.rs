@@ -218,10 +218,33 @@ async fn every_response_carries_the_security_headers() {
     }
 }
 
+/// Every event-handler attribute (`onclick`, `onload`, `onerror`, … any attribute whose
+/// name starts with `on`) in the page's tags, as the tag it sits in.
+fn inline_handlers(page: &str) -> Vec<String> {
+    html::tags(page)
+        .into_iter()
+        .filter(|tag| {
+            tag.attributes
+                .iter()
+                .any(|(name, _)| name.starts_with("on"))
+        })
+        .map(|tag| tag.source)
+        .collect()
+}
+
 #[tokio::test]
 async fn pages_need_no_inline_script_or_style() {
     let site = Site::fixture();
-    for uri in ROUTES {
+    // Raw HTML in Markdown that tries every kind of handler, and prose about them.
+    site.file(
+        "handlers.md",
+        "---\ntitle: Handlers\ndate: 2026-03-03\n---\nOn one=two, mention onclick= and onload=x in prose.\n\n<img src=x onerror=alert(1)>\n\n<a href=\"/\" ONMOUSEOVER='alert(2)'>here</a>\n\n<p onclick=\"alert(3)\" style=\"color: red\">para</p>\n\n<svg onload=alert(4)></svg>\n\n<body onfocus=alert(5)>\n",
+    )
+    .republish();
+    let routes = ROUTES
+        .iter()
+        .chain(&["/dispatches/hostile", "/dispatches/handlers"]);
+    for uri in routes {
         let (_, h, body) = fetch(&site, uri, &[]).await;
         if !header(&h, "content-type").starts_with("text/html") {
             continue;
@@ -229,7 +252,18 @@ async fn pages_need_no_inline_script_or_style() {
         let body = String::from_utf8(body).unwrap();
         assert!(!body.contains(" style="), "{uri} has a style attribute");
         assert!(!body.contains("<style"), "{uri} has a style element");
-        assert!(!body.contains(" on") || !body.contains("onclick="), "{uri}");
+        let handlers = inline_handlers(&body);
+        assert!(
+            handlers.is_empty(),
+            "{uri} has inline handlers: {handlers:?}"
+        );
+        for tag in html::tags(&body) {
+            assert!(
+                !tag.has("style"),
+                "{uri}: style attribute in {}",
+                tag.source
+            );
+        }
         for (i, _) in body.match_indices("<script") {
             let tag = &body[i..i + body[i..].find('>').unwrap() + 1];
             assert!(
@@ -238,6 +272,48 @@ async fn pages_need_no_inline_script_or_style() {
             );
         }
     }
+    let prose = site.get("/dispatches/handlers").await.body;
+    assert!(
+        prose.contains("mention onclick= and onload=x in prose"),
+        "the prose is kept (and not taken for a handler)"
+    );
+}
+
+/// The check above finds a handler however it is written, and never in text.
+#[test]
+fn the_inline_handler_check_finds_every_on_attribute_and_no_text() {
+    let page = r#"<!doctype html><html lang="en"><body>
+        <p>On one=two, a mention of onclick= and <code>onload=x</code> in text.</p>
+        <!-- <a onclick="in a comment"> -->
+        <script type="application/ld+json">{"a": "<b onclick=x>"}</script>
+        <img src=x onerror=alert(1)>
+        <a href="/" ONMOUSEOVER='alert(2)'>x</a>
+        <div class="one" data-onclick="no" onclick = "alert(3)">x</div>
+        <svg><g onload=alert(4) /></svg>
+        <input value="a > b" onfocus="alert(5)">
+        <details ontoggle>x</details>
+        </body></html>"#;
+    let found = inline_handlers(page);
+    assert_eq!(found.len(), 6, "{found:#?}");
+    for handler in [
+        "onerror",
+        "ONMOUSEOVER",
+        "onclick =",
+        "onload",
+        "onfocus",
+        "ontoggle",
+    ] {
+        assert!(
+            found.iter().any(|tag| tag.contains(handler)),
+            "{handler} not found: {found:#?}"
+        );
+    }
+    assert!(
+        inline_handlers(
+            "<p>one= mention onclick=\"x\" online</p><a href=\"/on\" title=\"onclick=x\">"
+        )
+        .is_empty()
+    );
 }
 
 #[tokio::test]

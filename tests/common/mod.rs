@@ -12,6 +12,7 @@
 #![allow(dead_code)]
 
 pub mod db;
+pub mod html;
 mod server;
 
 use std::path::{Path, PathBuf};
