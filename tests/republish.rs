@@ -117,18 +117,18 @@ fn a_streamed_publish_commits_all_or_nothing() {
             .unwrap()
     };
 
-    let stream = writer.start_stream(db::batch(Vec::new())).unwrap();
+    let stream = writer.begin(db::batch()).unwrap();
     assert!(stream.send(vec![db::article_row("a", 1), db::article_row("b", 2)]));
     assert!(stream.send(vec![db::article_row("c", 3)]));
     drop(stream);
     // The next job runs only after the abandoned one has rolled back.
-    let applied = writer
-        .publish(db::batch(vec![db::article_row("d", 4)]))
-        .unwrap();
+    let next = writer.begin(db::batch()).unwrap();
+    assert!(next.send(vec![db::article_row("d", 4)]));
+    let applied = next.finish().unwrap();
     assert_eq!(applied.added, 1);
     assert_eq!(count(), 1, "nothing of the abandoned stream");
 
-    let stream = writer.start_stream(db::batch(Vec::new())).unwrap();
+    let stream = writer.begin(db::batch()).unwrap();
     assert!(stream.send(vec![db::article_row("a", 1), db::article_row("b", 2)]));
     assert!(stream.send(vec![db::article_row("c", 3)]));
     let applied = stream.finish().unwrap();

@@ -212,7 +212,10 @@ async fn static_assets_are_fingerprinted_and_immutable() {
     while let Some(src) = todo.pop() {
         let js = site.get(&src).await;
         assert_eq!(js.status, StatusCode::OK, "{src}");
-        assert!(js.header("content-type").starts_with("text/javascript"), "{src}");
+        assert!(
+            js.header("content-type").starts_with("text/javascript"),
+            "{src}"
+        );
         assert!(js.header("cache-control").contains("immutable"), "{src}");
         for (i, _) in js.body.match_indices(" from './") {
             let rest = &js.body[i + " from './".len()..];

@@ -291,7 +291,11 @@ fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
 /// A render stopped by its bounds, located in the file.
 fn too_much(body: &str, body_line: usize, e: markdown::TooMuch) -> FileError {
     let at = e.at.min(body.len());
-    let line = body_line + body.as_bytes()[..at].iter().filter(|b| **b == b'\n').count();
+    let line = body_line
+        + body.as_bytes()[..at]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
     FileError::at(line, None, e.message)
 }
 

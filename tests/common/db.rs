@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use dispatches::db::writer::{ArticleRow, Batch};
+use dispatches::db::{ArticleRow, Batch};
 use dispatches::web::AppState;
 use rusqlite::Connection;
 
@@ -97,12 +97,9 @@ pub fn article_row(slug: &str, published_at: i64) -> ArticleRow {
     }
 }
 
-/// A writer job that stores `articles` and nothing else (empty: the head of a stream).
-pub fn batch(articles: Vec<ArticleRow>) -> Batch {
-    Batch {
-        articles,
-        ..Batch::default()
-    }
+/// The head of a publish that changes nothing but the articles streamed into it.
+pub fn batch() -> Batch {
+    Batch::default()
 }
 
 /// The number of the server's current generation (what its caches are keyed on).

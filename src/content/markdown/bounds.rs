@@ -31,8 +31,8 @@ pub struct TooMuch {
 /// Elements that close themselves or are closed by the next of their kind, so they do
 /// not nest however they are written.
 const NOT_NESTING: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-    "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option",
 ];
 
 pub struct Bounds {
@@ -65,7 +65,9 @@ impl Bounds {
         self.events += 1;
         let fail = |message: String| Err(TooMuch { at, message });
         match event {
-            Event::Start(Tag::List(_) | Tag::Item | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_)) => {
+            Event::Start(
+                Tag::List(_) | Tag::Item | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_),
+            ) => {
                 self.depth += 1;
                 if self.depth > MAX_NESTING {
                     return fail(format!(
@@ -73,7 +75,9 @@ impl Bounds {
                     ));
                 }
             }
-            Event::End(TagEnd::List(_) | TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition) => {
+            Event::End(
+                TagEnd::List(_) | TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition,
+            ) => {
                 self.depth = self.depth.saturating_sub(1);
             }
             Event::Html(h) | Event::InlineHtml(h) => {
@@ -91,7 +95,9 @@ impl Bounds {
             self.footnotes += 1;
         }
         if self.footnotes > MAX_FOOTNOTES {
-            return fail(format!("more than {MAX_FOOTNOTES} footnotes; split the piece"));
+            return fail(format!(
+                "more than {MAX_FOOTNOTES} footnotes; split the piece"
+            ));
         }
         if self.events > MAX_EVENTS {
             return fail(format!(

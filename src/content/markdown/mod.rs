@@ -12,8 +12,8 @@ use pulldown_cmark::{
 use super::highlight;
 use super::html::{alignment_classes, decode_entities, escape, repair, sanitize, strip_tags};
 use super::slugify;
-pub use bounds::TooMuch;
 use bounds::Bounds;
+pub use bounds::TooMuch;
 
 /// Words a minute for the reading-time estimate.
 mod bounds;

@@ -62,7 +62,8 @@ fn body_h1_becomes_h2_and_title_can_come_from_it() {
             take_title: true,
             ..opts(&|_| None)
         },
-    ).unwrap();
+    )
+    .unwrap();
     assert_eq!(r.title.as_deref(), Some("The Title"));
     assert!(!r.html.contains("The Title"));
     let r = render(
@@ -71,7 +72,8 @@ fn body_h1_becomes_h2_and_title_can_come_from_it() {
             take_title: true,
             ..opts(&|_| None)
         },
-    ).unwrap();
+    )
+    .unwrap();
     assert!(
         r.html.contains("<h2 id=\"a\">") && r.html.contains("<h3 id=\"b\">"),
         "{}",
@@ -156,7 +158,8 @@ fn raw_html_is_sanitised_unless_trusted() {
             trust_html: true,
             ..opts(&|_| None)
         },
-    ).unwrap();
+    )
+    .unwrap();
     assert!(r.html.contains("<script>"));
 }
 
@@ -184,7 +187,11 @@ fn deep_nesting_and_footnote_floods_fail_at_their_line() {
     let lists = format!("intro\n\n{}x\n", "- ".repeat(10_000));
     let e = render(&lists, &opts(&|_| None)).unwrap_err();
     assert!(e.message.contains("nested more than"), "{e:?}");
-    assert_eq!(lists[..e.at].matches('\n').count(), 2, "the line of the list");
+    assert_eq!(
+        lists[..e.at].matches('\n').count(),
+        2,
+        "the line of the list"
+    );
     let quotes = format!("{}x\n", "> ".repeat(10_000));
     assert!(render(&quotes, &opts(&|_| None)).is_err());
     let html = format!("{}x", "<div>".repeat(10_000));
@@ -196,6 +203,10 @@ fn deep_nesting_and_footnote_floods_fail_at_their_line() {
     let e = render(&notes, &opts(&|_| None)).unwrap_err();
     assert!(e.message.contains("footnotes"), "{e:?}");
     // What real posts do stays well inside.
-    let fine = format!("{}x\n\n{}", "- ".repeat(8), "<div><table><tr><td>a</td></tr></table></div>");
+    let fine = format!(
+        "{}x\n\n{}",
+        "- ".repeat(8),
+        "<div><table><tr><td>a</td></tr></table></div>"
+    );
     assert!(render(&fine, &opts(&|_| None)).is_ok());
 }
