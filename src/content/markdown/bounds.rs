@@ -104,7 +104,7 @@ impl Bounds {
                 "more than {MAX_EVENTS} elements in one file; split the piece"
             ));
         }
-        if self.events % 4096 == 0 {
+        if self.events.is_multiple_of(4096) {
             self.check_time(at)?;
         }
         Ok(())
