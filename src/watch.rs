@@ -113,7 +113,7 @@ fn run(
     writer: &Writer,
     db: &Path,
     problems: &Problems,
-    stop: &AtomicBool,
+    stop: &Arc<AtomicBool>,
 ) {
     while !stop.load(Ordering::SeqCst) {
         // Wait for the first event of a burst.
@@ -131,7 +131,7 @@ fn run(
         }
         gather(rx, stop);
         wait_until_settled(content);
-        publish_now(content, config, writer, db, problems);
+        publish_now(content, config, writer, db, problems, stop);
     }
 }
 
@@ -175,8 +175,15 @@ fn wait_until_settled(content: &Path) {
     }
 }
 
-fn publish_now(content: &Path, config: &Config, writer: &Writer, db: &Path, problems: &Problems) {
-    match publish_folder(content, config, writer, db, problems) {
+fn publish_now(
+    content: &Path,
+    config: &Config,
+    writer: &Writer,
+    db: &Path,
+    problems: &Problems,
+    stop: &Arc<AtomicBool>,
+) {
+    match publish_folder(content, config, writer, db, problems, Some(stop.clone())) {
         Ok(report)
             if report.new + report.updated + report.removed > 0 || !report.failed.is_empty() =>
         {
@@ -196,9 +203,11 @@ pub fn publish_folder(
     writer: &Writer,
     db: &Path,
     problems: &Problems,
+    cancel: Option<Arc<AtomicBool>>,
 ) -> Result<publish::Report, publish::PublishError> {
     let options = Options {
         prune: true,
+        cancel,
         ..Options::default()
     };
     let report = publish::publish(

@@ -28,6 +28,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
                 dry_run,
                 prune,
                 progress: !quiet,
+                cancel: None,
             };
             publish::run(&paths, &content, &config, &db, &options, quiet)
         }

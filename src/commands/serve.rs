@@ -1,11 +1,16 @@
-//! `dispatches serve`: the server's lifecycle. Start the single writer, publish the
-//! content folder, start the watcher, then listen until Ctrl-C or SIGTERM; on the way
-//! out, stop the watcher before the writer (it holds a writer handle), and let the
-//! writer fold the WAL back into the archive.
+//! `dispatches serve`: the server's lifecycle. Start the single writer, listen at once,
+//! and meanwhile publish the content folder and then watch it, on a thread of their own;
+//! at Ctrl-C or SIGTERM, stop the publish at its next article, stop the watcher before
+//! the writer (it holds a writer handle), and let the writer fold the WAL back into the
+//! archive.
 
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Receiver;
+use std::time::Duration;
 
 use crate::config::Config;
 use crate::db::Writer;
@@ -23,8 +28,8 @@ pub enum Mode {
     ReadOnly,
 }
 
-/// `dispatches serve`: publish `content` (unless read-only), watch it (in `Watch`
-/// mode), then serve until Ctrl-C or SIGTERM.
+/// `dispatches serve`: serve until Ctrl-C or SIGTERM while `content` is published (unless
+/// read-only) and then watched (in `Watch` mode).
 pub fn run(
     addr: &str,
     content: &Path,
@@ -49,34 +54,113 @@ pub fn run(
     }
     let writer = Writer::start(db)?;
     let state = AppState::new(db, config)?;
-    if content.is_dir() {
-        let report = watch::publish_folder(content, &state.config, &writer, db, &state.problems)?;
-        tracing::info!("{}", report.summary());
-    } else {
-        tracing::warn!(
-            "content folder {} does not exist; serving the archive as it is",
-            content.display()
-        );
-    }
-    let watcher = if mode == Mode::Watch && content.is_dir() {
-        Some(ContentWatcher::start(
-            content,
-            state.config.clone(),
-            writer.clone(),
-            db.to_path_buf(),
-            state.problems.clone(),
-        )?)
-    } else {
-        None
-    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let background = Background::start(content, mode, &state, &writer, db, &stop)?;
     let runtime = runtime()?;
     let served = runtime.block_on(listen(addr, state));
-    // The watcher holds a writer handle; it must let go before the writer can stop.
-    if let Some(w) = watcher {
-        w.stop();
-    }
-    writer.shutdown();
+    stop.store(true, Ordering::SeqCst);
+    background.finish(writer);
     served.map(|()| ExitCode::SUCCESS)
+}
+
+/// The first publish and then the watcher, on a thread of their own, so that the server
+/// listens at once and the archive as it was serves meanwhile (a restart never waits on
+/// a large or poisoned folder before it answers).
+struct Background {
+    done: Receiver<Option<ContentWatcher>>,
+}
+
+/// How long shutdown waits for a publish in progress to notice it must stop. A render
+/// is not interrupted mid-article; past this the process leaves, and SQLite rolls the
+/// uncommitted publish back on the next open.
+const STOP_WAIT: Duration = Duration::from_millis(1500);
+
+impl Background {
+    fn start(
+        content: &Path,
+        mode: Mode,
+        state: &AppState,
+        writer: &Writer,
+        db: &Path,
+        stop: &Arc<AtomicBool>,
+    ) -> anyhow::Result<Background> {
+        let (tx, done) = std::sync::mpsc::channel();
+        if !content.is_dir() {
+            tracing::warn!(
+                "content folder {} does not exist; serving the archive as it is",
+                content.display()
+            );
+            let _ = tx.send(None);
+            return Ok(Background { done });
+        }
+        let (content, db) = (content.to_path_buf(), db.to_path_buf());
+        let (state, writer, stop) = (state.clone(), writer.clone(), stop.clone());
+        state.publishing.store(true, Ordering::Release);
+        std::thread::Builder::new()
+            .name("first-publish".into())
+            .spawn(move || {
+                let watcher = first_publish(&content, mode, &state, &writer, &db, &stop);
+                let _ = tx.send(watcher);
+            })?;
+        Ok(Background { done })
+    }
+
+    /// Stops the watcher, then the writer (the watcher holds a writer handle), unless a
+    /// publish is still rendering after `STOP_WAIT`: then the process leaves without it.
+    fn finish(self, writer: Writer) {
+        match self.done.recv_timeout(STOP_WAIT) {
+            Ok(watcher) => {
+                if let Some(w) = watcher {
+                    w.stop();
+                }
+                writer.shutdown();
+            }
+            Err(_) => tracing::warn!(
+                "stopping without waiting for the publish in progress; it is rolled back"
+            ),
+        }
+    }
+}
+
+/// Publishes the content folder, then (in `Watch` mode, unless stopping) starts watching.
+fn first_publish(
+    content: &Path,
+    mode: Mode,
+    state: &AppState,
+    writer: &Writer,
+    db: &Path,
+    stop: &Arc<AtomicBool>,
+) -> Option<ContentWatcher> {
+    let published = watch::publish_folder(
+        content,
+        &state.config,
+        writer,
+        db,
+        &state.problems,
+        Some(stop.clone()),
+    );
+    state.publishing.store(false, Ordering::Release);
+    match published {
+        Ok(report) => tracing::info!("{}", report.summary()),
+        Err(e) if stop.load(Ordering::SeqCst) => tracing::info!("publish stopped: {e}"),
+        Err(e) => tracing::error!("publishing {}: {e}", content.display()),
+    }
+    if mode != Mode::Watch || stop.load(Ordering::SeqCst) {
+        return None;
+    }
+    match ContentWatcher::start(
+        content,
+        state.config.clone(),
+        writer.clone(),
+        db.to_path_buf(),
+        state.problems.clone(),
+    ) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            tracing::error!("{e:#}; saves are not published until the server restarts");
+            None
+        }
+    }
 }
 
 /// The async runtime. Blocking work is reads on the pool, so more blocking threads than

@@ -17,6 +17,8 @@ mod store;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use time::OffsetDateTime;
@@ -37,6 +39,9 @@ pub struct Options {
     pub prune: bool,
     /// Show a progress bar (only ever on a terminal).
     pub progress: bool,
+    /// Set to stop the publish early (a server shutting down): what rendered is thrown
+    /// away and nothing is committed.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 /// Errors that stop a whole publish (the database, not a file).
@@ -124,6 +129,7 @@ pub fn publish(
         settings,
         config,
         bar: &bar,
+        cancel: options.cancel.as_deref(),
     };
     if options.dry_run {
         store::dry_run(planned, &loaded.batch, &stored.hashes, &how, &mut report);

@@ -34,6 +34,7 @@ pub(super) fn render_in_order(
     settings: ContentSettings<'_>,
     config: &Config,
     bar: &indicatif::ProgressBar,
+    cancelled: &(dyn Fn() -> bool + Sync),
     report: &mut Report,
     deliver: &mut dyn FnMut(Vec<ArticleRow>) -> bool,
 ) {
@@ -61,7 +62,8 @@ pub(super) fn render_in_order(
             let done = done.clone();
             let (chunks, next) = (&chunks, &next);
             scope.spawn(move || {
-                loop {
+                // A cancelled publish stops at the next article, not after the rest.
+                while !cancelled() {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(chunk) = chunks.get(i).and_then(|c| c.lock().ok()) else {
                         break;
@@ -69,6 +71,7 @@ pub(super) fn render_in_order(
                     let work = std::mem::take(&mut *{ chunk });
                     let rendered = work
                         .into_iter()
+                        .take_while(|_| !cancelled())
                         .map(|p| render_one(p, settings, config))
                         .collect();
                     if done.send((i, rendered)).is_err() {
@@ -95,7 +98,7 @@ pub(super) fn render_in_order(
                         Err(failure) => report.failed.push(failure),
                     }
                 }
-                if !deliver(rows) {
+                if cancelled() || !deliver(rows) {
                     break 'receive;
                 }
             }

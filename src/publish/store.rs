@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::render::{Planned, render_in_order};
 use super::report::Report;
@@ -17,6 +18,15 @@ pub(super) struct Rendering<'a> {
     pub settings: ContentSettings<'a>,
     pub config: &'a Config,
     pub bar: &'a indicatif::ProgressBar,
+    /// Set when the publish must stop (the server is shutting down): rendering stops at
+    /// the next article and nothing is committed.
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+impl Rendering<'_> {
+    fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+    }
 }
 
 /// Renders `planned` and counts what a publish would add and update, writing nothing.
@@ -28,11 +38,13 @@ pub(super) fn dry_run(
     report: &mut Report,
 ) {
     let (mut updated, mut new) = (0, 0);
+    let cancelled = || how.cancelled();
     render_in_order(
         planned,
         how.settings,
         how.config,
         how.bar,
+        &cancelled,
         report,
         &mut |rows| {
             for row in rows {
@@ -75,15 +87,23 @@ pub(super) fn store(
         .or(own_writer.as_ref())
         .expect("one of the two")
         .begin(batch)?;
+    let cancelled = || how.cancelled();
     render_in_order(
         planned,
         how.settings,
         how.config,
         how.bar,
+        &cancelled,
         report,
         &mut |rows| open.send(rows),
     );
-    let applied = open.finish();
+    // Dropped unfinished, an open publish rolls back.
+    let applied = if how.cancelled() {
+        drop(open);
+        Err(DbError::Interrupted)
+    } else {
+        open.finish()
+    };
     // Our own writer is shut down, not dropped: its last act folds the WAL back into
     // the archive.
     if let Some(w) = own_writer {

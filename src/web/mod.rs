@@ -44,6 +44,8 @@ pub struct Shared {
     pub generation: Arc<Generation>,
     /// Files the last publish refused, for development-mode banners.
     pub problems: Arc<Problems>,
+    /// True while the server's first publish runs in the background; `/healthz` says so.
+    pub publishing: Arc<std::sync::atomic::AtomicBool>,
     cache: cache::ResponseCache,
     security: HeaderMap,
 }
@@ -81,6 +83,7 @@ impl AppState {
             cache: cache::ResponseCache::new(config.cache_bytes),
             security: security_headers(&config),
             problems: Arc::new(Problems::default()),
+            publishing: Arc::default(),
             assets: Arc::new(Assets::build()),
             config: Arc::new(config),
         })))

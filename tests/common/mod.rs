@@ -305,10 +305,15 @@ impl Site {
         command
     }
 
-    /// `dispatches serve --no-watch` on a free port of 127.0.0.1 (publishing the content
-    /// folder first); stopped when the returned server is dropped.
+    /// `dispatches serve --no-watch` on a free port of 127.0.0.1, once its first publish of
+    /// the content folder has ended; stopped when the returned server is dropped.
     pub fn serve(&self) -> Server {
         self.serve_archive(&self.archive())
+    }
+
+    /// The same, as soon as it listens: its first publish may still be running.
+    pub fn serve_listening(&self) -> Server {
+        Server::listening(self, &self.archive())
     }
 
     /// The same, with the archive reached through another path (a symlink, say).

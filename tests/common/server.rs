@@ -28,6 +28,13 @@ impl Server {
     /// Starts `dispatches --db ARCHIVE serve --no-watch --addr 127.0.0.1:0 --content …`
     /// and waits until it says where it listens.
     pub(super) fn start(site: &Site, archive: &Path) -> Server {
+        let server = Server::listening(site, archive);
+        server.wait_until_published();
+        server
+    }
+
+    /// The server as soon as it listens, its first publish perhaps still running.
+    pub(super) fn listening(site: &Site, archive: &Path) -> Server {
         let mut command = site.binary();
         command
             .env("DISPATCHES_LOG", "info")
@@ -71,6 +78,20 @@ impl Server {
             ),
         }
         server
+    }
+
+    /// The server listens before its first publish ends; tests that read pages want the
+    /// content in, which `/healthz` tells.
+    pub fn wait_until_published(&self) {
+        let started = std::time::Instant::now();
+        while self.get("/healthz").body.contains("publishing") {
+            assert!(
+                started.elapsed() < START,
+                "the first publish did not end within {START:?}\n{}",
+                self.log()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
     }
 
     /// `HOST:PORT`.

@@ -36,11 +36,18 @@ pub async fn events(State(state): State<AppState>) -> Response {
 
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let r = with_conn(&state, |conn, _| Ok(read::article_count(conn)?)).await;
+    // While the first publish runs, the archive as it was serves; say so, for operators
+    // and for checks that wait for the content to be in.
+    let publishing = state.publishing.load(std::sync::atomic::Ordering::Acquire);
     match r {
         Ok(n) => (
             StatusCode::OK,
             [(header::CACHE_CONTROL, "no-store")],
-            format!("ok {n} articles\n"),
+            if publishing {
+                format!("ok {n} articles, publishing\n")
+            } else {
+                format!("ok {n} articles\n")
+            },
         )
             .into_response(),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response(),
