@@ -10,7 +10,7 @@ use super::render::{Planned, render_in_order};
 use super::report::Report;
 use crate::config::Config;
 use crate::content::ContentSettings;
-use crate::db::{Batch, DbError, Writer};
+use crate::db::{ArticleRow, Batch, DbError, Writer};
 use crate::error::FileError;
 
 /// How the articles render while they are stored.
@@ -27,6 +27,25 @@ impl Rendering<'_> {
     fn cancelled(&self) -> bool {
         self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
     }
+
+    /// Renders `planned` in order, handing the rows to `deliver`.
+    fn render(
+        &self,
+        planned: Vec<Planned>,
+        report: &mut Report,
+        deliver: &mut dyn FnMut(Vec<ArticleRow>) -> bool,
+    ) {
+        let cancelled = || self.cancelled();
+        render_in_order(
+            planned,
+            self.settings,
+            self.config,
+            self.bar,
+            &cancelled,
+            report,
+            deliver,
+        );
+    }
 }
 
 /// Renders `planned` and counts what a publish would add and update, writing nothing.
@@ -38,25 +57,16 @@ pub(super) fn dry_run(
     report: &mut Report,
 ) {
     let (mut updated, mut new) = (0, 0);
-    let cancelled = || how.cancelled();
-    render_in_order(
-        planned,
-        how.settings,
-        how.config,
-        how.bar,
-        &cancelled,
-        report,
-        &mut |rows| {
-            for row in rows {
-                if stored.contains_key(&row.source_path) {
-                    updated += 1;
-                } else {
-                    new += 1;
-                }
+    how.render(planned, report, &mut |rows| {
+        for row in rows {
+            if stored.contains_key(&row.source_path) {
+                updated += 1;
+            } else {
+                new += 1;
             }
-            true
-        },
-    );
+        }
+        true
+    });
     report.updated += updated;
     report.new += new;
     report.removed = batch.remove.len();
@@ -87,16 +97,7 @@ pub(super) fn store(
         .or(own_writer.as_ref())
         .expect("one of the two")
         .begin(batch)?;
-    let cancelled = || how.cancelled();
-    render_in_order(
-        planned,
-        how.settings,
-        how.config,
-        how.bar,
-        &cancelled,
-        report,
-        &mut |rows| open.send(rows),
-    );
+    how.render(planned, report, &mut |rows| open.send(rows));
     // Dropped unfinished, an open publish rolls back.
     let applied = if how.cancelled() {
         drop(open);
