@@ -9,6 +9,15 @@ pub const HOME: &str = "/";
 pub const ARCHIVE: &str = "/archive";
 /// The search page; `search(q)` for a query.
 pub const SEARCH: &str = "/search";
+/// The search results as JSON.
+pub const SEARCH_JSON: &str = "/search.json";
+/// The OpenSearch description browsers add the site's search from.
+pub const OPENSEARCH: &str = "/opensearch.xml";
+/// The sitemap and robots.txt.
+pub const SITEMAP: &str = "/sitemap.xml";
+pub const ROBOTS: &str = "/robots.txt";
+/// The health check.
+pub const HEALTHZ: &str = "/healthz";
 
 /// One article.
 pub fn article(slug: &str) -> String {
@@ -40,11 +49,14 @@ pub fn asset(name: &str) -> String {
     format!("/static/{}", encode(name))
 }
 
+/// Where files published beside the articles are served from.
+pub const FILES: &str = "/files";
+
 /// A file published beside the articles, by its `/`-separated path inside the content
 /// folder (each segment encoded, the slashes kept).
 pub fn file(path: &str) -> String {
     let segments: Vec<String> = path.split('/').map(encode).collect();
-    format!("/files/{}", segments.join("/"))
+    format!("{FILES}/{}", segments.join("/"))
 }
 
 /// A feed file (`feed.xml`, `feed.json`) of the list at `list` (`/` for the whole site).

@@ -418,5 +418,11 @@ pub fn resolve_relative(dir: &str, url: &str) -> Option<String> {
             s => parts.push(s),
         }
     }
-    Some(format!("/files/{}{suffix}", parts.join("/")))
+    // The author's own spelling is kept (it may be percent-encoded already); only the
+    // prefix comes from the one place paths are built.
+    Some(format!(
+        "{}/{}{suffix}",
+        crate::urls::FILES,
+        parts.join("/")
+    ))
 }

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use super::AppState;
 use crate::db::Snapshot;
+use crate::urls;
 
 /// Bodies above this are served but not kept (large images stream straight through).
 const MAX_ENTRY_BYTES: usize = 4 * 1024 * 1024;
@@ -222,7 +223,7 @@ fn lookup(
 
 /// Paths whose responses must be live each time.
 fn bypass(path: &str) -> bool {
-    path == "/healthz" || path.starts_with("/_events")
+    path == urls::HEALTHZ || path.starts_with("/_events")
 }
 
 /// Turns a rendered response into an entry, or hands it back when it must not be kept.

@@ -27,6 +27,7 @@ use tracing::Level;
 
 use crate::config::Config;
 use crate::db::ReadPool;
+use crate::urls;
 
 use crate::db::Generation;
 pub use assets::Assets;
@@ -93,19 +94,19 @@ impl AppState {
 /// The whole site as a router.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/", get(pages::home))
+        .route(urls::HOME, get(pages::home))
         .route("/dispatches/{slug}", get(pages::article))
         .route("/streams/{id}", get(pages::stream))
         .route("/tags/{tag}", get(pages::tag))
         .route("/authors/{id}", get(pages::author))
-        .route("/archive", get(pages::archive))
-        .route("/search", get(pages::search_page))
-        .route("/search.json", get(pages::search_json))
+        .route(urls::ARCHIVE, get(pages::archive))
+        .route(urls::SEARCH, get(pages::search_page))
+        .route(urls::SEARCH_JSON, get(pages::search_json))
         .merge(feeds::routes())
-        .route("/sitemap.xml", get(feeds::sitemap))
-        .route("/robots.txt", get(feeds::robots))
-        .route("/opensearch.xml", get(feeds::opensearch))
-        .route("/healthz", get(pages::healthz))
+        .route(urls::SITEMAP, get(feeds::sitemap))
+        .route(urls::ROBOTS, get(feeds::robots))
+        .route(urls::OPENSEARCH, get(feeds::opensearch))
+        .route(urls::HEALTHZ, get(pages::healthz))
         .route("/_events", get(pages::events))
         .route("/static/{name}", get(pages::static_asset))
         .route("/files/{*path}", get(pages::file))

@@ -248,8 +248,27 @@ impl Pager {
 pub struct HomePage {
     pub layout: Layout,
     pub items: Vec<Item>,
-    pub streams: Vec<StreamInfo>,
+    pub streams: Vec<StreamLink>,
     pub pager: Pager,
+}
+
+/// A stream as the home page lists it.
+pub struct StreamLink {
+    pub url: String,
+    pub name: String,
+    pub description: String,
+    pub count: i64,
+}
+
+impl From<&StreamInfo> for StreamLink {
+    fn from(s: &StreamInfo) -> StreamLink {
+        StreamLink {
+            url: urls::stream(&s.id),
+            name: s.name.clone(),
+            description: s.description.clone(),
+            count: s.count,
+        }
+    }
 }
 
 #[derive(Template)]

@@ -7,14 +7,14 @@ use axum::response::Response;
 use rusqlite::Connection;
 use time::OffsetDateTime;
 
-use super::super::AppState;
-use super::super::error::WebError;
-use super::super::views::*;
 use super::{Result, layout, moved, now, render, with_conn};
 use crate::content::html::absolute;
 use crate::content::{Hero, Source, TocEntry};
-use crate::db::read::{self};
-use crate::urls::{self};
+use crate::db::read;
+use crate::urls;
+use crate::web::AppState;
+use crate::web::error::WebError;
+use crate::web::views::*;
 
 pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response> {
     with_conn(&state, move |conn, state| {

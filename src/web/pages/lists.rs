@@ -4,12 +4,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::super::AppState;
-use super::super::error::WebError;
-use super::super::views::*;
 use super::{PER_PAGE, PageQuery, Result, layout, layout_with, moved, now, render, with_conn};
 use crate::db::read::{self, Filter};
-use crate::urls::{self};
+use crate::urls;
+use crate::web::AppState;
+use crate::web::error::WebError;
+use crate::web::views::*;
 
 pub async fn home(State(state): State<AppState>, Query(q): Query<PageQuery>) -> Result<Response> {
     let page = q.number();
@@ -30,7 +30,7 @@ pub async fn home(State(state): State<AppState>, Query(q): Query<PageQuery>) -> 
                 .iter()
                 .map(|s| Item::from_summary(s, &state.config))
                 .collect(),
-            streams,
+            streams: streams.iter().map(StreamLink::from).collect(),
             pager: Pager::new(urls::HOME, page, PER_PAGE, total),
         };
         Ok(render(StatusCode::OK, &view))
@@ -157,7 +157,7 @@ pub async fn archive(State(state): State<AppState>) -> Result<Response> {
             });
         }
         let view = ArchivePage {
-            layout: layout(conn, state, "Archive")?.at(&state.config, "/archive", None),
+            layout: layout(conn, state, "Archive")?.at(&state.config, urls::ARCHIVE, None),
             total: years.iter().map(|y| y.count).sum(),
             years,
         };

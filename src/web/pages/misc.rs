@@ -5,11 +5,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
-use super::super::AppState;
-use super::super::error::WebError;
 use super::{Result, moved, now, with_conn};
-use crate::db::read::{self};
-use crate::urls::{self};
+use crate::db::read;
+use crate::urls;
+use crate::web::AppState;
+use crate::web::error::WebError;
 
 /// Development mode's live reload: an event each time the site's generation changes
 /// (a publish by the watcher or any other process). Not served in production.

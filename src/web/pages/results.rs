@@ -6,11 +6,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::super::AppState;
-use super::super::views::*;
 use super::{PER_PAGE, PageQuery, Result, layout, now, render, with_conn};
 use crate::search::{self, SearchError};
 use crate::urls::{self, encode};
+use crate::web::AppState;
+use crate::web::views::*;
 
 #[derive(Deserialize)]
 pub struct SearchQuery {
@@ -40,7 +40,7 @@ pub async fn search_page(
             total: 0,
             hits: Vec::new(),
             message: None,
-            pager: Pager::new("/search", 1, PER_PAGE, 0),
+            pager: Pager::new(urls::SEARCH, 1, PER_PAGE, 0),
             chips: Vec::new(),
             suggestions: Vec::new(),
         };
