@@ -1,6 +1,6 @@
 //! The search SQL: one FTS5 query (or a filters-only listing) with its filters and its
 //! count, and the vocabulary lookup behind "did you mean". The query language that
-//! produces the `MATCH` expression lives in `crate::search`.
+//! produces the `MATCH` expression lives in `src/search/query.rs`.
 
 use rusqlite::{Connection, params};
 
