@@ -43,12 +43,12 @@ async fn the_article_page_has_its_anatomy() {
         "Technical Dispatch",
         "1 min read",
         "12 May 2026",
-        "<h1>WAL explained</h1>",
+        "<h1 class=\"p-name\">WAL explained</h1>",
         "href=\"/tags/sqlite\"",
         "<span class=\"k\">fn</span>",
         "Sources",
         "https://sqlite.org/wal.html",
-        "Written by Vera",
+        "Written by <span class=\"p-name\">Vera</span>",
         "More from Vera →",
         "Previous",
         "Related dispatches",
@@ -130,7 +130,7 @@ async fn hostile_titles_and_tags_are_escaped() {
     }
     let body = site.get("/dispatches/hostile").await.body;
     assert!(
-        body.contains("<h1>&#60;/title&#62;&#60;script&#62;alert(1)"),
+        body.contains("<h1 class=\"p-name\">&#60;/title&#62;&#60;script&#62;alert(1)"),
         "{}",
         &body[body.find("<h1").unwrap()..][..200]
     );

@@ -462,7 +462,7 @@ def html_total(report, base, path):
         if not report.check(r.status == 200, "list page status", f"{url[len(base):]}: {r.status}"):
             return None
         html = r.body.decode("utf-8", "replace")
-        count += html.count('<li class="item">')
+        count += len(re.findall(r'<li class="item[ "]', html))
         m = re.search(r"Page (\d+) of (\d+)", html)
         if m:
             pages_said = int(m.group(2))

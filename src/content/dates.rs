@@ -153,6 +153,15 @@ pub fn split_date_prefix(stem: &str) -> Option<(Date, &str)> {
 }
 
 /// The calendar day of Unix time `ts` in `tz`.
+/// A Unix time as RFC 3339 in UTC (`2026-06-04T08:00:00Z`), for feeds, sitemaps,
+/// JSON-LD and microformats.
+pub fn rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 pub fn local_date(ts: i64, tz: &Tz) -> Date {
     use time_tz::OffsetDateTimeExt;
     OffsetDateTime::from_unix_timestamp(ts)

@@ -10,14 +10,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use rusqlite::Connection;
 use serde_json::{Value, json};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::AppState;
 use super::error::WebError;
 use super::pages::{PageQuery, Result, now, with_conn};
 use crate::config::Config;
 use crate::content::Hero;
+use crate::content::dates::rfc3339;
 use crate::content::html::{absolute, absolutize};
 use crate::db::read::{self, FeedEntry, Filter};
 use crate::urls;
@@ -260,13 +259,6 @@ fn tag_uri(config: &Config, slug: &str) -> String {
         .next()
         .unwrap_or("localhost");
     format!("tag:{authority},{}:/dispatches/{slug}", config.founded)
-}
-
-fn rfc3339(unix: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(unix)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-        .format(&Rfc3339)
-        .unwrap_or_default()
 }
 
 fn typed(content_type: &'static str, cache: &'static str, body: String) -> Response {

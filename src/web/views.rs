@@ -16,6 +16,8 @@ use crate::urls;
 pub struct Layout {
     pub lang: String,
     pub site_title: String,
+    /// The site's home page, absolute.
+    pub site_url: String,
     pub page_title: String,
     pub description: String,
     pub css_url: String,
@@ -62,6 +64,7 @@ impl Layout {
         Layout {
             lang: config.language.clone(),
             site_title: config.title.clone(),
+            site_url: format!("{}/", config.base_url),
             page_title: if page_title.is_empty() {
                 config.title.clone()
             } else {
@@ -279,6 +282,8 @@ pub struct ListPage {
     pub heading: String,
     pub intro: String,
     pub intro_html: String,
+    /// On an author's page, their own pages: the page is then their h-card.
+    pub author_links: Option<Vec<Source>>,
     pub items: Vec<Item>,
     pub pager: Pager,
 }
@@ -299,6 +304,7 @@ pub struct TocView {
 #[template(path = "article.html")]
 pub struct ArticlePage {
     pub layout: Layout,
+    pub entry: HEntry,
     /// Development mode: why the latest save of this article was not published.
     pub problem: Option<String>,
     pub item: Item,
@@ -312,6 +318,21 @@ pub struct ArticlePage {
     pub older: Option<Item>,
     pub newer: Option<Item>,
     pub related: Vec<Item>,
+}
+
+/// What an article's h-entry (microformats2) carries that the page does not show as
+/// such: readers such as IndieWeb clients and feed readers take the post from it.
+pub struct HEntry {
+    /// Absolute URL of the article.
+    pub url: String,
+    /// RFC 3339 times.
+    pub published: String,
+    pub updated: String,
+    /// The dek, or the summary as plain text.
+    pub summary: String,
+    /// The author when the article names none: the site itself.
+    pub site_title: String,
+    pub site_url: String,
 }
 
 pub struct MonthView {

@@ -5,10 +5,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use rusqlite::Connection;
-use time::OffsetDateTime;
 
 use super::{Result, layout, moved, now, render, with_conn};
-use crate::content::html::absolute;
+use crate::content::dates::rfc3339;
+use crate::content::html::{absolute, decode_entities, strip_tags};
 use crate::content::{Hero, Source, TocEntry};
 use crate::db::read;
 use crate::urls;
@@ -75,6 +75,7 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
         };
         let view = ArticlePage {
             problem,
+            entry: entry(&a, &layout),
             layout,
             item: Item::from_summary(&a.summary, config),
             updated: a
@@ -113,18 +114,35 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
     .await
 }
 
+/// The article's h-entry beyond what the page shows anyway: its absolute URL, exact
+/// times, a plain summary when it has no dek, and the site as author when it has none.
+fn entry(a: &read::FullArticle, layout: &Layout) -> HEntry {
+    let summary = if a.summary.dek.is_empty() {
+        decode_entities(strip_tags(&a.summary.summary_html).trim())
+    } else {
+        a.summary.dek.clone()
+    };
+    HEntry {
+        url: layout.canonical.clone(),
+        published: rfc3339(a.summary.published_at),
+        updated: rfc3339(
+            a.updated_at
+                .unwrap_or(a.summary.published_at)
+                .max(a.summary.published_at),
+        ),
+        summary,
+        site_title: layout.site_title.clone(),
+        site_url: layout.site_url.clone(),
+    }
+}
+
 /// schema.org `Article` for search engines: headline, dates, author, image.
 fn article_ld(
     a: &read::FullArticle,
     layout: &Layout,
     config: &crate::config::Config,
 ) -> serde_json::Value {
-    let iso = |t: i64| {
-        OffsetDateTime::from_unix_timestamp(t).ok().and_then(|d| {
-            d.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-    };
+    let iso = rfc3339;
     let mut ld = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "Article",

@@ -4,7 +4,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use rusqlite::Connection;
+
 use super::{PER_PAGE, PageQuery, Result, layout, layout_with, moved, now, render, with_conn};
+use crate::content::Source;
 use crate::db::read::{self, Filter};
 use crate::urls;
 use crate::web::AppState;
@@ -40,71 +43,102 @@ pub async fn home(State(state): State<AppState>, Query(q): Query<PageQuery>) -> 
 
 async fn list(state: AppState, page: i64, kind: ListKind) -> Result<Response> {
     with_conn(&state, move |conn, state| {
-        let now = now();
-        let (filter, base, kicker, heading, intro, intro_html) = match &kind {
-            ListKind::Stream(id) => {
-                let s = read::stream(conn, id)?.ok_or(WebError::NotFound)?;
-                (
-                    Filter::Stream(id),
-                    urls::stream(id),
-                    "Stream".to_string(),
-                    s.name,
-                    s.description,
-                    String::new(),
-                )
-            }
-            ListKind::Tag(tag) => {
-                // One page per tag whatever the spelling; others answer 301.
-                if let Some(canonical) = read::canonical_tag(conn, tag)?
-                    && canonical != *tag
-                {
-                    return Ok(moved(&urls::paged(&urls::tag(&canonical), page)));
-                }
-                (
-                    Filter::Tag(tag),
-                    urls::tag(tag),
-                    "Tag".into(),
-                    tag.clone(),
-                    String::new(),
-                    String::new(),
-                )
-            }
-            ListKind::Author(id) => {
-                let a = read::author(conn, id)?.ok_or(WebError::NotFound)?;
-                (
-                    Filter::Author(id),
-                    urls::author(id),
-                    "Author".into(),
-                    a.name,
-                    a.bio,
-                    a.html,
-                )
+        let head = match list_head(conn, &kind)? {
+            Head::Found(h) => h,
+            // One page per tag whatever the spelling; others answer 301.
+            Head::Spelled(canonical) => {
+                return Ok(moved(&urls::paged(&urls::tag(&canonical), page)));
             }
         };
         let (summaries, total) =
-            read::list_articles(conn, &filter, now, PER_PAGE, (page - 1) * PER_PAGE)?;
+            read::list_articles(conn, &head.filter, now(), PER_PAGE, (page - 1) * PER_PAGE)?;
         if summaries.is_empty() && (page > 1 || matches!(kind, ListKind::Tag(_))) {
             return Err(WebError::NotFound);
         }
         let view = ListPage {
-            layout: layout(conn, state, &heading)?.at(
+            layout: layout(conn, state, &head.heading)?.at(
                 &state.config,
-                &urls::paged(&base, page),
-                Some((&heading, &base)),
+                &urls::paged(&head.base, page),
+                Some((&head.heading, &head.base)),
             ),
-            kicker,
-            heading,
-            intro,
-            intro_html,
+            kicker: head.kicker.into(),
+            heading: head.heading,
+            intro: head.intro,
+            intro_html: head.intro_html,
+            author_links: head.author_links,
             items: summaries
                 .iter()
                 .map(|s| Item::from_summary(s, &state.config))
                 .collect(),
-            pager: Pager::new(&base, page, PER_PAGE, total),
+            pager: Pager::new(&head.base, page, PER_PAGE, total),
         };
         Ok(render(StatusCode::OK, &view))
     })
     .await
+}
+
+/// What a list page says above its items, and which articles it lists.
+struct ListHead<'k> {
+    filter: Filter<'k>,
+    base: String,
+    kicker: &'static str,
+    heading: String,
+    intro: String,
+    intro_html: String,
+    /// An author's own pages (`rel="me"`); `None` on other lists.
+    author_links: Option<Vec<Source>>,
+}
+
+enum Head<'k> {
+    Found(ListHead<'k>),
+    /// A tag spelled otherwise than its page: the spelling to send the reader to.
+    Spelled(String),
+}
+
+fn list_head<'k>(conn: &Connection, kind: &'k ListKind) -> Result<Head<'k>> {
+    let head = match kind {
+        ListKind::Stream(id) => {
+            let s = read::stream(conn, id)?.ok_or(WebError::NotFound)?;
+            ListHead {
+                filter: Filter::Stream(id),
+                base: urls::stream(id),
+                kicker: "Stream",
+                heading: s.name,
+                intro: s.description,
+                intro_html: String::new(),
+                author_links: None,
+            }
+        }
+        ListKind::Tag(tag) => {
+            if let Some(canonical) = read::canonical_tag(conn, tag)?
+                && canonical != *tag
+            {
+                return Ok(Head::Spelled(canonical));
+            }
+            ListHead {
+                filter: Filter::Tag(tag),
+                base: urls::tag(tag),
+                kicker: "Tag",
+                heading: tag.clone(),
+                intro: String::new(),
+                intro_html: String::new(),
+                author_links: None,
+            }
+        }
+        ListKind::Author(id) => {
+            let a = read::author(conn, id)?.ok_or(WebError::NotFound)?;
+            ListHead {
+                filter: Filter::Author(id),
+                base: urls::author(id),
+                kicker: "Author",
+                heading: a.name,
+                intro: a.bio,
+                intro_html: a.html,
+                author_links: Some(serde_json::from_str(&a.links_json).unwrap_or_default()),
+            }
+        }
+    };
+    Ok(Head::Found(head))
 }
 
 enum ListKind {
