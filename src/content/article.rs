@@ -267,6 +267,12 @@ fn render_article(
                     ),
                 )
             })
+            .chain(
+                rendered
+                    .warnings
+                    .into_iter()
+                    .map(|(line, message)| (body_line + line, message)),
+            )
             .collect(),
     })
 }

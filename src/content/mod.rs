@@ -8,6 +8,7 @@ pub mod front_matter;
 pub mod highlight;
 pub mod html;
 pub mod markdown;
+pub mod math;
 
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -19,7 +20,7 @@ pub use front_matter::{Hero, Source};
 pub use markdown::TocEntry;
 
 /// Raises whenever rendering changes, so republishing re-renders files whose text did not.
-pub const RENDER_VERSION: u32 = 6;
+pub const RENDER_VERSION: u32 = 7;
 
 /// One file handed to the content stage.
 #[derive(Debug, Clone, Copy)]

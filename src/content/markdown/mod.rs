@@ -6,12 +6,12 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
 };
 
-use super::highlight;
 use super::html::{alignment_classes, decode_entities, escape, repair, sanitize, strip_tags};
 use super::slugify;
+use super::{highlight, math};
 use bounds::Bounds;
 pub use bounds::TooMuch;
 
@@ -30,6 +30,10 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
+        // GitHub's alerts (`> [!NOTE]`), which Hugo renders the same way.
+        | Options::ENABLE_GFM
+        // `$…$` and `$$…$$`; a price such as "$5 and $6" stays text by its rules.
+        | Options::ENABLE_MATH
 }
 
 /// How one article's body is rendered.
@@ -70,6 +74,8 @@ pub struct Rendered {
     pub title: Option<String>,
     /// Images without a text alternative, as (0-based line in `markdown`, source).
     pub missing_alt: Vec<(usize, String)>,
+    /// Other things the author should fix, as (0-based line in `markdown`, message).
+    pub warnings: Vec<(usize, String)>,
 }
 
 /// Renders `markdown` under `opts`, or says where it asked too much (see `bounds`).
@@ -83,6 +89,9 @@ pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Result<Rendered, TooM
     let (mut counted, mut lines) = (0usize, 0usize);
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         bounds.see(&event, range.start)?;
+        if matches!(event, Event::InlineMath(_) | Event::DisplayMath(_)) {
+            r.line = markdown[..range.start].matches('\n').count();
+        }
         alt.see(&event, || {
             if range.start > counted {
                 lines += markdown[counted..range.start].matches('\n').count();
@@ -161,6 +170,12 @@ struct Renderer<'o, 'a> {
     seen_block: bool,
     /// The heading levels the author used, ascending, with how often each occurs.
     levels: Vec<(u8, usize)>,
+    /// Rendered formulas, put back after sanitising in place of their placeholders (the
+    /// sanitiser does not know MathML, and this markup is ours, not the author's).
+    math: Vec<String>,
+    /// The 0-based line of the formula being rendered, for its warning.
+    line: usize,
+    warnings: Vec<(usize, String)>,
 }
 
 impl<'o, 'a> Renderer<'o, 'a> {
@@ -185,6 +200,9 @@ impl<'o, 'a> Renderer<'o, 'a> {
             title: None,
             seen_block: false,
             levels: Vec::new(),
+            math: Vec::new(),
+            line: 0,
+            warnings: Vec::new(),
         }
     }
 
@@ -265,42 +283,151 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 self.text.push(' ');
                 self.push(event);
             }
+            Event::InlineMath(tex) => self.math(&tex, false),
+            Event::DisplayMath(tex) => self.math(&tex, true),
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                self.enter_block(false);
+                self.push(Event::Html(callout_start(kind).into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                self.text.push('\n');
+                self.push(Event::Html("</aside>\n".into()));
+                self.leave_block();
+            }
             Event::Start(tag) => {
-                let top = self.heading.is_none() && self.footnote.is_none();
-                if top {
-                    if self.depth == 0 {
-                        self.seen_block = true;
-                        if matches!(tag, Tag::Paragraph) && self.first_para.is_none() {
-                            self.first_para = Some((self.out.len(), None));
-                        }
-                    }
-                    self.depth += 1;
-                }
+                self.enter_block(matches!(tag, Tag::Paragraph));
                 self.push(Event::Start(tag));
             }
             Event::End(end) => {
-                let top = self.heading.is_none() && self.footnote.is_none();
                 if is_block_end(&end) {
                     self.text.push('\n');
                 }
                 self.push(Event::End(end));
-                if top {
-                    self.depth = self.depth.saturating_sub(1);
-                    if self.depth == 0
-                        && let Some((_, end @ None)) = &mut self.first_para
-                    {
-                        *end = Some(self.out.len());
-                    }
-                }
+                self.leave_block();
             }
             Event::Html(ref h) | Event::InlineHtml(ref h) => {
                 // An author's raw HTML is text a reader sees, so search must find it.
                 let text = self.html_text(h);
                 self.prose(&text);
-                self.push(event);
+                match self.html_math(h) {
+                    Some(html) => self.push(Event::Html(html.into())),
+                    None => self.push(event),
+                }
             }
             other => self.push(other),
         }
+    }
+
+    /// Counts a block (or inline element) opening at the top level, noting where the first
+    /// top-level paragraph starts (the summary when there is no `<!--more-->`).
+    fn enter_block(&mut self, paragraph: bool) {
+        if self.heading.is_some() || self.footnote.is_some() {
+            return;
+        }
+        if self.depth == 0 {
+            self.seen_block = true;
+            if paragraph && self.first_para.is_none() {
+                self.first_para = Some((self.out.len(), None));
+            }
+        }
+        self.depth += 1;
+    }
+
+    /// The matching close: where the first top-level paragraph ends.
+    fn leave_block(&mut self) {
+        if self.heading.is_some() || self.footnote.is_some() {
+            return;
+        }
+        self.depth = self.depth.saturating_sub(1);
+        if self.depth == 0
+            && let Some((_, end @ None)) = &mut self.first_para
+        {
+            *end = Some(self.out.len());
+        }
+    }
+
+    /// A formula: MathML behind a placeholder the sanitiser leaves alone, or, when it does
+    /// not parse, its source as code and a warning. Its source is what search indexes.
+    fn math(&mut self, tex: &str, display: bool) {
+        self.text.push_str(tex);
+        match math::to_mathml(tex, display) {
+            Ok(mathml) => {
+                let placeholder = format!("{MATH_START}{}{MATH_END}", self.math.len());
+                self.math.push(mathml);
+                self.push(Event::Html(placeholder.into()));
+            }
+            Err(why) => {
+                self.warnings.push((
+                    self.line,
+                    format!("the formula `{tex}` is shown as code: {why}"),
+                ));
+                self.push(Event::Code(tex.to_string().into()));
+            }
+        }
+    }
+
+    /// Formulas inside raw HTML, delimited the way KaTeX's and MathJax's auto-render read
+    /// them (`\(…\)` inline, `\[…\]` display), as Hugo's and Jekyll's math pages write
+    /// them; `None` when there are none.
+    fn html_math(&mut self, html: &str) -> Option<String> {
+        if !html.contains("\\(") && !html.contains("\\[") {
+            return None;
+        }
+        let mut out = String::with_capacity(html.len());
+        let mut rest = html;
+        while let Some(i) = rest.find(['\\']) {
+            let (close, display) = match rest[i..].get(..2) {
+                Some("\\(") => ("\\)", false),
+                Some("\\[") => ("\\]", true),
+                _ => {
+                    out.push_str(&rest[..i + 1]);
+                    rest = &rest[i + 1..];
+                    continue;
+                }
+            };
+            let Some(len) = rest[i + 2..].find(close) else {
+                break;
+            };
+            out.push_str(&rest[..i]);
+            let tex = &rest[i + 2..i + 2 + len];
+            match math::to_mathml(tex.trim(), display) {
+                Ok(mathml) => {
+                    out.push_str(&format!("{MATH_START}{}{MATH_END}", self.math.len()));
+                    self.math.push(mathml);
+                }
+                Err(_) => out.push_str(&rest[i..i + 2 + len + close.len()]),
+            }
+            rest = &rest[i + 2 + len + close.len()..];
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+
+    /// Puts the rendered formulas back in place of their placeholders.
+    fn put_math_back(&self, html: String) -> String {
+        if self.math.is_empty() {
+            return html;
+        }
+        let mut out = String::with_capacity(html.len());
+        let mut rest = html.as_str();
+        while let Some(i) = rest.find(MATH_START) {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + MATH_START.len_utf8()..];
+            let Some(j) = after.find(MATH_END) else {
+                break;
+            };
+            match after[..j]
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| self.math.get(n))
+            {
+                Some(mathml) => out.push_str(mathml),
+                None => out.push_str(&rest[i..i + MATH_START.len_utf8() + j + MATH_END.len_utf8()]),
+            }
+            rest = &after[j + MATH_END.len_utf8()..];
+        }
+        out.push_str(rest);
+        out
     }
 
     /// The visible text of a piece of raw HTML; a tag may run across pieces.
@@ -511,9 +638,9 @@ impl<'o, 'a> Renderer<'o, 'a> {
         } else {
             (sanitize::clean(&body), sanitize::clean(&summary))
         };
-        let html = repair::article(&html);
+        let html = self.put_math_back(repair::article(&html));
         // A list page shows many summaries at once; their ids would collide.
-        let summary_html = repair::summary(&summary_html);
+        let summary_html = self.put_math_back(repair::summary(&summary_html));
         Rendered {
             html,
             summary_html,
@@ -523,6 +650,32 @@ impl<'o, 'a> Renderer<'o, 'a> {
             reading_minutes: self.words.div_ceil(WORDS_PER_MINUTE).max(1),
             title: self.title,
             missing_alt: Vec::new(),
+            warnings: self.warnings,
+        }
+    }
+}
+
+/// Private-use characters around a formula's number while the HTML is sanitised.
+const MATH_START: char = '\u{E010}';
+const MATH_END: char = '\u{E011}';
+
+/// The opening of a GitHub alert: an aside with a visible label, styled per kind.
+fn callout_start(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => {
+            r#"<aside class="callout callout-note" role="note"><p class="callout-label">Note</p>"#
+        }
+        BlockQuoteKind::Tip => {
+            r#"<aside class="callout callout-tip" role="note"><p class="callout-label">Tip</p>"#
+        }
+        BlockQuoteKind::Important => {
+            r#"<aside class="callout callout-important" role="note"><p class="callout-label">Important</p>"#
+        }
+        BlockQuoteKind::Warning => {
+            r#"<aside class="callout callout-warning" role="note"><p class="callout-label">Warning</p>"#
+        }
+        BlockQuoteKind::Caution => {
+            r#"<aside class="callout callout-caution" role="note"><p class="callout-label">Caution</p>"#
         }
     }
 }

@@ -210,3 +210,36 @@ fn deep_nesting_and_footnote_floods_fail_at_their_line() {
     );
     assert!(render(&fine, &opts(&|_| None)).is_ok());
 }
+
+#[test]
+fn github_alerts_become_labelled_asides() {
+    let r = md("> [!WARNING]\n> Back up first.\n\n> A plain quote.\n");
+    assert!(
+        r.html.contains(r#"<aside class="callout callout-warning" role="note"><p class="callout-label">Warning</p>"#),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("Back up first.") && r.html.contains("</aside>"));
+    assert!(
+        r.html.contains("<blockquote>"),
+        "a plain quote stays a quote"
+    );
+}
+
+#[test]
+fn math_becomes_mathml_and_prices_stay_text() {
+    let r = md("Energy $E = mc^2$ and\n\n$$\\int_0^1 x\\,dx$$\n\nIt costs $5 and $6 today.\n");
+    assert!(r.html.contains(r#"<math display="inline">"#), "{}", r.html);
+    assert!(r.html.contains(r#"<math display="block">"#), "{}", r.html);
+    assert!(r.html.contains("costs $5 and $6 today"), "{}", r.html);
+    assert!(!r.html.contains('\u{E010}'), "no placeholder left");
+    assert!(r.text.contains("E = mc^2"), "the source is searchable");
+    let bad = md("Broken $\\frac{a}$ here.\n");
+    assert!(bad.html.contains(r"<code>\frac{a}</code>"), "{}", bad.html);
+    assert_eq!(bad.warnings.len(), 1);
+    assert!(
+        bad.warnings[0].1.contains("shown as code"),
+        "{:?}",
+        bad.warnings
+    );
+}
