@@ -78,10 +78,34 @@ pub enum Command {
         /// The backup to restore from.
         from: PathBuf,
     },
+    /// Publishing tokens for Micropub: printed once, stored only as a SHA-256 hash.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Exit 0 when the server at ADDR answers /healthz (for container health checks).
     Healthcheck {
         /// Address of the running server.
         #[arg(long, default_value = "127.0.0.1:3000", env = "DISPATCHES_ADDR")]
         addr: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Make a token and print it (alone, on stdout) once.
+    Add {
+        /// A name to list and revoke it by.
+        name: String,
+        /// What it may do: any of create,update,delete,undelete,media.
+        #[arg(long, default_value = "create,update,delete,undelete,media")]
+        scope: String,
+    },
+    /// Name, scopes, created and last used of every token (never the token).
+    List,
+    /// Delete a token; a running server refuses it from the next request.
+    Revoke {
+        /// The token's name.
+        name: String,
     },
 }

@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod publish;
 pub mod search;
+pub mod tokens;
 pub mod urls;
 pub mod watch;
 pub mod web;

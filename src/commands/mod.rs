@@ -7,6 +7,7 @@ mod healthcheck;
 mod publish;
 mod search;
 pub mod serve;
+mod token;
 
 use std::process::ExitCode;
 
@@ -50,6 +51,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Command::Search { query, json } => search::run(&query, json, &db, &config),
         Command::Backup { out } => backup::backup(&db, &out),
         Command::Restore { from } => backup::restore(&from, &db),
+        Command::Token { action } => token::run(action, &db),
         Command::Healthcheck { addr } => healthcheck::run(&addr),
     }
 }

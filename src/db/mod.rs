@@ -8,7 +8,8 @@
 //! - `read`: every read query of the publish and the pages;
 //! - `search`: the full-text search SQL;
 //! - `generation`: the number caches key on, which changes when a page may have;
-//! - `backup`: checked copies out and restores in.
+//! - `backup`: checked copies out and restores in;
+//! - `tokens`: publishing tokens (hashes only), and the writes of Micropub's requests.
 
 pub mod apply;
 pub mod backup;
@@ -17,6 +18,7 @@ pub mod generation;
 pub mod read;
 pub mod readers;
 pub mod search;
+pub mod tokens;
 pub mod writer;
 
 use std::cell::Cell;
@@ -32,7 +34,7 @@ pub use readers::ReadPool;
 pub use writer::{OpenPublish, Writer};
 
 /// The schema version this binary writes and reads.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -277,6 +279,7 @@ fn migrate(conn: &Connection, shown: &str) -> Result<bool, DbError> {
         include_str!("schema_2.sql"),
         include_str!("schema_3.sql"),
         include_str!("schema_4.sql"),
+        include_str!("schema_5.sql"),
     ];
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {

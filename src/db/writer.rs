@@ -25,6 +25,8 @@ type Reply = std::sync::mpsc::Sender<Result<Applied, DbError>>;
 
 enum Job {
     Open(Box<Batch>, Receiver<Incoming>, Reply),
+    /// A small write of this layer's own (a token's last use), in its own transaction.
+    Small(Box<dyn FnOnce(&mut Connection) + Send>),
 }
 
 /// A publish whose articles are still being rendered: its transaction is open, and rows
@@ -85,6 +87,27 @@ impl Writer {
         Ok(OpenPublish { rows, answer })
     }
 
+    /// Runs `f` on the writer's connection inside one `BEGIN IMMEDIATE` transaction, if
+    /// the queue has room: a bookkeeping write is dropped rather than waited for.
+    pub(crate) fn try_small(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<()> + Send + 'static,
+    ) {
+        let job = Job::Small(Box::new(move |conn: &mut Connection| {
+            let done = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .and_then(|tx| {
+                    f(&tx)?;
+                    tx.commit()
+                });
+            match done {
+                Ok(()) => count_commit(),
+                Err(e) => tracing::warn!("bookkeeping write: {}", super::explain(&e)),
+            }
+        }));
+        let _ = self.jobs.try_send(job);
+    }
+
     /// Stops the thread after the jobs already queued, and waits for it.
     pub fn shutdown(self) {
         let thread = self.thread.lock().ok().and_then(|mut t| t.take());
@@ -111,6 +134,7 @@ fn run(mut conn: Connection, jobs: Receiver<Job>) {
                 .flatten();
                 let _ = reply.send(apply(&mut conn, &head, articles, &|| ended.get()));
             }
+            Job::Small(f) => f(&mut conn),
         }
     }
     // Leave a tidy file behind: fold the WAL back in. PASSIVE and a short wait: a reader
