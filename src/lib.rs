@@ -6,6 +6,7 @@ pub mod config;
 pub mod content;
 pub mod db;
 pub mod error;
+pub mod micropub;
 pub mod publish;
 pub mod search;
 pub mod tokens;

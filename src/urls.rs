@@ -24,6 +24,19 @@ pub fn article(slug: &str) -> String {
     format!("/dispatches/{}", encode(slug))
 }
 
+/// The slug of the article at `path` (`/dispatches/{slug}`, percent-encoded), if it is one.
+pub fn article_slug(path: &str) -> Option<String> {
+    let encoded = path.strip_prefix("/dispatches/")?;
+    if encoded.is_empty() || encoded.contains(['/', '?', '#']) {
+        return None;
+    }
+    decode(encoded)
+}
+
+/// Micropub's endpoint, and the media endpoint beside it.
+pub const MICROPUB: &str = "/micropub";
+pub const MICROPUB_MEDIA: &str = "/micropub/media";
+
 /// A stream's list.
 pub fn stream(id: &str) -> String {
     format!("/streams/{}", encode(id))
@@ -92,6 +105,24 @@ pub fn encode(s: &str) -> String {
     out
 }
 
+/// Undoes [`encode`]; `None` for a broken escape or bytes that are not UTF-8.
+pub fn decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +140,7 @@ mod tests {
         assert_eq!(paged("/", 1), "/");
         assert_eq!(paged("/tags/x", 3), "/tags/x?page=3");
         assert_eq!(paged("/search?q=a", 2), "/search?q=a&page=2");
+        assert_eq!(article_slug(&article("a b/c")).as_deref(), Some("a b/c"));
+        assert_eq!(article_slug("/streams/x"), None);
     }
 }

@@ -53,11 +53,14 @@ pub fn run(
         return Ok(ExitCode::SUCCESS);
     }
     let writer = Writer::start(db)?;
-    let state = AppState::new(db, config)?;
+    let state = AppState::publishing(db, config, writer.clone(), content)?;
     let stop = Arc::new(AtomicBool::new(false));
     let background = Background::start(content, mode, &state, &writer, db, &stop)?;
     let runtime = runtime()?;
     let served = runtime.block_on(listen(addr, state));
+    // Every task ends here, and with them the state's writer handle, so the writer
+    // below can stop.
+    drop(runtime);
     stop.store(true, Ordering::SeqCst);
     background.finish(writer);
     served.map(|()| ExitCode::SUCCESS)

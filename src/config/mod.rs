@@ -61,6 +61,8 @@ pub struct Config {
     pub cache_bytes: u64,
     /// Development mode: live reload and error banners on pages. Off in production.
     pub dev: bool,
+    /// Largest file the Micropub media endpoint (or a multipart post) takes, in bytes.
+    pub media_max_bytes: u64,
 }
 
 /// One site setting: a row of [`SETTINGS`].
@@ -188,6 +190,12 @@ pub const SETTINGS: &[Setting] = &[
                   failed",
         field: Bool(|c| &mut c.dev),
     },
+    Setting {
+        key: "media_max_bytes",
+        default: "20971520",
+        meaning: "largest upload Micropub takes (20 MiB); larger ones answer 413",
+        field: Number(|c| &mut c.media_max_bytes),
+    },
 ];
 
 fn set_base_url(c: &mut Config, value: &str) -> Result<(), String> {
@@ -297,6 +305,7 @@ impl Config {
             hsts_max_age: 0,
             cache_bytes: 0,
             dev: false,
+            media_max_bytes: 0,
         }
     }
 

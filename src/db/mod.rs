@@ -9,12 +9,13 @@
 //! - `search`: the full-text search SQL;
 //! - `generation`: the number caches key on, which changes when a page may have;
 //! - `backup`: checked copies out and restores in;
-//! - `tokens`: publishing tokens (hashes only), and the writes of Micropub's requests.
+//! - `tokens`: publishing tokens (hashes only); `micropub`: what Micropub looks up.
 
 pub mod apply;
 pub mod backup;
 pub mod batch;
 pub mod generation;
+pub mod micropub;
 pub mod read;
 pub mod readers;
 pub mod search;

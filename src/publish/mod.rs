@@ -113,7 +113,7 @@ pub fn publish(
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let mut loaded = load::load_all(found.files, &ctx, &bar, &mut report, now);
     if options.prune {
-        loaded.batch.remove = gone(&stored.hashes, &loaded.seen, &found.walked);
+        loaded.batch.remove = gone(&stored.hashes, &loaded.seen, &found.walked, content_root);
     }
     let planned = slugs::settle(
         loaded.articles,
@@ -160,10 +160,14 @@ fn gone(
     stored: &HashMap<String, String>,
     seen: &std::collections::HashSet<String>,
     walked: &[String],
+    content_root: &Path,
 ) -> Vec<String> {
     let mut gone: Vec<String> = stored
         .keys()
         .filter(|rel| !seen.contains(*rel) && walked.iter().any(|p| discover::under(rel, p)))
+        // A file written since the folder was walked (a Micropub post published by
+        // another publish meanwhile) is not gone.
+        .filter(|rel| !content_root.join(rel).exists())
         .cloned()
         .collect();
     gone.sort();

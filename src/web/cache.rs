@@ -223,7 +223,7 @@ fn lookup(
 
 /// Paths whose responses must be live each time.
 fn bypass(path: &str) -> bool {
-    path == urls::HEALTHZ || path.starts_with("/_events")
+    path == urls::HEALTHZ || path.starts_with("/_events") || path.starts_with(urls::MICROPUB)
 }
 
 /// Turns a rendered response into an entry, or hands it back when it must not be kept.

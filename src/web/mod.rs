@@ -6,6 +6,7 @@ mod assets;
 mod cache;
 pub mod error;
 mod feeds;
+mod micropub;
 mod pages;
 mod views;
 
@@ -47,6 +48,11 @@ pub struct Shared {
     pub problems: Arc<Problems>,
     /// True while the server's first publish runs in the background; `/healthz` says so.
     pub publishing: Arc<std::sync::atomic::AtomicBool>,
+    /// The content folder Micropub writes into, with the server's writer; `None` when
+    /// the server has no folder (or serves a replica): writes answer 503.
+    pub micropub: Option<Arc<crate::micropub::folder::Folder>>,
+    /// Refused tokens per address, and when each token was last recorded as used.
+    pub(crate) guard: micropub::Guard,
     cache: cache::ResponseCache,
     security: HeaderMap,
 }
@@ -61,15 +67,32 @@ impl std::ops::Deref for AppState {
 impl AppState {
     /// State over the archive at `db` (which must exist and be migrated).
     pub fn new(db: &Path, config: Config) -> anyhow::Result<AppState> {
-        Self::build(db, config, false)
+        Self::build(db, config, false, None)
+    }
+
+    /// State that also publishes: Micropub writes into `content` and publishes through
+    /// `writer` (the server's single writer). A missing folder leaves Micropub off.
+    pub fn publishing(
+        db: &Path,
+        config: Config,
+        writer: crate::db::Writer,
+        content: &Path,
+    ) -> anyhow::Result<AppState> {
+        let content = content.is_dir().then(|| (writer, content.to_path_buf()));
+        Self::build(db, config, false, content)
     }
 
     /// State over a replica that another program writes underneath us.
     pub fn replica(db: &Path, config: Config) -> anyhow::Result<AppState> {
-        Self::build(db, config, true)
+        Self::build(db, config, true, None)
     }
 
-    fn build(db: &Path, config: Config, replica: bool) -> anyhow::Result<AppState> {
+    fn build(
+        db: &Path,
+        config: Config,
+        replica: bool,
+        publishing: Option<(crate::db::Writer, std::path::PathBuf)>,
+    ) -> anyhow::Result<AppState> {
         let pool = ReadPool::new(db, readers())?;
         let mut generation = Generation::new(crate::db::open_read_only(db)?, config.timezone)?;
         if replica {
@@ -78,22 +101,51 @@ impl AppState {
         } else {
             generation = generation.watch_files(db);
         }
+        let config = Arc::new(config);
+        let problems = Arc::new(Problems::default());
+        let micropub = publishing.map(|(writer, content)| {
+            Arc::new(crate::micropub::folder::Folder::new(
+                content,
+                config.clone(),
+                writer,
+                db.to_path_buf(),
+                problems.clone(),
+                pool.clone(),
+            ))
+        });
         Ok(AppState(Arc::new(Shared {
             pool,
             generation: Arc::new(generation),
             cache: cache::ResponseCache::new(config.cache_bytes),
             security: security_headers(&config),
-            problems: Arc::new(Problems::default()),
+            problems,
             publishing: Arc::default(),
+            micropub,
+            guard: micropub::Guard::default(),
             assets: Arc::new(Assets::build()),
-            config: Arc::new(config),
+            config,
         })))
     }
 }
 
 /// The whole site as a router.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    // Micropub takes uploads, so its own body limit and a longer timeout; it is never
+    // cached (see `cache::bypass`).
+    let micropub = Router::new()
+        .route(urls::MICROPUB, get(micropub::query).post(micropub::post))
+        .route(urls::MICROPUB_MEDIA, axum::routing::post(micropub::media))
+        .layer(axum::extract::DefaultBodyLimit::max(micropub::body_limit(
+            &state.config,
+        )))
+        .layer(RequestBodyLimitLayer::new(micropub::body_limit(
+            &state.config,
+        )))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(120),
+        ));
+    let site = Router::new()
         .route(urls::HOME, get(pages::home))
         .route("/dispatches/{slug}", get(pages::article))
         .route("/streams/{id}", get(pages::stream))
@@ -115,7 +167,8 @@ pub fn app(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(10),
-        ))
+        ));
+    site.merge(micropub)
         // Inside the cache, so that kept responses carry the headers and a hit need not
         // add them again.
         // Innermost: the site's 404 and 410 pages are rendered before the security
@@ -216,7 +269,7 @@ pub async fn serve_listener(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let (stream, _) = match accepted {
+                let (stream, peer) = match accepted {
                     Ok(c) => c,
                     Err(e) => { tracing::warn!("accept: {e}"); continue; }
                 };
@@ -225,6 +278,8 @@ pub async fn serve_listener(
                     let app = app.clone();
                     let state = state.clone();
                     move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                        // The peer's address: Micropub brakes repeated failures by it.
+                        req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
                         let early = cache::answer_early(&state, &mut req);
                         let app = app.clone();
                         async move {

@@ -31,6 +31,8 @@ pub struct Layout {
     pub query: String,
     /// Absolute URL of this page without its query (set with `at`).
     pub canonical: String,
+    /// Absolute URL of the Micropub endpoint, for `<link rel="micropub">`.
+    pub micropub_url: String,
     /// Feeds offered for autodiscovery: the site's, then this page's own.
     pub feeds: Vec<FeedLink>,
     /// OpenGraph `og:type`: `website`, or `article` on an article page.
@@ -84,6 +86,7 @@ impl Layout {
             contact_url: config.contact_url.clone(),
             query: String::new(),
             canonical: format!("{}/", config.base_url),
+            micropub_url: format!("{}{}", config.base_url, crate::urls::MICROPUB),
             feeds: feed_links(&config.title, "", config),
             og_type: "website",
             og_image: None,

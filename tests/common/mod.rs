@@ -43,6 +43,8 @@ pub struct Site {
     content: PathBuf,
     config: Config,
     state: OnceLock<AppState>,
+    /// Whether the state publishes (Micropub) through a writer of its own.
+    publishing: bool,
 }
 
 impl Default for Site {
@@ -62,6 +64,7 @@ impl Site {
             content,
             config: Config::default(),
             state: OnceLock::new(),
+            publishing: false,
         }
     }
 
@@ -74,6 +77,7 @@ impl Site {
             content,
             config: Config::default(),
             state: OnceLock::new(),
+            publishing: false,
         }
     }
 
@@ -142,6 +146,13 @@ impl Site {
             "configure the site before serving it"
         );
         edit(&mut self.config);
+        self
+    }
+
+    /// A site whose server state writes and publishes Micropub posts into its content
+    /// folder through a writer of its own, as `dispatches serve` does.
+    pub fn publishing(mut self) -> Site {
+        self.publishing = true;
         self
     }
 
@@ -327,7 +338,20 @@ impl Site {
     /// The server state over the archive, made on first use and kept.
     pub fn state(&self) -> AppState {
         self.state
-            .get_or_init(|| AppState::new(&self.archive(), self.config.clone()).unwrap())
+            .get_or_init(|| {
+                if self.publishing {
+                    let writer = Writer::start(&self.archive()).unwrap();
+                    AppState::publishing(
+                        &self.archive(),
+                        self.config.clone(),
+                        writer,
+                        &self.content,
+                    )
+                    .unwrap()
+                } else {
+                    AppState::new(&self.archive(), self.config.clone()).unwrap()
+                }
+            })
             .clone()
     }
 

@@ -126,6 +126,35 @@ impl Server {
         })
     }
 
+    /// One HTTP/1.1 request with `method`, extra headers and a body, over a fresh
+    /// connection.
+    pub fn request_with(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Page {
+        let mut s = std::net::TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
+        s.set_write_timeout(Some(PATIENCE)).unwrap();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        for (k, v) in headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        s.write_all(head.as_bytes()).unwrap();
+        s.write_all(body).unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw)
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        parse(&raw).unwrap_or_else(|| panic!("{method} {path}: not an HTTP response"))
+    }
+
     /// Asks the server to stop (SIGTERM) and waits for it to exit.
     pub fn stop(mut self) -> ExitStatus {
         let pid = self.child.id().to_string();

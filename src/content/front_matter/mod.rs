@@ -133,17 +133,23 @@ pub struct FrontMatter {
 
 /// Parses the front matter of `split` into its keys. Dates without a zone are in `tz`.
 pub fn parse(split: &Split<'_>, tz: &Tz) -> Result<FrontMatter, FileError> {
-    let map = match split.format {
-        Format::None => Map::new(),
-        Format::Yaml => parse_yaml(split)?,
-        Format::Toml => parse_toml(split)?,
-    };
+    let map = to_map(split)?;
     Reader {
         split,
         map: &map,
         tz,
     }
     .read()
+}
+
+/// The front matter of `split` as plain JSON values, before any key is interpreted
+/// (Micropub reads a post's properties from it and writes them back).
+pub fn to_map(split: &Split<'_>) -> Result<Map<String, Value>, FileError> {
+    match split.format {
+        Format::None => Ok(Map::new()),
+        Format::Yaml => parse_yaml(split),
+        Format::Toml => parse_toml(split),
+    }
 }
 
 fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FileError> {

@@ -36,7 +36,14 @@ pub async fn home(State(state): State<AppState>, Query(q): Query<PageQuery>) -> 
             streams: streams.iter().map(StreamLink::from).collect(),
             pager: Pager::new(urls::HOME, page, PER_PAGE, total),
         };
-        Ok(render(StatusCode::OK, &view))
+        let mut resp = render(StatusCode::OK, &view);
+        // Micropub clients discover the endpoint from the home page's headers.
+        if let Ok(link) = axum::http::HeaderValue::from_str(&super::super::micropub::link_header(
+            &state.config.base_url,
+        )) {
+            resp.headers_mut().insert(axum::http::header::LINK, link);
+        }
+        Ok(resp)
     })
     .await
 }

@@ -1,0 +1,328 @@
+//! The content folder as Micropub changes it. Every change is a file first (written
+//! beside its place, then moved in, so a reader of the folder never sees half a file),
+//! then a publish of that file through the server's single writer, so a post is live
+//! when the request is answered. A file left by a crash between the two is published
+//! by the next start, like any other file of the folder.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::file::{self, apply_update};
+use super::{Props, Request};
+use crate::config::Config;
+use crate::db::{self, ReadPool, Writer};
+use crate::publish::{self, Options};
+use crate::urls;
+use crate::watch::{self, Problems};
+
+/// Deleted posts wait here (hidden, so never published) until an undelete.
+const DELETED: &str = ".deleted";
+/// Uploaded files go here, inside the content folder.
+pub const MEDIA: &str = "media";
+/// The longest slug made from a title.
+const SLUG_CHARS: usize = 60;
+
+/// Why a change was refused.
+#[derive(Debug)]
+pub enum FolderError {
+    /// The client's fault (`invalid_request`), in a sentence.
+    Invalid(String),
+    /// Ours: the folder or the archive failed; logged, not shown.
+    Internal(String),
+}
+
+impl<E: std::fmt::Display> From<E> for FolderError {
+    fn from(e: E) -> Self {
+        FolderError::Internal(e.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, FolderError>;
+
+/// The content folder, the server's writer and what publishing needs.
+pub struct Folder {
+    pub content: PathBuf,
+    pub config: Arc<Config>,
+    pub writer: Writer,
+    pub db: PathBuf,
+    pub problems: Arc<Problems>,
+    pub pool: ReadPool,
+    /// Updates, deletes and undeletes read a file and write it back: one at a time.
+    edits: Mutex<()>,
+}
+
+impl Folder {
+    pub fn new(
+        content: PathBuf,
+        config: Arc<Config>,
+        writer: Writer,
+        db: PathBuf,
+        problems: Arc<Problems>,
+        pool: ReadPool,
+    ) -> Folder {
+        Folder {
+            content,
+            config,
+            writer,
+            db,
+            problems,
+            pool,
+            edits: Mutex::new(()),
+        }
+    }
+
+    /// Carries out `req`; the slug of the post it concerns.
+    pub fn apply(&self, req: Request) -> Result<String> {
+        match req {
+            Request::Create(props) => self.create(&props),
+            Request::Update {
+                url,
+                replace,
+                add,
+                remove_values,
+                remove,
+            } => {
+                let _one = self.edits.lock().unwrap_or_else(|e| e.into_inner());
+                let (rel, mut props, keep) = self.read_post(&url)?;
+                apply_update(&mut props, &replace, &add, &remove_values, &remove);
+                let text = file::to_markdown(&props, &keep, &now())
+                    .map_err(|e| FolderError::Invalid(e.0))?;
+                let path = self.content.join(&rel);
+                let old = std::fs::read(&path)?;
+                write_beside(&path, text.as_bytes(), true)?;
+                if let Err(e) = self.publish_file(&path) {
+                    // The file is the source of truth: put back what was live.
+                    write_beside(&path, &old, true)?;
+                    return Err(e);
+                }
+                Ok(self.slug_of(&url)?)
+            }
+            Request::Delete(url) => self.delete(&url),
+            Request::Undelete(url) => self.undelete(&url),
+        }
+    }
+
+    fn create(&self, props: &Props) -> Result<String> {
+        let keep_none = serde_json::Map::new();
+        let base = file::text(props, "mp-slug")
+            .or_else(|| file::text(props, "name"))
+            .map(|s| slugify(&s))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| format!("note-{}", OffsetDateTime::now_utc().unix_timestamp()));
+        for n in 1..=1000 {
+            let slug = if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
+            if db::micropub::slug_in_use(&*self.pool.get()?, &slug)? {
+                continue;
+            }
+            let mut keep = keep_none.clone();
+            keep.insert("slug".into(), serde_json::json!(slug));
+            let text =
+                file::to_markdown(props, &keep, &now()).map_err(|e| FolderError::Invalid(e.0))?;
+            let path = self.content.join(format!("{slug}.md"));
+            match write_beside(&path, text.as_bytes(), false) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e.into()),
+            }
+            if let Err(e) = self.publish_file(&path) {
+                let _ = std::fs::remove_file(&path);
+                return Err(e);
+            }
+            return Ok(slug);
+        }
+        Err(FolderError::Invalid(format!(
+            "every slug like `{base}` is taken; send another `mp-slug`"
+        )))
+    }
+
+    fn delete(&self, url: &str) -> Result<String> {
+        let _one = self.edits.lock().unwrap_or_else(|e| e.into_inner());
+        let slug = self.slug_of(url)?;
+        let rel = self.source_of(&slug)?;
+        let to = self.content.join(DELETED).join(&rel);
+        std::fs::create_dir_all(to.parent().unwrap_or(&self.content))?;
+        std::fs::rename(self.content.join(&rel), &to)?;
+        watch::publish_folder(
+            &self.content,
+            &self.config,
+            &self.writer,
+            &self.db,
+            &self.problems,
+            None,
+        )?;
+        Ok(slug)
+    }
+
+    fn undelete(&self, url: &str) -> Result<String> {
+        let _one = self.edits.lock().unwrap_or_else(|e| e.into_inner());
+        let slug = self.slug_of(url)?;
+        let deleted = self.content.join(DELETED);
+        let found = walkdir::WalkDir::new(&deleted)
+            .into_iter()
+            .filter_map(std::result::Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .find(|e| deleted_slug(e.path()).as_deref() == Some(slug.as_str()));
+        let Some(found) = found else {
+            return Err(FolderError::Invalid(format!(
+                "no deleted post answers at {url}"
+            )));
+        };
+        let rel = found.path().strip_prefix(&deleted)?.to_path_buf();
+        let to = self.content.join(&rel);
+        if to.exists() {
+            return Err(FolderError::Invalid(format!(
+                "{} exists again; edit that file instead",
+                rel.display()
+            )));
+        }
+        std::fs::create_dir_all(to.parent().unwrap_or(&self.content))?;
+        std::fs::rename(found.path(), &to)?;
+        self.publish_file(&to)?;
+        Ok(slug)
+    }
+
+    /// The properties of the post at `url`, read from its file.
+    pub fn source(&self, url: &str) -> Result<Props> {
+        Ok(self.read_post(url)?.1)
+    }
+
+    /// Stores an uploaded file as `media/<name>` and publishes it; its path on the site.
+    pub fn save_media(&self, bytes: &[u8], extension: &str) -> Result<String> {
+        let dir = self.content.join(MEDIA);
+        std::fs::create_dir_all(&dir)?;
+        for _ in 0..10 {
+            let name = format!("{}.{extension}", random_name()?);
+            let path = dir.join(&name);
+            match write_beside(&path, bytes, false) {
+                Ok(()) => {
+                    // Files other than Markdown publish with the folder that holds them.
+                    self.publish_file(&dir)?;
+                    return Ok(urls::file(&format!("{MEDIA}/{name}")));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(FolderError::Internal(
+            "no free media name after 10 tries".into(),
+        ))
+    }
+
+    fn read_post(
+        &self,
+        url: &str,
+    ) -> Result<(String, Props, serde_json::Map<String, serde_json::Value>)> {
+        let slug = self.slug_of(url)?;
+        let rel = self.source_of(&slug)?;
+        let text = std::fs::read_to_string(self.content.join(&rel)).map_err(|e| {
+            FolderError::Invalid(format!(
+                "the file of {url} cannot be read ({e}); was it moved?"
+            ))
+        })?;
+        let (props, keep) = file::from_markdown(&text).map_err(FolderError::Invalid)?;
+        Ok((rel, props, keep))
+    }
+
+    fn slug_of(&self, url: &str) -> Result<String> {
+        let path = url
+            .strip_prefix(self.config.base_url.as_str())
+            .unwrap_or(url);
+        urls::article_slug(path).ok_or_else(|| {
+            FolderError::Invalid(format!("{url} is not the URL of a post on this site"))
+        })
+    }
+
+    fn source_of(&self, slug: &str) -> Result<String> {
+        db::micropub::source_of(&*self.pool.get()?, slug)?
+            .ok_or_else(|| FolderError::Invalid(format!("there is no post {slug:?}")))
+    }
+
+    fn publish_file(&self, path: &Path) -> Result<()> {
+        let report = publish::publish(
+            &[path.display().to_string()],
+            &self.content,
+            &self.config,
+            Some(&self.writer),
+            &self.db,
+            &Options::default(),
+        )?;
+        match report.failed.first() {
+            Some(f) => Err(FolderError::Invalid(f.to_string())),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The slug a deleted file answered at: its `slug` key, else its name.
+fn deleted_slug(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let (_, keep) = file::from_markdown(&text).ok()?;
+    match keep.get("slug").and_then(serde_json::Value::as_str) {
+        Some(s) => Some(s.to_string()),
+        None => Some(path.file_stem()?.to_string_lossy().into_owned()),
+    }
+}
+
+/// Writes `bytes` to a hidden file beside `path`, flushes it, then moves it into place:
+/// over an existing file when `replace`, else only if `path` is free (`AlreadyExists`).
+fn write_beside(path: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(
+        ".{name}.{}.tmp",
+        random_name().map_err(std::io::Error::other)?
+    ));
+    let mut f = std::fs::File::create_new(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
+    let placed = if replace {
+        std::fs::rename(&tmp, path)
+    } else {
+        // A hard link never replaces: the no-clobber rename.
+        std::fs::hard_link(&tmp, path)
+    };
+    let _ = std::fs::remove_file(&tmp).or_else(|e| if replace { Ok(()) } else { Err(e) });
+    placed
+}
+
+fn random_name() -> std::result::Result<String, String> {
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).map_err(|e| format!("random source: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn now() -> String {
+    OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+/// A URL name from a title: lower-case letters and digits joined by `-`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.chars().count() >= SLUG_CHARS {
+            break;
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}

@@ -1,0 +1,118 @@
+//! Who may publish: the bearer token (header or form body, never the URL) checked
+//! against the stored hashes in constant time, its scope, and a per-address brake on
+//! repeated failures. Neither a token nor a refused attempt's token is ever logged.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::db::{self, ReadPool};
+use crate::tokens;
+
+/// Failures from one address within `WINDOW` before it is refused for `BLOCK`.
+const MAX_FAILURES: u32 = 10;
+const WINDOW: Duration = Duration::from_secs(10 * 60);
+pub const BLOCK: Duration = Duration::from_secs(15 * 60);
+/// A token's last use is written at most this often (each write is a commit).
+const TOUCH_EVERY: Duration = Duration::from_secs(60);
+/// Addresses remembered at most; past this, old entries are forgotten first.
+const MAX_ADDRESSES: usize = 10_000;
+
+/// A token that checked out.
+#[derive(Debug, Clone)]
+pub struct Granted {
+    pub name: String,
+    pub scopes: Vec<String>,
+}
+
+impl Granted {
+    pub fn may(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+}
+
+#[derive(Default)]
+pub struct Guard {
+    failures: Mutex<HashMap<IpAddr, Failures>>,
+    touched: Mutex<HashMap<String, Instant>>,
+}
+
+struct Failures {
+    count: u32,
+    since: Instant,
+    blocked_until: Option<Instant>,
+}
+
+impl Guard {
+    /// How long `addr` must still wait, if it is refused for now.
+    pub fn blocked(&self, addr: Option<IpAddr>) -> Option<Duration> {
+        let addr = addr?;
+        let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let until = map.get(&addr)?.blocked_until?;
+        until.checked_duration_since(Instant::now())
+    }
+
+    /// Counts a refused token from `addr`.
+    pub fn failed(&self, addr: Option<IpAddr>) {
+        let Some(addr) = addr else { return };
+        let now = Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= MAX_ADDRESSES {
+            map.retain(|_, f| {
+                now.duration_since(f.since) < WINDOW || f.blocked_until.is_some_and(|u| u > now)
+            });
+        }
+        let f = map.entry(addr).or_insert(Failures {
+            count: 0,
+            since: now,
+            blocked_until: None,
+        });
+        if now.duration_since(f.since) > WINDOW {
+            *f = Failures {
+                count: 0,
+                since: now,
+                blocked_until: None,
+            };
+        }
+        f.count += 1;
+        if f.count >= MAX_FAILURES {
+            f.blocked_until = Some(now + BLOCK);
+            tracing::warn!(
+                "{addr}: {MAX_FAILURES} refused publishing tokens; refusing this address for {} minutes",
+                BLOCK.as_secs() / 60
+            );
+        }
+    }
+
+    /// Whether `name`'s last use should be written now.
+    pub fn should_touch(&self, name: &str) -> bool {
+        let mut map = self.touched.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        match map.get(name) {
+            Some(t) if now.duration_since(*t) < TOUCH_EVERY => false,
+            _ => {
+                map.insert(name.to_string(), now);
+                true
+            }
+        }
+    }
+}
+
+/// The stored token `token` hashes to, if any. Every stored hash is compared, each in
+/// constant time, so the answer's timing says nothing about which came close.
+pub fn check(pool: &ReadPool, token: &str) -> Result<Option<Granted>, db::DbError> {
+    let conn = pool.get()?;
+    let rows = db::tokens::list(&conn)?;
+    let hash = tokens::hash(token);
+    let mut found = None;
+    for row in rows {
+        if tokens::same(&row.hash, &hash) {
+            found = Some(Granted {
+                name: row.name,
+                scopes: row.scopes.split(' ').map(str::to_string).collect(),
+            });
+        }
+    }
+    Ok(found)
+}
