@@ -13,6 +13,7 @@
 
 pub mod db;
 pub mod html;
+pub mod micropub;
 mod server;
 
 use std::path::{Path, PathBuf};
