@@ -36,6 +36,10 @@ pub enum Command {
         /// Do not watch the content folder for changes.
         #[arg(long)]
         no_watch: bool,
+        /// Show drafts and scheduled articles at their addresses, with a banner (never in
+        /// lists, feeds, the sitemap or search).
+        #[arg(long)]
+        drafts: bool,
         /// Serve a database another process writes (a replica): no publish, no
         /// watcher, no writer, no migration.
         #[arg(long, env = "DISPATCHES_READ_ONLY")]
@@ -82,6 +86,18 @@ pub enum Command {
     Token {
         #[command(subcommand)]
         action: TokenAction,
+    },
+    /// Print a secret, expiring link that shows one unpublished article.
+    Preview {
+        /// The article's slug (a draft, a scheduled article, or a published one).
+        #[arg(required_unless_present = "rotate")]
+        slug: Option<String>,
+        /// How long the link works.
+        #[arg(long, default_value_t = 72)]
+        hours: u32,
+        /// Replace the signing secret: every preview link made so far stops working.
+        #[arg(long)]
+        rotate: bool,
     },
     /// Exit 0 when the server at ADDR answers /healthz (for container health checks).
     Healthcheck {

@@ -7,6 +7,7 @@ pub mod content;
 pub mod db;
 pub mod error;
 pub mod micropub;
+pub mod preview;
 pub mod publish;
 pub mod search;
 pub mod tokens;

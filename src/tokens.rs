@@ -56,7 +56,8 @@ pub fn parse_scopes(list: &str) -> Result<String, String> {
     Ok(scopes.join(" "))
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Bytes as lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -35,6 +35,13 @@ pub fn article_slug(path: &str) -> Option<String> {
 
 /// Micropub's endpoint, and the media endpoint beside it.
 pub const MICROPUB: &str = "/micropub";
+/// Where signed preview links of unpublished articles point.
+pub const PREVIEW: &str = "/preview";
+
+/// A signed preview link of one article, as `dispatches preview` prints it.
+pub fn preview(slug: &str, expires: i64, sig: &str) -> String {
+    format!("{PREVIEW}/{}?expires={expires}&sig={sig}", encode(slug))
+}
 pub const MICROPUB_MEDIA: &str = "/micropub/media";
 
 /// A stream's list.

@@ -312,3 +312,30 @@ fn the_real_server_keeps_posts_as_files_and_never_the_token() {
             .contains("Edited by hand")
     );
 }
+
+/// A crash between writing a post's file and publishing it: the file is in place (the
+/// rename is the last step of writing it), its half-written scratch file is hidden, and
+/// the next start publishes the one and ignores the other.
+#[test]
+fn a_crash_between_writing_and_publishing_is_healed_by_the_next_start() {
+    let site = Site::new();
+    site.file(
+        "written-not-published.md",
+        "---\ntitle: Written, not published\ndate: 2026-03-01\n---\nThe crash came after the rename.\n",
+    );
+    site.file(
+        ".half-written.md.123.tmp",
+        "---\ntitle: Half written\n---\nThe crash came before the rename.",
+    );
+    let server = site.serve();
+    assert_eq!(
+        server.get("/dispatches/written-not-published").status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        server.get("/dispatches/half-written").status,
+        StatusCode::NOT_FOUND
+    );
+    let scratch: i64 = site.one("SELECT count(*) FROM articles WHERE title = 'Half written'");
+    assert_eq!(scratch, 0);
+}

@@ -4,6 +4,7 @@
 
 mod backup;
 mod healthcheck;
+mod preview;
 mod publish;
 mod search;
 pub mod serve;
@@ -37,8 +38,11 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
             addr,
             content,
             no_watch,
+            drafts,
             read_only,
         } => {
+            let mut config = config;
+            config.drafts |= drafts;
             let mode = if read_only {
                 serve::Mode::ReadOnly
             } else if no_watch {
@@ -52,6 +56,11 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Command::Backup { out } => backup::backup(&db, &out),
         Command::Restore { from } => backup::restore(&from, &db),
         Command::Token { action } => token::run(action, &db),
+        Command::Preview {
+            slug,
+            hours,
+            rotate,
+        } => preview::run(slug.as_deref(), hours, rotate, &db, &config),
         Command::Healthcheck { addr } => healthcheck::run(&addr),
     }
 }

@@ -61,6 +61,8 @@ pub struct Config {
     pub cache_bytes: u64,
     /// Development mode: live reload and error banners on pages. Off in production.
     pub dev: bool,
+    /// Drafts and scheduled articles answer at their addresses, with a banner.
+    pub drafts: bool,
     /// Largest file the Micropub media endpoint (or a multipart post) takes, in bytes.
     pub media_max_bytes: u64,
 }
@@ -191,6 +193,13 @@ pub const SETTINGS: &[Setting] = &[
         field: Bool(|c| &mut c.dev),
     },
     Setting {
+        key: "drafts",
+        default: "false",
+        meaning: "drafts and scheduled articles answer at their addresses, with a banner (never \
+                  in lists, feeds, the sitemap or search); `serve --drafts` sets it",
+        field: Bool(|c| &mut c.drafts),
+    },
+    Setting {
         key: "media_max_bytes",
         default: "20971520",
         meaning: "largest upload Micropub takes (20 MiB); larger ones answer 413",
@@ -305,6 +314,7 @@ impl Config {
             hsts_max_age: 0,
             cache_bytes: 0,
             dev: false,
+            drafts: false,
             media_max_bytes: 0,
         }
     }

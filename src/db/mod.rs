@@ -9,7 +9,8 @@
 //! - `search`: the full-text search SQL;
 //! - `generation`: the number caches key on, which changes when a page may have;
 //! - `backup`: checked copies out and restores in;
-//! - `tokens`: publishing tokens (hashes only); `micropub`: what Micropub looks up.
+//! - `tokens`: publishing tokens (hashes only); `micropub`: what Micropub looks up;
+//! - `secrets`: the key preview links are signed with.
 
 pub mod apply;
 pub mod backup;
@@ -19,6 +20,7 @@ pub mod micropub;
 pub mod read;
 pub mod readers;
 pub mod search;
+pub mod secrets;
 pub mod tokens;
 pub mod writer;
 
@@ -35,7 +37,7 @@ pub use readers::ReadPool;
 pub use writer::{OpenPublish, Writer};
 
 /// The schema version this binary writes and reads.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -281,6 +283,7 @@ fn migrate(conn: &Connection, shown: &str) -> Result<bool, DbError> {
         include_str!("schema_3.sql"),
         include_str!("schema_4.sql"),
         include_str!("schema_5.sql"),
+        include_str!("schema_6.sql"),
     ];
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {

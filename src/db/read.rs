@@ -164,16 +164,33 @@ pub struct FullArticle {
     pub html: String,
     pub toc_json: String,
     pub word_count: i64,
+    /// A draft (only `any_article` returns one).
+    pub draft: bool,
     pub tags: Vec<String>,
 }
 
 /// The published article at `slug`.
 pub fn article(conn: &Connection, slug: &str, now: i64) -> rusqlite::Result<Option<FullArticle>> {
+    article_where(conn, slug, now, PUBLISHED)
+}
+
+/// The article at `slug` whether or not it is out: a draft or a scheduled article for a
+/// preview link or `serve --drafts`, and `draft`/`published_at` say which it is.
+pub fn any_article(conn: &Connection, slug: &str) -> rusqlite::Result<Option<FullArticle>> {
+    article_where(conn, slug, 0, "?1 = ?1")
+}
+
+fn article_where(
+    conn: &Connection,
+    slug: &str,
+    now: i64,
+    visible: &str,
+) -> rusqlite::Result<Option<FullArticle>> {
     let found = conn
         .prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS}, a.id, a.updated_at, a.author_id, a.author_name, a.hero_json,
-                    a.sources_json, a.html, a.toc_json, a.word_count, a.source_path
-             FROM articles a WHERE a.slug = ?2 AND {PUBLISHED}"
+                    a.sources_json, a.html, a.toc_json, a.word_count, a.source_path, a.draft
+             FROM articles a WHERE a.slug = ?2 AND {visible}"
         ))?
         .query_row(params![now, slug], |r| {
             Ok(FullArticle {
@@ -188,6 +205,7 @@ pub fn article(conn: &Connection, slug: &str, now: i64) -> rusqlite::Result<Opti
                 toc_json: r.get(15)?,
                 word_count: r.get(16)?,
                 source_path: r.get(17)?,
+                draft: r.get(18)?,
                 tags: Vec::new(),
             })
         })

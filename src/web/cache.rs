@@ -223,7 +223,10 @@ fn lookup(
 
 /// Paths whose responses must be live each time.
 fn bypass(path: &str) -> bool {
-    path == urls::HEALTHZ || path.starts_with("/_events") || path.starts_with(urls::MICROPUB)
+    path == urls::HEALTHZ
+        || path.starts_with("/_events")
+        || path.starts_with(urls::MICROPUB)
+        || path.starts_with(urls::PREVIEW)
 }
 
 /// Turns a rendered response into an entry, or hands it back when it must not be kept.

@@ -148,6 +148,7 @@ pub fn app(state: AppState) -> Router {
     let site = Router::new()
         .route(urls::HOME, get(pages::home))
         .route("/dispatches/{slug}", get(pages::article))
+        .route("/preview/{slug}", get(pages::preview))
         .route("/streams/{id}", get(pages::stream))
         .route("/tags/{tag}", get(pages::tag))
         .route("/authors/{id}", get(pages::author))

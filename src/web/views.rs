@@ -307,6 +307,8 @@ pub struct TocView {
 #[template(path = "article.html")]
 pub struct ArticlePage {
     pub layout: Layout,
+    /// Above an article that is not out yet (a preview link, `serve --drafts`).
+    pub banner: Option<String>,
     pub entry: HEntry,
     /// Development mode: why the latest save of this article was not published.
     pub problem: Option<String>,

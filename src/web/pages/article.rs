@@ -1,8 +1,8 @@
 //! One article's page: the article, its neighbours, related dispatches, its author and
 //! its JSON-LD; renamed and removed articles and redirect stubs answer 301 or 410.
 
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use rusqlite::Connection;
 
@@ -10,29 +10,114 @@ use super::{Result, layout, moved, now, render, with_conn};
 use crate::content::dates::rfc3339;
 use crate::content::html::{absolute, decode_entities, strip_tags};
 use crate::content::{Hero, Source, TocEntry};
-use crate::db::read;
-use crate::urls;
+use crate::db::{self, read};
 use crate::web::AppState;
 use crate::web::error::WebError;
 use crate::web::views::*;
+use crate::{preview, urls};
 
 pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response> {
     with_conn(&state, move |conn, state| {
         let now = now();
-        let Some(a) = read::article(conn, &slug, now)? else {
-            // A renamed article and a redirect stub forward; a deleted one is gone.
-            if let Some(new_slug) = read::moved_to(conn, &slug, now)? {
-                return Ok(moved(&urls::article(&new_slug)));
+        if let Some(a) = read::article(conn, &slug, now)? {
+            let page = article_page(conn, state, a, None)?;
+            return Ok(render(StatusCode::OK, &page));
+        }
+        // A renamed article and a redirect stub forward; a deleted one is gone.
+        if let Some(new_slug) = read::moved_to(conn, &slug, now)? {
+            return Ok(moved(&urls::article(&new_slug)));
+        }
+        if let Some(target) = read::redirect_target(conn, &slug)? {
+            let target = redirect_location(conn, &target, now)?;
+            return Ok(moved(&target));
+        }
+        if let Some(title) = read::gone(conn, &slug)? {
+            return Err(WebError::Gone(title));
+        }
+        // `serve --drafts`: what is not out yet answers too, marked, and never kept.
+        if state.config.drafts
+            && let Some(a) = read::any_article(conn, &slug)?
+        {
+            let banner = unpublished_banner(&a, now, state);
+            let page = article_page(conn, state, a, Some(banner))?;
+            return Ok(private(render(StatusCode::OK, &page)));
+        }
+        Err(WebError::NotFound)
+    })
+    .await
+}
+
+/// A signed preview link (`dispatches preview SLUG`): the article whatever its state, to
+/// whoever holds the link until it expires; never indexed, never kept by a cache.
+pub async fn preview(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<PreviewQuery>,
+) -> Result<Response> {
+    with_conn(&state, move |conn, state| {
+        let now = now();
+        let secret = db::secrets::get(conn, preview::SECRET)?;
+        let signed = match (secret, q.expires, q.sig.as_deref()) {
+            (Some(secret), Some(expires), Some(sig)) => {
+                preview::verify(&secret, &slug, expires, sig, now)
             }
-            if let Some(target) = read::redirect_target(conn, &slug)? {
-                let target = redirect_location(conn, &target, now)?;
-                return Ok(moved(&target));
-            }
-            if let Some(title) = read::gone(conn, &slug)? {
-                return Err(WebError::Gone(title));
-            }
+            _ => false,
+        };
+        // A bad or expired link says no more than a missing page would.
+        let Some(a) = read::any_article(conn, &slug)?.filter(|_| signed) else {
             return Err(WebError::NotFound);
         };
+        let banner = unpublished_banner(&a, now, state);
+        let mut page = article_page(conn, state, a, Some(banner))?;
+        page.layout.index = false;
+        Ok(private(render(StatusCode::OK, &page)))
+    })
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub struct PreviewQuery {
+    expires: Option<i64>,
+    sig: Option<String>,
+}
+
+/// What the banner of an article shown before it is out says.
+fn unpublished_banner(a: &read::FullArticle, now: i64, state: &AppState) -> String {
+    if a.draft {
+        "Preview: a draft, not published.".into()
+    } else if a.summary.published_at > now {
+        format!(
+            "Preview: scheduled for {}, not published yet.",
+            long_date(local_date(a.summary.published_at, &state.config))
+        )
+    } else {
+        "Preview: this article is published.".into()
+    }
+}
+
+/// A page only its holder may see: no index, no shared cache, not kept here either.
+fn private(mut resp: Response) -> Response {
+    let headers = resp.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    headers.insert(
+        HeaderName::from_static("x-robots-tag"),
+        HeaderValue::from_static("noindex"),
+    );
+    resp
+}
+
+/// The whole page of article `a`, with `banner` above it when it is not out.
+fn article_page(
+    conn: &Connection,
+    state: &AppState,
+    a: read::FullArticle,
+    banner: Option<String>,
+) -> Result<ArticlePage> {
+    let now = now();
+    {
         let config = &state.config;
         let (older, newer) = read::neighbours(conn, &a, now)?;
         let related = read::related(conn, &a, now, 3)?;
@@ -74,6 +159,7 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
             None
         };
         let view = ArticlePage {
+            banner,
             problem,
             entry: entry(&a, &layout),
             layout,
@@ -109,9 +195,8 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
                 .map(|s| Item::from_summary(s, config))
                 .collect(),
         };
-        Ok(render(StatusCode::OK, &view))
-    })
-    .await
+        Ok(view)
+    }
 }
 
 /// The article's h-entry beyond what the page shows anyway: its absolute URL, exact

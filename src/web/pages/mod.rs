@@ -7,7 +7,7 @@ mod lists;
 mod misc;
 mod results;
 
-pub use article::article;
+pub use article::{article, preview};
 pub use lists::{archive, author, home, stream, tag};
 pub use misc::{events, fallback, file, healthz, static_asset};
 pub use results::{search_json, search_page};
