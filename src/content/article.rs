@@ -6,11 +6,11 @@
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::markdown;
 use super::{
     Article, Author, ContentSettings, FileError, Parsed, Redirect, SlugOrigin, SourceFile, Stream,
     dates, front_matter,
 };
+use super::{import, markdown};
 
 /// A file read as far as its front matter: what it is, and for an article everything
 /// but the rendering (its slug and date included), which is the slow part.
@@ -191,6 +191,20 @@ fn render_article(
     settings: ContentSettings<'_>,
 ) -> Result<Article, FileError> {
     let resolve = |url: &str| resolve_relative(dir, url);
+    let empty = serde_json::Map::new();
+    let site = settings.site.unwrap_or(&empty);
+    let translated = import::translate(
+        body,
+        &import::ImportContext {
+            dir,
+            go_template: fm.template == Some(Value::Bool(true)),
+            jekyll: !site.is_empty() || dir.split('/').any(|d| d == "_posts" || d == "_drafts"),
+            page: &fm.raw,
+            site,
+            read_file: settings.read_file,
+        },
+    );
+    let body = translated.body.as_str();
     let rendered = markdown::render(
         body,
         &markdown::RenderOptions {
@@ -254,10 +268,11 @@ fn render_article(
         text: rendered.text,
         word_count: rendered.word_count,
         reading_minutes: rendered.reading_minutes,
-        warnings: rendered
-            .missing_alt
+        warnings: translated
+            .warnings
             .into_iter()
-            .map(|(line, src)| {
+            .map(|(line, message)| (body_line + line, message))
+            .chain(rendered.missing_alt.into_iter().map(|(line, src)| {
                 (
                     body_line + line,
                     format!(
@@ -266,7 +281,7 @@ fn render_article(
                          if it is decoration"
                     ),
                 )
-            })
+            }))
             .chain(
                 rendered
                     .warnings

@@ -7,6 +7,7 @@ pub mod dates;
 pub mod front_matter;
 pub mod highlight;
 pub mod html;
+pub mod import;
 pub mod markdown;
 pub mod math;
 
@@ -32,11 +33,27 @@ pub struct SourceFile<'a> {
 }
 
 /// Settings the content stage needs.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct ContentSettings<'a> {
     pub timezone: &'a Tz,
     pub trust_html: bool,
     pub highlight_max_bytes: usize,
+    /// Reads a file of the site (Go's `{{code}}`, Hugo's `include`); `None` reads nothing.
+    pub read_file: Option<import::ReadFile<'a>>,
+    /// The old site's own settings (a Jekyll `_config.yml`), for `{{ site.X }}`.
+    pub site: Option<&'a serde_json::Map<String, Value>>,
+}
+
+impl std::fmt::Debug for ContentSettings<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ContentSettings")
+            .field("timezone", &time_tz::TimeZone::name(self.timezone))
+            .field("trust_html", &self.trust_html)
+            .field("highlight_max_bytes", &self.highlight_max_bytes)
+            .field("reads_files", &self.read_file.is_some())
+            .field("site", &self.site)
+            .finish()
+    }
 }
 
 /// How an article's slug was chosen; only a slug derived from a Zola `path` may be
@@ -138,6 +155,8 @@ mod tests {
             timezone: time_tz::timezones::db::UTC,
             trust_html: false,
             highlight_max_bytes: 1 << 20,
+            read_file: None,
+            site: None,
         }
     }
 

@@ -97,11 +97,27 @@ pub fn publish(
     };
     let found = discover::expand(inputs, content_root, &mut report);
     let stored = Stored::read(db_path, !options.dry_run && writer.is_none())?;
+    // Files a post shows (Go's `{{code}}`, Hugo's `include`): only those this publish
+    // found, by their names inside the content root, so nothing outside it is read.
+    let beside: HashMap<String, std::path::PathBuf> = found
+        .files
+        .iter()
+        .map(|f| (f.rel.clone(), f.path.clone()))
+        .collect();
+    let read_file = |rel: &str| -> Option<String> {
+        let path = beside.get(rel)?;
+        let meta = std::fs::metadata(path).ok()?;
+        (meta.len() <= config.max_file_bytes)
+            .then(|| std::fs::read_to_string(path).ok())
+            .flatten()
+    };
     let bar = report::progress_bar(options.progress, found.files.len());
     let settings = ContentSettings {
         timezone: config.timezone,
         trust_html: config.trust_html,
         highlight_max_bytes: config.highlight_max_bytes,
+        read_file: Some(&read_file),
+        site: None,
     };
     let salt = render_salt(config);
     let ctx = load::LoadContext {

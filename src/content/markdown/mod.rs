@@ -23,7 +23,7 @@ const WORDS_PER_MINUTE: usize = 230;
 /// The parser options, in one place. Definition lists stay off: together with heading
 /// attributes they panic pulldown-cmark 0.13 (upstream issue 1110). Metadata blocks stay
 /// off too: front matter is split off before the body gets here.
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
