@@ -1,5 +1,7 @@
 //! Real sites import without edits: the repository's sample content, and (beside the
-//! repository, in `../shared/corpora`) the Rust and Go blogs as their authors wrote them.
+//! repository, in `../shared/corpora`) the Rust and Go blogs, Hugo's example site and
+//! Hugo's documentation as their authors wrote them; no template syntax reaches a reader
+//! outside code.
 
 mod common;
 
@@ -78,4 +80,113 @@ fn the_go_blog_imports_without_edits() {
     assert!(!author.is_empty());
     assert_eq!(date, "2024-04-09", "unpadded month");
     assert_eq!(site.one::<i64>("SELECT count(*) FROM redirects"), 60);
+}
+
+/// What must never reach a reader outside code.
+const TEMPLATE_SYNTAX: &[&str] = &[
+    "{{<", "{{%", "{%", "{{ site", "{{raw", "{{image", "{{code", "{{play", "{{video",
+];
+
+/// Every published article's page, fetched through the router: (slug, page body).
+async fn every_article(site: &Site) -> Vec<(String, String)> {
+    let slugs: Vec<String> = site
+        .conn()
+        .prepare("SELECT slug FROM articles WHERE draft = 0 AND published_at <= unixepoch()")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut pages = Vec::with_capacity(slugs.len());
+    for slug in slugs {
+        let page = site.get(&format!("/dispatches/{slug}")).await;
+        assert_eq!(page.status, 200, "/dispatches/{slug}");
+        pages.push((slug, page.body));
+    }
+    pages
+}
+
+/// Articles whose text outside code shows template syntax, with what it shows.
+async fn template_syntax_shown(site: &Site) -> Vec<String> {
+    let mut shown = Vec::new();
+    for (slug, body) in every_article(site).await {
+        let text = html::text_outside_code(&body);
+        for syntax in TEMPLATE_SYNTAX {
+            if let Some(at) = text.find(syntax) {
+                let end = (at + 60).min(text.len());
+                let end = (end..=text.len())
+                    .find(|i| text.is_char_boundary(*i))
+                    .unwrap_or(at);
+                shown.push(format!("{slug}: {}", &text[at..end]));
+            }
+        }
+    }
+    shown
+}
+
+#[tokio::test]
+#[ignore = "needs ../shared/corpora"]
+async fn no_go_blog_article_shows_template_directives() {
+    let site = Site::corpus("go-blog");
+    site.publish();
+    let shown = template_syntax_shown(&site).await;
+    assert!(shown.is_empty(), "{shown:#?}");
+}
+
+#[tokio::test]
+#[ignore = "needs ../shared/corpora"]
+async fn hugos_example_site_imports_and_shows_no_shortcodes() {
+    let site = Site::corpus("hugo-basic");
+    let r = site.publish();
+    assert!(r.failed.is_empty(), "{:#?}", r.failed);
+    // The headless bundle's three pages, two section indexes, the archives layout page.
+    assert_eq!((r.new, r.skipped.len()), (6, 6), "{:#?}", r.skipped);
+    let shown = template_syntax_shown(&site).await;
+    assert!(shown.is_empty(), "{shown:#?}");
+    let rich = site.get("/dispatches/rich-content").await.body;
+    for card in ["embed-youtube", "embed-vimeo", "embed-x"] {
+        assert!(rich.contains(card), "{card}");
+    }
+    assert!(!rich.contains("<iframe"));
+}
+
+#[tokio::test]
+#[ignore = "needs ../shared/corpora"]
+async fn hugos_documentation_imports_and_keeps_shortcodes_in_its_code() {
+    let site = Site::corpus("hugo-docs");
+    let r = site.publish();
+    assert!(r.failed.is_empty(), "{:#?}", r.failed);
+    assert_eq!(r.new, 726);
+    let why = |w: &str| r.skipped.iter().filter(|(_, y)| y.contains(w)).count();
+    assert_eq!(
+        (why("section index"), why("cascade"), r.skipped.len()),
+        (62, 204, 266),
+        "{:#?}",
+        r.skipped
+    );
+    let by_folder = r
+        .warnings
+        .iter()
+        .filter(|w| w.contains("qualified by its folder"))
+        .count();
+    assert_eq!(by_folder, 96);
+    // Pages that document shortcodes show them, in their code.
+    let documenting: Vec<String> = site
+        .conn()
+        .prepare("SELECT slug FROM articles WHERE source_path LIKE 'en/shortcodes/%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(documenting.len() >= 10, "{documenting:?}");
+    for slug in documenting {
+        let page = site.get(&format!("/dispatches/{slug}")).await.body;
+        let code = html::text_of_code(&page);
+        assert!(code.contains("{{<") || code.contains("{{%"), "{slug}");
+        assert!(
+            !code.contains("{{</*"),
+            "{slug}: escapes read as the shortcode"
+        );
+    }
 }

@@ -263,7 +263,8 @@ fn a_slug_clash_never_calls_a_present_file_gone() {
         std::fs::create_dir_all(elsewhere.join(dir)).unwrap();
         std::fs::write(
             elsewhere.join(dir).join("same.md"),
-            post(&format!("Same {dir}"), "2026-03-01", "Words."),
+            // Chosen slugs: names alone would be qualified by folder instead.
+            format!("---\ntitle: Same {dir}\nslug: same\ndate: 2026-03-01\n---\nWords.\n"),
         )
         .unwrap();
     }

@@ -80,7 +80,10 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
             }),
         }));
     }
-    if let Some(why) = template_only(&fm, split.body) {
+    if let Some(why) = template_only(&fm, split.body)
+        .or_else(|| import::not_rendered(&fm.raw))
+        .or_else(|| layout_only(&fm, split.body))
+    {
         return Ok(Prepared::Done(skip(&why)));
     }
     let date = fm.date.or_else(|| {
@@ -154,6 +157,20 @@ fn template_only(fm: &front_matter::FrontMatter, body: &str) -> Option<String> {
     })
 }
 
+/// Why a title-less, empty page that only names a layout of the old theme (Hugo's
+/// `layout: archives`) is not an article: the page it stood for is the theme's.
+fn layout_only(fm: &front_matter::FrontMatter, body: &str) -> Option<String> {
+    let layout = fm.raw.get("layout")?;
+    (fm.title.is_none() && body.trim().is_empty()).then(|| {
+        format!(
+            "layout-only page (layout = {}), not an article",
+            layout
+                .as_str()
+                .map_or_else(|| layout.to_string(), |l| format!("{l:?}"))
+        )
+    })
+}
+
 impl PreparedArticle {
     /// The second half of `parse`: renders the article.
     pub fn render(self, settings: ContentSettings<'_>) -> Result<Article, FileError> {
@@ -216,18 +233,21 @@ fn render_article(
         },
     )
     .map_err(|e| too_much(body, body_line, e))?;
-    let title = fm
-        .title
-        .clone()
-        .or(rendered.title.clone())
-        .ok_or_else(|| FileError {
-            path: String::new(),
-            line: Some(1),
-            field: Some("title".into()),
-            message:
-                "missing title: add `title:` to the front matter or start the text with `# A title`"
-                    .into(),
-        })?;
+    let mut warnings = Vec::new();
+    let title = match fm.title.clone().or(rendered.title.clone()) {
+        Some(title) => title,
+        None => {
+            let title = fallback_title(fm, dir, &slug);
+            warnings.push((
+                1,
+                format!(
+                    "no `title:` and no `# ` heading; the page is titled {title:?}; \
+                     add `title:` to name it yourself"
+                ),
+            ));
+            title
+        }
+    };
     let hero = fm.hero.clone().map(|mut h| {
         if let Some(url) = resolve(&h.src) {
             h.src = url;
@@ -268,10 +288,14 @@ fn render_article(
         text: rendered.text,
         word_count: rendered.word_count,
         reading_minutes: rendered.reading_minutes,
-        warnings: translated
-            .warnings
+        warnings: warnings
             .into_iter()
-            .map(|(line, message)| (body_line + line, message))
+            .chain(
+                translated
+                    .warnings
+                    .into_iter()
+                    .map(|(line, message)| (body_line + line, message)),
+            )
             .chain(rendered.missing_alt.into_iter().map(|(line, src)| {
                 (
                     body_line + line,
@@ -290,6 +314,29 @@ fn render_article(
             )
             .collect(),
     })
+}
+
+/// A title for a page that gives none: Hugo's `linkTitle`, else its section's name and
+/// its own, as a reader of the old site's menus would have seen them.
+fn fallback_title(fm: &front_matter::FrontMatter, dir: &str, slug: &str) -> String {
+    if let Some(Value::String(t)) = fm.raw.get("linkTitle").or(fm.raw.get("linktitle"))
+        && !t.trim().is_empty()
+    {
+        return t.trim().to_string();
+    }
+    let words = |s: &str| {
+        let s = s.replace(['-', '_'], " ");
+        let mut c = s.trim().chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect::<String>())
+            .unwrap_or_default()
+    };
+    let section = dir.rsplit('/').next().unwrap_or("");
+    if section.is_empty() || section == slug {
+        words(slug)
+    } else {
+        format!("{}: {}", words(section), words(slug))
+    }
 }
 
 fn skip(reason: &str) -> Parsed {

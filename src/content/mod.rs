@@ -204,15 +204,39 @@ mod tests {
     }
 
     #[test]
-    fn title_from_heading_or_an_error() {
+    fn title_from_heading_link_title_or_names_with_a_warning() {
         let a = article("plain.md", "# Only a heading\n\nBody.\n");
         assert_eq!(a.title, "Only a heading");
-        let e = parse_at(
-            "none.md",
-            "---\ndate: 2026-01-01\n---\nBody without a title.\n",
-        )
-        .unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("title"));
+        assert!(a.warnings.is_empty());
+        let a = article(
+            "functions/strings/Title.md",
+            "---\nlinkTitle: strings.Title\n---\nBody.\n",
+        );
+        assert_eq!(a.title, "strings.Title");
+        assert_eq!(a.warnings.len(), 1);
+        let a = article(
+            "docs/getting-started/none.md",
+            "---\ndate: 2026-01-01\n---\nBody.\n",
+        );
+        assert_eq!(a.title, "Getting started: None");
+        assert!(a.warnings[0].1.contains("title:"), "{:?}", a.warnings);
+    }
+
+    #[test]
+    fn pages_the_old_site_never_rendered_are_skipped() {
+        let reason = |p: &str, t: &str| match parse_at(p, t).unwrap() {
+            Parsed::Skipped { reason, .. } => reason,
+            other => panic!("{other:?}"),
+        };
+        assert!(reason("homepage/index.md", "---\nheadless: true\n---\n").contains("headless"));
+        assert!(reason("x.md", "---\ntitle: X\nbuild:\n  render: never\n---\n").contains("never"));
+        assert!(
+            reason(
+                "archives.md",
+                "---\ndate: 2019-05-28\nlayout: archives\n---\n"
+            )
+            .contains("layout")
+        );
     }
 
     #[test]

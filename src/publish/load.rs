@@ -31,6 +31,8 @@ pub(super) struct LoadContext<'a> {
     /// The stored content hash of every source path.
     pub stored: &'a HashMap<String, String>,
     pub settings: ContentSettings<'a>,
+    /// Folders whose pages the old site never rendered, with why.
+    pub hidden: &'a [(String, String)],
 }
 
 /// An article whose front matter is read, waiting for its slug to be settled.
@@ -146,6 +148,7 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
         salt,
         stored,
         settings,
+        hidden,
     } = *ctx;
     let fail = |line: Option<usize>, message: String| {
         Outcome::Failed(FileError {
@@ -155,6 +158,17 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
             message,
         })
     };
+    if f.markdown
+        && let Some(why) = super::bundles::hidden_reason(&f.rel, hidden)
+    {
+        return Outcome::Parsed {
+            hash: String::new(),
+            parsed: Parsed::Skipped {
+                reason: why.to_string(),
+                redirect: None,
+            },
+        };
+    }
     let meta = match std::fs::metadata(&f.path) {
         Ok(m) => m,
         Err(e) => return fail(None, format!("cannot read: {e}")),

@@ -8,6 +8,7 @@
 //! 5. `store`: stream them into one writer transaction that commits at the end;
 //! 6. `report`: counts, skips, failures and the summary line.
 
+mod bundles;
 mod discover;
 mod load;
 mod render;
@@ -125,6 +126,7 @@ pub fn publish(
         salt: &salt,
         stored: &stored.hashes,
         settings,
+        hidden: &bundles::hidden_folders(&found.files, config.timezone),
     };
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let mut loaded = load::load_all(found.files, &ctx, &bar, &mut report, now);

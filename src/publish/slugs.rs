@@ -1,7 +1,8 @@
 //! Step 3, settle slugs: before anything renders, every changed article gets a slug no
 //! other article holds. The earlier of two posts sharing a Zola `path` name keeps it and
-//! the later is qualified with its date; any other clash fails the later file, naming
-//! the file that holds the slug.
+//! the later is qualified with its date; of two files of the same name in different
+//! folders the later is qualified with its folder; a clash of slugs the authors chose
+//! fails the later file, naming the file that holds the slug.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -11,7 +12,7 @@ use time::OffsetDateTime;
 use super::load::Loaded;
 use super::render::Planned;
 use super::report::Report;
-use crate::content::SlugOrigin;
+use crate::content::{PreparedArticle, SlugOrigin, url_safe};
 use crate::error::FileError;
 
 /// Which source files exist: those this publish found, and those under the content root.
@@ -77,18 +78,21 @@ fn settle_one(
         OffsetDateTime::from(modified)
     });
     if let Some(holder) = taken.get(&article.slug).cloned() {
-        let qualified = format!("{}-{}", article.slug, published_at.date());
-        if article.slug_origin == SlugOrigin::Path && !taken.contains_key(&qualified) {
-            report.warnings.push(format!(
-                "{}: slug `{}` is also the name of {holder}; published as `{qualified}`",
-                f.shown, article.slug
-            ));
-            article.slug = qualified;
-        } else {
-            report
-                .failed
-                .push(clash(&f.shown, &article.slug, &holder, present));
-            return None;
+        match qualified(&article, &f.rel, published_at, taken) {
+            Some((qualified, by)) => {
+                report.warnings.push(format!(
+                    "{}: slug `{}` is also the name of {holder}; published as `{qualified}` \
+                     (qualified by its {by}); set `slug:` to choose another",
+                    f.shown, article.slug
+                ));
+                article.slug = qualified;
+            }
+            None => {
+                report
+                    .failed
+                    .push(clash(&f.shown, &article.slug, &holder, present));
+                return None;
+            }
         }
     }
     taken.insert(article.slug.clone(), f.rel.clone());
@@ -98,6 +102,45 @@ fn settle_one(
         published_at,
         article,
     })
+}
+
+/// A free slug for an article whose name another file holds, and what qualified it: a
+/// Zola `path` name takes the post's date; a file's name takes its folders, nearest first
+/// (`functions/strings/Title.md` → `strings-Title`). A slug the author chose is never
+/// changed.
+fn qualified(
+    article: &PreparedArticle,
+    rel: &str,
+    published_at: OffsetDateTime,
+    taken: &HashMap<String, String>,
+) -> Option<(String, &'static str)> {
+    match article.slug_origin {
+        SlugOrigin::Path => {
+            let q = format!("{}-{}", article.slug, published_at.date());
+            (!taken.contains_key(&q)).then_some((q, "date"))
+        }
+        SlugOrigin::FileName => {
+            let mut folders: Vec<&str> = rel.split('/').collect();
+            folders.pop();
+            // A bundle is named by its folder already.
+            if rel.ends_with("/index.md") {
+                folders.pop();
+            }
+            let mut slug = article.slug.clone();
+            for folder in folders.iter().rev() {
+                let folder = url_safe(folder);
+                if folder.is_empty() {
+                    continue;
+                }
+                slug = format!("{folder}-{slug}");
+                if !taken.contains_key(&slug) {
+                    return Some((slug, "folder"));
+                }
+            }
+            None
+        }
+        SlugOrigin::FrontMatter => None,
+    }
 }
 
 /// The failure of a file whose slug `holder` already uses.

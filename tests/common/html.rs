@@ -124,3 +124,64 @@ fn find_ci(haystack: &str, from: usize, needle: &str) -> Option<usize> {
     (from..=hay.len().checked_sub(needle.len())?)
         .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
+
+/// The text of `html` a reader sees outside `<pre>` and `<code>`, tags removed and the
+/// common entities decoded.
+pub fn text_outside_code(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = ["<pre", "<code"]
+            .iter()
+            .filter_map(|open| rest.find(open).map(|i| (i, *open)))
+            .min();
+        let Some((at, open)) = next else { break };
+        out.push_str(&rest[..at]);
+        let close = if open == "<pre" { "</pre>" } else { "</code>" };
+        rest = rest[at..]
+            .find(close)
+            .map_or("", |j| &rest[at + j + close.len()..]);
+    }
+    out.push_str(rest);
+    let mut text = String::with_capacity(out.len());
+    let mut in_tag = false;
+    for c in out.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The text inside `<pre>` and `<code>` of `html`, tags removed and entities decoded.
+pub fn text_of_code(html: &str) -> String {
+    let mut code = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<pre") {
+        let end = rest[at..].find("</pre>").map_or(rest.len(), |j| at + j);
+        code.push_str(&rest[at..end]);
+        rest = &rest[end..];
+    }
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in code.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}

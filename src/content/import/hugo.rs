@@ -330,3 +330,48 @@ fn include(s: &mut Scan<'_>, at: usize, path: &str) {
     s.out.push_str(&translated.body);
     s.out.push_str("\n\n");
 }
+
+/// Why Hugo would not render a page, from its own front matter: `headless: true`, or
+/// `build` (`_build`) with `render: never` (`false` in older versions).
+pub fn not_rendered(fm: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+    if fm.get("headless") == Some(&serde_json::Value::Bool(true)) {
+        return Some("headless bundle (headless: true), not an article".into());
+    }
+    let build = fm.get("build").or(fm.get("_build"))?;
+    never_rendered(build).then(|| "Hugo build option render: never, not an article".into())
+}
+
+/// Why nothing in a folder is an article, from its `index.md` (a headless leaf bundle:
+/// the other pages in it are its resources) or its `_index.md` (a `cascade` that sets
+/// `build.render: never` for everything below).
+pub fn folder_not_rendered(
+    file_name: &str,
+    fm: &serde_json::Map<String, serde_json::Value>,
+) -> Option<String> {
+    match file_name {
+        "index.md" => not_rendered(fm).map(|_| "page of a headless bundle, not an article".into()),
+        "_index.md" => {
+            let cascade = fm.get("cascade")?;
+            let cascades = match cascade {
+                serde_json::Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            cascades
+                .into_iter()
+                .filter_map(|c| c.get("build").or(c.get("_build")))
+                .any(never_rendered)
+                .then(|| {
+                    "inside a section whose cascade sets build.render: never, not an article".into()
+                })
+        }
+        _ => None,
+    }
+}
+
+fn never_rendered(build: &serde_json::Value) -> bool {
+    matches!(build.get("render"), Some(serde_json::Value::Bool(false)))
+        || build
+            .get("render")
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|r| r == "never" || r == "false")
+}

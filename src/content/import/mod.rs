@@ -20,6 +20,8 @@ use serde_json::{Map, Value};
 
 use super::html::escape;
 
+pub use hugo::{folder_not_rendered, not_rendered};
+
 /// Reads a file by its `/`-separated path inside the content folder; `None` when it is
 /// not there. The content stage reads nothing itself: the publisher lends it this.
 pub type ReadFile<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
