@@ -181,3 +181,53 @@ fn fresh_publishes_store_articles_in_the_same_order() {
     assert_eq!(first[0].1, "p000");
     assert_eq!(first[1].1, "p007");
 }
+
+#[tokio::test]
+async fn a_jekyll_post_reads_as_jekyll_read_it() {
+    let site = Site::new();
+    std::fs::write(
+        site.root().join("_config.yml"),
+        "repository: someone/site\nbaseurl: /blog\nurl: https://example.org\n",
+    )
+    .unwrap();
+    site.file(
+        "_posts/2016-01-01-first.md",
+        "---\ntitle: First\n---\nThe first.\n",
+    )
+    .file(
+        "_posts/2023-01-29-second.md",
+        "---\ntitle: Second\npublished: true\ndate: 2023-01-29 18:30:22 2023 -0800\npublished: true\n---\n\
+         {% raw %}Literally {{ this }}.{% endraw %}\n\n\
+         {% highlight ruby linenos %}\nputs \"{{ site.repository }}\"\n{% endhighlight %}\n\n\
+         See [the first]({% post_url 2016-01-01-first %}) at {{ site.repository }}, \
+         ![logo]({{ \"/logo.png\" | absolute_url }}).\n\n{% include footer.html %}\n",
+    );
+    let r = site.publish();
+    assert!(r.failed.is_empty(), "{:#?}", r.failed);
+    assert_eq!(r.new, 2);
+    let warned = |what: &str| {
+        r.warnings
+            .iter()
+            .any(|w| w.contains("second.md") && w.contains(what))
+    };
+    assert!(
+        warned("given twice") && warned("repeats its year"),
+        "{:#?}",
+        r.warnings
+    );
+    assert!(warned("`include`"), "{:#?}", r.warnings);
+    let date: String =
+        site.one("SELECT datetime(published_at, 'unixepoch') FROM articles WHERE slug = 'second'");
+    assert_eq!(date, "2023-01-30 02:30:22");
+    let page = site.get("/dispatches/second").await.body;
+    assert!(
+        page.contains("Literally {{ this }}."),
+        "raw stays as written"
+    );
+    assert!(page.contains("href=\"/dispatches/first\""));
+    assert!(page.contains("at someone/site,"));
+    assert!(page.contains("https://example.org/blog/logo.png"));
+    let code = html::text_of_code(&page);
+    assert!(code.contains("puts \"{{ site.repository }}\""), "{code}");
+    assert!(!html::text_outside_code(&page).contains("{%"));
+}

@@ -233,7 +233,7 @@ fn render_article(
         },
     )
     .map_err(|e| too_much(body, body_line, e))?;
-    let mut warnings = Vec::new();
+    let mut warnings = fm.warnings.clone();
     let title = match fm.title.clone().or(rendered.title.clone()) {
         Some(title) => title,
         None => {

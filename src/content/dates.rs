@@ -60,6 +60,22 @@ pub fn parse_datetime(s: &str, tz: &Tz) -> Result<OffsetDateTime, String> {
     Ok(local.assume_offset(offset).to_offset(UtcOffset::UTC))
 }
 
+/// `2023-01-29 18:30:22 2023 -0800` (a date written with its year again before the zone,
+/// which Jekyll accepts) without the repeated year; `None` for any other shape.
+pub fn without_repeated_year(s: &str) -> Option<String> {
+    let mut words = s.split_whitespace();
+    let (date, clock, year) = (words.next()?, words.next()?, words.next()?);
+    let zone: Vec<&str> = words.collect();
+    (year.len() == 4 && date.starts_with(year) && clock.contains(':') && zone.len() <= 1).then(
+        || {
+            format!(
+                "{date} {clock}{}",
+                zone.first().map_or(String::new(), |z| format!(" {z}"))
+            )
+        },
+    )
+}
+
 fn parse_clock(clock: &str) -> Result<Time, String> {
     let (hms, frac) = match clock.split_once(['.', ',']) {
         Some((a, b)) => (a, b),
@@ -281,5 +297,10 @@ mod tests {
         assert_eq!((d, rest), (time::macros::date!(2026 - 05 - 12), "wal-mode"));
         assert!(split_date_prefix("2026-02-30-x").is_none());
         assert!(split_date_prefix("wal-mode").is_none());
+        assert_eq!(
+            without_repeated_year("2023-01-29 18:30:22 2023 -0800").as_deref(),
+            Some("2023-01-29 18:30:22 -0800")
+        );
+        assert_eq!(without_repeated_year("2023-01-29 18:30:22 -0800"), None);
     }
 }

@@ -13,6 +13,7 @@ mod discover;
 mod load;
 mod render;
 mod report;
+mod site_config;
 mod slugs;
 mod store;
 
@@ -105,6 +106,13 @@ pub fn publish(
         .iter()
         .map(|f| (f.rel.clone(), f.path.clone()))
         .collect();
+    let site = site_config::find(content_root).or_else(|| {
+        inputs
+            .iter()
+            .map(Path::new)
+            .filter(|p| p.is_dir())
+            .find_map(site_config::find)
+    });
     let read_file = |rel: &str| -> Option<String> {
         let path = beside.get(rel)?;
         let meta = std::fs::metadata(path).ok()?;
@@ -118,9 +126,13 @@ pub fn publish(
         trust_html: config.trust_html,
         highlight_max_bytes: config.highlight_max_bytes,
         read_file: Some(&read_file),
-        site: None,
+        site: site.as_ref().map(|(m, _)| m),
     };
-    let salt = render_salt(config);
+    let mut salt = render_salt(config);
+    if let Some((_, text)) = &site {
+        salt.push('|');
+        salt.push_str(text);
+    }
     let ctx = load::LoadContext {
         config,
         salt: &salt,

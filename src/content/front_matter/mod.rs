@@ -129,36 +129,71 @@ pub struct FrontMatter {
     pub extra: Map<String, Value>,
     /// The whole block as JSON, for the record.
     pub raw: Map<String, Value>,
+    /// What was read as another generator would have read it, and deserves a look: each
+    /// with its 1-based line in the file.
+    pub warnings: Vec<(usize, String)>,
 }
 
 /// Parses the front matter of `split` into its keys. Dates without a zone are in `tz`.
 pub fn parse(split: &Split<'_>, tz: &Tz) -> Result<FrontMatter, FileError> {
-    let map = to_map(split)?;
-    Reader {
+    let (map, warnings) = to_map_warning(split)?;
+    let reader = Reader {
         split,
         map: &map,
         tz,
-    }
-    .read()
+        warnings: std::cell::RefCell::new(warnings),
+    };
+    let mut fm = reader.read()?;
+    fm.warnings = reader.warnings.take();
+    Ok(fm)
 }
 
 /// The front matter of `split` as plain JSON values, before any key is interpreted
 /// (Micropub reads a post's properties from it and writes them back).
 pub fn to_map(split: &Split<'_>) -> Result<Map<String, Value>, FileError> {
+    Ok(to_map_warning(split)?.0)
+}
+
+/// The same, with the warnings reading it gave (a key given twice).
+fn to_map_warning(split: &Split<'_>) -> Result<(Map<String, Value>, Warnings), FileError> {
     match split.format {
-        Format::None => Ok(Map::new()),
+        Format::None => Ok((Map::new(), Vec::new())),
         Format::Yaml => parse_yaml(split),
-        Format::Toml => parse_toml(split),
+        Format::Toml => Ok((parse_toml(split)?, Vec::new())),
     }
 }
 
-fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FileError> {
+/// Warnings, each with its 1-based line in the file.
+type Warnings = Vec<(usize, String)>;
+
+/// A YAML block as a map. A key given twice is an error in YAML, but Jekyll reads such
+/// files with the later value winning, so we do too, with a warning.
+fn parse_yaml(split: &Split<'_>) -> Result<(Map<String, Value>, Warnings), FileError> {
     if split.front.trim().is_empty() {
-        return Ok(Map::new());
+        return Ok((Map::new(), Vec::new()));
     }
-    match serde_saphyr::from_str::<Value>(split.front) {
-        Ok(Value::Object(m)) => Ok(m),
-        Ok(Value::Null) => Ok(Map::new()),
+    let line_of = |l: Option<serde_saphyr::Location>| {
+        split.front_line + l.map_or(0, |l| (l.line() as usize).saturating_sub(1))
+    };
+    let mut warnings = Vec::new();
+    let mut parsed = serde_saphyr::from_str::<Value>(split.front);
+    if let Err(e) = &parsed
+        && let serde_saphyr::Error::DuplicateMappingKey { key, location } = e.without_snippet()
+    {
+        let key = key.clone().unwrap_or_else(|| "a key".into());
+        warnings.push((
+            line_of(Some(*location)),
+            format!("`{key}` is given twice; the later value is used, as Jekyll does; remove one"),
+        ));
+        let options = serde_saphyr::options! {
+            duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::LastWins,
+        };
+        parsed = serde_saphyr::from_str_with_options::<Value>(split.front, options);
+    }
+    let map = |m| Ok((m, warnings));
+    match parsed {
+        Ok(Value::Object(m)) => map(m),
+        Ok(Value::Null) => map(Map::new()),
         Ok(_) => Err(FileError {
             path: String::new(),
             line: Some(split.front_line),
@@ -262,6 +297,7 @@ struct Reader<'a> {
     split: &'a Split<'a>,
     map: &'a Map<String, Value>,
     tz: &'a Tz,
+    warnings: std::cell::RefCell<Vec<(usize, String)>>,
 }
 
 impl Reader<'_> {
@@ -446,9 +482,22 @@ impl Reader<'_> {
     fn date(&self, key: &str) -> Result<Option<OffsetDateTime>, FileError> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => dates::parse_datetime(s, self.tz)
-                .map(Some)
-                .map_err(|e| self.err(key, e)),
+            Some(Value::String(s)) => match dates::parse_datetime(s, self.tz) {
+                Ok(d) => Ok(Some(d)),
+                Err(e) => {
+                    // Jekyll reads `2023-01-29 18:30:22 2023 -0800`, its year repeated.
+                    let Some(d) = dates::without_repeated_year(s)
+                        .and_then(|fixed| dates::parse_datetime(&fixed, self.tz).ok())
+                    else {
+                        return Err(self.err(key, e));
+                    };
+                    self.warnings.borrow_mut().push((
+                        self.line(key),
+                        format!("`{key}`: {s:?} repeats its year; read as Jekyll reads it"),
+                    ));
+                    Ok(Some(d))
+                }
+            },
             Some(v) => Err(self.wrong(key, "a date such as 2026-06-04 or 2026-06-04T08:15:00Z", v)),
         }
     }
@@ -556,3 +605,15 @@ fn describe(v: &Value) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// An old site's settings file (Jekyll's `_config.yml`) as a map, keys given twice read
+/// as Jekyll reads them (the later wins); `None` when it is not a YAML mapping.
+pub fn site_settings(text: &str) -> Option<Map<String, Value>> {
+    let options = serde_saphyr::options! {
+        duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::LastWins,
+    };
+    match serde_saphyr::from_str_with_options::<Value>(text, options) {
+        Ok(Value::Object(m)) => Some(m),
+        _ => None,
+    }
+}
