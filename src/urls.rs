@@ -64,6 +64,16 @@ pub fn search(q: &str) -> String {
     format!("{SEARCH}?q={}", encode(q))
 }
 
+/// The archive page of one year.
+pub fn archive_year(year: i64) -> String {
+    format!("{ARCHIVE}/{year}")
+}
+
+/// The archive page of one month (`month` 1 to 12).
+pub fn archive_month(year: i64, month: i64) -> String {
+    format!("{ARCHIVE}/{year}/{month:02}")
+}
+
 /// A fingerprinted static asset.
 pub fn asset(name: &str) -> String {
     format!("/static/{}", encode(name))

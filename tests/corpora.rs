@@ -190,3 +190,53 @@ async fn hugos_documentation_imports_and_keeps_shortcodes_in_its_code() {
         );
     }
 }
+
+/// The `href`s of `<a>` tags in `body` that start with `prefix`.
+fn links(body: &str, prefix: &str) -> Vec<String> {
+    html::tags(body)
+        .into_iter()
+        .filter(|t| t.name == "a")
+        .filter_map(|t| {
+            t.attributes
+                .into_iter()
+                .find(|(n, _)| n == "href")
+                .and_then(|(_, v)| v)
+        })
+        .filter(|href| href.starts_with(prefix))
+        .collect()
+}
+
+#[tokio::test]
+#[ignore = "needs ../shared/corpora"]
+async fn following_the_archive_reaches_every_go_blog_article() {
+    let site = Site::corpus("go-blog");
+    site.publish();
+    let archive = site.get("/archive").await;
+    let months: Vec<String> = links(&archive.body, "/archive/")
+        .into_iter()
+        .filter(|l| l.matches('/').count() == 3)
+        .collect();
+    assert!(months.len() > 100, "{months:?}");
+    let mut reached = std::collections::HashSet::new();
+    for month in months {
+        let mut next = Some(month);
+        while let Some(url) = next.take() {
+            let page = site.get(&url.replace("&amp;", "&")).await;
+            assert_eq!(page.status, 200, "{url}");
+            reached.extend(links(&page.body, "/dispatches/"));
+            next = html::tags(&page.body)
+                .into_iter()
+                .find(|t| t.name == "a" && t.source.contains("rel=\"next\""))
+                .and_then(|t| t.attributes.into_iter().find(|(n, _)| n == "href"))
+                .and_then(|(_, v)| v);
+        }
+    }
+    let published: i64 =
+        site.one("SELECT count(*) FROM articles WHERE draft = 0 AND published_at <= unixepoch()");
+    assert_eq!(reached.len() as i64, published);
+    let sitemap = site.get("/sitemap.xml").await.body;
+    assert!(
+        sitemap.contains("/archive/2024/04</loc>"),
+        "months are in the sitemap"
+    );
+}

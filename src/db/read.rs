@@ -372,6 +372,29 @@ pub fn archive_months(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(i64,
     rows.collect()
 }
 
+/// One page of the published articles from `from` up to (not including) `to`, unix
+/// times, newest first, and how many there are in all: a year or a month of the archive.
+pub fn list_period(
+    conn: &Connection,
+    now: i64,
+    (from, to): (i64, i64),
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<(Vec<Summary>, i64)> {
+    let period = "a.published_at >= ?2 AND a.published_at < ?3";
+    let total = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM articles a WHERE {PUBLISHED} AND {period}"
+        ))?
+        .query_row(params![now, from, to], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {PUBLISHED} AND {period}
+         ORDER BY a.published_at DESC, a.id DESC LIMIT ?4 OFFSET ?5"
+    ))?;
+    let rows = stmt.query_map(params![now, from, to, limit, offset], summary)?;
+    Ok((rows.collect::<Result<_, _>>()?, total))
+}
+
 /// Where an old URL now lives: the slug an alias points to.
 pub fn alias_target(conn: &Connection, path: &str, now: i64) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached(&format!(

@@ -320,8 +320,23 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
         let newest = rows.iter().map(|(_, t)| *t).max().unwrap_or(0);
         let mut urls = vec![
             (format!("{base}/"), rfc3339(newest)),
-            (format!("{base}/archive"), rfc3339(newest)),
+            (format!("{base}{}", urls::ARCHIVE), rfc3339(newest)),
         ];
+        // Every year and month of the archive: each is a page that lists its articles.
+        let mut years = Vec::new();
+        for (year, month, _) in read::archive_months(conn, now())? {
+            if years.last() != Some(&year) {
+                years.push(year);
+                urls.push((
+                    format!("{base}{}", urls::archive_year(year)),
+                    rfc3339(newest),
+                ));
+            }
+            urls.push((
+                format!("{base}{}", urls::archive_month(year, month)),
+                rfc3339(newest),
+            ));
+        }
         urls.extend(rows.into_iter().map(|(path, t)| {
             // Names are percent-encoded here, as in every link on the site.
             let path = if let Some(tag) = path.strip_prefix("tag:") {

@@ -153,6 +153,8 @@ pub fn app(state: AppState) -> Router {
         .route("/tags/{tag}", get(pages::tag))
         .route("/authors/{id}", get(pages::author))
         .route(urls::ARCHIVE, get(pages::archive))
+        .route("/archive/{year}", get(pages::archive_year))
+        .route("/archive/{year}/{month}", get(pages::archive_month))
         .route(urls::SEARCH, get(pages::search_page))
         .route(urls::SEARCH_JSON, get(pages::search_json))
         .merge(feeds::routes())

@@ -343,12 +343,29 @@ pub struct HEntry {
 pub struct MonthView {
     pub name: String,
     pub count: i64,
+    pub url: String,
 }
 
 pub struct YearView {
     pub year: i64,
     pub count: i64,
+    pub url: String,
     pub months: Vec<MonthView>,
+}
+
+/// A year or a month of the archive: its articles, paged, and the periods either side
+/// that hold any (label, URL).
+#[derive(Template)]
+#[template(path = "archive_period.html")]
+pub struct PeriodPage {
+    pub layout: Layout,
+    pub heading: String,
+    pub archive_url: &'static str,
+    pub total: i64,
+    pub items: Vec<Item>,
+    pub pager: Pager,
+    pub newer: Option<(String, String)>,
+    pub older: Option<(String, String)>,
 }
 
 #[derive(Template)]

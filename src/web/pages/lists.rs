@@ -1,4 +1,5 @@
-//! Lists of dispatches: the home page, each stream, tag and author, and the archive.
+//! Lists of dispatches: the home page, each stream, tag and author, and the archive with
+//! a page for each year and month.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -187,6 +188,7 @@ pub async fn archive(State(state): State<AppState>) -> Result<Response> {
                 years.push(YearView {
                     year,
                     count: 0,
+                    url: urls::archive_year(year),
                     months: Vec::new(),
                 });
             }
@@ -195,12 +197,119 @@ pub async fn archive(State(state): State<AppState>) -> Result<Response> {
             y.months.push(MonthView {
                 name: month_name(month).to_string(),
                 count,
+                url: urls::archive_month(year, month),
             });
         }
         let view = ArchivePage {
             layout: layout(conn, state, "Archive")?.at(&state.config, urls::ARCHIVE, None),
             total: years.iter().map(|y| y.count).sum(),
             years,
+        };
+        Ok(render(StatusCode::OK, &view))
+    })
+    .await
+}
+
+pub async fn archive_year(
+    State(state): State<AppState>,
+    Path(year): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response> {
+    let year = parse_number(&year, 1, 9999)?;
+    period(state, q.number(), year, None).await
+}
+
+pub async fn archive_month(
+    State(state): State<AppState>,
+    Path((year, month)): Path<(String, String)>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response> {
+    let year = parse_number(&year, 1, 9999)?;
+    // One address per month: `/archive/2024/04`, never `/archive/2024/4`.
+    if month.len() != 2 {
+        return Err(WebError::NotFound);
+    }
+    let month = parse_number(&month, 1, 12)?;
+    period(state, q.number(), year, Some(month)).await
+}
+
+fn parse_number(s: &str, min: i64, max: i64) -> Result<i64> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|n| (min..=max).contains(n) && s.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or(WebError::NotFound)
+}
+
+/// Unix time at the start of a month (UTC, as the archive counts), `month` 13 being the
+/// next year's January.
+fn month_start(year: i64, month: i64) -> i64 {
+    let (year, month) = if month > 12 {
+        (year + 1, 1)
+    } else {
+        (year, month)
+    };
+    let date = time::Date::from_calendar_date(
+        year as i32,
+        time::Month::try_from(month as u8).unwrap_or(time::Month::January),
+        1,
+    )
+    .unwrap_or(time::Date::MIN);
+    date.midnight().assume_utc().unix_timestamp()
+}
+
+/// A year (`month` `None`) or a month of the archive, with the periods either side.
+async fn period(state: AppState, page: i64, year: i64, month: Option<i64>) -> Result<Response> {
+    with_conn(&state, move |conn, state| {
+        let now = now();
+        let (from, to, base, heading) = match month {
+            Some(m) => (
+                month_start(year, m),
+                month_start(year, m + 1),
+                urls::archive_month(year, m),
+                format!("{} {year}", month_name(m)),
+            ),
+            None => (
+                month_start(year, 1),
+                month_start(year + 1, 1),
+                urls::archive_year(year),
+                year.to_string(),
+            ),
+        };
+        let (summaries, total) =
+            read::list_period(conn, now, (from, to), PER_PAGE, (page - 1) * PER_PAGE)?;
+        if summaries.is_empty() {
+            return Err(WebError::NotFound);
+        }
+        // The periods that hold articles, newest first, to step to the ones either side.
+        let mut periods: Vec<(i64, i64)> = read::archive_months(conn, now)?
+            .into_iter()
+            .map(|(y, m, _)| (y, if month.is_some() { m } else { 0 }))
+            .collect();
+        periods.dedup();
+        let here = periods
+            .iter()
+            .position(|p| *p == (year, month.unwrap_or(0)));
+        let label = |(y, m): (i64, i64)| match m {
+            0 => (y.to_string(), urls::archive_year(y)),
+            m => (format!("{} {y}", month_name(m)), urls::archive_month(y, m)),
+        };
+        let at = |i: Option<usize>| i.and_then(|i| periods.get(i).copied()).map(label);
+        let view = PeriodPage {
+            layout: layout(conn, state, &heading)?.at(
+                &state.config,
+                &urls::paged(&base, page),
+                Some((&heading, &base)),
+            ),
+            heading,
+            archive_url: urls::ARCHIVE,
+            total,
+            items: summaries
+                .iter()
+                .map(|s| Item::from_summary(s, &state.config))
+                .collect(),
+            pager: Pager::new(&base, page, PER_PAGE, total),
+            newer: at(here.and_then(|i| i.checked_sub(1))),
+            older: at(here.map(|i| i + 1)),
         };
         Ok(render(StatusCode::OK, &view))
     })

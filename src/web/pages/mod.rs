@@ -8,7 +8,7 @@ mod misc;
 mod results;
 
 pub use article::{article, preview};
-pub use lists::{archive, author, home, stream, tag};
+pub use lists::{archive, archive_month, archive_year, author, home, stream, tag};
 pub use misc::{events, fallback, file, healthz, static_asset};
 pub use results::{search_json, search_page};
 
