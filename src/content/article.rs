@@ -267,18 +267,7 @@ fn render_article(
         draft: fm.draft,
         hero,
         sources: fm.sources.clone(),
-        // A Zola `path` was the article's address on the old site: keep it working.
-        aliases: dedup(
-            fm.aliases
-                .iter()
-                .cloned()
-                .chain(
-                    fm.path
-                        .as_deref()
-                        .map(|p| format!("/{}/", p.trim_matches('/'))),
-                )
-                .filter(|p| p != "//"),
-        ),
+        aliases: aliases(fm),
         extra: Value::Object(fm.extra.clone()),
         front_matter: Value::Object(fm.raw.clone()),
         markdown: body.to_string(),
@@ -296,16 +285,7 @@ fn render_article(
                     .into_iter()
                     .map(|(line, message)| (body_line + line, message)),
             )
-            .chain(rendered.missing_alt.into_iter().map(|(line, src)| {
-                (
-                    body_line + line,
-                    format!(
-                        "image `{src}` has no text alternative, so screen readers skip it; \
-                         describe it (`![what it shows]({src})`), or give raw HTML `alt=\"\"` \
-                         if it is decoration"
-                    ),
-                )
-            }))
+            .chain(missing_alt(rendered.missing_alt, body_line))
             .chain(
                 rendered
                     .warnings
@@ -337,6 +317,39 @@ fn fallback_title(fm: &front_matter::FrontMatter, dir: &str, slug: &str) -> Stri
     } else {
         format!("{}: {}", words(section), words(slug))
     }
+}
+
+/// Old addresses that must answer 301: `aliases`, and a Zola `path`, which was the
+/// article's address on the old site.
+fn aliases(fm: &front_matter::FrontMatter) -> Vec<String> {
+    dedup(
+        fm.aliases
+            .iter()
+            .cloned()
+            .chain(
+                fm.path
+                    .as_deref()
+                    .map(|p| format!("/{}/", p.trim_matches('/'))),
+            )
+            .filter(|p| p != "//"),
+    )
+}
+
+/// The renderer's images without a text alternative, as warnings on their file lines.
+fn missing_alt(
+    missing: Vec<(usize, String)>,
+    body_line: usize,
+) -> impl Iterator<Item = (usize, String)> {
+    missing.into_iter().map(move |(line, src)| {
+        (
+            body_line + line,
+            format!(
+                "image `{src}` has no text alternative, so screen readers skip it; \
+                 describe it (`![what it shows]({src})`), or give raw HTML `alt=\"\"` \
+                 if it is decoration"
+            ),
+        )
+    })
 }
 
 fn skip(reason: &str) -> Parsed {

@@ -21,7 +21,7 @@ pub use front_matter::{Hero, Source};
 pub use markdown::TocEntry;
 
 /// Raises whenever rendering changes, so republishing re-renders files whose text did not.
-pub const RENDER_VERSION: u32 = 7;
+pub const RENDER_VERSION: u32 = 8;
 
 /// One file handed to the content stage.
 #[derive(Debug, Clone, Copy)]

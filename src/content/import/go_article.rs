@@ -49,6 +49,23 @@ pub(super) fn at(s: &mut Scan<'_>, at: usize) -> Option<usize> {
             None => s.warn(at, "`{{video}}` names no URL; it was left out".into()),
         },
         "code" | "play" => code(s, at, name, &args),
+        // `{{raw (file "t.html")}}`: a file's HTML, shown as it was (and sanitised).
+        "raw" if rest[name_len..].trim_start().starts_with("(file ") => {
+            let file = Args::parse(
+                rest[name_len..end]
+                    .trim()
+                    .trim_start_matches("(file")
+                    .trim_end_matches(')'),
+            );
+            match file.positional.first().and_then(|f| beside(s, f)) {
+                Some(html) => {
+                    s.out.push_str("\n\n");
+                    s.out.push_str(&html);
+                    s.out.push_str("\n\n");
+                }
+                None => s.warn(at, format!("`{{{{raw (file {:?})}}}}` shows a file that is not beside the post; it was left out", file.positional.first().map_or("", String::as_str))),
+            }
+        }
         _ => s.warn(
             at,
             format!(
@@ -118,12 +135,7 @@ fn code(s: &mut Scan<'_>, at: usize, name: &str, args: &Args) {
         );
         return;
     };
-    let path = if s.cx.dir.is_empty() {
-        file.clone()
-    } else {
-        format!("{}/{file}", s.cx.dir)
-    };
-    let Some(text) = s.cx.read_file.and_then(|read| read(&path)) else {
+    let Some(text) = beside(s, file) else {
         s.warn(
             at,
             format!("`{{{{{name} \"{file}\"}}}}` shows a file that is not beside the post; it was left out"),
@@ -150,4 +162,14 @@ fn code(s: &mut Scan<'_>, at: usize, name: &str, args: &Args) {
         .collect();
     let lang = file.rsplit_once('.').map_or("", |(_, ext)| ext);
     s.out.push_str(&code_block(lang, &picked));
+}
+
+/// The text of the file `name` beside the post, if the publish found it.
+fn beside(s: &Scan<'_>, name: &str) -> Option<String> {
+    let path = if s.cx.dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{}/{name}", s.cx.dir)
+    };
+    s.cx.read_file.and_then(|read| read(&path))
 }
