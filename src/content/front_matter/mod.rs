@@ -11,8 +11,8 @@ use super::dates;
 mod yaml;
 use super::html::is_safe_url;
 use crate::error::FileError;
-use yaml::{Warnings, parse_yaml};
 pub use yaml::site_settings;
+use yaml::{Warnings, parse_yaml};
 
 /// Which syntax the front matter used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,17 +6,20 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
 };
 
-use super::html::{alignment_classes, decode_entities, escape, repair, sanitize, strip_tags};
+use super::highlight;
+use super::html::{alignment_classes, decode_entities, escape, repair, sanitize};
 use super::slugify;
-use super::{highlight, math};
 use bounds::Bounds;
 pub use bounds::TooMuch;
+use math_and_callouts::callout_start;
 
 /// Words a minute for the reading-time estimate.
 mod bounds;
+mod footnotes;
+mod math_and_callouts;
 
 const WORDS_PER_MINUTE: usize = 230;
 
@@ -346,90 +349,6 @@ impl<'o, 'a> Renderer<'o, 'a> {
         }
     }
 
-    /// A formula: MathML behind a placeholder the sanitiser leaves alone, or, when it does
-    /// not parse, its source as code and a warning. Its source is what search indexes.
-    fn math(&mut self, tex: &str, display: bool) {
-        self.text.push_str(tex);
-        match math::to_mathml(tex, display) {
-            Ok(mathml) => {
-                let placeholder = format!("{MATH_START}{}{MATH_END}", self.math.len());
-                self.math.push(mathml);
-                self.push(Event::Html(placeholder.into()));
-            }
-            Err(why) => {
-                self.warnings.push((
-                    self.line,
-                    format!("the formula `{tex}` is shown as code: {why}"),
-                ));
-                self.push(Event::Code(tex.to_string().into()));
-            }
-        }
-    }
-
-    /// Formulas inside raw HTML, delimited the way KaTeX's and MathJax's auto-render read
-    /// them (`\(…\)` inline, `\[…\]` display), as Hugo's and Jekyll's math pages write
-    /// them; `None` when there are none.
-    fn html_math(&mut self, html: &str) -> Option<String> {
-        if !html.contains("\\(") && !html.contains("\\[") {
-            return None;
-        }
-        let mut out = String::with_capacity(html.len());
-        let mut rest = html;
-        while let Some(i) = rest.find(['\\']) {
-            let (close, display) = match rest[i..].get(..2) {
-                Some("\\(") => ("\\)", false),
-                Some("\\[") => ("\\]", true),
-                _ => {
-                    out.push_str(&rest[..i + 1]);
-                    rest = &rest[i + 1..];
-                    continue;
-                }
-            };
-            let Some(len) = rest[i + 2..].find(close) else {
-                break;
-            };
-            out.push_str(&rest[..i]);
-            let tex = &rest[i + 2..i + 2 + len];
-            match math::to_mathml(tex.trim(), display) {
-                Ok(mathml) => {
-                    out.push_str(&format!("{MATH_START}{}{MATH_END}", self.math.len()));
-                    self.math.push(mathml);
-                }
-                Err(_) => out.push_str(&rest[i..i + 2 + len + close.len()]),
-            }
-            rest = &rest[i + 2 + len + close.len()..];
-        }
-        out.push_str(rest);
-        Some(out)
-    }
-
-    /// Puts the rendered formulas back in place of their placeholders.
-    fn put_math_back(&self, html: String) -> String {
-        if self.math.is_empty() {
-            return html;
-        }
-        let mut out = String::with_capacity(html.len());
-        let mut rest = html.as_str();
-        while let Some(i) = rest.find(MATH_START) {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + MATH_START.len_utf8()..];
-            let Some(j) = after.find(MATH_END) else {
-                break;
-            };
-            match after[..j]
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| self.math.get(n))
-            {
-                Some(mathml) => out.push_str(mathml),
-                None => out.push_str(&rest[i..i + MATH_START.len_utf8() + j + MATH_END.len_utf8()]),
-            }
-            rest = &after[j + MATH_END.len_utf8()..];
-        }
-        out.push_str(rest);
-        out
-    }
-
     /// The visible text of a piece of raw HTML; a tag may run across pieces.
     fn html_text(&mut self, html: &str) -> String {
         let mut out = String::new();
@@ -537,78 +456,6 @@ impl<'o, 'a> Renderer<'o, 'a> {
         self.push(Event::Html(html.into()));
     }
 
-    fn footnote_ref(&mut self, label: &str) {
-        let (n, first) = match self.footnote_order.iter().position(|l| l == label) {
-            Some(i) => (i + 1, false),
-            None => {
-                self.footnote_order.push(label.to_string());
-                (self.footnote_order.len(), true)
-            }
-        };
-        let id = self.footnote_id(label);
-        // Only the first reference carries the id the note's back link returns to.
-        let ref_id = if first {
-            format!(" id=\"fnref-{id}\"")
-        } else {
-            String::new()
-        };
-        let html = format!(
-            "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\"{ref_id} role=\"doc-noteref\">{n}</a></sup>"
-        );
-        if self.heading.is_none() && self.footnote.is_none() {
-            self.fn_ref_at.insert(self.out.len());
-        }
-        self.push(Event::InlineHtml(html.into()));
-    }
-
-    fn footnote_id(&self, label: &str) -> String {
-        let label: String = label
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        format!("{}-{}", slugify(self.opts.id_prefix), label)
-    }
-
-    fn footnotes_html(&mut self) -> String {
-        if self.footnote_defs.is_empty() {
-            return String::new();
-        }
-        // Referenced notes in order of first reference, then any never referenced.
-        let mut labels = self.footnote_order.clone();
-        let mut rest: Vec<String> = self
-            .footnote_defs
-            .keys()
-            .filter(|k| !labels.contains(k))
-            .cloned()
-            .collect();
-        rest.sort();
-        labels.extend(rest);
-        let mut s = String::from(
-            "<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"Footnotes\">\n<ol>\n",
-        );
-        for label in labels {
-            let Some(events) = self.footnote_defs.remove(&label) else {
-                continue;
-            };
-            let id = escape(&self.footnote_id(&label));
-            let mut body = String::new();
-            html::push_html(&mut body, events.into_iter());
-            self.text.push_str(&strip_tags(&body));
-            let _ = writeln!(
-                s,
-                "<li id=\"fn-{id}\">{body} <a href=\"#fnref-{id}\" class=\"footnote-back\" role=\"doc-backlink\" aria-label=\"Back to the text\">↩</a></li>"
-            );
-        }
-        s.push_str("</ol>\n</section>\n");
-        s
-    }
-
     fn finish(mut self) -> Rendered {
         let footnotes = self.footnotes_html();
         let mut body = String::with_capacity(self.text.len() * 2);
@@ -651,31 +498,6 @@ impl<'o, 'a> Renderer<'o, 'a> {
             title: self.title,
             missing_alt: Vec::new(),
             warnings: self.warnings,
-        }
-    }
-}
-
-/// Private-use characters around a formula's number while the HTML is sanitised.
-const MATH_START: char = '\u{E010}';
-const MATH_END: char = '\u{E011}';
-
-/// The opening of a GitHub alert: an aside with a visible label, styled per kind.
-fn callout_start(kind: BlockQuoteKind) -> &'static str {
-    match kind {
-        BlockQuoteKind::Note => {
-            r#"<aside class="callout callout-note" role="note"><p class="callout-label">Note</p>"#
-        }
-        BlockQuoteKind::Tip => {
-            r#"<aside class="callout callout-tip" role="note"><p class="callout-label">Tip</p>"#
-        }
-        BlockQuoteKind::Important => {
-            r#"<aside class="callout callout-important" role="note"><p class="callout-label">Important</p>"#
-        }
-        BlockQuoteKind::Warning => {
-            r#"<aside class="callout callout-warning" role="note"><p class="callout-label">Warning</p>"#
-        }
-        BlockQuoteKind::Caution => {
-            r#"<aside class="callout callout-caution" role="note"><p class="callout-label">Caution</p>"#
         }
     }
 }
