@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::time::Duration;
 
 use time::Date;
 use time_tz::Tz;
@@ -65,6 +66,14 @@ pub struct Config {
     pub drafts: bool,
     /// Largest file the Micropub media endpoint (or a multipart post) takes, in bytes.
     pub media_max_bytes: u64,
+    /// How long a new connection may take to send its first request (HTTP/1's whole
+    /// request head, HTTP/2's preface and first request), and an HTTP/1 keep-alive
+    /// connection its next one, before it is closed: a socket that says nothing must not
+    /// hold a file descriptor for good.
+    pub header_timeout: Duration,
+    /// How long an HTTP/2 connection may stay open with no request in flight, and a
+    /// response go unread: both would hold a connection slot for nothing.
+    pub idle_timeout: Duration,
 }
 
 /// One site setting: a row of [`SETTINGS`].
@@ -98,9 +107,11 @@ enum Field {
     Number(fn(&mut Config) -> &mut u64),
     /// A whole number that sizes something in memory.
     Size(fn(&mut Config) -> &mut usize),
+    /// A whole number of seconds, at least 1 (a zero timeout would close every connection).
+    Seconds(fn(&mut Config) -> &mut Duration),
 }
 
-use Field::{Bool, Checked, Number, OptionalText, Size, Text};
+use Field::{Bool, Checked, Number, OptionalText, Seconds, Size, Text};
 
 /// Every setting, in the order README.md's configuration table lists them. Loading from
 /// `dispatches.toml` and from `DISPATCHES_*` variables, [`Config::default`] and the documented
@@ -205,6 +216,21 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "largest upload Micropub takes (20 MiB); larger ones answer 413",
         field: Number(|c| &mut c.media_max_bytes),
     },
+    Setting {
+        key: "header_timeout",
+        default: "10",
+        meaning: "seconds a connection has to send its first request (HTTP/1 head, HTTP/2 \
+                  preface and request) or an HTTP/1 keep-alive connection its next, before it \
+                  is closed",
+        field: Seconds(|c| &mut c.header_timeout),
+    },
+    Setting {
+        key: "idle_timeout",
+        default: "60",
+        meaning: "seconds an HTTP/2 connection stays open with no request in flight, and any \
+                  connection whose client stops reading a response",
+        field: Seconds(|c| &mut c.idle_timeout),
+    },
 ];
 
 fn set_base_url(c: &mut Config, value: &str) -> Result<(), String> {
@@ -252,6 +278,10 @@ impl Setting {
             }
             Number(field) => *field(config) = number(value)?,
             Size(field) => *field(config) = number(value)?,
+            Seconds(field) => match number(value)? {
+                0 => return Err("expected a number of seconds of at least 1, found 0".into()),
+                n => *field(config) = Duration::from_secs(n),
+            },
         }
         Ok(())
     }
@@ -263,7 +293,9 @@ impl Setting {
                 (value.as_str().map(str::to_string), "a string")
             }
             Bool(_) => (value.as_bool().map(|b| b.to_string()), "true or false"),
-            Number(_) | Size(_) => (value.as_integer().map(|n| n.to_string()), "a whole number"),
+            Number(_) | Size(_) | Seconds(_) => {
+                (value.as_integer().map(|n| n.to_string()), "a whole number")
+            }
         };
         text.ok_or_else(|| format!("expected {expected}, found {} {value}", value.type_str()))
     }
@@ -316,6 +348,8 @@ impl Config {
             dev: false,
             drafts: false,
             media_max_bytes: 0,
+            header_timeout: Duration::ZERO,
+            idle_timeout: Duration::ZERO,
         }
     }
 

@@ -129,6 +129,24 @@ fn defaults() {
     assert_eq!(c.highlight_max_bytes, 256 * 1024);
     assert_eq!(c.hsts_max_age, 0);
     assert_eq!(c.cache_bytes, 32 * 1024 * 1024);
+    assert_eq!(c.header_timeout, std::time::Duration::from_secs(10));
+    assert_eq!(c.idle_timeout, std::time::Duration::from_secs(60));
+}
+
+#[test]
+fn timeouts_are_whole_seconds_of_at_least_one() {
+    let c = load("header_timeout = 2\n", &[("DISPATCHES_IDLE_TIMEOUT", "5")]).unwrap();
+    assert_eq!(c.header_timeout, std::time::Duration::from_secs(2));
+    assert_eq!(c.idle_timeout, std::time::Duration::from_secs(5));
+    let e = load("header_timeout = 0\n", &[]).unwrap_err().to_string();
+    assert!(
+        e.contains("`header_timeout`") && e.contains("at least 1"),
+        "{e}"
+    );
+    let e = load("idle_timeout = \"1m\"\n", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("a whole number"), "{e}");
 }
 
 #[test]
