@@ -8,13 +8,18 @@ use dispatches::cli::Cli;
 use dispatches::commands;
 use dispatches::config::Config;
 
+/// What is logged unless `DISPATCHES_LOG` says otherwise. The HTTP/2 library warns once
+/// for every connection it ends for abuse (rapid reset): a client that opens such
+/// connections in a loop would fill the log, and the connection is closed either way.
+const DEFAULT_LOG: &str = "info,h2=error";
+
 fn main() -> ExitCode {
     limit_malloc_arenas();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("DISPATCHES_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG)),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -40,6 +40,11 @@ pub fn run(
     let addr: SocketAddr = addr.parse().map_err(|e| {
         anyhow::anyhow!("--addr {addr:?}: {e}; use HOST:PORT such as 127.0.0.1:3000")
     })?;
+    // Every connection is a file descriptor; the server sizes its connection slots
+    // from the limit in force when it starts listening.
+    if let Err(e) = web::raise_open_file_limit() {
+        tracing::warn!("could not raise the open-file limit: {e}");
+    }
     if mode == Mode::ReadOnly {
         // No writer and no migration: the schema must already be this binary's, which
         // opening the pool checks (and says what to do when it is not).
@@ -176,10 +181,27 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
+/// Connections that arrive faster than they are accepted, or while every connection slot
+/// is busy, wait in the kernel's listen queue. `TcpListener::bind` asks for 128 places: a
+/// burst of a few hundred connections then has some dropped, and each of those clients
+/// waits a second to try again. The kernel caps this at `net.core.somaxconn` (4,096 by
+/// default since Linux 5.4).
+const LISTEN_BACKLOG: u32 = 4096;
+
 async fn listen(addr: SocketAddr, state: AppState) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+    let bind = || -> std::io::Result<tokio::net::TcpListener> {
+        let socket = match addr {
+            SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+            SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+        };
+        // As `TcpListener::bind` does: a restart need not wait for the old connections'
+        // TIME_WAIT to end.
+        #[cfg(unix)]
+        socket.set_reuseaddr(true)?;
+        socket.bind(addr)?;
+        socket.listen(LISTEN_BACKLOG)
+    };
+    let listener = bind().map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
     web::serve_listener(listener, state, shutdown_signal()).await
 }

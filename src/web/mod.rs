@@ -1,9 +1,10 @@
 //! The web layer: `app(state)` builds the router over the shared state; `serve_listener`
-//! runs it behind hyper with a header-read timeout and graceful shutdown. The server's
+//! runs it behind hyper with bounded connections (`conn`) and graceful shutdown. The server's
 //! lifecycle (writer, first publish, watcher, listener) is `commands::serve`.
 
 mod assets;
 mod cache;
+mod conn;
 pub mod error;
 mod feeds;
 mod micropub;
@@ -18,8 +19,7 @@ use axum::Router;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::middleware;
 use axum::routing::get;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
+use hyper_util::rt::TokioIo;
 use tower::ServiceExt as _;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -32,6 +32,7 @@ use crate::urls;
 
 use crate::db::Generation;
 pub use assets::Assets;
+pub use conn::raise_open_file_limit;
 
 use crate::watch::Problems;
 
@@ -252,7 +253,9 @@ pub(crate) fn readers() -> usize {
 }
 
 /// Serves the site on `listener` until `shutdown` resolves, then lets open requests
-/// finish. Unlike `axum::serve`, a client that never finishes its headers is cut off.
+/// finish (for up to 10 s) while idle connections close at once. Unlike `axum::serve`,
+/// a client that sends no request in time is cut off, and the connections held stay
+/// below the open-file limit (see [`conn`] for how).
 /// A request the response cache can answer is answered before routing: a hit then
 /// costs a hash lookup and a header copy, not the whole middleware stack.
 pub async fn serve_listener(
@@ -261,51 +264,56 @@ pub async fn serve_listener(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let app = app(state.clone());
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(10));
-    let builder = Arc::new(builder);
+    let limits = conn::Limits::new(&state.config);
+    tracing::info!(
+        "accepting up to {} connections at a time; each has {:?} to send a request",
+        limits.max_connections,
+        limits.header_timeout
+    );
+    let builder = conn::builder(&limits);
+    let mut acceptor = conn::Acceptor::new(limits);
     tokio::pin!(shutdown);
     loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let (stream, peer) = match accepted {
-                    Ok(c) => c,
-                    Err(e) => { tracing::warn!("accept: {e}"); continue; }
-                };
-                let _ = stream.set_nodelay(true);
-                let service = hyper::service::service_fn({
-                    let app = app.clone();
-                    let state = state.clone();
-                    move |mut req: axum::http::Request<hyper::body::Incoming>| {
-                        // The peer's address: Micropub brakes repeated failures by it.
-                        req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
-                        let early = cache::answer_early(&state, &mut req);
-                        let app = app.clone();
-                        async move {
-                            match early {
-                                Some(resp) => Ok(resp),
-                                None => app.oneshot(req.map(axum::body::Body::new)).await,
-                            }
-                        }
-                    }
-                });
-                let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
-                let conn = graceful.watch(conn);
-                tokio::spawn(async move {
-                    let _ = conn.await;
-                });
-            }
+        let (stream, slot) = tokio::select! {
+            accepted = acceptor.accept(&listener) => accepted,
             () = &mut shutdown => break,
-        }
+        };
+        let _ = stream.set_nodelay(true);
+        let peer = stream.peer_addr().ok();
+        let service = hyper::service::service_fn({
+            let app = app.clone();
+            let state = state.clone();
+            let activity = slot.activity().clone();
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                let in_flight = conn::InFlight::begin(&activity);
+                // The peer's address: Micropub brakes repeated failures by it.
+                if let Some(peer) = peer {
+                    req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                }
+                let early = cache::answer_early(&state, &mut req);
+                let app = app.clone();
+                async move {
+                    let resp = match early {
+                        Some(resp) => resp,
+                        None => match app.oneshot(req.map(axum::body::Body::new)).await {
+                            Ok(resp) => resp,
+                            Err(never) => match never {},
+                        },
+                    };
+                    Ok::<_, std::convert::Infallible>(
+                        resp.map(|body| conn::Tracked::new(body, in_flight)),
+                    )
+                }
+            }
+        });
+        let conn = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        tokio::spawn(slot.run(conn, |conn| conn.graceful_shutdown()));
     }
+    // New connections are refused from here on.
+    drop(listener);
     tracing::info!("shutting down; finishing open requests");
-    tokio::select! {
-        () = graceful.shutdown() => {}
-        () = tokio::time::sleep(Duration::from_secs(10)) => {}
-    }
+    acceptor.shutdown(Duration::from_secs(10)).await;
     Ok(())
 }
