@@ -9,9 +9,8 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::fixture;
-use dispatches::config::Config;
-use dispatches::web::{AppState, serve_listener};
+use common::Site;
+use dispatches::web::serve_listener;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -22,18 +21,12 @@ const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 async fn serve(
     header_timeout: u64,
     idle_timeout: u64,
-) -> (
-    SocketAddr,
-    tokio::sync::oneshot::Sender<()>,
-    common::Fixture,
-) {
-    let f = fixture();
-    let config = Config {
-        header_timeout: Duration::from_secs(header_timeout),
-        idle_timeout: Duration::from_secs(idle_timeout),
-        ..Config::default()
-    };
-    let state = AppState::new(&f.db, config).unwrap();
+) -> (SocketAddr, tokio::sync::oneshot::Sender<()>, Site) {
+    let f = Site::fixture().with_config(|c| {
+        c.header_timeout = Duration::from_secs(header_timeout);
+        c.idle_timeout = Duration::from_secs(idle_timeout);
+    });
+    let state = f.state();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -288,7 +288,8 @@ pub async fn serve_listener(
                 let in_flight = conn::InFlight::begin(&activity);
                 // The peer's address: Micropub brakes repeated failures by it.
                 if let Some(peer) = peer {
-                    req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
                 }
                 let early = cache::answer_early(&state, &mut req);
                 let app = app.clone();
