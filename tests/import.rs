@@ -231,3 +231,28 @@ async fn a_jekyll_post_reads_as_jekyll_read_it() {
     assert!(code.contains("puts \"{{ site.repository }}\""), "{code}");
     assert!(!html::text_outside_code(&page).contains("{%"));
 }
+
+#[test]
+fn links_to_another_articles_file_become_its_url() {
+    let site = Site::new();
+    site.file(
+        "sub/b.md",
+        "---\ntitle: B\nslug: custom-b\ndate: 2026-03-01\n---\n## Part\n\nText.\n",
+    );
+    site.file(
+        "a.md",
+        "---\ntitle: A\ndate: 2026-03-02\n---\n[one](sub/b.md#part) [two](@/sub/b.md) [three](./missing.md) [four](sub/b.md)\n",
+    );
+    let report = site.publish();
+    assert_eq!(report.new, 2, "{:?}", report.failed);
+    let html: String = site.one("SELECT html FROM articles WHERE slug = 'a'");
+    assert!(
+        html.contains(r#"href="/dispatches/custom-b#part""#),
+        "{html}"
+    );
+    assert!(html.contains(r#"href="/dispatches/custom-b""#), "{html}");
+    assert!(
+        html.contains(r#"href="/files/missing.md""#),
+        "a missing file stays as written: {html}"
+    );
+}

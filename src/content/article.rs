@@ -7,8 +7,8 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::{
-    Article, Author, ContentSettings, FileError, Parsed, Redirect, SlugOrigin, SourceFile, Stream,
-    dates, front_matter,
+    Article, ArticleSlug, Author, ContentSettings, FileError, Parsed, Redirect, SlugOrigin,
+    SourceFile, Stream, dates, front_matter,
 };
 use super::{import, markdown};
 
@@ -207,7 +207,9 @@ fn render_article(
     dir: &str,
     settings: ContentSettings<'_>,
 ) -> Result<Article, FileError> {
-    let resolve = |url: &str| resolve_relative(dir, url);
+    let resolve = |url: &str| {
+        article_link(dir, url, settings.article_slug).or_else(|| resolve_relative(dir, url))
+    };
     let empty = serde_json::Map::new();
     let site = settings.site.unwrap_or(&empty);
     let translated = import::translate(
@@ -471,6 +473,42 @@ pub fn url_safe(s: &str) -> String {
     }
 }
 
+/// A link to another article's file (`../other.md#part`, Zola's `@/blog/other.md`) as
+/// that article's URL, when the publish knows its slug.
+fn article_link(dir: &str, url: &str, slugs: Option<&ArticleSlug<'_>>) -> Option<String> {
+    let slugs = slugs?;
+    let url = url.trim();
+    let (path, suffix) = match url.find(['?', '#']) {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    };
+    if !(path.ends_with(".md") || path.ends_with(".markdown")) {
+        return None;
+    }
+    let rel = match path.strip_prefix("@/") {
+        Some(from_root) => from_root.to_string(),
+        None if path.starts_with('/') || path.contains("://") => return None,
+        None => join_relative(dir, path)?,
+    };
+    slugs(&rel).map(|slug| format!("{}{suffix}", crate::urls::article(&slug)))
+}
+
+/// `path` taken from the folder `dir`, as a content-relative path; `None` when it climbs
+/// out of the content folder.
+fn join_relative(dir: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// A relative link or image in `dir` becomes `/files/<dir>/<path>`, where the publisher
 /// serves files that sit beside articles. Absolute URLs, anchors and paths that climb out
 /// of the content folder are left as written.
@@ -489,21 +527,11 @@ pub fn resolve_relative(dir: &str, url: &str) -> Option<String> {
         Some(i) => (&url[..i], &url[i..]),
         None => (url, ""),
     };
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
     // The author's own spelling is kept (it may be percent-encoded already); only the
     // prefix comes from the one place paths are built.
     Some(format!(
         "{}/{}{suffix}",
         crate::urls::FILES,
-        parts.join("/")
+        join_relative(dir, path)?
     ))
 }

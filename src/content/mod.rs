@@ -42,7 +42,14 @@ pub struct ContentSettings<'a> {
     pub read_file: Option<import::ReadFile<'a>>,
     /// The old site's own settings (a Jekyll `_config.yml`), for `{{ site.X }}`.
     pub site: Option<&'a serde_json::Map<String, Value>>,
+    /// The settled slug of the article whose file is at a content-relative path, so that
+    /// links to `.md` files and Zola's `@/` links become article URLs; `None` before slugs
+    /// are settled.
+    pub article_slug: Option<&'a ArticleSlug<'a>>,
 }
+
+/// Looks up the slug of the article at a content-relative path.
+pub type ArticleSlug<'a> = dyn Fn(&str) -> Option<String> + Sync + 'a;
 
 impl std::fmt::Debug for ContentSettings<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -52,6 +59,7 @@ impl std::fmt::Debug for ContentSettings<'_> {
             .field("highlight_max_bytes", &self.highlight_max_bytes)
             .field("reads_files", &self.read_file.is_some())
             .field("site", &self.site)
+            .field("knows_slugs", &self.article_slug.is_some())
             .finish()
     }
 }
@@ -157,6 +165,7 @@ mod tests {
             highlight_max_bytes: 1 << 20,
             read_file: None,
             site: None,
+            article_slug: None,
         }
     }
 

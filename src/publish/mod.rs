@@ -127,6 +127,7 @@ pub fn publish(
         highlight_max_bytes: config.highlight_max_bytes,
         read_file: Some(&read_file),
         site: site.as_ref().map(|(m, _)| m),
+        article_slug: None,
     };
     let mut salt = render_salt(config);
     if let Some((_, text)) = &site {
@@ -145,6 +146,7 @@ pub fn publish(
     if options.prune {
         loaded.batch.remove = gone(&stored.hashes, &loaded.seen, &found.walked, content_root);
     }
+    let owners = stored.owners.clone();
     let planned = slugs::settle(
         loaded.articles,
         stored.owners,
@@ -155,8 +157,18 @@ pub fn publish(
         },
         &mut report,
     );
+    // Links to another article's file become its URL: the slugs as they now stand.
+    let mut by_source: HashMap<String, String> =
+        owners.into_iter().map(|(slug, src)| (src, slug)).collect();
+    for p in &planned {
+        by_source.insert(p.found.rel.clone(), p.article.slug.clone());
+    }
+    let article_slug = |rel: &str| by_source.get(rel).cloned();
     let how = store::Rendering {
-        settings,
+        settings: ContentSettings {
+            article_slug: Some(&article_slug),
+            ..settings
+        },
         config,
         bar: &bar,
         cancel: options.cancel.as_deref(),
