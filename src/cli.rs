@@ -87,6 +87,15 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Report every internal link and anchor of the published articles that leads nowhere,
+    /// as `file:line: link TARGET: why`; exit 1 if any.
+    Check {
+        /// Files or folders inside the content folder to check (default: all of it).
+        paths: Vec<String>,
+        /// The content folder the articles were published from.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+    },
     /// Print a secret, expiring link that shows one unpublished article.
     Preview {
         /// The article's slug (a draft, a scheduled article, or a published one).

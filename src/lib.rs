@@ -1,5 +1,6 @@
 //! dispatches: publish a folder of Markdown into one SQLite archive and serve it.
 
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -3,6 +3,7 @@
 //! error into `error: …` and exit 1.
 
 mod backup;
+mod check;
 mod healthcheck;
 mod preview;
 mod publish;
@@ -56,6 +57,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Command::Backup { out } => backup::backup(&db, &out),
         Command::Restore { from } => backup::restore(&from, &db),
         Command::Token { action } => token::run(action, &db),
+        Command::Check { paths, content } => check::run(&paths, &content, &db),
         Command::Preview {
             slug,
             hours,

@@ -507,3 +507,28 @@ pub fn sitemap(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, i64
     let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
+
+// ---------------------------------------------------------------------------------------
+// Checking links
+
+/// Every article's slug, source path, whether it is published now, and its HTML, for
+/// `dispatches check`.
+pub fn link_targets(
+    conn: &Connection,
+    now: i64,
+) -> rusqlite::Result<Vec<(String, String, bool, String)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT a.slug, a.source_path, ({PUBLISHED}), a.html FROM articles a"
+    ))?;
+    let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    rows.collect()
+}
+
+/// Whether a file published beside the articles has this path.
+pub fn has_file(conn: &Connection, path: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM files WHERE path = ?1)",
+        [path],
+        |r| r.get(0),
+    )
+}

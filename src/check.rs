@@ -1,0 +1,262 @@
+//! `dispatches check`: every internal link and anchor in the published articles that
+//! leads nowhere, found where the author wrote it. Links are read from each article's
+//! Markdown (so the line is the author's), resolved the way the publish resolves them,
+//! then looked up in the archive: articles (and their ids, for `#anchors`), files,
+//! tags, streams, authors, old addresses, and the site's own pages.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use pulldown_cmark::{Event, Parser, Tag};
+use rusqlite::Connection;
+
+use crate::content::front_matter;
+use crate::content::{markdown, resolve_relative};
+use crate::db::read;
+use crate::urls;
+
+/// One link that leads nowhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Broken {
+    /// The source file, as the user would find it.
+    pub file: String,
+    pub line: usize,
+    /// The link as written.
+    pub target: String,
+    pub why: String,
+}
+
+impl std::fmt::Display for Broken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}: link {}: {}",
+            self.file, self.line, self.target, self.why
+        )
+    }
+}
+
+/// What the archive holds, to resolve links against.
+struct Site {
+    /// Slug → (published, ids in its HTML).
+    articles: HashMap<String, (bool, HashSet<String>)>,
+    /// Source path → slug.
+    by_source: HashMap<String, String>,
+}
+
+/// Checks the articles whose source files lie under `roots` (content-relative prefixes;
+/// empty: all), reading their files from `content`.
+pub fn check(
+    conn: &Connection,
+    content: &Path,
+    roots: &[String],
+    now: i64,
+) -> rusqlite::Result<Vec<Broken>> {
+    let rows = read::link_targets(conn, now)?;
+    let site = Site {
+        by_source: rows
+            .iter()
+            .map(|(slug, src, ..)| (src.clone(), slug.clone()))
+            .collect(),
+        articles: rows
+            .iter()
+            .map(|(slug, _, published, html)| (slug.clone(), (*published, ids(html))))
+            .collect(),
+    };
+    let mut broken = Vec::new();
+    for (slug, source, ..) in &rows {
+        let under = roots.is_empty()
+            || roots
+                .iter()
+                .any(|r| source == r || source.starts_with(&format!("{r}/")));
+        let path = content.join(source);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        if !under || !source.ends_with(".md") && !source.ends_with(".markdown") {
+            continue;
+        }
+        for (line, target) in links(&text) {
+            if let Some(why) = problem(conn, &site, slug, source, &target, now)? {
+                broken.push(Broken {
+                    file: path.display().to_string(),
+                    line,
+                    target,
+                    why,
+                });
+            }
+        }
+    }
+    Ok(broken)
+}
+
+/// The links and images of a file's Markdown body, with their 1-based lines.
+fn links(text: &str) -> Vec<(usize, String)> {
+    let Ok(split) = front_matter::split(text) else {
+        return Vec::new();
+    };
+    let body = split.body;
+    let mut out = Vec::new();
+    for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
+            let line = split.body_line + body[..range.start].matches('\n').count();
+            out.push((line, dest_url.to_string()));
+        }
+    }
+    out
+}
+
+/// Why `target`, written in the article `slug` from `source`, leads nowhere; `None` when
+/// it leads somewhere (or somewhere this check does not follow: other sites, mail).
+fn problem(
+    conn: &Connection,
+    site: &Site,
+    slug: &str,
+    source: &str,
+    target: &str,
+    now: i64,
+) -> rusqlite::Result<Option<String>> {
+    let target = target.trim();
+    if target.is_empty() || has_scheme(target) || target.starts_with("//") {
+        return Ok(None);
+    }
+    if let Some(anchor) = target.strip_prefix('#') {
+        return Ok(missing_anchor(site, slug, anchor));
+    }
+    let dir = source.rsplit_once('/').map_or("", |(d, _)| d);
+    let (path, anchor) = match target.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (target, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    // A link to another article's file, as the publish resolves it.
+    if path.ends_with(".md") || path.ends_with(".markdown") {
+        let rel = match path.strip_prefix("@/") {
+            Some(r) => Some(r.to_string()),
+            None if path.starts_with('/') => None,
+            None => resolve_relative(dir, path).and_then(|u| {
+                u.strip_prefix(&format!("{}/", urls::FILES))
+                    .map(str::to_string)
+            }),
+        };
+        return Ok(match rel.and_then(|r| site.by_source.get(&r)) {
+            Some(to) => anchor.and_then(|a| missing_anchor(site, to, a)),
+            None => Some("no article has this file; check the path".into()),
+        });
+    }
+    let absolute = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        match resolve_relative(dir, path) {
+            Some(u) => u,
+            None => return Ok(Some("climbs out of the content folder".into())),
+        }
+    };
+    site_path(conn, site, &absolute, anchor, now)
+}
+
+/// Why the site path `path` (with `anchor`) answers nothing.
+fn site_path(
+    conn: &Connection,
+    site: &Site,
+    path: &str,
+    anchor: Option<&str>,
+    now: i64,
+) -> rusqlite::Result<Option<String>> {
+    let decoded = percent_decode(path);
+    if let Some(slug) = decoded.strip_prefix("/dispatches/") {
+        let slug = slug.trim_end_matches('/');
+        return Ok(match site.articles.get(slug) {
+            Some((true, _)) => anchor.and_then(|a| missing_anchor(site, slug, a)),
+            Some((false, _)) => Some("that article is not published (a draft or scheduled)".into()),
+            None => Some("no article has this slug".into()),
+        });
+    }
+    if let Some(file) = decoded.strip_prefix(&format!("{}/", urls::FILES)) {
+        return Ok(
+            (!read::has_file(conn, file)?).then(|| "no such file beside the articles".into())
+        );
+    }
+    let name = |prefix: &str| {
+        decoded
+            .strip_prefix(prefix)
+            .map(|n| n.trim_end_matches('/'))
+    };
+    let list = if let Some(tag) = name("/tags/") {
+        Some(("tag", read::canonical_tag(conn, tag)?.is_some()))
+    } else if let Some(id) = name("/streams/") {
+        Some(("stream", read::stream(conn, id)?.is_some()))
+    } else if let Some(id) = name("/authors/") {
+        Some(("author", read::author(conn, id)?.is_some()))
+    } else {
+        None
+    };
+    if let Some((kind, exists)) = list {
+        return Ok((!exists).then(|| format!("no {kind} page of that name")));
+    }
+    let fixed = [
+        urls::HOME,
+        urls::ARCHIVE,
+        urls::SEARCH,
+        urls::SEARCH_JSON,
+        urls::SITEMAP,
+        urls::ROBOTS,
+        "/feed.xml",
+        "/feed.json",
+    ];
+    if fixed.contains(&decoded.as_str()) || decoded.starts_with("/archive/") {
+        return Ok(None);
+    }
+    // An old address the archive forwards.
+    if read::alias_target(conn, &decoded, now)?.is_some() {
+        return Ok(None);
+    }
+    Ok(Some("no page at this address".into()))
+}
+
+/// Why `#anchor` is not on the article `slug`.
+fn missing_anchor(site: &Site, slug: &str, anchor: &str) -> Option<String> {
+    if anchor.is_empty() {
+        return None;
+    }
+    let (_, ids) = site.articles.get(slug)?;
+    (!ids.contains(&percent_decode(anchor)))
+        .then(|| format!("no element has the id `{anchor}` on that page"))
+}
+
+/// The ids in `html` (our own serialised HTML: every attribute double-quoted).
+fn ids(html: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for (i, _) in html.match_indices(" id=\"") {
+        let rest = &html[i + 5..];
+        if let Some(end) = rest.find('"') {
+            out.insert(crate::content::html::decode_entities(&rest[..end]));
+        }
+    }
+    out
+}
+
+fn has_scheme(url: &str) -> bool {
+    url.find(':')
+        .is_some_and(|i| !url[..i].contains(['/', '?', '#']) && i > 0)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,0 +1,41 @@
+//! `dispatches check [PATH...]`: the broken internal links and anchors of the published
+//! articles, one line each as `file:line: link TARGET: why`; exit 1 when there are any.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use time::OffsetDateTime;
+
+use crate::check;
+use crate::db::{self, DbError};
+
+pub fn run(paths: &[String], content: &Path, db_path: &Path) -> anyhow::Result<ExitCode> {
+    let conn = db::open_read_only(db_path)?;
+    let root = std::fs::canonicalize(content)
+        .with_context(|| format!("--content {}: no such folder", content.display()))?;
+    let mut roots = Vec::new();
+    for p in paths {
+        let full =
+            std::fs::canonicalize(p).with_context(|| format!("{p}: no such file or folder"))?;
+        let rel = full.strip_prefix(&root).map_err(|_| {
+            anyhow::anyhow!("{p} is not inside the content folder {}", content.display())
+        })?;
+        roots.push(rel.to_string_lossy().replace('\\', "/"));
+    }
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let broken = check::check(&conn, content, &roots, now).map_err(DbError::from)?;
+    for b in &broken {
+        println!("{b}");
+    }
+    eprintln!(
+        "{} broken internal link{}",
+        broken.len(),
+        if broken.len() == 1 { "" } else { "s" }
+    );
+    Ok(if broken.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
