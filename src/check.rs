@@ -6,6 +6,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use pulldown_cmark::{Event, Parser, Tag};
 use rusqlite::Connection;
@@ -44,14 +47,22 @@ struct Site {
     by_source: HashMap<String, String>,
 }
 
+/// A link to another site, where it was written.
+pub struct External {
+    pub file: String,
+    pub line: usize,
+    pub url: String,
+}
+
 /// Checks the articles whose source files lie under `roots` (content-relative prefixes;
-/// empty: all), reading their files from `content`.
+/// empty: all), reading their files from `content`. Links to other sites are not
+/// followed here; they are handed back for `check_external`.
 pub fn check(
     conn: &Connection,
     content: &Path,
     roots: &[String],
     now: i64,
-) -> rusqlite::Result<Vec<Broken>> {
+) -> rusqlite::Result<(Vec<Broken>, Vec<External>)> {
     let rows = read::link_targets(conn, now)?;
     let site = Site {
         by_source: rows
@@ -64,6 +75,7 @@ pub fn check(
             .collect(),
     };
     let mut broken = Vec::new();
+    let mut external = Vec::new();
     for (slug, source, ..) in &rows {
         let under = roots.is_empty()
             || roots
@@ -77,6 +89,15 @@ pub fn check(
             continue;
         }
         for (line, target) in links(&text) {
+            let t = target.trim();
+            if t.starts_with("http://") || t.starts_with("https://") {
+                external.push(External {
+                    file: path.display().to_string(),
+                    line,
+                    url: t.to_string(),
+                });
+                continue;
+            }
             if let Some(why) = problem(conn, &site, slug, source, &target, now)? {
                 broken.push(Broken {
                     file: path.display().to_string(),
@@ -87,7 +108,66 @@ pub fn check(
             }
         }
     }
-    Ok(broken)
+    Ok((broken, external))
+}
+
+/// Asks every outside URL once (a `HEAD`, then a `GET` for servers that refuse `HEAD`),
+/// `workers` at a time, each within `timeout`; a URL written in several places is asked
+/// once and reported at each. Answers from 200 to 399 are good; so are 401, 403 and 429,
+/// which say the page exists but will not be shown to a checker.
+pub fn check_external(links: &[External], workers: usize, timeout: Duration) -> Vec<Broken> {
+    let mut urls: Vec<&str> = links.iter().map(|l| l.url.as_str()).collect();
+    urls.sort_unstable();
+    urls.dedup();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .user_agent("dispatches-check")
+        .build()
+        .into();
+    let next = AtomicUsize::new(0);
+    let verdicts: Mutex<HashMap<&str, Option<String>>> = Mutex::new(HashMap::new());
+    std::thread::scope(|scope| {
+        for _ in 0..workers.max(1).min(urls.len().max(1)) {
+            scope.spawn(|| {
+                while let Some(url) = urls.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let why = ask(&agent, url);
+                    verdicts
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(url, why);
+                }
+            });
+        }
+    });
+    let verdicts = verdicts.into_inner().unwrap_or_else(|e| e.into_inner());
+    links
+        .iter()
+        .filter_map(|l| {
+            let why = verdicts.get(l.url.as_str())?.clone()?;
+            Some(Broken {
+                file: l.file.clone(),
+                line: l.line,
+                target: l.url.clone(),
+                why,
+            })
+        })
+        .collect()
+}
+
+/// Why `url` does not answer, or `None` when it does.
+fn ask(agent: &ureq::Agent, url: &str) -> Option<String> {
+    let status = match agent.head(url).call() {
+        Ok(r) if r.status().as_u16() != 405 && r.status().as_u16() != 501 => r.status().as_u16(),
+        _ => match agent.get(url).call() {
+            Ok(r) => r.status().as_u16(),
+            Err(e) => return Some(format!("no answer: {e}")),
+        },
+    };
+    match status {
+        200..=399 | 401 | 403 | 429 => None,
+        s => Some(format!("the site answers {s}")),
+    }
 }
 
 /// The links and images of a file's Markdown body, with their 1-based lines.

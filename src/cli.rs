@@ -95,6 +95,9 @@ pub enum Command {
         /// The content folder the articles were published from.
         #[arg(long, default_value = "content")]
         content: PathBuf,
+        /// Also ask every link to another site (eight at a time, 10 s each).
+        #[arg(long)]
+        external: bool,
     },
     /// Print a secret, expiring link that shows one unpublished article.
     Preview {

@@ -71,3 +71,60 @@ fn exactly_the_planted_breaks_are_reported_at_their_lines() {
     }
     assert!(run.stderr.contains("3 broken internal links"));
 }
+
+/// `--external` asks each outside link once: a page that answers 200 is fine, a 404 and a
+/// port where nothing listens are reported where they were written.
+#[test]
+fn external_links_are_asked_and_the_dead_ones_reported() {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten().take(16) {
+            let mut stream = stream;
+            let mut buf = [0u8; 2048];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]);
+            let status = if head.contains(" /alive ") {
+                "200 OK"
+            } else {
+                "404 Not Found"
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    let dead_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let site = Site::new();
+    site.file(
+        "links.md",
+        format!("---\ntitle: Links\ndate: 2026-03-01\n---\n[alive](http://127.0.0.1:{port}/alive)\n[gone](http://127.0.0.1:{port}/gone)\n[nobody](http://127.0.0.1:{dead_port}/)\n[alive again](http://127.0.0.1:{port}/alive)\n"),
+    );
+    site.publish();
+    let content = site.content().display().to_string();
+    let run = site.bin(&["check", "--external", "--content", &content]);
+    assert_eq!(run.code(), Some(1), "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    assert!(
+        lines[0].contains("links.md:6: link") && lines[0].contains("/gone: the site answers 404"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains("links.md:7: link") && lines[1].contains("no answer"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        run.stderr.contains("4 outside links asked"),
+        "{}",
+        run.stderr
+    );
+}

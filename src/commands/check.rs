@@ -3,6 +3,7 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use time::OffsetDateTime;
@@ -10,7 +11,12 @@ use time::OffsetDateTime;
 use crate::check;
 use crate::db::{self, DbError};
 
-pub fn run(paths: &[String], content: &Path, db_path: &Path) -> anyhow::Result<ExitCode> {
+pub fn run(
+    paths: &[String],
+    content: &Path,
+    external: bool,
+    db_path: &Path,
+) -> anyhow::Result<ExitCode> {
     let conn = db::open_read_only(db_path)?;
     let root = std::fs::canonicalize(content)
         .with_context(|| format!("--content {}: no such folder", content.display()))?;
@@ -24,14 +30,23 @@ pub fn run(paths: &[String], content: &Path, db_path: &Path) -> anyhow::Result<E
         roots.push(rel.to_string_lossy().replace('\\', "/"));
     }
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    let broken = check::check(&conn, content, &roots, now).map_err(DbError::from)?;
+    let (mut broken, outside) = check::check(&conn, content, &roots, now).map_err(DbError::from)?;
+    if external {
+        broken.extend(check::check_external(&outside, 8, Duration::from_secs(10)));
+    }
     for b in &broken {
         println!("{b}");
     }
     eprintln!(
-        "{} broken internal link{}",
+        "{} broken {}link{}{}",
         broken.len(),
-        if broken.len() == 1 { "" } else { "s" }
+        if external { "" } else { "internal " },
+        if broken.len() == 1 { "" } else { "s" },
+        if external {
+            format!(" ({} outside links asked)", outside.len())
+        } else {
+            String::new()
+        }
     );
     Ok(if broken.is_empty() {
         ExitCode::SUCCESS

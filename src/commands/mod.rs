@@ -57,7 +57,11 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Command::Backup { out } => backup::backup(&db, &out),
         Command::Restore { from } => backup::restore(&from, &db),
         Command::Token { action } => token::run(action, &db),
-        Command::Check { paths, content } => check::run(&paths, &content, &db),
+        Command::Check {
+            paths,
+            content,
+            external,
+        } => check::run(&paths, &content, external, &db),
         Command::Preview {
             slug,
             hours,
