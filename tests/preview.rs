@@ -134,3 +134,15 @@ fn preview_of_a_slug_that_does_not_exist_says_so() {
         run.stderr
     );
 }
+
+#[tokio::test]
+async fn development_mode_shows_drafts_too() {
+    let site = Site::fixture().with_config(|c| c.dev = true);
+    let page = site.get("/dispatches/future").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Preview: scheduled for"),
+        "{}",
+        page.body
+    );
+}

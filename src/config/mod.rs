@@ -207,7 +207,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "drafts",
         default: "false",
         meaning: "drafts and scheduled articles answer at their addresses, with a banner (never \
-                  in lists, feeds, the sitemap or search); `serve --drafts` sets it",
+                  in lists, feeds, the sitemap or search); `serve --drafts` and `dev` set it",
         field: Bool(|c| &mut c.drafts),
     },
     Setting {

@@ -34,8 +34,9 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
         if let Some(title) = read::gone(conn, &slug)? {
             return Err(WebError::Gone(title));
         }
-        // `serve --drafts`: what is not out yet answers too, marked, and never kept.
-        if state.config.drafts
+        // `serve --drafts` (and development mode): what is not out yet answers too,
+        // marked, and never kept.
+        if (state.config.drafts || state.config.dev)
             && let Some(a) = read::any_article(conn, &slug)?
         {
             let banner = unpublished_banner(&a, now, state);
