@@ -291,3 +291,45 @@ fn a_hundred_thousand_tags_are_refused_not_published() {
     let stored: i64 = site.one("SELECT count(*) FROM article_tags");
     assert_eq!(stored, 0);
 }
+
+#[test]
+fn pruning_one_folder_never_removes_what_another_folder_published() {
+    let site = Site::new();
+    site.file(
+        "here.md",
+        post("Here", "2026-03-01", "In the content folder."),
+    );
+    site.publish();
+    // Another process publishes a folder of its own into the same archive.
+    let elsewhere = site.root().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    for i in 0..3 {
+        std::fs::write(
+            elsewhere.join(format!("away-{i}.md")),
+            post(
+                &format!("Away {i}"),
+                "2026-03-02",
+                "Published from another folder.",
+            ),
+        )
+        .unwrap();
+    }
+    let run = site.bin(&["publish", &elsewhere.display().to_string()]);
+    assert!(run.stdout.contains("3 new"), "{}{}", run.stdout, run.stderr);
+    // The content folder is published again with --prune, as the server's watcher does.
+    let report = site.republish();
+    assert_eq!(report.removed, 0, "{report:?}");
+    let away: i64 = site.one("SELECT count(*) FROM articles WHERE title LIKE 'Away %'");
+    assert_eq!(away, 3);
+    // Pruning that folder itself still works.
+    std::fs::remove_file(elsewhere.join("away-0.md")).unwrap();
+    let run = site.bin(&["publish", "--prune", &elsewhere.display().to_string()]);
+    assert!(
+        run.stdout.contains("1 removed"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    let here: i64 = site.one("SELECT count(*) FROM articles WHERE title = 'Here'");
+    assert_eq!(here, 1, "the content folder's article stays");
+}

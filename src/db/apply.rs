@@ -21,6 +21,13 @@ pub fn apply_batch(
         departed.extend(departing(conn, path)?);
         applied.removed += remove_source(conn, path)?;
     }
+    for (path, root) in &batch.roots {
+        conn.execute(
+            "INSERT INTO source_roots (source_path, root) VALUES (?1, ?2)
+             ON CONFLICT (source_path) DO UPDATE SET root = excluded.root",
+            params![path, root],
+        )?;
+    }
     for s in &batch.streams {
         upsert_stream(conn, s)?;
     }
@@ -163,6 +170,7 @@ fn remove_source(conn: &Connection, path: &str) -> rusqlite::Result<usize> {
     let mut n = conn.execute("DELETE FROM articles WHERE source_path = ?1", [path])?;
     n += conn.execute("DELETE FROM redirects WHERE source_path = ?1", [path])?;
     n += conn.execute("DELETE FROM files WHERE source_path = ?1", [path])?;
+    conn.execute("DELETE FROM source_roots WHERE source_path = ?1", [path])?;
     // Authors and streams stay as names that articles may still use; they only lose
     // what their file said.
     n += conn.execute(

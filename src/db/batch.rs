@@ -82,6 +82,8 @@ pub struct Batch {
     pub files: Vec<FileRow>,
     /// Source paths whose files are gone (`--prune`): their rows are removed.
     pub remove: Vec<String>,
+    /// (source path, canonical root folder) of files whose root is new or changed.
+    pub roots: Vec<(String, String)>,
     /// The publish time (unix seconds).
     pub now: i64,
 }
@@ -91,6 +93,7 @@ impl Batch {
     /// files.
     pub fn changes_besides_articles(&self) -> bool {
         !(self.remove.is_empty()
+            && self.roots.is_empty()
             && self.streams.is_empty()
             && self.authors.is_empty()
             && self.redirects.is_empty()

@@ -23,6 +23,13 @@ pub fn source_hashes(conn: &Connection) -> rusqlite::Result<HashMap<String, Stri
     rows.collect()
 }
 
+/// The folder each source file was published from, by source path.
+pub fn source_roots(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
+    let mut stmt = conn.prepare("SELECT source_path, root FROM source_roots")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
 /// Which source file holds each article slug.
 pub fn slug_owners(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
     let mut stmt = conn.prepare_cached("SELECT slug, source_path FROM articles")?;

@@ -16,15 +16,18 @@ pub(super) struct Found {
     pub rel: String,
     /// The path as the user would recognise it.
     pub shown: String,
+    /// The canonical folder `rel` is relative to: the content root, or a folder published
+    /// as a root of its own.
+    pub root: String,
     pub markdown: bool,
 }
 
 /// What the inputs named.
 pub(super) struct Discovered {
     pub files: Vec<Found>,
-    /// Folder prefixes (relative to the content root) walked whole: what `--prune` may
-    /// remove from.
-    pub walked: Vec<String>,
+    /// Folders walked whole, as (canonical root, prefix relative to it): what `--prune`
+    /// may remove from.
+    pub walked: Vec<(String, String)>,
 }
 
 /// Expands files, folders and globs into the files to publish, and the folder prefixes
@@ -45,8 +48,8 @@ pub(super) fn expand(inputs: &[String], root: &Path, report: &mut Report) -> Dis
             skip_symlink(path, report);
             Vec::new()
         } else if path.is_dir() {
-            let (files, prefix) = walk_folder(path, input, root.as_deref(), report);
-            walked.push(prefix);
+            let (files, walk) = walk_folder(path, input, root.as_deref(), report);
+            walked.extend(walk);
             files
         } else if path.is_file() {
             match explicit_file(path, root.as_deref()) {
@@ -75,20 +78,29 @@ pub(super) fn expand(inputs: &[String], root: &Path, report: &mut Report) -> Dis
 }
 
 /// Every file under the folder `path` (hidden entries and editor junk left out), and the
-/// folder's prefix inside the content root (`""` when it is the root or outside it).
+/// folder as (canonical root, prefix inside it), when it can be named.
 fn walk_folder(
     path: &Path,
     input: &str,
     root: Option<&Path>,
     report: &mut Report,
-) -> (Vec<Found>, String) {
+) -> (Vec<Found>, Option<(String, String)>) {
     // A folder inside the content root keeps its place in it; any other folder is a
     // root of its own.
-    let prefix = std::fs::canonicalize(path)
-        .ok()
+    let canonical = std::fs::canonicalize(path).ok();
+    let inside = canonical
+        .as_deref()
         .zip(root)
-        .and_then(|(dir, root)| rel_within(root, &dir))
-        .unwrap_or_default();
+        .and_then(|(dir, root)| rel_within(root, dir));
+    let (base, prefix) = match (&inside, root) {
+        (Some(prefix), Some(root)) => (root.display().to_string(), prefix.clone()),
+        _ => (
+            canonical
+                .as_deref()
+                .map_or_else(|| input.to_string(), |d| d.display().to_string()),
+            String::new(),
+        ),
+    };
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(path)
         .follow_links(false)
@@ -120,9 +132,10 @@ fn walk_folder(
             format!("{prefix}/{inner}")
         };
         let junk = is_editor_junk(&e.file_name().to_string_lossy());
-        files.extend(found_file(e.path(), rel).filter(|f| f.markdown || !junk));
+        files.extend(found_file(e.path(), rel, &base).filter(|f| f.markdown || !junk));
     }
-    (files, prefix)
+    let walk = canonical.map(|_| (base, prefix));
+    (files, walk)
 }
 
 /// The Markdown files a glob matches.
@@ -170,21 +183,23 @@ fn skip_symlink(path: &Path, report: &mut Report) {
 /// other file its own name.
 fn explicit_file(path: &Path, root: Option<&Path>) -> Option<Found> {
     let name = path.file_name()?.to_string_lossy().into_owned();
-    let inside = std::fs::canonicalize(path)
-        .ok()
-        .zip(root)
-        .and_then(|(p, root)| rel_within(root, &p));
-    let rel = inside.unwrap_or_else(|| {
-        let folder = path
-            .parent()
-            .and_then(Path::file_name)
-            .map(|f| f.to_string_lossy());
-        match folder {
-            Some(folder) if name == "index.md" => format!("{folder}/{name}"),
-            _ => name.clone(),
-        }
-    });
-    found_file(path, rel).filter(|f| f.markdown)
+    let canonical = std::fs::canonicalize(path).ok()?;
+    if let Some(root) = root
+        && let Some(rel) = rel_within(root, &canonical)
+    {
+        return found_file(path, rel, &root.display().to_string()).filter(|f| f.markdown);
+    }
+    // Outside the content root: a root of its own, the file's folder (a bundle's
+    // `index.md`, the folder above, so that the bundle keeps its name).
+    let parent = canonical.parent()?;
+    let (rel, base) = match parent.file_name() {
+        Some(folder) if name == "index.md" => (
+            format!("{}/{name}", folder.to_string_lossy()),
+            parent.parent().unwrap_or(parent),
+        ),
+        _ => (name.clone(), parent),
+    };
+    found_file(path, rel, &base.display().to_string()).filter(|f| f.markdown)
 }
 
 /// `path` relative to `root` (both canonical), `/`-separated.
@@ -199,13 +214,14 @@ fn slash_path(rel: &Path) -> String {
         .join("/")
 }
 
-fn found_file(path: &Path, rel: String) -> Option<Found> {
+fn found_file(path: &Path, rel: String, root: &str) -> Option<Found> {
     let name = path.file_name()?.to_string_lossy();
     let markdown = name.ends_with(".md") || name.ends_with(".markdown");
     Some(Found {
         path: path.to_path_buf(),
         rel,
         shown: path.display().to_string(),
+        root: root.to_string(),
         markdown,
     })
 }

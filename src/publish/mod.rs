@@ -60,6 +60,8 @@ struct Stored {
     hashes: HashMap<String, String>,
     /// Source path by article slug: which file holds each slug.
     owners: HashMap<String, String>,
+    /// The folder each source was published from, by source path.
+    roots: HashMap<String, String>,
 }
 
 impl Stored {
@@ -74,6 +76,7 @@ impl Stored {
             Ok(conn) => Ok(Stored {
                 hashes: read::source_hashes(&conn).map_err(DbError::from)?,
                 owners: read::slug_owners(&conn).map_err(DbError::from)?,
+                roots: read::source_roots(&conn).map_err(DbError::from)?,
             }),
             // A new archive (or a dry run before the first publish) has nothing stored.
             Err(_) if !db_path.exists() => Ok(Stored::default()),
@@ -142,9 +145,17 @@ pub fn publish(
         hidden: &bundles::hidden_folders(&found.files, config.timezone),
     };
     let now = OffsetDateTime::now_utc().unix_timestamp();
+    // Roots are recorded where they are new or changed, so `--prune` can tell folders apart.
+    let new_roots: Vec<(String, String)> = found
+        .files
+        .iter()
+        .filter(|f| stored.roots.get(&f.rel) != Some(&f.root))
+        .map(|f| (f.rel.clone(), f.root.clone()))
+        .collect();
     let mut loaded = load::load_all(found.files, &ctx, &bar, &mut report, now);
+    loaded.batch.roots = new_roots;
     if options.prune {
-        loaded.batch.remove = gone(&stored.hashes, &loaded.seen, &found.walked, content_root);
+        loaded.batch.remove = gone(&stored, &loaded.seen, &found.walked, content_root);
     }
     let owners = stored.owners.clone();
     let planned = slugs::settle(
@@ -198,15 +209,24 @@ fn render_salt(config: &Config) -> String {
 }
 
 /// Stored source paths under the folders walked whole that no file answers any more.
+/// Only rows published from the same root are candidates: another folder's articles (a
+/// second process publishing elsewhere) are never this publish's to prune.
 fn gone(
-    stored: &HashMap<String, String>,
+    stored: &Stored,
     seen: &std::collections::HashSet<String>,
-    walked: &[String],
+    walked: &[(String, String)],
     content_root: &Path,
 ) -> Vec<String> {
+    let same_root = |rel: &str, root: &str| stored.roots.get(rel).is_none_or(|r| r == root);
     let mut gone: Vec<String> = stored
+        .hashes
         .keys()
-        .filter(|rel| !seen.contains(*rel) && walked.iter().any(|p| discover::under(rel, p)))
+        .filter(|rel| {
+            !seen.contains(*rel)
+                && walked
+                    .iter()
+                    .any(|(root, p)| discover::under(rel, p) && same_root(rel, root))
+        })
         // A file written since the folder was walked (a Micropub post published by
         // another publish meanwhile) is not gone.
         .filter(|rel| !content_root.join(rel).exists())
