@@ -60,6 +60,11 @@ pub struct Config {
     pub hsts_max_age: u64,
     /// Memory for rendered responses, in bytes.
     pub cache_bytes: u64,
+    /// Searches that may run at once; 0 chooses half the cores (at least one). Searches
+    /// have connections of their own, so pages never wait for one.
+    pub search_slots: usize,
+    /// Searches that may wait for a slot; one more is answered 503 at once.
+    pub search_queue: usize,
     /// Development mode: live reload and error banners on pages. Off in production.
     pub dev: bool,
     /// Drafts and scheduled articles answer at their addresses, with a banner.
@@ -195,6 +200,20 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "memory for rendered responses (32 MiB: about 1,200 article pages with their \
                   compressed copies)",
         field: Number(|c| &mut c.cache_bytes),
+    },
+    Setting {
+        key: "search_slots",
+        default: "0",
+        meaning: "searches running at once, each with a connection of its own (0: half the \
+                  cores, at least one); pages never wait for a search",
+        field: Size(|c| &mut c.search_slots),
+    },
+    Setting {
+        key: "search_queue",
+        default: "8",
+        meaning: "searches that may wait for a slot (at most 1 s); past them a search is \
+                  answered 503 with `Retry-After` at once",
+        field: Size(|c| &mut c.search_queue),
     },
     Setting {
         key: "dev",
@@ -345,6 +364,8 @@ impl Config {
             highlight_max_bytes: 0,
             hsts_max_age: 0,
             cache_bytes: 0,
+            search_slots: 0,
+            search_queue: 0,
             dev: false,
             drafts: false,
             media_max_bytes: 0,

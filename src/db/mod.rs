@@ -24,9 +24,10 @@ pub mod secrets;
 pub mod tokens;
 pub mod writer;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
@@ -204,12 +205,10 @@ pub fn open_read_only(path: &Path) -> Result<Connection, DbError> {
     // the same index pages again and again. 8 MiB bought no throughput once article
     // rows kept their large columns last (schema 4) and cost 18 MB of RSS under load.
     conn.pragma_update(None, "cache_size", -4096)?;
-    // Checked every few thousand virtual-machine steps: a query run under
-    // `with_deadline` stops (SQLITE_INTERRUPT) once its time is up.
-    conn.progress_handler(
-        4096,
-        Some(|| DEADLINE.with(|d| d.get().is_some_and(|t| Instant::now() >= t))),
-    )?;
+    // Checked every few thousand virtual-machine steps (well under a millisecond): a
+    // query run under `with_deadline` stops (SQLITE_INTERRUPT) once its time is up, and
+    // one run under `with_cancel` as soon as its flag is set.
+    conn.progress_handler(4096, Some(should_stop))?;
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found != SCHEMA_VERSION {
         return Err(DbError::Schema {
@@ -243,9 +242,23 @@ fn count_commit() {
 thread_local! {
     /// When the query running on this thread must stop; read by the progress handler.
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+    /// Set by another thread when nobody waits for this thread's query any more.
+    static CANCEL: RefCell<Option<Arc<AtomicBool>>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` (queries on read-only connections, on this thread) with a time budget.
+/// The progress handler of every read-only connection: true stops the running statement.
+fn should_stop() -> bool {
+    DEADLINE.with(|d| d.get().is_some_and(|t| Instant::now() >= t))
+        || CANCEL.with(|c| {
+            c.borrow()
+                .as_ref()
+                .is_some_and(|f| f.load(Ordering::Relaxed))
+        })
+}
+
+/// Runs `f` (queries on read-only connections, on this thread) with a time budget. Inside
+/// another budget the earlier deadline wins, so a caller's budget for a whole request
+/// bounds every query under it.
 pub fn with_deadline<T>(budget: Duration, f: impl FnOnce() -> T) -> T {
     struct Reset(Option<Instant>);
     impl Drop for Reset {
@@ -253,7 +266,25 @@ pub fn with_deadline<T>(budget: Duration, f: impl FnOnce() -> T) -> T {
             DEADLINE.with(|d| d.set(self.0));
         }
     }
-    let _reset = Reset(DEADLINE.with(|d| d.replace(Some(Instant::now() + budget))));
+    let mine = Instant::now() + budget;
+    let _reset = Reset(DEADLINE.with(|d| {
+        let outer = d.get();
+        d.replace(Some(outer.map_or(mine, |o| o.min(mine))))
+    }));
+    f()
+}
+
+/// Runs `f` (queries on read-only connections, on this thread) so that setting `cancel`
+/// from any thread stops its statements within milliseconds (SQLITE_INTERRUPT): the work
+/// of a request whose client has gone is given up instead of finished for nobody.
+pub fn with_cancel<T>(cancel: Arc<AtomicBool>, f: impl FnOnce() -> T) -> T {
+    struct Reset(Option<Arc<AtomicBool>>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CANCEL.with(|c| *c.borrow_mut() = self.0.take());
+        }
+    }
+    let _reset = Reset(CANCEL.with(|c| c.borrow_mut().replace(cancel)));
     f()
 }
 
@@ -310,4 +341,66 @@ fn migrate(conn: &Connection, shown: &str) -> Result<bool, DbError> {
         })?;
     }
     Ok(found > 0 && found < SCHEMA_VERSION)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A statement that never ends on its own.
+    const ENDLESS: &str = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) \
+                           SELECT count(*) FROM c";
+
+    fn reader() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("archive.db");
+        drop(open_writable(&path).unwrap());
+        let conn = open_read_only(&path).unwrap();
+        (dir, conn)
+    }
+
+    fn interrupted(r: rusqlite::Result<i64>) -> bool {
+        matches!(r, Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::OperationInterrupted)
+    }
+
+    #[test]
+    fn a_cancelled_query_stops_within_milliseconds() {
+        let (_dir, conn) = reader();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let setter = {
+            let cancel = cancel.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(100));
+                cancel.store(true, Ordering::Relaxed);
+                Instant::now()
+            })
+        };
+        let r = with_cancel(cancel, || {
+            conn.query_row(ENDLESS, [], |r| r.get::<_, i64>(0))
+        });
+        let stopped = Instant::now();
+        let set = setter.join().unwrap();
+        assert!(interrupted(r));
+        // Generous: the progress handler runs every few thousand steps.
+        assert!(stopped.duration_since(set) < Duration::from_secs(1));
+        // The flag belongs to that call only: the next query on this thread runs.
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn an_inner_budget_cannot_outlast_the_outer_one() {
+        let (_dir, conn) = reader();
+        let t = Instant::now();
+        let r = with_deadline(Duration::from_millis(100), || {
+            with_deadline(Duration::from_secs(60), || {
+                conn.query_row(ENDLESS, [], |r| r.get::<_, i64>(0))
+            })
+        });
+        assert!(interrupted(r));
+        assert!(t.elapsed() < Duration::from_secs(5));
+    }
 }

@@ -26,6 +26,12 @@ pub use query::{Compiled, compile};
 pub const MAX_QUERY_CHARS: usize = 300;
 /// Most terms (words, phrases and filters) in one query.
 pub const MAX_TERMS: usize = 12;
+/// Fewest letters before a prefix's `*`: the index keeps prefixes of two and three
+/// letters ready, so from two on a prefix is a lookup rather than a merge.
+pub const MIN_PREFIX_CHARS: usize = 2;
+/// Most prefixes (`word*`) in one query: each expands to many words, and together they
+/// multiply.
+pub const MAX_PREFIXES: usize = 3;
 /// How long one search may run before it is stopped. Typical searches take a few
 /// milliseconds; this is wall time, so it leaves room for a machine busy publishing.
 pub const TIME_BUDGET: Duration = Duration::from_millis(1000);

@@ -33,7 +33,9 @@ pub(super) fn suggest(
             pieces[i] = format!("{word}*");
             candidates.push((format!("{word}*"), pieces.join(" ")));
         }
-        if let Some(close) = budgeted(|| sql::closest_term(conn, &word.to_lowercase()))? {
+        // A vocabulary too large to scan in the time left offers no spelling, and the
+        // search still answers with what it found.
+        if let Ok(Some(close)) = budgeted(|| sql::closest_term(conn, &word.to_lowercase())) {
             let mut pieces: Vec<String> = c.pieces.iter().map(|(r, _)| r.clone()).collect();
             pieces[i] = close.clone();
             candidates.push((close, pieces.join(" ")));

@@ -9,6 +9,7 @@ pub mod error;
 mod feeds;
 mod micropub;
 mod pages;
+pub mod searches;
 mod views;
 
 use std::path::Path;
@@ -41,7 +42,10 @@ use crate::watch::Problems;
 pub struct AppState(Arc<Shared>);
 
 pub struct Shared {
+    /// The readers of pages, feeds and `/healthz`; searches never take one.
     pub pool: ReadPool,
+    /// Searches' own slots, queue and readers.
+    pub searches: searches::Searches,
     pub config: Arc<Config>,
     pub assets: Arc<Assets>,
     pub generation: Arc<Generation>,
@@ -95,10 +99,18 @@ impl AppState {
         publishing: Option<(crate::db::Writer, std::path::PathBuf)>,
     ) -> anyhow::Result<AppState> {
         let pool = ReadPool::new(db, readers())?;
+        let searches = searches::Searches::new(db, &config)?;
         let mut generation = Generation::new(crate::db::open_read_only(db)?, config.timezone)?;
         if replica {
             let pool = pool.clone();
-            generation = generation.watch_replica(db, Box::new(move || pool.recycle()));
+            let search_pool = searches.pool();
+            generation = generation.watch_replica(
+                db,
+                Box::new(move || {
+                    pool.recycle();
+                    search_pool.recycle();
+                }),
+            );
         } else {
             generation = generation.watch_files(db);
         }
@@ -116,6 +128,7 @@ impl AppState {
         });
         Ok(AppState(Arc::new(Shared {
             pool,
+            searches,
             generation: Arc::new(generation),
             cache: cache::ResponseCache::new(config.cache_bytes),
             security: security_headers(&config),

@@ -45,7 +45,7 @@ pub(super) async fn with_conn<T: Send + 'static>(
     .map_err(|e| WebError::Internal(e.to_string()))?
 }
 
-pub(super) fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
@@ -62,6 +62,17 @@ pub(super) fn layout_with(
     streams: usize,
 ) -> Result<Layout> {
     let writing = read::now_writing(conn)?;
+    Ok(layout_from(state, title, streams, writing))
+}
+
+/// The layout from facts already read: how many streams are live, and the draft being
+/// written.
+pub(super) fn layout_from(
+    state: &AppState,
+    title: &str,
+    streams: usize,
+    writing: Option<String>,
+) -> Layout {
     let mut layout = Layout::new(
         &state.config,
         &state.assets.css.name,
@@ -74,7 +85,7 @@ pub(super) fn layout_with(
     if state.config.dev {
         layout.live_url = Some(urls::asset(&state.assets.live.name));
     }
-    Ok(layout)
+    layout
 }
 
 pub(super) fn render(status: StatusCode, t: &impl Template) -> Response {

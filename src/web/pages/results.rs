@@ -1,12 +1,16 @@
-//! The search page and its JSON twin.
+//! The search page and its JSON twin. Both run in the searches' own slots (see
+//! `web::searches`); a search refused there is answered 503 with `Retry-After` at once:
+//! the page as a page with the layout and the search box, the JSON as a JSON error.
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{PER_PAGE, PageQuery, Result, layout, now, render, with_conn};
+use super::{PER_PAGE, PageQuery, Result, layout_from, layout_with, now, render};
+use crate::db::read;
+use crate::web::searches::{RETRY_AFTER_SECS, Refused};
 use crate::search::{self, SearchError};
 use crate::urls::{self, encode};
 use crate::web::AppState;
@@ -24,26 +28,15 @@ pub async fn search_page(
 ) -> Result<Response> {
     let query = q.q.unwrap_or_default();
     let page = PageQuery { page: q.page }.number();
-    with_conn(&state, move |conn, state| {
-        let mut l = layout(
-            conn,
-            state,
-            if query.is_empty() { "Search" } else { &query },
-        )?;
-        l.query = query.clone();
-        l.index = false;
-        l.canonical = format!("{}/search", state.config.base_url);
+    let asked = query.clone();
+    let answer = state.searches.run(&state, move |conn, state| {
+        let streams = read::streams(conn, now())?.len();
+        let l = layout_with(conn, state, page_title(&query), streams)?;
+        state
+            .searches
+            .remember_masthead(streams, l.now_writing.clone());
         let search_url = urls::search;
-        let mut view = SearchPage {
-            layout: l,
-            query: query.clone(),
-            total: 0,
-            hits: Vec::new(),
-            message: None,
-            pager: Pager::new(urls::SEARCH, 1, PER_PAGE, 0),
-            chips: Vec::new(),
-            suggestions: Vec::new(),
-        };
+        let mut view = search_view(state, l, &query);
         let status =
             match search::search(conn, &query, page, PER_PAGE, now(), state.config.timezone) {
                 Ok(r) => {
@@ -86,8 +79,51 @@ pub async fn search_page(
         let pager = Pager::new(&search_url(&query), page, PER_PAGE, view.total);
         view.pager = pager;
         Ok(render(status, &view))
-    })
-    .await
+    });
+    match answer.await {
+        Ok(resp) => Ok(resp),
+        Err(Refused::Failed(e)) => Err(e),
+        Err(Refused::Busy) => {
+            let (streams, writing) = state.searches.masthead();
+            let l = layout_from(&state, page_title(&asked), streams, writing);
+            let mut view = search_view(&state, l, &asked);
+            view.message = Some(BUSY.into());
+            Ok(busy(render(StatusCode::SERVICE_UNAVAILABLE, &view)))
+        }
+    }
+}
+
+/// What a reader is told when every search slot and queue place is taken.
+const BUSY: &str = "Search is busy just now; please try again in a moment.";
+
+/// The page's title: the query, or "Search" before there is one.
+fn page_title(query: &str) -> &str {
+    if query.is_empty() { "Search" } else { query }
+}
+
+/// The search page for `query` with nothing found yet.
+fn search_view(state: &AppState, mut layout: Layout, query: &str) -> SearchPage {
+    layout.query = query.to_string();
+    layout.index = false;
+    layout.canonical = format!("{}/search", state.config.base_url);
+    SearchPage {
+        layout,
+        query: query.to_string(),
+        total: 0,
+        hits: Vec::new(),
+        message: None,
+        pager: Pager::new("/search", 1, PER_PAGE, 0),
+        chips: Vec::new(),
+        suggestions: Vec::new(),
+    }
+}
+
+/// A refusal: when to come back, and that no cache may keep it.
+fn busy(mut resp: Response) -> Response {
+    let h = resp.headers_mut();
+    h.insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
 }
 
 pub async fn search_json(
@@ -96,7 +132,8 @@ pub async fn search_json(
 ) -> Result<Response> {
     let query = q.q.unwrap_or_default();
     let page = PageQuery { page: q.page }.number();
-    with_conn(&state, move |conn, state| {
+    let asked = query.clone();
+    let answer = state.searches.run(&state, move |conn, state| {
         let no_cache = [(header::CACHE_CONTROL, "no-cache")];
         match search::search(conn, &query, page, PER_PAGE, now(), state.config.timezone) {
             Ok(results) => Ok((no_cache, Json(results)).into_response()),
@@ -108,6 +145,16 @@ pub async fn search_json(
                 .into_response()),
             Err(e) => Err(e.into()),
         }
-    })
-    .await
+    });
+    match answer.await {
+        Ok(resp) => Ok(resp),
+        Err(Refused::Failed(e)) => Err(e),
+        Err(Refused::Busy) => Ok(busy(
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "error": BUSY, "query": asked, "retry_after": RETRY_AFTER_SECS })),
+            )
+                .into_response(),
+        )),
+    }
 }

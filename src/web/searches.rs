@@ -1,0 +1,163 @@
+//! Searches' own share of the server. A search costs from a millisecond to a second of
+//! CPU and is easy to send in bulk (every reader's keystroke is one), while an article
+//! page costs a few milliseconds and must stay quick whatever searches do. So searches
+//! never borrow the pages' readers:
+//!
+//! - `slots` searches run at once, each on a read-only connection of its own (a pool
+//!   that only searches use), so article, list and feed pages and `/healthz` keep every
+//!   reader of the main pool;
+//! - `queue` more may wait for a slot, at most [`QUEUE_WAIT`]; a search beyond those is
+//!   refused at once (the caller answers 503 with `Retry-After`), so a flood costs each
+//!   extra search an immediate answer, not a place in a line ten seconds long;
+//! - a running search stops when nobody waits for it any more (the client went away, or
+//!   the request timed out: the handler's future is dropped) and after [`RUN_BUDGET`]
+//!   in all, because the slot it holds is released only when its work has stopped.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rusqlite::Connection;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::AppState;
+use super::error::WebError;
+use crate::config::Config;
+use crate::db::{self, ReadPool, read};
+
+/// How long a search may wait for a slot before it is refused. Searches take a few
+/// milliseconds each, so a queue that has not moved for a second is a flood.
+pub const QUEUE_WAIT: Duration = Duration::from_secs(1);
+/// How long one search request may run in all: its query and any suggestions (each
+/// query also has `search::TIME_BUDGET`). Well inside the server's request timeout.
+pub const RUN_BUDGET: Duration = Duration::from_secs(2);
+/// What a refused search is told: the `Retry-After` seconds.
+pub const RETRY_AFTER_SECS: u64 = 1;
+
+/// The slots, the queue and the connections of searches.
+pub struct Searches {
+    pool: ReadPool,
+    slots: usize,
+    /// One permit per search running or waiting: `slots + queue`.
+    admitted: Arc<Semaphore>,
+    /// One permit per search running: `slots`, one connection each.
+    running: Arc<Semaphore>,
+    /// The masthead's live facts as the last search saw them (streams, "now writing"),
+    /// so that the page refusing a search needs no database.
+    masthead: Mutex<(usize, Option<String>)>,
+}
+
+/// Why a search did not run.
+pub enum Refused {
+    /// Every slot and every place in the queue was taken.
+    Busy,
+    Failed(WebError),
+}
+
+impl From<WebError> for Refused {
+    fn from(e: WebError) -> Self {
+        Refused::Failed(e)
+    }
+}
+
+/// Searches that may run at once under `config`: its setting, or half the cores (at
+/// least one). Half, because a running search uses a whole core while it lasts: the other
+/// half is left to pages, whatever the searches do.
+pub fn slots(config: &Config) -> usize {
+    match config.search_slots {
+        0 => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
+        n => n,
+    }
+}
+
+impl Searches {
+    pub fn new(db: &std::path::Path, config: &Config) -> Result<Searches, db::DbError> {
+        let slots = slots(config);
+        let pool = ReadPool::new(db, slots)?;
+        let masthead = {
+            let conn = pool.get()?;
+            let streams = read::streams(&conn, super::pages::now())?.len();
+            (streams, read::now_writing(&conn)?)
+        };
+        Ok(Searches {
+            pool,
+            slots,
+            admitted: Arc::new(Semaphore::new(slots + config.search_queue)),
+            running: Arc::new(Semaphore::new(slots)),
+            masthead: Mutex::new(masthead),
+        })
+    }
+
+    /// The searches' connections (to recycle them with the pages' on a replica).
+    pub fn pool(&self) -> ReadPool {
+        self.pool.clone()
+    }
+
+    /// Searches that may run at once.
+    pub fn slot_count(&self) -> usize {
+        self.slots
+    }
+
+    /// Runs `f` in a search slot with a connection of the searches' own, or refuses at
+    /// once when the slots and the queue are full (or after `QUEUE_WAIT` in the queue).
+    pub async fn run<T: Send + 'static>(
+        &self,
+        state: &AppState,
+        f: impl FnOnce(&Connection, &AppState) -> Result<T, WebError> + Send + 'static,
+    ) -> Result<T, Refused> {
+        let admitted = self
+            .admitted
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Refused::Busy)?;
+        let running = self.running.clone().try_acquire_owned();
+        let running: OwnedSemaphorePermit = match running {
+            Ok(p) => p,
+            Err(_) => {
+                match tokio::time::timeout(QUEUE_WAIT, self.running.clone().acquire_owned()).await {
+                    Ok(Ok(p)) => p,
+                    _ => return Err(Refused::Busy),
+                }
+            }
+        };
+        let cancel = Arc::new(AtomicBool::new(false));
+        // Dropped with this future: when the client goes or the request times out, the
+        // query sees the flag at its next progress check and stops.
+        let _stop = CancelOnDrop(cancel.clone());
+        let pool = self.pool.clone();
+        let state = state.clone();
+        tokio::task::spawn_blocking(move || {
+            // The slot is held until the work has stopped, not merely until nobody waits.
+            let _permits = (admitted, running);
+            let conn = pool.get()?;
+            db::with_cancel(cancel, || {
+                db::with_deadline(RUN_BUDGET, || f(&conn, &state))
+            })
+        })
+        .await
+        .map_err(|e| Refused::Failed(WebError::Internal(e.to_string())))?
+        .map_err(Refused::Failed)
+    }
+
+    /// Records the masthead's live facts, as a search just read them.
+    pub fn remember_masthead(&self, streams: usize, now_writing: Option<String>) {
+        *self.masthead.lock().unwrap_or_else(|e| e.into_inner()) = (streams, now_writing);
+    }
+
+    /// The masthead's live facts as last seen, for a page drawn without the database.
+    pub fn masthead(&self) -> (usize, Option<String>) {
+        self.masthead
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+/// Sets the flag when dropped.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
