@@ -53,7 +53,7 @@ pub fn run(
             "read-only: serving {} as another process writes it",
             db.display()
         );
-        let runtime = runtime(&state)?;
+        let runtime = runtime()?;
         runtime.block_on(listen(addr, state))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -61,7 +61,7 @@ pub fn run(
     let state = AppState::publishing(db, config, writer.clone(), content)?;
     let stop = Arc::new(AtomicBool::new(false));
     let background = Background::start(content, mode, &state, &writer, db, &stop)?;
-    let runtime = runtime(&state)?;
+    let runtime = runtime()?;
     let served = runtime.block_on(listen(addr, state));
     // Every task ends here, and with them the state's writer handle, so the writer
     // below can stop.
@@ -171,15 +171,14 @@ fn first_publish(
     }
 }
 
-/// The async runtime. Blocking work is reads on the pools, so more blocking threads than
+/// The async runtime. Blocking work is reads on the pool, so more blocking threads than
 /// pooled connections would only wait (each with its own allocator arena); tokio's
-/// default of 512 costs memory under load and buys nothing. Searches hold a thread each
-/// while they run, so their slots come on top: a page never waits for a thread that a
-/// search holds.
-fn runtime(state: &AppState) -> std::io::Result<tokio::runtime::Runtime> {
+/// default of 512 costs memory under load and buys nothing. Searches run on threads of
+/// their own (`web::searches`).
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .max_blocking_threads(web::readers() + state.searches.slot_count() + 2)
+        .max_blocking_threads(web::readers() + 2)
         .build()
 }
 

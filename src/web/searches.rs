@@ -3,9 +3,11 @@
 //! page costs a few milliseconds and must stay quick whatever searches do. So searches
 //! never borrow the pages' readers:
 //!
-//! - `slots` searches run at once, each on a read-only connection of its own (a pool
-//!   that only searches use), so article, list and feed pages and `/healthz` keep every
-//!   reader of the main pool;
+//! - `slots` searches run at once, each on a thread and a read-only connection of its
+//!   own (a pool that only searches use), so article, list and feed pages and `/healthz`
+//!   keep every reader and blocking thread they had. The search threads run at a lower
+//!   CPU priority (nice 10 on Linux): when both want the cores, pages get them first, and
+//!   searches still get a share, so none starves;
 //! - `queue` more may wait for a slot, at most [`QUEUE_WAIT`]; a search beyond those is
 //!   refused at once (the caller answers 503 with `Retry-After`), so a flood costs each
 //!   extra search an immediate answer, not a place in a line ten seconds long;
@@ -14,7 +16,7 @@
 //!   in all, because the slot it holds is released only when its work has stopped.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use rusqlite::Connection;
@@ -33,11 +35,19 @@ pub const QUEUE_WAIT: Duration = Duration::from_secs(1);
 pub const RUN_BUDGET: Duration = Duration::from_secs(2);
 /// What a refused search is told: the `Retry-After` seconds.
 pub const RETRY_AFTER_SECS: u64 = 1;
+/// The search threads' nice value: CFS then gives a page's thread about nine times a
+/// search thread's share of a busy core.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const SEARCH_NICE: libc::c_int = 10;
+
+/// Work for a search thread.
+type Job = Box<dyn FnOnce() + Send>;
 
 /// The slots, the queue and the connections of searches.
 pub struct Searches {
     pool: ReadPool,
-    slots: usize,
+    /// To the search threads (one per slot); they end when this is dropped.
+    jobs: Mutex<mpsc::Sender<Job>>,
     /// One permit per search running or waiting: `slots + queue`.
     admitted: Arc<Semaphore>,
     /// One permit per search running: `slots`, one connection each.
@@ -81,7 +91,7 @@ impl Searches {
         };
         Ok(Searches {
             pool,
-            slots,
+            jobs: Mutex::new(start_threads(slots)),
             admitted: Arc::new(Semaphore::new(slots + config.search_queue)),
             running: Arc::new(Semaphore::new(slots)),
             masthead: Mutex::new(masthead),
@@ -91,11 +101,6 @@ impl Searches {
     /// The searches' connections (to recycle them with the pages' on a replica).
     pub fn pool(&self) -> ReadPool {
         self.pool.clone()
-    }
-
-    /// Searches that may run at once.
-    pub fn slot_count(&self) -> usize {
-        self.slots
     }
 
     /// Runs `f` in a search slot with a connection of the searches' own, or refuses at
@@ -126,17 +131,30 @@ impl Searches {
         let _stop = CancelOnDrop(cancel.clone());
         let pool = self.pool.clone();
         let state = state.clone();
-        tokio::task::spawn_blocking(move || {
-            // The slot is held until the work has stopped, not merely until nobody waits.
-            let _permits = (admitted, running);
-            let conn = pool.get()?;
-            db::with_cancel(cancel, || {
-                db::with_deadline(RUN_BUDGET, || f(&conn, &state))
-            })
-        })
-        .await
-        .map_err(|e| Refused::Failed(WebError::Internal(e.to_string())))?
-        .map_err(Refused::Failed)
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let r = pool.get().map_err(WebError::from).and_then(|conn| {
+                db::with_cancel(cancel, || {
+                    db::with_deadline(RUN_BUDGET, || f(&conn, &state))
+                })
+            });
+            // The slot is held until the work has stopped, not merely until nobody
+            // waits; and it is free (its connection back in the pool) before the answer
+            // goes out, so the client's next search finds it free.
+            drop((admitted, running));
+            let _ = tx.send(r);
+        });
+        // A thread is free: only a search holding a `running` permit sends a job.
+        self.jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .send(job)
+            .map_err(|_| {
+                Refused::Failed(WebError::Internal("the search threads stopped".into()))
+            })?;
+        rx.await
+            .map_err(|_| Refused::Failed(WebError::Internal("a search thread failed".into())))?
+            .map_err(Refused::Failed)
     }
 
     /// Records the masthead's live facts, as a search just read them.
@@ -152,6 +170,51 @@ impl Searches {
             .clone()
     }
 }
+
+/// Starts `n` search threads taking jobs from one channel, at the lower priority.
+fn start_threads(n: usize) -> mpsc::Sender<Job> {
+    let (tx, rx) = mpsc::channel::<Job>();
+    let rx = Arc::new(Mutex::new(rx));
+    for i in 0..n {
+        let rx = rx.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("search-{i}"))
+            .spawn(move || {
+                lower_priority();
+                loop {
+                    let job = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    match job {
+                        // A panicking search loses its answer (the handler says 500),
+                        // not the thread.
+                        Ok(job) => {
+                            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                        }
+                        Err(_) => return,
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!("starting a search thread: {e}");
+        }
+    }
+    tx
+}
+
+/// Lowers the calling thread's CPU priority (on Linux, nice is per thread).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn lower_priority() {
+    // SAFETY: setpriority only changes the scheduling weight of this thread (who = 0).
+    let r = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, SEARCH_NICE) };
+    if r != 0 {
+        tracing::debug!(
+            "search threads keep the normal priority: {}",
+            std::io::Error::last_os_error()
+        );
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn lower_priority() {}
 
 /// Sets the flag when dropped.
 struct CancelOnDrop(Arc<AtomicBool>);
