@@ -8,6 +8,9 @@
     helpers.py lua QUERIES OUT [bust]       a wrk script that rotates over the queries (/search?q=);
                                             with bust, each request gets a unique &_=N (no cache hit)
     helpers.py paths FILE OUT               a wrk script that rotates over the paths in FILE
+    helpers.py flood OUT                    a wrk script of unique searches: two words and a
+                                            two-letter prefix each, and a unique &_=N
+    helpers.py timed URL                    one GET: "status ms"
     helpers.py sweep BASE QUERIES OUT       each query once, one at a time, uncached: a summary line,
                                             and per-query lines in OUT
     helpers.py urlencode TEXT               TEXT as a query-string value
@@ -124,6 +127,54 @@ def paths(path_file, out):
     rotating([l.strip() for l in open(path_file) if l.strip()], out, "")
 
 
+# Words of the generated corpus (bench/gen_corpus.py) and two-letter prefixes that
+# match many of its words: each flood search finds something and costs a little.
+FLOOD_WORDS = """archive index writer reader page table river bridge station market kettle
+winter ferry harbour checkpoint query snippet latency replica schema garden letter
+lighthouse keeper survey compiler thread socket kernel cache""".split()
+FLOOD_PREFIXES = "re co pa st ma ch se tr pr de ca wa fl sh ke la in ar sp bu".split()
+
+
+def flood(out):
+    words = ", ".join(f'"{w}"' for w in FLOOD_WORDS)
+    prefixes = ", ".join(f'"{p}"' for p in FLOOD_PREFIXES)
+    with open(out, "w") as f:
+        f.write(
+            "-- unique searches: two words and a two-letter prefix each; a unique &_= so no\n"
+            "-- cached response answers one\n"
+            f"local words = {{{words}}}\n"
+            f"local prefixes = {{{prefixes}}}\n"
+            "local i = 0\n"
+            "local n = 0\n"
+            "function setup(thread)\n"
+            "  n = n + 1\n"
+            "  thread:set('tid', n)\n"
+            "end\n"
+            "function init(args) math.randomseed((tonumber(tid) or 1) * 7919) end\n"
+            "function request()\n"
+            "  i = i + 1\n"
+            "  local q = words[math.random(#words)] .. '+' .. words[math.random(#words)] .. '+'\n"
+            "    .. prefixes[math.random(#prefixes)] .. '*'\n"
+            "  return wrk.format('GET', '/search?q=' .. q .. '&_=' .. tostring(tid) .. '-' .. i)\n"
+            "end\n"
+        )
+
+
+def timed(url):
+    u = urllib.parse.urlsplit(url)
+    t = time.perf_counter()
+    try:
+        c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+        c.request("GET", u.path + (f"?{u.query}" if u.query else ""))
+        r = c.getresponse()
+        r.read()
+        c.close()
+        st = r.status
+    except OSError:
+        st = 0
+    print(st, f"{(time.perf_counter() - t) * 1e3:.1f}")
+
+
 def sweep(base, queries, out):
     """Each query once, one after another, with a unique parameter so no cached response
     answers it. Prints: p50_ms max_ms statuses (e.g. 200x18,400x2)."""
@@ -234,4 +285,5 @@ def sqltime(db, queries, reps):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"port": port, "wait200": wait200, "wrk": wrk, "rss": rss, "lua": lua,
-     "urlencode": urlencode, "sqltime": sqltime, "paths": paths, "sweep": sweep}[cmd](*args)
+     "urlencode": urlencode, "sqltime": sqltime, "paths": paths, "sweep": sweep,
+     "flood": flood, "timed": timed}[cmd](*args)
