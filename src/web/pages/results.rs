@@ -10,10 +10,10 @@ use serde::Deserialize;
 
 use super::{PER_PAGE, PageQuery, Result, layout_from, layout_with, now, render};
 use crate::db::read;
-use crate::web::searches::{RETRY_AFTER_SECS, Refused};
 use crate::search::{self, SearchError};
 use crate::urls::{self, encode};
 use crate::web::AppState;
+use crate::web::searches::{RETRY_AFTER_SECS, Refused};
 use crate::web::views::*;
 
 #[derive(Deserialize)]
@@ -105,14 +105,14 @@ fn page_title(query: &str) -> &str {
 fn search_view(state: &AppState, mut layout: Layout, query: &str) -> SearchPage {
     layout.query = query.to_string();
     layout.index = false;
-    layout.canonical = format!("{}/search", state.config.base_url);
+    layout.canonical = format!("{}{}", state.config.base_url, urls::SEARCH);
     SearchPage {
         layout,
         query: query.to_string(),
         total: 0,
         hits: Vec::new(),
         message: None,
-        pager: Pager::new("/search", 1, PER_PAGE, 0),
+        pager: Pager::new(urls::SEARCH, 1, PER_PAGE, 0),
         chips: Vec::new(),
         suggestions: Vec::new(),
     }
