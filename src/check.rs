@@ -4,6 +4,7 @@
 //! then looked up in the archive: articles (and their ids, for `#anchors`), files,
 //! tags, streams, authors, old addresses, and the site's own pages.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Mutex;
@@ -40,11 +41,14 @@ impl std::fmt::Display for Broken {
 }
 
 /// What the archive holds, to resolve links against.
-struct Site {
-    /// Slug → (published, ids in its HTML).
-    articles: HashMap<String, (bool, HashSet<String>)>,
+struct Site<'c> {
+    conn: &'c Connection,
+    /// Slug → published.
+    articles: HashMap<String, bool>,
     /// Source path → slug.
     by_source: HashMap<String, String>,
+    /// The ids of the articles an `#anchor` was looked for on, read when first needed.
+    ids: RefCell<HashMap<String, HashSet<String>>>,
 }
 
 /// A link to another site, where it was written.
@@ -65,14 +69,16 @@ pub fn check(
 ) -> rusqlite::Result<(Vec<Broken>, Vec<External>)> {
     let rows = read::link_targets(conn, now)?;
     let site = Site {
+        conn,
         by_source: rows
             .iter()
-            .map(|(slug, src, ..)| (src.clone(), slug.clone()))
+            .map(|(slug, src, _)| (src.clone(), slug.clone()))
             .collect(),
         articles: rows
             .iter()
-            .map(|(slug, _, published, html)| (slug.clone(), (*published, ids(html))))
+            .map(|(slug, _, published)| (slug.clone(), *published))
             .collect(),
+        ids: RefCell::default(),
     };
     let mut broken = Vec::new();
     let mut external = Vec::new();
@@ -98,7 +104,7 @@ pub fn check(
                 });
                 continue;
             }
-            if let Some(why) = problem(conn, &site, slug, source, &target, now)? {
+            if let Some(why) = problem(&site, slug, source, &target, now)? {
                 broken.push(Broken {
                     file: path.display().to_string(),
                     line,
@@ -189,8 +195,7 @@ fn links(text: &str) -> Vec<(usize, String)> {
 /// Why `target`, written in the article `slug` from `source`, leads nowhere; `None` when
 /// it leads somewhere (or somewhere this check does not follow: other sites, mail).
 fn problem(
-    conn: &Connection,
-    site: &Site,
+    site: &Site<'_>,
     slug: &str,
     source: &str,
     target: &str,
@@ -201,7 +206,7 @@ fn problem(
         return Ok(None);
     }
     if let Some(anchor) = target.strip_prefix('#') {
-        return Ok(missing_anchor(site, slug, anchor));
+        return missing_anchor(site, slug, anchor);
     }
     let dir = source.rsplit_once('/').map_or("", |(d, _)| d);
     let (path, anchor) = match target.split_once('#') {
@@ -219,10 +224,10 @@ fn problem(
                     .map(str::to_string)
             }),
         };
-        return Ok(match rel.and_then(|r| site.by_source.get(&r)) {
-            Some(to) => anchor.and_then(|a| missing_anchor(site, to, a)),
-            None => Some("no article has this file; check the path".into()),
-        });
+        return match rel.and_then(|r| site.by_source.get(&r)) {
+            Some(to) => anchor.map_or(Ok(None), |a| missing_anchor(site, to, a)),
+            None => Ok(Some("no article has this file; check the path".into())),
+        };
     }
     let absolute = if path.starts_with('/') {
         path.to_string()
@@ -232,25 +237,27 @@ fn problem(
             None => return Ok(Some("climbs out of the content folder".into())),
         }
     };
-    site_path(conn, site, &absolute, anchor, now)
+    site_path(site, &absolute, anchor, now)
 }
 
 /// Why the site path `path` (with `anchor`) answers nothing.
 fn site_path(
-    conn: &Connection,
-    site: &Site,
+    site: &Site<'_>,
     path: &str,
     anchor: Option<&str>,
     now: i64,
 ) -> rusqlite::Result<Option<String>> {
+    let conn = site.conn;
     let decoded = percent_decode(path);
     if let Some(slug) = decoded.strip_prefix("/dispatches/") {
         let slug = slug.trim_end_matches('/');
-        return Ok(match site.articles.get(slug) {
-            Some((true, _)) => anchor.and_then(|a| missing_anchor(site, slug, a)),
-            Some((false, _)) => Some("that article is not published (a draft or scheduled)".into()),
-            None => Some("no article has this slug".into()),
-        });
+        return match site.articles.get(slug) {
+            Some(true) => anchor.map_or(Ok(None), |a| missing_anchor(site, slug, a)),
+            Some(false) => Ok(Some(
+                "that article is not published (a draft or scheduled)".into(),
+            )),
+            None => Ok(Some("no article has this slug".into())),
+        };
     }
     if let Some(file) = decoded.strip_prefix(&format!("{}/", urls::FILES)) {
         return Ok(
@@ -295,13 +302,19 @@ fn site_path(
 }
 
 /// Why `#anchor` is not on the article `slug`.
-fn missing_anchor(site: &Site, slug: &str, anchor: &str) -> Option<String> {
+fn missing_anchor(site: &Site<'_>, slug: &str, anchor: &str) -> rusqlite::Result<Option<String>> {
     if anchor.is_empty() {
-        return None;
+        return Ok(None);
     }
-    let (_, ids) = site.articles.get(slug)?;
-    (!ids.contains(&percent_decode(anchor)))
-        .then(|| format!("no element has the id `{anchor}` on that page"))
+    let mut cache = site.ids.borrow_mut();
+    if !cache.contains_key(slug) {
+        let html = read::article_html(site.conn, slug)?.unwrap_or_default();
+        cache.insert(slug.to_string(), ids(&html));
+    }
+    let found = cache
+        .get(slug)
+        .is_some_and(|ids| ids.contains(&percent_decode(anchor)));
+    Ok((!found).then(|| format!("no element has the id `{anchor}` on that page")))
 }
 
 /// The ids in `html` (our own serialised HTML: every attribute double-quoted).

@@ -128,3 +128,23 @@ fn external_links_are_asked_and_the_dead_ones_reported() {
         run.stderr
     );
 }
+
+#[test]
+fn publish_counts_the_broken_links_of_what_it_wrote() {
+    let site = Site::new();
+    site.file(
+        "a.md",
+        "---\ntitle: A\ndate: 2026-03-01\n---\n[gone](/dispatches/nowhere) and [fine](/archive).\n",
+    );
+    let content = site.content().display().to_string();
+    let run = site.bin(&["publish", "--content", &content, &content]);
+    assert!(
+        run.stdout
+            .contains("1 broken internal link in what was published"),
+        "{}",
+        run.stdout
+    );
+    // Nothing written the second time: nothing to count.
+    let again = site.bin(&["publish", "--content", &content, &content]);
+    assert!(!again.stdout.contains("broken"), "{}", again.stdout);
+}

@@ -32,9 +32,29 @@ pub fn run(
         eprintln!("error: {f}");
     }
     println!("{}", report.summary());
+    let broken = broken_links(&report, content, db_path);
+    if broken > 0 {
+        println!(
+            "{broken} broken internal link{} in what was published; `dispatches check` lists them",
+            if broken == 1 { "" } else { "s" }
+        );
+    }
     Ok(if report.failed.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// How many internal links of the articles just written lead nowhere (0 when it cannot
+/// tell: the count is advice, never a reason for the publish to fail).
+fn broken_links(report: &publish::Report, content: &Path, db_path: &Path) -> usize {
+    if report.dry_run || report.written.is_empty() {
+        return 0;
+    }
+    let Ok(conn) = crate::db::open_read_only(db_path) else {
+        return 0;
+    };
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    crate::check::check(&conn, content, &report.written, now).map_or(0, |(broken, _)| broken.len())
 }

@@ -518,17 +518,22 @@ pub fn sitemap(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, i64
 // ---------------------------------------------------------------------------------------
 // Checking links
 
-/// Every article's slug, source path, whether it is published now, and its HTML, for
+/// Every article's slug, source path and whether it is published now, for
 /// `dispatches check`.
-pub fn link_targets(
-    conn: &Connection,
-    now: i64,
-) -> rusqlite::Result<Vec<(String, String, bool, String)>> {
+pub fn link_targets(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, String, bool)>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT a.slug, a.source_path, ({PUBLISHED}), a.html FROM articles a"
+        "SELECT a.slug, a.source_path, ({PUBLISHED}) FROM articles a"
     ))?;
-    let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     rows.collect()
+}
+
+/// The HTML of the article at `slug`, whatever its state (for its ids).
+pub fn article_html(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT html FROM articles WHERE slug = ?1", [slug], |r| {
+        r.get(0)
+    })
+    .optional()
 }
 
 /// Whether a file published beside the articles has this path.

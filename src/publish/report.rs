@@ -19,6 +19,9 @@ pub struct Report {
     pub failed: Vec<FileError>,
     /// Things that published but deserve a look (no date, slug qualified with its date).
     pub warnings: Vec<String>,
+    /// Source paths of the articles this publish wrote (new or changed), for checks that
+    /// only need to look at what changed.
+    pub written: Vec<String>,
     pub dry_run: bool,
     pub elapsed: Duration,
 }

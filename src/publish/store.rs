@@ -97,7 +97,12 @@ pub(super) fn store(
         .or(own_writer.as_ref())
         .expect("one of the two")
         .begin(batch)?;
-    how.render(planned, report, &mut |rows| open.send(rows));
+    let mut written = Vec::new();
+    how.render(planned, report, &mut |rows| {
+        written.extend(rows.iter().map(|r| r.source_path.clone()));
+        open.send(rows)
+    });
+    report.written = written;
     // Dropped unfinished, an open publish rolls back.
     let applied = if how.cancelled() {
         drop(open);
