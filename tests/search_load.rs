@@ -172,17 +172,36 @@ async fn past_the_limit_a_search_is_refused_at_once_and_pages_still_answer() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_search_in_the_queue_waits_for_a_slot() {
+async fn the_queue_holds_as_many_as_it_says_and_no_more() {
     let site = site(1, 1);
     let slow = start_slow(&site).await;
-    // One place in the queue: this search waits for the slot and is answered.
-    let (status, _, body, _) = fetch(&site, "/search.json?q=harbour+ferry").await;
+    // One place in the queue: this search waits there for the slot...
+    let state = site.state.clone();
+    let queued = tokio::spawn(async move {
+        app(state)
+            .oneshot(
+                Request::get("/search.json?q=harbour+ferry")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap()
+            .status()
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // ...so the next one finds no place and is refused at once.
+    let (status, retry, _, took) = fetch(&site, "/search.json?q=keeper").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(retry.as_deref(), Some("1"));
+    assert!(took < PROMPT, "refused after {took:?}");
+    assert!(!queued.is_finished(), "the queued search did not wait");
+    // The queued one is answered when the slot frees, or refused after its wait.
+    let status = queued.await.unwrap();
     assert!(
         status == StatusCode::OK || status == StatusCode::SERVICE_UNAVAILABLE,
-        "{status}: {body}"
+        "{status}"
     );
     slow.await.unwrap();
-    // Whatever the order, with the slot free a search runs.
     assert_eq!(
         fetch(&site, "/search.json?q=harbour").await.0,
         StatusCode::OK

@@ -22,6 +22,10 @@ use axum::middleware;
 use axum::routing::get;
 use hyper_util::rt::TokioIo;
 use tower::ServiceExt as _;
+use tower_http::classify::{
+    ClassifiedResponse, ClassifyResponse, NeverClassifyEos, ServerErrorsAsFailures,
+    ServerErrorsFailureClass, SharedClassifier,
+};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -197,14 +201,41 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), security))
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         // One line per request at DEBUG (`DISPATCHES_LOG=tower_http=debug`); server errors
-        // are logged at ERROR whatever the level. Cache hits answered before routing
+        // are logged at ERROR whatever the level, except searches refused on purpose
+        // (`searches` counts those and warns once a minute). Cache hits answered before routing
         // (see `serve_listener`) are not logged, as nginx with `access_log off`.
         .layer(
-            TraceLayer::new_for_http()
+            TraceLayer::new(SharedClassifier::new(SiteFailures))
                 .make_span_with(DefaultMakeSpan::new().level(Level::DEBUG))
                 .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
         )
         .with_state(state)
+}
+
+/// Server errors as failures (logged at ERROR), except a search refused because its slots
+/// and queue were full: that is the server shedding load as designed, and under a flood
+/// a line for each would cost more than the refusal itself.
+#[derive(Clone, Copy)]
+struct SiteFailures;
+
+impl ClassifyResponse for SiteFailures {
+    type FailureClass = ServerErrorsFailureClass;
+    type ClassifyEos = NeverClassifyEos<ServerErrorsFailureClass>;
+
+    fn classify_response<B>(
+        self,
+        res: &axum::http::Response<B>,
+    ) -> ClassifiedResponse<Self::FailureClass, Self::ClassifyEos> {
+        if res.extensions().get::<searches::Refusal>().is_some() {
+            ClassifiedResponse::Ready(Ok(()))
+        } else {
+            ServerErrorsAsFailures::new().classify_response(res)
+        }
+    }
+
+    fn classify_error<E: std::fmt::Display + 'static>(self, error: &E) -> Self::FailureClass {
+        ServerErrorsAsFailures::new().classify_error(error)
+    }
 }
 
 /// The headers every response carries. Our pages need no inline script or style, so

@@ -15,9 +15,9 @@
 //!   the request timed out: the handler's future is dropped) and after [`RUN_BUDGET`]
 //!   in all, because the slot it holds is released only when its work has stopped.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -40,6 +40,13 @@ pub const RETRY_AFTER_SECS: u64 = 1;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const SEARCH_NICE: libc::c_int = 10;
 
+/// At most one warning about refused searches per this interval.
+const WARN_EVERY: Duration = Duration::from_secs(60);
+
+/// Marks a response refusing a search (503 on purpose): not a server failure to log.
+#[derive(Clone, Copy)]
+pub struct Refusal;
+
 /// Work for a search thread.
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -55,6 +62,11 @@ pub struct Searches {
     /// The masthead's live facts as the last search saw them (streams, "now writing"),
     /// so that the page refusing a search needs no database.
     masthead: Mutex<(usize, Option<String>)>,
+    /// Searches refused since the last warning, and when that was.
+    refused: AtomicU64,
+    warned: Mutex<Option<Instant>>,
+    queue: usize,
+    slots: usize,
 }
 
 /// Why a search did not run.
@@ -95,6 +107,10 @@ impl Searches {
             admitted: Arc::new(Semaphore::new(slots + config.search_queue)),
             running: Arc::new(Semaphore::new(slots)),
             masthead: Mutex::new(masthead),
+            refused: AtomicU64::new(0),
+            warned: Mutex::new(None),
+            queue: config.search_queue,
+            slots,
         })
     }
 
@@ -110,18 +126,16 @@ impl Searches {
         state: &AppState,
         f: impl FnOnce(&Connection, &AppState) -> Result<T, WebError> + Send + 'static,
     ) -> Result<T, Refused> {
-        let admitted = self
-            .admitted
-            .clone()
-            .try_acquire_owned()
-            .map_err(|_| Refused::Busy)?;
+        let Ok(admitted) = self.admitted.clone().try_acquire_owned() else {
+            return Err(self.refuse());
+        };
         let running = self.running.clone().try_acquire_owned();
         let running: OwnedSemaphorePermit = match running {
             Ok(p) => p,
             Err(_) => {
                 match tokio::time::timeout(QUEUE_WAIT, self.running.clone().acquire_owned()).await {
                     Ok(Ok(p)) => p,
-                    _ => return Err(Refused::Busy),
+                    _ => return Err(self.refuse()),
                 }
             }
         };
@@ -155,6 +169,26 @@ impl Searches {
         rx.await
             .map_err(|_| Refused::Failed(WebError::Internal("a search thread failed".into())))?
             .map_err(Refused::Failed)
+    }
+
+    /// Counts a refusal, and tells the operator at most once a minute: refusals are
+    /// expected under a flood, but steady ones mean too few slots for the readers.
+    fn refuse(&self) -> Refused {
+        let n = self.refused.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Ok(mut warned) = self.warned.try_lock()
+            && warned.is_none_or(|t| t.elapsed() >= WARN_EVERY)
+        {
+            *warned = Some(Instant::now());
+            self.refused.fetch_sub(n, Ordering::Relaxed);
+            tracing::warn!(
+                "{n} searches refused (503) since the last report: all {} search slots and {} \
+                 places in the queue were taken; raise search_slots if the machine has cores \
+                 to spare",
+                self.slots,
+                self.queue
+            );
+        }
+        Refused::Busy
     }
 
     /// Records the masthead's live facts, as a search just read them.

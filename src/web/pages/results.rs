@@ -13,7 +13,7 @@ use crate::db::read;
 use crate::search::{self, SearchError};
 use crate::urls::{self, encode};
 use crate::web::AppState;
-use crate::web::searches::{RETRY_AFTER_SECS, Refused};
+use crate::web::searches::{RETRY_AFTER_SECS, Refusal, Refused};
 use crate::web::views::*;
 
 #[derive(Deserialize)]
@@ -123,6 +123,7 @@ fn busy(mut resp: Response) -> Response {
     let h = resp.headers_mut();
     h.insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp.extensions_mut().insert(Refusal);
     resp
 }
 
