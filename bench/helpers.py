@@ -249,13 +249,19 @@ def compile_query(q):
     return expr
 
 
-COUNT_SQL = """SELECT count(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
- WHERE articles_fts MATCH ?1 AND a.draft = 0 AND a.published_at <= ?2"""
+# As src/db/search.rs runs them (without a phrase): draft and date from the
+# articles_rank index, and FTS5 ranking and sorting the matches itself.
+COUNT_SQL = """SELECT count(*) FROM articles_fts
+ JOIN articles k INDEXED BY articles_rank ON k.id = articles_fts.rowid
+ WHERE articles_fts MATCH ?1 AND k.draft = 0 AND k.published_at <= ?2"""
 PAGE_SQL = """SELECT a.slug, a.title, a.dek, a.published_at, a.stream_name, a.source_path,
         snippet(articles_fts, 2, char(57344), char(57345), '…', 24)
- FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
- WHERE articles_fts MATCH ?1 AND a.draft = 0 AND a.published_at <= ?2
- ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0)
+ FROM articles_fts
+ JOIN articles k INDEXED BY articles_rank ON k.id = articles_fts.rowid
+ JOIN articles a ON a.id = articles_fts.rowid
+ WHERE articles_fts MATCH ?1 AND k.draft = 0 AND k.published_at <= ?2
+   AND articles_fts.rank MATCH 'bm25(10.0, 4.0, 1.0, 3.0, 2.0, 2.0)'
+ ORDER BY articles_fts.rank
  LIMIT ?3 OFFSET ?4"""
 
 
