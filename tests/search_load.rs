@@ -33,7 +33,21 @@ struct Site {
 /// served with `slots` search slots and `queue` places to wait.
 fn site(slots: usize, queue: usize) -> Site {
     let dir = tempfile::tempdir().unwrap();
-    let content = dir.path().join("content");
+    let db = archive(dir.path());
+    let config = Config {
+        search_slots: slots,
+        search_queue: queue,
+        ..Config::default()
+    };
+    Site {
+        state: AppState::new(&db, config).unwrap(),
+        _dir: dir,
+    }
+}
+
+/// Writes and publishes the archive in `dir`; its path.
+fn archive(dir: &std::path::Path) -> std::path::PathBuf {
+    let content = dir.join("content");
     std::fs::create_dir_all(&content).unwrap();
     std::fs::write(
         content.join("harbour.md"),
@@ -61,7 +75,7 @@ fn site(slots: usize, queue: usize) -> Site {
         )
         .unwrap();
     }
-    let db = dir.path().join("archive.db");
+    let db = dir.join("archive.db");
     let report = publish(
         &[content.display().to_string()],
         &content,
@@ -72,15 +86,7 @@ fn site(slots: usize, queue: usize) -> Site {
     )
     .unwrap();
     assert!(report.failed.is_empty(), "{:?}", report.failed);
-    let config = Config {
-        search_slots: slots,
-        search_queue: queue,
-        ..Config::default()
-    };
-    Site {
-        state: AppState::new(&db, config).unwrap(),
-        _dir: dir,
-    }
+    db
 }
 
 async fn send(site: &Site, uri: &str) -> Response {
@@ -259,5 +265,78 @@ async fn costly_query_shapes_get_a_400_that_says_what_to_do() {
         assert_eq!(status, StatusCode::OK, "{query}: {body}");
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(v["total"], 1, "{query}");
+    }
+}
+
+/// The same through the real server: a client that hangs up mid-search (the connection
+/// closes, hyper drops the request) frees the slot for the next reader.
+#[test]
+fn a_client_that_hangs_up_frees_its_slot_on_the_real_server() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = archive(dir.path());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_dispatches"))
+        .current_dir(dir.path())
+        .env("DISPATCHES_SEARCH_SLOTS", "1")
+        .env("DISPATCHES_SEARCH_QUEUE", "0")
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "serve",
+            "--read-only",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let status_of = |path: &str| -> Option<u16> {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut out = String::new();
+        s.read_to_string(&mut out).ok()?;
+        out.split(' ').nth(1)?.parse().ok()
+    };
+    let up = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        status_of("/healthz") == Some(200)
+    });
+    let result = std::panic::catch_unwind(|| {
+        assert!(up, "the server did not start");
+        // The slow search, from a client that will hang up.
+        let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(slow, "GET {SLOW} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        // Until the server has read it, a probe may still find the slot free.
+        let held = (0..10).any(|_| {
+            std::thread::sleep(Duration::from_millis(50));
+            status_of("/search.json?q=ferry") == Some(503)
+        });
+        assert!(held, "the slow search should hold the only slot");
+        drop(slow);
+        let t = Instant::now();
+        let mut status = Some(503);
+        while status == Some(503) && t.elapsed() < Duration::from_millis(500) {
+            std::thread::sleep(Duration::from_millis(20));
+            status = status_of("/search.json?q=ferry");
+        }
+        assert_eq!(status, Some(200), "the slot was not given back");
+    });
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
+    let _ = server.wait();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
     }
 }
