@@ -54,7 +54,7 @@ type Job = Box<dyn FnOnce() + Send>;
 pub struct Searches {
     pool: ReadPool,
     /// To the search threads (one per slot); they end when this is dropped.
-    jobs: Mutex<mpsc::Sender<Job>>,
+    jobs: mpsc::Sender<Job>,
     /// One permit per search running or waiting: `slots + queue`.
     admitted: Arc<Semaphore>,
     /// One permit per search running: `slots`, one connection each.
@@ -103,7 +103,7 @@ impl Searches {
         };
         Ok(Searches {
             pool,
-            jobs: Mutex::new(start_threads(slots)),
+            jobs: start_threads(slots),
             admitted: Arc::new(Semaphore::new(slots + config.search_queue)),
             running: Arc::new(Semaphore::new(slots)),
             masthead: Mutex::new(masthead),
@@ -159,13 +159,9 @@ impl Searches {
             let _ = tx.send(r);
         });
         // A thread is free: only a search holding a `running` permit sends a job.
-        self.jobs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .send(job)
-            .map_err(|_| {
-                Refused::Failed(WebError::Internal("the search threads stopped".into()))
-            })?;
+        self.jobs.send(job).map_err(|_| {
+            Refused::Failed(WebError::Internal("the search threads stopped".into()))
+        })?;
         rx.await
             .map_err(|_| Refused::Failed(WebError::Internal("a search thread failed".into())))?
             .map_err(Refused::Failed)
