@@ -333,3 +333,80 @@ fn pruning_one_folder_never_removes_what_another_folder_published() {
     let here: i64 = site.one("SELECT count(*) FROM articles WHERE title = 'Here'");
     assert_eq!(here, 1, "the content folder's article stays");
 }
+
+/// Template constructs and formulas nested a hundred thousand deep: each file fails (or
+/// its formula falls back to code) at once, and the good file beside them publishes.
+#[test]
+fn template_and_formula_bombs_fail_fast() {
+    let site = Site::new();
+    site.file("good.md", post("Good", "2026-03-01", "Fine words."));
+    let deep =
+        |open: &str, close: &str| format!("{}x{}", open.repeat(100_000), close.repeat(100_000));
+    site.file(
+        "hugo.md",
+        post(
+            "Hugo",
+            "2026-03-01",
+            &deep("{{< details >}}", "{{< /details >}}"),
+        ),
+    );
+    site.file(
+        "liquid.md",
+        post("Liquid", "2026-03-01", &"{% raw %}".repeat(100_000)),
+    );
+    site.file(
+        "zola.md",
+        post("Zola", "2026-03-01", &deep("{% quote() %}", "{% end %}")),
+    );
+    site.file(
+        "tex.md",
+        post("Tex", "2026-03-01", &format!("${}$", deep("{a", "}"))),
+    );
+    site.file(
+        "texhtml.md",
+        post(
+            "TexHtml",
+            "2026-03-01",
+            &format!("<p>\\({}\\)</p>", deep("\\left(", "\\right)")),
+        ),
+    );
+    site.file(
+        "texlong.md",
+        post(
+            "TexLong",
+            "2026-03-01",
+            &format!("$${}$$", "\\frac{a}{b}+".repeat(2_000)),
+        ),
+    );
+    let report = site.publish();
+    for name in ["hugo.md", "liquid.md", "zola.md"] {
+        let f = report
+            .failed
+            .iter()
+            .find(|f| f.path.ends_with(name))
+            .unwrap_or_else(|| panic!("{name} did not fail: {:#?}", report.failed));
+        assert!(
+            f.message.contains("template constructs") && f.line.is_some(),
+            "{f}"
+        );
+    }
+    for slug in ["tex", "texhtml", "texlong"] {
+        let html: String = site.one(&format!("SELECT html FROM articles WHERE slug = '{slug}'"));
+        assert!(
+            !html.contains("<math"),
+            "{slug} was not rendered as a formula"
+        );
+    }
+    assert!(
+        report
+            .warnings
+            .iter()
+            .filter(|w| w.contains("formula"))
+            .count()
+            >= 2,
+        "{:?}",
+        report.warnings
+    );
+    let good: i64 = site.one("SELECT count(*) FROM articles WHERE slug = 'good'");
+    assert_eq!(good, 1);
+}

@@ -210,6 +210,7 @@ fn render_article(
     let resolve = |url: &str| {
         article_link(dir, url, settings.article_slug).or_else(|| resolve_relative(dir, url))
     };
+    bounded_constructs(body, body_line)?;
     let empty = serde_json::Map::new();
     let site = settings.site.unwrap_or(&empty);
     let translated = import::translate(
@@ -236,20 +237,7 @@ fn render_article(
     )
     .map_err(|e| too_much(body, body_line, e))?;
     let mut warnings = fm.warnings.clone();
-    let title = match fm.title.clone().or(rendered.title.clone()) {
-        Some(title) => title,
-        None => {
-            let title = fallback_title(fm, dir, &slug);
-            warnings.push((
-                1,
-                format!(
-                    "no `title:` and no `# ` heading; the page is titled {title:?}; \
-                     add `title:` to name it yourself"
-                ),
-            ));
-            title
-        }
-    };
+    let title = title_of(fm, rendered.title.clone(), dir, &slug, &mut warnings);
     let hero = fm.hero.clone().map(|mut h| {
         if let Some(url) = resolve(&h.src) {
             h.src = url;
@@ -470,6 +458,45 @@ pub fn url_safe(s: &str) -> String {
         s.to_string()
     } else {
         slugify(s)
+    }
+}
+
+/// The article's title: the front matter's, the body's first `# ` heading, or a name made
+/// from where the file sits, with a warning.
+fn title_of(
+    fm: &front_matter::FrontMatter,
+    heading: Option<String>,
+    dir: &str,
+    slug: &str,
+    warnings: &mut Vec<(usize, String)>,
+) -> String {
+    if let Some(title) = fm.title.clone().or(heading) {
+        return title;
+    }
+    let title = fallback_title(fm, dir, slug);
+    warnings.push((
+        1,
+        format!(
+            "no `title:` and no `# ` heading; the page is titled {title:?}; \
+             add `title:` to name it yourself"
+        ),
+    ));
+    title
+}
+
+/// Fails a body with more template constructs than any real post holds, at the line
+/// where it passes the bound.
+fn bounded_constructs(body: &str, body_line: usize) -> Result<(), FileError> {
+    match import::too_many_constructs(body) {
+        Some(at) => Err(FileError::at(
+            body_line + body[..at].matches('\n').count(),
+            None,
+            format!(
+                "more than {} template constructs (`{{{{`, `{{%`); split the piece",
+                import::MAX_CONSTRUCTS
+            ),
+        )),
+        None => Ok(()),
     }
 }
 

@@ -6,8 +6,21 @@
 use pulldown_latex::config::DisplayMode;
 use pulldown_latex::{Parser, RenderConfig, Storage, push_mathml};
 
+/// Longest formula rendered; the longest in the corpora is a few hundred bytes.
+const MAX_TEX_BYTES: usize = 8 * 1024;
+/// Deepest nesting of groups in a formula. The TeX parser's time grows steeply with
+/// depth, and one formula is one parser event, which the renderer's own bounds and time
+/// budget cannot interrupt.
+const MAX_TEX_DEPTH: usize = 32;
+
 /// The MathML of `tex`, or why it does not parse.
 pub fn to_mathml(tex: &str, display: bool) -> Result<String, String> {
+    if tex.len() > MAX_TEX_BYTES {
+        return Err(format!("longer than {MAX_TEX_BYTES} bytes"));
+    }
+    if depth(tex) > MAX_TEX_DEPTH {
+        return Err(format!("groups nested more than {MAX_TEX_DEPTH} deep"));
+    }
     let storage = Storage::new();
     let events: Vec<_> = Parser::new(tex, &storage).collect();
     if let Some(Err(e)) = events.iter().find(|e| e.is_err()) {
@@ -29,6 +42,33 @@ pub fn to_mathml(tex: &str, display: bool) -> Result<String, String> {
     Ok(out)
 }
 
+/// The deepest nesting of `{…}` groups and `\left…\right` pairs in `tex`.
+fn depth(tex: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = tex;
+    while let Some(c) = rest.chars().next() {
+        let step = if rest.starts_with("\\left") {
+            depth += 1;
+            5
+        } else if rest.starts_with("\\right") {
+            depth = depth.saturating_sub(1);
+            6
+        } else if rest.starts_with("\\{") || rest.starts_with("\\}") {
+            2
+        } else {
+            match c {
+                '{' => depth += 1,
+                '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            c.len_utf8()
+        };
+        deepest = deepest.max(depth);
+        rest = &rest[step..];
+    }
+    deepest
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +83,13 @@ mod tests {
         let e = to_mathml(r"\frac{a}{", false).unwrap_err();
         assert!(e.contains("unbalanced"), "{e}");
         assert!(!to_mathml("<script>", false).unwrap().contains("<script>"));
+        let deep = format!("{}x{}", "{".repeat(1_000), "}".repeat(1_000));
+        assert!(to_mathml(&deep, false).unwrap_err().contains("nested"));
+        assert!(
+            to_mathml(&"x+".repeat(10_000), false)
+                .unwrap_err()
+                .contains("longer")
+        );
+        assert!(to_mathml(r"\left( \frac{\{a\}}{b} \right)", true).is_ok());
     }
 }

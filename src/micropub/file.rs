@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Invalid, Props, invalid};
 use crate::content::front_matter;
+use crate::content::html::strip_tags;
 
 /// Photos are appended to the body after this line, so the page shows them and
 /// `q=source` can give the content back without them.
@@ -40,7 +41,7 @@ pub fn to_markdown(props: &Props, keep: &Map<String, Value>, now: &str) -> Resul
             front.insert("title".into(), json!(name));
         }
         None => {
-            let from = text(props, "summary").unwrap_or_else(|| plain(&body));
+            let from = text(props, "summary").unwrap_or_else(|| strip_tags(&body));
             front.insert("title".into(), json!(short_title(&from)));
             front.insert("untitled".into(), json!(true));
         }
@@ -253,21 +254,6 @@ fn photos(props: &Props) -> Result<Vec<(String, String)>, Invalid> {
         out.push((url, alt));
     }
     Ok(out)
-}
-
-/// Text without tags, for a title made from HTML content.
-fn plain(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut in_tag = false;
-    for c in body.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// A note's title: its first line, cut at a word near `TITLE_CHARS`.

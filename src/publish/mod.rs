@@ -109,13 +109,7 @@ pub fn publish(
         .iter()
         .map(|f| (f.rel.clone(), f.path.clone()))
         .collect();
-    let site = site_config::find(content_root).or_else(|| {
-        inputs
-            .iter()
-            .map(Path::new)
-            .filter(|p| p.is_dir())
-            .find_map(site_config::find)
-    });
+    let site = old_site_settings(inputs, content_root);
     let read_file = |rel: &str| -> Option<String> {
         let path = beside.get(rel)?;
         let meta = std::fs::metadata(path).ok()?;
@@ -168,12 +162,7 @@ pub fn publish(
         },
         &mut report,
     );
-    // Links to another article's file become its URL: the slugs as they now stand.
-    let mut by_source: HashMap<String, String> =
-        owners.into_iter().map(|(slug, src)| (src, slug)).collect();
-    for p in &planned {
-        by_source.insert(p.found.rel.clone(), p.article.slug.clone());
-    }
+    let by_source = slugs_by_source(owners, &planned);
     let article_slug = |rel: &str| by_source.get(rel).cloned();
     let how = store::Rendering {
         settings: ContentSettings {
@@ -194,6 +183,35 @@ pub fn publish(
     report.skipped.sort();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// The old site's settings (a Jekyll `_config.yml`) at or above the content root, or
+/// else at or above a folder being published.
+fn old_site_settings(
+    inputs: &[String],
+    content_root: &Path,
+) -> Option<(serde_json::Map<String, serde_json::Value>, String)> {
+    site_config::find(content_root).or_else(|| {
+        inputs
+            .iter()
+            .map(Path::new)
+            .filter(|p| p.is_dir())
+            .find_map(site_config::find)
+    })
+}
+
+/// Each article's slug by its source path, as they stand once this publish's slugs are
+/// settled: links to another article's file become its URL.
+fn slugs_by_source(
+    owners: HashMap<String, String>,
+    planned: &[render::Planned],
+) -> HashMap<String, String> {
+    let mut by_source: HashMap<String, String> =
+        owners.into_iter().map(|(slug, src)| (src, slug)).collect();
+    for p in planned {
+        by_source.insert(p.found.rel.clone(), p.article.slug.clone());
+    }
+    by_source
 }
 
 /// What every content hash is salted with: a change of renderer or of a setting that

@@ -51,6 +51,19 @@ pub struct Translated {
     pub warnings: Vec<(usize, String)>,
 }
 
+/// Most template constructs (`{{`, `{%`) one file may hold. The most in the corpora is
+/// 139 (a page of Hugo's documentation about templates); translating is quadratic in
+/// nested constructs, so a file of a hundred thousand would stall the writer.
+pub const MAX_CONSTRUCTS: usize = 2_000;
+
+/// The byte offset of the construct past `MAX_CONSTRUCTS` in `body`, if there is one.
+pub fn too_many_constructs(body: &str) -> Option<usize> {
+    body.match_indices('{')
+        .filter(|(i, _)| matches!(body.as_bytes().get(i + 1), Some(b'{' | b'%')))
+        .nth(MAX_CONSTRUCTS)
+        .map(|(i, _)| i)
+}
+
 /// Translates every template construct outside code in `body`.
 pub fn translate(body: &str, cx: &ImportContext<'_>) -> Translated {
     // Go evaluated its template everywhere, code included: `{{raw "<"}}` inside a code

@@ -46,7 +46,7 @@ impl<'a> Renderer<'_, 'a> {
             Err(why) => {
                 self.warnings.push((
                     self.line,
-                    format!("the formula `{tex}` is shown as code: {why}"),
+                    format!("the formula `{tex:.60}` is shown as code: {why}"),
                 ));
                 self.push(Event::Code(tex.to_string().into()));
             }
