@@ -89,6 +89,15 @@ pub fn file(path: &str) -> String {
     format!("{FILES}/{}", segments.join("/"))
 }
 
+/// Where the WebP variants of published images are served from, immutable.
+pub const IMAGES: &str = "/images";
+
+/// One WebP variant of a published image: named by the original's bytes, so a changed
+/// image gets new addresses and a cached one never goes stale.
+pub fn image_variant(key: &str, width: u32) -> String {
+    format!("{IMAGES}/{}/{width}.webp", encode(key))
+}
+
 /// A feed file (`feed.xml`, `feed.json`) of the list at `list` (`/` for the whole site).
 pub fn feed(list: &str, file: &str) -> String {
     if list == HOME {

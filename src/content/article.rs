@@ -10,7 +10,7 @@ use super::{
     Article, ArticleSlug, Author, ContentSettings, FileError, Parsed, Redirect, SlugOrigin,
     SourceFile, Stream, dates, front_matter,
 };
-use super::{import, markdown};
+use super::{Hero, html, import, markdown};
 
 /// A file read as far as its front matter: what it is, and for an article everything
 /// but the rendering (its slug and date included), which is the slow part.
@@ -238,12 +238,36 @@ fn render_article(
     .map_err(|e| too_much(body, body_line, e))?;
     let mut warnings = fm.warnings.clone();
     let title = title_of(fm, rendered.title.clone(), dir, &slug, &mut warnings);
-    let hero = fm.hero.clone().map(|mut h| {
+    let no_images = |_: &str| None;
+    let lookup: &html::images::Lookup<'_> = settings.images.unwrap_or(&no_images);
+    let mut hero = fm.hero.clone().map(|mut h| {
         if let Some(url) = resolve(&h.src) {
             h.src = url;
         }
         h
     });
+    let mut images = hero
+        .as_mut()
+        .and_then(|h| size_hero(h, lookup))
+        .into_iter()
+        .collect();
+    let images_of = |html: &str, first_is_eager: bool, used: &mut Vec<String>| {
+        let d = html::images::decorate(
+            html,
+            lookup,
+            &|src| resolve_relative(dir, src),
+            first_is_eager,
+        );
+        for path in d.used {
+            if !used.contains(&path) {
+                used.push(path);
+            }
+        }
+        d.html
+    };
+    let html = images_of(&rendered.html, hero.is_none(), &mut images);
+    // A list page shows many summaries: none of their images is the page's first.
+    let summary_html = images_of(&rendered.summary_html, false, &mut images);
     Ok(Article {
         slug,
         slug_origin,
@@ -261,8 +285,9 @@ fn render_article(
         extra: Value::Object(fm.extra.clone()),
         front_matter: Value::Object(fm.raw.clone()),
         markdown: body.to_string(),
-        html: rendered.html,
-        summary_html: rendered.summary_html,
+        html,
+        summary_html,
+        images,
         toc: rendered.toc,
         text: rendered.text,
         word_count: rendered.word_count,
@@ -284,6 +309,16 @@ fn render_article(
             )
             .collect(),
     })
+}
+
+/// Gives a hero that is a published image its size and variants; its path, if so.
+fn size_hero(hero: &mut Hero, lookup: &html::images::Lookup<'_>) -> Option<String> {
+    let path = html::images::published_path(&hero.src)?;
+    let facts = lookup(&path)?;
+    hero.width = Some(facts.width);
+    hero.height = Some(facts.height);
+    hero.srcset = (!facts.variant_widths.is_empty()).then(|| html::images::srcset(&path, &facts));
+    Some(path)
 }
 
 /// A title for a page that gives none: Hugo's `linkTitle`, else its section's name and

@@ -7,6 +7,7 @@ pub mod dates;
 pub mod front_matter;
 pub mod highlight;
 pub mod html;
+pub mod images;
 pub mod import;
 pub mod markdown;
 pub mod math;
@@ -21,7 +22,7 @@ pub use front_matter::{Hero, Source};
 pub use markdown::TocEntry;
 
 /// Raises whenever rendering changes, so republishing re-renders files whose text did not.
-pub const RENDER_VERSION: u32 = 8;
+pub const RENDER_VERSION: u32 = 9;
 
 /// One file handed to the content stage.
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +47,9 @@ pub struct ContentSettings<'a> {
     /// links to `.md` files and Zola's `@/` links become article URLs; `None` before slugs
     /// are settled.
     pub article_slug: Option<&'a ArticleSlug<'a>>,
+    /// The size and variants of a published image by its path in the content folder;
+    /// `None` knows no images (their tags get loading hints only).
+    pub images: Option<&'a html::images::Lookup<'a>>,
 }
 
 /// Looks up the slug of the article at a content-relative path.
@@ -60,6 +64,7 @@ impl std::fmt::Debug for ContentSettings<'_> {
             .field("reads_files", &self.read_file.is_some())
             .field("site", &self.site)
             .field("knows_slugs", &self.article_slug.is_some())
+            .field("knows_images", &self.images.is_some())
             .finish()
     }
 }
@@ -101,6 +106,9 @@ pub struct Article {
     pub text: String,
     pub word_count: usize,
     pub reading_minutes: usize,
+    /// Published images the page shows (paths in the content folder): a change to one
+    /// renders the article again.
+    pub images: Vec<String>,
     /// Things the author should fix that do not stop the publish, each starting with
     /// the 1-based line in the file.
     pub warnings: Vec<(usize, String)>,
@@ -166,6 +174,7 @@ mod tests {
             read_file: None,
             site: None,
             article_slug: None,
+            images: None,
         }
     }
 

@@ -71,6 +71,14 @@ pub fn apply_batch(
     for f in &batch.files {
         upsert_file(conn, f, batch.now)?;
     }
+    if !batch.files.is_empty() || !batch.remove.is_empty() {
+        // Variants of images no file shows any more.
+        conn.execute(
+            "DELETE FROM image_variants WHERE key NOT IN
+                 (SELECT variant_key FROM files WHERE variant_key IS NOT NULL)",
+            [],
+        )?;
+    }
     conn.execute(
         "INSERT INTO publishes (finished_at, added, updated, removed) VALUES (?1, ?2, ?3, ?4)",
         params![
@@ -170,6 +178,7 @@ fn remove_source(conn: &Connection, path: &str) -> rusqlite::Result<usize> {
     let mut n = conn.execute("DELETE FROM articles WHERE source_path = ?1", [path])?;
     n += conn.execute("DELETE FROM redirects WHERE source_path = ?1", [path])?;
     n += conn.execute("DELETE FROM files WHERE source_path = ?1", [path])?;
+    conn.execute("DELETE FROM article_images WHERE source_path = ?1", [path])?;
     conn.execute("DELETE FROM source_roots WHERE source_path = ?1", [path])?;
     // Authors and streams stay as names that articles may still use; they only lose
     // what their file said.
@@ -321,6 +330,17 @@ fn upsert_article(conn: &Connection, a: &ArticleRow, now: i64) -> rusqlite::Resu
     for p in &a.aliases {
         alias.execute(params![p, id])?;
     }
+    conn.execute(
+        "DELETE FROM article_images WHERE source_path = ?1",
+        [&a.source_path],
+    )?;
+    let mut image = conn.prepare_cached(
+        "INSERT INTO article_images (source_path, image_path) VALUES (?1, ?2)
+         ON CONFLICT DO NOTHING",
+    )?;
+    for p in &a.images {
+        image.execute(params![a.source_path, p])?;
+    }
     Ok(existed)
 }
 
@@ -335,13 +355,40 @@ fn upsert_redirect(conn: &Connection, r: &RedirectRow) -> rusqlite::Result<()> {
 }
 
 fn upsert_file(conn: &Connection, f: &FileRow, now: i64) -> rusqlite::Result<()> {
+    let image = f.image.as_ref();
+    let widths = image.map_or(String::new(), |i| {
+        let w: Vec<String> = i.variant_widths.iter().map(u32::to_string).collect();
+        w.join(",")
+    });
     conn.execute(
-        "INSERT INTO files (path, content_type, bytes, content_hash, source_path, touched_at)
-         VALUES (?1, ?2, ?3, ?4, ?1, ?5)
+        "INSERT INTO files (path, content_type, bytes, content_hash, source_path, touched_at,
+             width, height, variant_key, variant_widths)
+         VALUES (?1, ?2, ?3, ?4, ?1, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (path) DO UPDATE SET content_type = excluded.content_type,
              bytes = excluded.bytes, content_hash = excluded.content_hash,
-             touched_at = excluded.touched_at",
-        params![f.path, f.content_type, f.bytes, f.content_hash, now],
+             touched_at = excluded.touched_at, width = excluded.width,
+             height = excluded.height, variant_key = excluded.variant_key,
+             variant_widths = excluded.variant_widths",
+        params![
+            f.path,
+            f.content_type,
+            f.bytes,
+            f.content_hash,
+            now,
+            image.map(|i| i.width),
+            image.map(|i| i.height),
+            image.map(|i| &i.variant_key).filter(|k| !k.is_empty()),
+            widths
+        ],
     )?;
+    let mut variant = conn.prepare_cached(
+        "INSERT INTO image_variants (key, width, bytes) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING",
+    )?;
+    for v in &f.variants {
+        if let Some(i) = image {
+            variant.execute(params![i.variant_key, v.width, v.bytes])?;
+        }
+    }
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! What one publish hands the writer: typed rows for every kind of source file, the
 //! removals, and what the transaction reports back. Plain data, no SQL.
 
+pub use crate::content::images::{ImageFacts, Variant};
+
 /// An article ready to store.
 #[derive(Debug, Clone)]
 pub struct ArticleRow {
@@ -29,6 +31,8 @@ pub struct ArticleRow {
     pub reading_minutes: i64,
     pub tags: Vec<String>,
     pub aliases: Vec<String>,
+    /// Published images the page shows (paths in the content folder).
+    pub images: Vec<String>,
 }
 
 /// An author file.
@@ -70,6 +74,10 @@ pub struct FileRow {
     pub content_type: String,
     pub bytes: Vec<u8>,
     pub content_hash: String,
+    /// An image's size and variant key; `None` for other files.
+    pub image: Option<ImageFacts>,
+    /// Variants made by this publish (none when the key's are stored already).
+    pub variants: Vec<Variant>,
 }
 
 /// Everything one publish changes besides its articles, which stream into the same

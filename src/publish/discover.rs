@@ -214,6 +214,16 @@ fn slash_path(rel: &Path) -> String {
         .join("/")
 }
 
+/// A stored source file found again by its name inside `root`, to render it anew
+/// (an article whose image changed); `None` when it is gone or is a link.
+pub(super) fn found_again(root: &Path, rel: &str) -> Option<Found> {
+    let path = root.join(rel);
+    if is_symlink(&path) || !path.is_file() {
+        return None;
+    }
+    found_file(&path, rel.to_string(), &root.display().to_string())
+}
+
 fn found_file(path: &Path, rel: String, root: &str) -> Option<Found> {
     let name = path.file_name()?.to_string_lossy();
     let markdown = name.ends_with(".md") || name.ends_with(".markdown");

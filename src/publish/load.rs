@@ -14,6 +14,7 @@ use super::json;
 use super::render::RENDERER_CRASHED;
 use super::report::Report;
 use crate::config::Config;
+use crate::content::images::{self, ImageFacts};
 use crate::content::{self, ContentSettings, Parsed, Prepared, PreparedArticle, SourceFile};
 use crate::db::{AuthorRow, Batch, FileRow, RedirectRow, StreamRow};
 use crate::error::FileError;
@@ -33,6 +34,9 @@ pub(super) struct LoadContext<'a> {
     pub settings: ContentSettings<'a>,
     /// Folders whose pages the old site never rendered, with why.
     pub hidden: &'a [(String, String)],
+    /// The stored size and variants of every published image, by path: variants whose
+    /// key is stored already are not made again.
+    pub images: &'a HashMap<String, ImageFacts>,
 }
 
 /// An article whose front matter is read, waiting for its slug to be settled.
@@ -50,6 +54,19 @@ pub(super) struct LoadedAll {
     pub articles: Vec<Loaded>,
     /// Every source path found, changed or not (for `--prune`).
     pub seen: HashSet<String>,
+}
+
+impl LoadedAll {
+    /// Adds what another round of loading gave.
+    pub fn absorb(&mut self, other: LoadedAll) {
+        let b = other.batch;
+        self.batch.streams.extend(b.streams);
+        self.batch.authors.extend(b.authors);
+        self.batch.redirects.extend(b.redirects);
+        self.batch.files.extend(b.files);
+        self.articles.extend(other.articles);
+        self.seen.extend(other.seen);
+    }
 }
 
 /// Loads `files` on every core; unchanged files are counted, failures and skips reported.
@@ -149,6 +166,7 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
         stored,
         settings,
         hidden,
+        ..
     } = *ctx;
     let fail = |line: Option<usize>, message: String| {
         Outcome::Failed(FileError {
@@ -200,12 +218,7 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
         return Outcome::Unchanged;
     }
     if !f.markdown {
-        return Outcome::File(FileRow {
-            path: f.rel.clone(),
-            content_type: content_type(&f.rel).to_string(),
-            bytes,
-            content_hash: hash,
-        });
+        return Outcome::File(file_row(f, bytes, hash, ctx.images.get(&f.rel)));
     }
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
@@ -241,6 +254,49 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
         Ok(Err(e)) => Outcome::Failed(e.in_file(&f.shown)),
         Err(_) => fail(None, RENDERER_CRASHED.into()),
     }
+}
+
+/// A file beside the articles; an image with its size and (unless its variants are
+/// stored already) its variants, made here on every core.
+fn file_row(f: &Found, bytes: Vec<u8>, hash: String, stored: Option<&ImageFacts>) -> FileRow {
+    let content_type = content_type(&f.rel);
+    let mut row = FileRow {
+        path: f.rel.clone(),
+        content_type: content_type.to_string(),
+        bytes,
+        content_hash: hash,
+        image: None,
+        variants: Vec::new(),
+    };
+    if !images::is_image(content_type) {
+        return row;
+    }
+    let Some((width, height)) = images::measure(&row.bytes, content_type) else {
+        return row;
+    };
+    // Named by the bytes alone: the same picture keeps its variants' addresses across
+    // renames and upgrades, and a changed one gets new ones.
+    let key = hex(&Sha256::digest(&row.bytes))[..20].to_string();
+    let (variant_widths, variants) = match stored {
+        Some(s) if s.variant_key == key => (s.variant_widths.clone(), Vec::new()),
+        _ if width <= images::VARIANT_WIDTHS[0] => (Vec::new(), Vec::new()),
+        _ => {
+            let made = images::variants(&row.bytes, content_type);
+            (made.iter().map(|v| v.width).collect(), made)
+        }
+    };
+    row.image = Some(ImageFacts {
+        width,
+        height,
+        variant_key: if variant_widths.is_empty() {
+            String::new()
+        } else {
+            key
+        },
+        variant_widths,
+    });
+    row.variants = variants;
+    row
 }
 
 fn hex(bytes: &[u8]) -> String {

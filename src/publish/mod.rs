@@ -29,6 +29,7 @@ pub use crate::error::FileError;
 pub use report::Report;
 
 use crate::config::Config;
+use crate::content::images::ImageFacts;
 use crate::content::{self, ContentSettings};
 use crate::db::{self, DbError, Writer, read};
 
@@ -62,6 +63,10 @@ struct Stored {
     owners: HashMap<String, String>,
     /// The folder each source was published from, by source path.
     roots: HashMap<String, String>,
+    /// The size and variants of every published image, by path.
+    images: HashMap<String, ImageFacts>,
+    /// The articles that show each published image, by the image's path.
+    image_users: HashMap<String, Vec<String>>,
 }
 
 impl Stored {
@@ -77,6 +82,8 @@ impl Stored {
                 hashes: read::source_hashes(&conn).map_err(DbError::from)?,
                 owners: read::slug_owners(&conn).map_err(DbError::from)?,
                 roots: read::source_roots(&conn).map_err(DbError::from)?,
+                images: read::image_facts(&conn).map_err(DbError::from)?,
+                image_users: read::image_users(&conn).map_err(DbError::from)?,
             }),
             // A new archive (or a dry run before the first publish) has nothing stored.
             Err(_) if !db_path.exists() => Ok(Stored::default()),
@@ -118,26 +125,6 @@ pub fn publish(
             .flatten()
     };
     let bar = report::progress_bar(options.progress, found.files.len());
-    let settings = ContentSettings {
-        timezone: config.timezone,
-        trust_html: config.trust_html,
-        highlight_max_bytes: config.highlight_max_bytes,
-        read_file: Some(&read_file),
-        site: site.as_ref().map(|(m, _)| m),
-        article_slug: None,
-    };
-    let mut salt = render_salt(config);
-    if let Some((_, text)) = &site {
-        salt.push('|');
-        salt.push_str(text);
-    }
-    let ctx = load::LoadContext {
-        config,
-        salt: &salt,
-        stored: &stored.hashes,
-        settings,
-        hidden: &bundles::hidden_folders(&found.files, config.timezone),
-    };
     let now = OffsetDateTime::now_utc().unix_timestamp();
     // Roots are recorded where they are new or changed, so `--prune` can tell folders apart.
     let new_roots: Vec<(String, String)> = found
@@ -146,7 +133,53 @@ pub fn publish(
         .filter(|f| stored.roots.get(&f.rel) != Some(&f.root))
         .map(|f| (f.rel.clone(), f.root.clone()))
         .collect();
-    let mut loaded = load::load_all(found.files, &ctx, &bar, &mut report, now);
+    let hidden = bundles::hidden_folders(&found.files, config.timezone);
+    let mut salt = render_salt(config);
+    if let Some((_, text)) = &site {
+        salt.push('|');
+        salt.push_str(text);
+    }
+    // Files beside the articles first: the articles' pages carry their images' sizes.
+    let (assets, mut texts): (Vec<_>, Vec<_>) = found.files.into_iter().partition(|f| !f.markdown);
+    let no_settings = ContentSettings {
+        timezone: config.timezone,
+        trust_html: config.trust_html,
+        highlight_max_bytes: config.highlight_max_bytes,
+        read_file: Some(&read_file),
+        site: site.as_ref().map(|(m, _)| m),
+        article_slug: None,
+        images: None,
+    };
+    let mut ctx = load::LoadContext {
+        config,
+        salt: &salt,
+        stored: &stored.hashes,
+        settings: no_settings,
+        hidden: &hidden,
+        images: &stored.images,
+    };
+    let mut loaded = load::load_all(assets, &ctx, &bar, &mut report, now);
+    let (images, users) = images_after(&stored, &loaded.batch.files);
+    let lookup = |path: &str| images.get(path).cloned();
+    let settings = ContentSettings {
+        images: Some(&lookup),
+        ..no_settings
+    };
+    ctx.settings = settings;
+    // Articles showing a changed image are rendered again, found or not.
+    let mut hashes_now;
+    if !users.is_empty() {
+        hashes_now = stored.hashes.clone();
+        for rel in &users {
+            hashes_now.remove(rel);
+            if !texts.iter().any(|f| &f.rel == rel) {
+                let root = stored.roots.get(rel).map_or(content_root, |r| Path::new(r));
+                texts.extend(discover::found_again(root, rel));
+            }
+        }
+        ctx.stored = &hashes_now;
+    }
+    loaded.absorb(load::load_all(texts, &ctx, &bar, &mut report, now));
     loaded.batch.roots = new_roots;
     if options.prune {
         loaded.batch.remove = gone(&stored, &loaded.seen, &found.walked, content_root);
@@ -198,6 +231,35 @@ fn old_site_settings(
             .filter(|p| p.is_dir())
             .find_map(site_config::find)
     })
+}
+
+/// Every published image's facts once this publish's files are in, and the stored
+/// articles that show an image whose facts changed.
+fn images_after(
+    stored: &Stored,
+    files: &[db::FileRow],
+) -> (HashMap<String, ImageFacts>, Vec<String>) {
+    let mut images = stored.images.clone();
+    let mut users = Vec::new();
+    for f in files {
+        let old = match &f.image {
+            Some(facts) => images.insert(f.path.clone(), facts.clone()),
+            None => images.remove(&f.path),
+        };
+        if old != f.image {
+            users.extend(
+                stored
+                    .image_users
+                    .get(&f.path)
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
+        }
+    }
+    users.sort();
+    users.dedup();
+    (images, users)
 }
 
 /// Each article's slug by its source path, as they stand once this publish's slugs are

@@ -180,6 +180,7 @@ fn article_row(
         reading_minutes: a.reading_minutes as i64,
         tags: a.tags,
         aliases: a.aliases.iter().map(|p| normalize_alias(p)).collect(),
+        images: a.images,
     }
 }
 

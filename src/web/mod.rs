@@ -183,6 +183,7 @@ pub fn app(state: AppState) -> Router {
         .route("/_events", get(pages::events))
         .route("/static/{name}", get(pages::static_asset))
         .route("/files/{*path}", get(pages::file))
+        .route("/images/{key}/{name}", get(pages::image_variant))
         .fallback(pages::fallback)
         .layer(RequestBodyLimitLayer::new(64 * 1024))
         .layer(TimeoutLayer::with_status_code(

@@ -94,6 +94,7 @@ pub fn article_row(slug: &str, published_at: i64) -> ArticleRow {
         reading_minutes: 1,
         tags: vec!["wal".into()],
         aliases: Vec::new(),
+        images: Vec::new(),
     }
 }
 

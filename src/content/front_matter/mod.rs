@@ -75,12 +75,19 @@ pub fn split(text: &str) -> Result<Split<'_>, FileError> {
 }
 
 /// An image shown above the article, with its credit.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Hero {
     pub src: String,
     pub alt: String,
     pub credit: Option<String>,
     pub credit_url: Option<String>,
+    /// Filled in at publish time for a published image: its size and `srcset`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srcset: Option<String>,
 }
 
 /// One entry of the "Sources" list.
@@ -490,8 +497,7 @@ impl Reader<'_> {
             Some(Value::String(src)) => Ok(Some(Hero {
                 src: src.clone(),
                 alt: String::new(),
-                credit: None,
-                credit_url: None,
+                ..Hero::default()
             })),
             Some(Value::Object(m)) => {
                 let src = field(m, "src")?
@@ -501,6 +507,7 @@ impl Reader<'_> {
                     alt: field(m, "alt")?.unwrap_or_default(),
                     credit: field(m, "credit")?,
                     credit_url: field(m, "credit_url")?,
+                    ..Hero::default()
                 }))
             }
             Some(v) => Err(self.wrong(key, "{ src, alt, credit, credit_url }", v)),

@@ -2,8 +2,64 @@
 //! the sanitising policy (`sanitize`), repairs of authors' raw HTML (`repair`), and
 //! making site paths absolute for feeds and meta tags.
 
+pub mod images;
 pub mod repair;
 pub mod sanitize;
+
+pub(crate) use repair::tags;
+
+/// The value of attribute `name` (any case) in a tag's text `<x a="1" b=2 c>`, unquoted
+/// and with character references decoded; `Some("")` for a bare attribute.
+pub fn attribute(tag: &str, name: &str) -> Option<String> {
+    let bytes = tag.as_bytes();
+    let mut i = tag.find(|c: char| c.is_ascii_whitespace())?;
+    while i < bytes.len() {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && !b" \t\n\r\x0c=>/".contains(&bytes[i]) {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        let key = &tag[start..i];
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let value = if bytes.get(i) == Some(&b'=') {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            match bytes.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = tag[i + 1..]
+                        .find(q as char)
+                        .map_or(tag.len(), |e| i + 1 + e);
+                    let v = &tag[i + 1..end];
+                    i = end + 1;
+                    v
+                }
+                _ => {
+                    let end = tag[i..]
+                        .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                        .map_or(tag.len(), |e| i + e);
+                    let v = &tag[i..end];
+                    i = end;
+                    v
+                }
+            }
+        } else {
+            ""
+        };
+        if key.eq_ignore_ascii_case(name) {
+            return Some(decode_entities(value));
+        }
+    }
+    None
+}
 
 /// Escapes text for an HTML element or attribute.
 pub fn escape(s: &str) -> String {
@@ -50,6 +106,15 @@ pub fn absolutize(html: &str, base: &str, page: &str) -> String {
         let (head, tail) = rest.split_at(i + 2);
         out.push_str(head);
         let name = &head[..head.len() - 2];
+        if name.ends_with(" srcset") {
+            // `url 480w, url 960w`: each candidate's site path gets the base.
+            let end = tail.find('"').unwrap_or(tail.len());
+            let candidates: Vec<String> =
+                tail[..end].split(", ").map(|c| absolute(c, base)).collect();
+            out.push_str(&candidates.join(", "));
+            rest = &tail[end..];
+            continue;
+        }
         let attr_is_url = name.ends_with(" href") || name.ends_with(" src");
         // Absolute, protocol-relative and empty values stay as written.
         let relative = !(tail.starts_with("//") || tail.starts_with('"') || has_scheme(tail));
@@ -182,6 +247,12 @@ mod tests {
             <span title="/not-a-url">t</span> <a class="x" href="/y">y</a>
             <img src="fig/1.png" alt=""> <a href="mailto:a@b.org">m</a> <a href="">e</a></p>"##;
         let out = absolutize(html, "https://s.org", "https://s.org/dispatches/a");
+        let set = r#"<img src="/files/a.png" srcset="/images/k/480.webp 480w, /files/a.png 900w">"#;
+        assert_eq!(
+            absolutize(set, "https://s.org", "https://s.org/dispatches/a"),
+            "<img src=\"https://s.org/files/a.png\" srcset=\"https://s.org/images/k/480.webp 480w, \
+             https://s.org/files/a.png 900w\">"
+        );
         assert!(
             out.contains(r#"href="https://s.org/dispatches/x""#),
             "{out}"

@@ -8,16 +8,18 @@
 //! quotes.
 
 /// One tag found in the HTML.
-struct Tag<'a> {
-    start: usize,
-    end: usize,
-    /// Lower-case name, without `/`.
-    name: &'a str,
-    closing: bool,
-    text: &'a str,
+pub(crate) struct Tag<'a> {
+    pub start: usize,
+    pub end: usize,
+    /// The name as written, without `/`.
+    pub name: &'a str,
+    pub closing: bool,
+    /// The whole tag, `<` to `>`.
+    pub text: &'a str,
 }
 
-fn tags(html: &str) -> Vec<Tag<'_>> {
+/// Every tag in `html`, in order.
+pub(crate) fn tags(html: &str) -> Vec<Tag<'_>> {
     let bytes = html.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;

@@ -105,6 +105,38 @@ pub async fn file(State(state): State<AppState>, Path(path): Path<String>) -> Re
     .await
 }
 
+/// The WebP variants of published images. Their address names the original's bytes, so
+/// they never change and are cached for good.
+pub async fn image_variant(
+    State(state): State<AppState>,
+    Path((key, name)): Path<(String, String)>,
+) -> Result<Response> {
+    let width: u32 = name
+        .strip_suffix(".webp")
+        .and_then(|w| w.parse().ok())
+        .ok_or(WebError::NotFound)?;
+    with_conn(&state, move |conn, _| {
+        let bytes = read::image_variant(conn, &key, width)?.ok_or(WebError::NotFound)?;
+        let mut resp = bytes.into_response();
+        let h = resp.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/webp"));
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; sandbox"),
+        );
+        Ok(resp)
+    })
+    .await
+}
+
 /// Old URLs (front matter `aliases`) answer 301; anything else is the 404 page.
 pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Result<Response> {
     let path = uri.path().to_string();

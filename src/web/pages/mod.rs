@@ -9,7 +9,7 @@ mod results;
 
 pub use article::{article, preview};
 pub use lists::{archive, archive_month, archive_year, author, home, stream, tag};
-pub use misc::{events, fallback, file, healthz, static_asset};
+pub use misc::{events, fallback, file, healthz, image_variant, static_asset};
 pub use results::{search_json, search_page};
 
 use askama::Template;

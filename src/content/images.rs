@@ -1,0 +1,225 @@
+//! Images beside articles, at publish time: their intrinsic size (read from the header,
+//! EXIF rotation applied, SVG from its root element) and the responsive WebP variants
+//! that pages offer through `srcset`.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageDecoder, ImageReader, Limits, metadata::Orientation};
+
+/// Widths of the responsive variants, each made only when the original is wider.
+pub const VARIANT_WIDTHS: [u32; 3] = [480, 960, 1600];
+
+/// libwebp's quality for the variants: where photographs stop showing artefacts at
+/// the sizes they are shown, and a fifth of a PNG screenshot's bytes.
+const WEBP_QUALITY: f32 = 80.0;
+
+/// Pixels past which no variants are made (a 100-megapixel decompression bomb would
+/// need gigabytes); the page still gets the original with its size.
+const MAX_SIDE: u32 = 12_000;
+const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// What a page needs to know about one image file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImageFacts {
+    /// As shown (EXIF rotation applied), in CSS pixels.
+    pub width: u32,
+    pub height: u32,
+    /// Names the variants (a hash of the original's bytes); empty when there are none.
+    pub variant_key: String,
+    /// The widths of the variants made, ascending.
+    pub variant_widths: Vec<u32>,
+}
+
+/// One WebP variant of an image.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub width: u32,
+    pub bytes: Vec<u8>,
+}
+
+/// Whether a content type is a raster format we decode for variants. GIFs are left
+/// whole: a variant would drop their animation.
+fn makes_variants(content_type: &str) -> bool {
+    matches!(content_type, "image/png" | "image/jpeg" | "image/webp")
+}
+
+/// Whether `content_type` is an image whose size a page should carry.
+pub fn is_image(content_type: &str) -> bool {
+    matches!(
+        content_type,
+        "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "image/svg+xml"
+    )
+}
+
+fn limits() -> Limits {
+    let mut l = Limits::default();
+    l.max_image_width = Some(MAX_SIDE);
+    l.max_image_height = Some(MAX_SIDE);
+    l.max_alloc = Some(MAX_DECODE_BYTES);
+    l
+}
+
+/// The displayed size of an image, read from its header only; `None` when the bytes are
+/// not an image we can read (the file is still served, without a size).
+pub fn measure(bytes: &[u8], content_type: &str) -> Option<(u32, u32)> {
+    if content_type == "image/svg+xml" {
+        return svg_size(bytes);
+    }
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    let mut decoder = reader.into_decoder().ok()?;
+    let (w, h) = decoder.dimensions();
+    let turned = matches!(
+        decoder.orientation().unwrap_or(Orientation::NoTransforms),
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    );
+    (w > 0 && h > 0).then_some(if turned { (h, w) } else { (w, h) })
+}
+
+/// The WebP variants of a raster image narrower than its original, widest last; none
+/// when the format keeps its own (SVG, GIF), the image is small, or it cannot be decoded
+/// within the bounds.
+pub fn variants(bytes: &[u8], content_type: &str) -> Vec<Variant> {
+    if !makes_variants(content_type) {
+        return Vec::new();
+    }
+    let Some(image) = decode(bytes) else {
+        return Vec::new();
+    };
+    let (w, h) = (image.width(), image.height());
+    VARIANT_WIDTHS
+        .iter()
+        .filter(|&&target| target < w)
+        .filter_map(|&target| {
+            let height = ((h as u64 * target as u64 + w as u64 / 2) / w as u64).max(1) as u32;
+            let small = image.resize_exact(target, height, image::imageops::FilterType::CatmullRom);
+            encode_webp(&small).map(|bytes| Variant {
+                width: target,
+                bytes,
+            })
+        })
+        .collect()
+}
+
+/// Decodes under the bounds, rotated as its EXIF says (variants are shown as is).
+fn decode(bytes: &[u8]) -> Option<DynamicImage> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    reader.limits(limits());
+    let mut decoder = reader.into_decoder().ok()?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).ok()?;
+    image.apply_orientation(orientation);
+    Some(image)
+}
+
+fn encode_webp(image: &DynamicImage) -> Option<Vec<u8>> {
+    let memory = if image.color().has_alpha() {
+        let rgba = image.to_rgba8();
+        webp::Encoder::from_rgba(&rgba, rgba.width(), rgba.height()).encode(WEBP_QUALITY)
+    } else {
+        let rgb = image.to_rgb8();
+        webp::Encoder::from_rgb(&rgb, rgb.width(), rgb.height()).encode(WEBP_QUALITY)
+    };
+    (!memory.is_empty()).then(|| memory.to_vec())
+}
+
+/// An SVG's size from its root element: `width` and `height` in pixels (or unitless),
+/// else its `viewBox`. Percentages and other units give no size.
+fn svg_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    // The root element sits near the top, after a declaration and comments at most.
+    let head = &bytes[..bytes.len().min(16 * 1024)];
+    let text = String::from_utf8_lossy(head);
+    let root = super::html::tags(&text)
+        .into_iter()
+        .find(|t| !t.closing && t.name.eq_ignore_ascii_case("svg"))?;
+    let length = |name: &str| -> Option<f64> {
+        let v = super::html::attribute(root.text, name)?;
+        let v = v.trim();
+        let number = v.strip_suffix("px").unwrap_or(v).trim();
+        number.parse::<f64>().ok().filter(|n| *n > 0.0)
+    };
+    let from_box = || -> Option<(f64, f64)> {
+        let vb = super::html::attribute(root.text, "viewBox")?;
+        let n: Vec<f64> = vb
+            .split([' ', ',', '\t', '\n'])
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| s.parse().ok())
+            .collect();
+        (n.len() == 4 && n[2] > 0.0 && n[3] > 0.0).then(|| (n[2], n[3]))
+    };
+    let (w, h) = match (length("width"), length("height")) {
+        (Some(w), Some(h)) => (w, h),
+        (Some(w), None) => from_box().map(|(bw, bh)| (w, w * bh / bw))?,
+        (None, Some(h)) => from_box().map(|(bw, bh)| (h * bw / bh, h))?,
+        (None, None) => from_box()?,
+    };
+    let round = |x: f64| (x.round() as u32).clamp(1, 100_000);
+    Some((round(w), round(h)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(w: u32, h: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([x as u8, y as u8, 90]));
+        let mut out = Cursor::new(Vec::new());
+        DynamicImage::ImageRgb8(img)
+            .write_to(&mut out, image::ImageFormat::Png)
+            .unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn a_png_is_measured_from_its_header() {
+        let bytes = png(1200, 700);
+        assert_eq!(measure(&bytes, "image/png"), Some((1200, 700)));
+        // The header alone is enough.
+        assert_eq!(measure(&bytes[..64], "image/png"), Some((1200, 700)));
+    }
+
+    #[test]
+    fn variants_are_webp_and_never_wider_than_the_original() {
+        let v = variants(&png(1200, 700), "image/png");
+        let widths: Vec<u32> = v.iter().map(|v| v.width).collect();
+        assert_eq!(widths, [480, 960]);
+        for variant in &v {
+            assert_eq!(&variant.bytes[..4], b"RIFF");
+            assert_eq!(&variant.bytes[8..12], b"WEBP");
+            let (w, h) = measure(&variant.bytes, "image/webp").unwrap();
+            assert_eq!(w, variant.width);
+            assert_eq!(h, (700 * variant.width + 600) / 1200);
+        }
+        assert!(variants(&png(400, 300), "image/png").is_empty());
+        assert!(variants(&png(2000, 10), "image/gif").is_empty());
+    }
+
+    #[test]
+    fn what_is_not_an_image_has_no_size_and_no_variants() {
+        assert_eq!(measure(b"not an image", "image/png"), None);
+        assert!(variants(b"\x89PNG\r\n\x1a\n broken", "image/png").is_empty());
+    }
+
+    #[test]
+    fn an_svg_is_measured_from_its_root_element() {
+        let svg = |root: &str| format!("<?xml version=\"1.0\"?>\n<!-- x -->\n{root}<rect/></svg>");
+        let size = |root: &str| measure(svg(root).as_bytes(), "image/svg+xml");
+        assert_eq!(
+            size("<svg width=\"640\" height=\"360px\">"),
+            Some((640, 360))
+        );
+        assert_eq!(size("<svg viewBox=\"0 0 1200 630\">"), Some((1200, 630)));
+        assert_eq!(
+            size("<svg width=\"600\" viewBox=\"0,0,1200,630\">"),
+            Some((600, 315))
+        );
+        assert_eq!(size("<svg width=\"100%\" height=\"100%\">"), None);
+        assert_eq!(size("<svg>"), None);
+    }
+}
