@@ -91,18 +91,24 @@ pub fn variants(bytes: &[u8], content_type: &str) -> Vec<Variant> {
         return Vec::new();
     };
     let (w, h) = (image.width(), image.height());
-    VARIANT_WIDTHS
+    // Widest first, each made from the one before: a third of the work of resizing
+    // the original every time, and no visible difference at these ratios.
+    let mut source = image;
+    let mut made: Vec<Variant> = VARIANT_WIDTHS
         .iter()
+        .rev()
         .filter(|&&target| target < w)
         .filter_map(|&target| {
             let height = ((h as u64 * target as u64 + w as u64 / 2) / w as u64).max(1) as u32;
-            let small = image.resize_exact(target, height, image::imageops::FilterType::CatmullRom);
-            encode_webp(&small).map(|bytes| Variant {
+            source = source.resize_exact(target, height, image::imageops::FilterType::CatmullRom);
+            encode_webp(&source).map(|bytes| Variant {
                 width: target,
                 bytes,
             })
         })
-        .collect()
+        .collect();
+    made.reverse();
+    made
 }
 
 /// Decodes under the bounds, rotated as its EXIF says (variants are shown as is).
