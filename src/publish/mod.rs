@@ -120,6 +120,7 @@ pub fn publish(
     let bar = report::progress_bar(options.progress, found.files.len());
     let settings = ContentSettings {
         timezone: config.timezone,
+        language: &config.language,
         trust_html: config.trust_html,
         highlight_max_bytes: config.highlight_max_bytes,
         read_file: Some(&read_file),
@@ -218,9 +219,10 @@ fn slugs_by_source(
 /// changes the HTML re-renders every file.
 fn render_salt(config: &Config) -> String {
     format!(
-        "{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}",
         content::RENDER_VERSION,
         config.timezone_name,
+        config.language,
         config.trust_html,
         config.highlight_max_bytes
     )
