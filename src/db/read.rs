@@ -546,11 +546,11 @@ pub fn feed_entries(
     Ok((rows.collect::<Result<_, _>>()?, total))
 }
 
-/// Every public page and when it last changed, for the sitemap: article paths, and
-/// `stream:`, `author:` and `tag:` names for the caller to encode into paths.
+/// Every public page and when it last changed, for the sitemap: `article:`, `stream:`,
+/// `author:` and `tag:` names for the caller to encode into paths.
 pub fn sitemap(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, i64)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT '/dispatches/' || a.slug, max(a.published_at, ifnull(a.updated_at, 0))
+        "SELECT 'article:' || a.slug, max(a.published_at, ifnull(a.updated_at, 0))
            FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1
          UNION ALL
          SELECT 'stream:' || a.stream_id, max(a.published_at)
