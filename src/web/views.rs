@@ -46,6 +46,9 @@ pub struct Layout {
     pub index: bool,
     /// The page in every language it exists in, itself included (`hreflang` links).
     pub alternates: Vec<Translation>,
+    /// The site's language, on the parts of a page written in another language that the
+    /// site itself wrote (masthead, footer, navigation), so they are read in theirs.
+    pub chrome_lang: Option<String>,
 }
 
 /// One language version of a dispatch: what `hreflang` links, the sitemap's alternates
@@ -145,6 +148,7 @@ impl Layout {
             json_ld: None,
             index: true,
             alternates: Vec::new(),
+            chrome_lang: None,
         }
     }
 

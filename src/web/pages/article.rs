@@ -165,6 +165,9 @@ fn article_page(
             ),
             config,
         );
+        if !lang.eq_ignore_ascii_case(&config.language) {
+            layout.chrome_lang = Some(config.language.clone());
+        }
         layout.lang = lang;
         layout.json_ld = Some(json_ld(&article_ld(&a, &layout, config)));
         // Development mode: a save that failed keeps this (older) version live; say so.
