@@ -153,22 +153,8 @@ fn article_page(
         if !a.summary.dek.is_empty() {
             layout.summary = a.summary.dek.clone();
         }
-        let languages = read::languages(conn, a.id, now)?;
-        let lang = page_lang(&languages.lang, config).to_string();
-        let locale = Locale::of(&lang);
-        layout.alternates = language_versions(
-            std::iter::once((a.summary.slug.as_str(), languages.lang.as_str())).chain(
-                languages
-                    .translations
-                    .iter()
-                    .map(|(slug, l)| (slug.as_str(), l.as_str())),
-            ),
-            config,
-        );
-        if !lang.eq_ignore_ascii_case(&config.language) {
-            layout.chrome_lang = Some(config.language.clone());
-        }
-        layout.lang = lang;
+        set_language(conn, &a, &mut layout, config, now)?;
+        let locale = Locale::of(&layout.lang);
         layout.json_ld = Some(json_ld(&article_ld(&a, &layout, config)));
         // Development mode: a save that failed keeps this (older) version live; say so.
         let problem = if config.dev {
@@ -223,6 +209,29 @@ fn article_page(
         };
         Ok(view)
     }
+}
+
+/// The page's language (the article's, else the site's) and its versions in others.
+fn set_language(
+    conn: &Connection,
+    a: &read::FullArticle,
+    layout: &mut Layout,
+    config: &crate::config::Config,
+    now: i64,
+) -> Result<()> {
+    let languages = read::languages(conn, a.id, now)?;
+    let own = (a.summary.slug.as_str(), languages.lang.as_str());
+    let others = languages
+        .translations
+        .iter()
+        .map(|(slug, l)| (slug.as_str(), l.as_str()));
+    layout.alternates = language_versions(std::iter::once(own).chain(others), config);
+    let lang = page_lang(&languages.lang, config);
+    if !lang.eq_ignore_ascii_case(&config.language) {
+        layout.chrome_lang = Some(config.language.clone());
+    }
+    layout.lang = lang.to_string();
+    Ok(())
 }
 
 /// The article's h-entry beyond what the page shows anyway: its absolute URL, exact
