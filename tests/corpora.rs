@@ -240,3 +240,35 @@ async fn following_the_archive_reaches_every_go_blog_article() {
         "months are in the sitemap"
     );
 }
+
+/// None of the real blogs is multilingual, and none of their file names may read as
+/// one: `go.dev.md` and `Rust-1.12.1.md` keep their names, so Hugo's `post.fr.md`
+/// naming changes no slug of a site that does not use it.
+#[test]
+#[ignore = "needs ../shared/corpora"]
+fn no_corpus_file_name_reads_as_a_language() {
+    let mut names = 0;
+    for corpus in ["rust-blog", "go-blog", "hugo-basic", "hugo-docs"] {
+        let root = corpora().join(corpus).join("content");
+        for entry in walkdir::WalkDir::new(&root) {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy();
+            let Some(stem) = name.strip_suffix(".md") else {
+                continue;
+            };
+            names += 1;
+            assert_eq!(
+                dispatches::content::lang::split_file_suffix(stem),
+                None,
+                "{}",
+                entry.path().display()
+            );
+        }
+    }
+    assert!(names > 1_500, "{names} Markdown files");
+    assert_eq!(
+        dispatches::content::lang::split_file_suffix("go.dev"),
+        None,
+        "the Go blog's go.dev.md"
+    );
+}

@@ -116,3 +116,17 @@ fn an_upgraded_archive_is_compacted() {
         "compacted after the upgrade"
     );
 }
+
+/// Articles stored before languages were (schema 8) have no language row until their next
+/// publish: their pages read as the site's language, with no translations.
+#[tokio::test]
+async fn articles_from_before_languages_read_as_the_sites_language() {
+    let (site, conn) = upgraded();
+    assert_eq!(one(&conn, "SELECT count(*) FROM article_languages"), 0);
+    let page = site.get("/dispatches/p7").await;
+    assert_eq!(page.status, axum::http::StatusCode::OK);
+    assert!(page.body.contains(r#"<html lang="en">"#));
+    assert!(!page.body.contains("hreflang"));
+    let feed = site.get("/feed.json").await.body;
+    assert!(feed.contains(r#""language":"en""#));
+}

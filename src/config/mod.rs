@@ -167,7 +167,7 @@ pub const SETTINGS: &[Setting] = &[
     Setting {
         key: "language",
         default: "en",
-        meaning: "`<html lang>`",
+        meaning: "the site's language: `<html lang>`, the feeds', and that of articles naming none",
         field: Text(|c| &mut c.language),
     },
     Setting {

@@ -10,7 +10,7 @@ use super::{
     Article, ArticleSlug, Author, ContentSettings, FileError, Parsed, Redirect, SlugOrigin,
     SourceFile, Stream, dates, front_matter,
 };
-use super::{Hero, html, import, markdown};
+use super::{Hero, html, import, lang, markdown};
 
 /// A file read as far as its front matter: what it is, and for an article everything
 /// but the rendering (its slug and date included), which is the slow part.
@@ -25,6 +25,10 @@ pub struct PreparedArticle {
     pub slug_origin: SlugOrigin,
     /// `None` when no date was given anywhere; the publisher decides.
     pub date: Option<OffsetDateTime>,
+    /// The language from `lang:` or the file name (`post.fr.md`).
+    pub lang: Option<String>,
+    /// Articles with the same key translate each other.
+    pub translation_key: String,
     fm: front_matter::FrontMatter,
     body: String,
     body_line: usize,
@@ -40,7 +44,12 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
         .strip_suffix(".md")
         .or_else(|| file_name.strip_suffix(".markdown"))
         .unwrap_or(file_name);
-    if let Some(why) = not_an_article(file_name, stem, split.format) {
+    // Hugo's `post.fr.md`: the language is the file's, the name is `post`.
+    let (base, name_lang) = match lang::split_file_suffix(stem) {
+        Some((base, tag)) => (base, Some(tag)),
+        None => (stem, None),
+    };
+    if let Some(why) = not_an_article(file_name, base, split.format) {
         return Ok(Prepared::Done(skip(&why)));
     }
     let fm = front_matter::parse(&split, settings.timezone)?;
@@ -59,16 +68,24 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
         _ => {}
     }
     // The name the file stands for: a bundle (`slug/index.md`) is named by its folder.
-    let name = if stem == "index" && !dir.is_empty() {
+    let name = if base == "index" && !dir.is_empty() {
         dir.rsplit('/').next().unwrap_or(dir)
     } else {
-        stem
+        base
     };
     let (name_date, name) = match dates::split_date_prefix(name) {
         Some((d, rest)) => (Some(d), rest),
         None => (None, name),
     };
-    let (slug, slug_origin) = choose_slug(&fm, name)?;
+    let (mut slug, slug_origin) = choose_slug(&fm, name)?;
+    // `post.fr.md` beside `post.md`: the translation's slug names its language, unless
+    // it is the site's own (Hugo serves that one without a language prefix too).
+    if let Some(tag) = &name_lang
+        && slug_origin == SlugOrigin::FileName
+        && !tag.eq_ignore_ascii_case(settings.language)
+    {
+        slug = format!("{slug}-{}", tag.to_ascii_lowercase());
+    }
     if let Some(target) = &fm.redirect
         && fm.title.is_none()
     {
@@ -97,6 +114,11 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
         slug,
         slug_origin,
         date,
+        lang: fm.lang.clone().or(name_lang),
+        translation_key: fm
+            .translation_key
+            .clone()
+            .unwrap_or_else(|| path_key(dir, base)),
         body: split.body.to_string(),
         body_line: split.body_line,
         dir: dir.to_string(),
@@ -104,11 +126,21 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
     })))
 }
 
+/// The translation key of a file that names none: its path without the language and
+/// extension (`blog/post.fr.md` → `blog/post`), as Hugo pairs `post.md` and `post.fr.md`.
+fn path_key(dir: &str, base: &str) -> String {
+    if dir.is_empty() {
+        base.to_string()
+    } else {
+        format!("{dir}/{base}")
+    }
+}
+
 /// Why a file is not an article by its name alone: a section index, or repository notes
-/// without front matter.
+/// without front matter. `stem` is the name without extension and language.
 fn not_an_article(file_name: &str, stem: &str, format: front_matter::Format) -> Option<String> {
-    if file_name == "_index.md" {
-        return Some("section index (_index.md), not an article".into());
+    if stem == "_index" {
+        return Some(format!("section index ({file_name}), not an article"));
     }
     let notes = ["readme", "license", "changelog", "contributing"];
     (format == front_matter::Format::None && notes.contains(&stem.to_ascii_lowercase().as_str()))
@@ -178,12 +210,14 @@ impl PreparedArticle {
             slug,
             slug_origin,
             date,
+            lang,
+            translation_key,
             fm,
             body,
             body_line,
             dir,
         } = self;
-        render_article(
+        let article = render_article(
             slug,
             slug_origin,
             date,
@@ -192,7 +226,12 @@ impl PreparedArticle {
             body_line,
             &dir,
             settings,
-        )
+        )?;
+        Ok(Article {
+            lang,
+            translation_key,
+            ..article
+        })
     }
 }
 
@@ -279,6 +318,9 @@ fn render_article(
         tags: dedup(fm.tags.iter().map(|t| t.trim().to_string())),
         authors: dedup(fm.authors.iter().cloned()),
         draft: fm.draft,
+        // Set by `render` from what `prepare` settled.
+        lang: None,
+        translation_key: String::new(),
         hero,
         sources: fm.sources.clone(),
         aliases: aliases(fm),

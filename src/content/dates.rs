@@ -4,6 +4,8 @@
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 use time_tz::{OffsetResult, PrimitiveDateTimeExt, Tz};
 
+use super::lang::Locale;
+
 /// Parses `YYYY-MM-DD` (month and day may be unpadded) into a calendar date.
 pub fn parse_calendar_date(s: &str) -> Result<Date, String> {
     let mut parts = s.trim().splitn(3, '-');
@@ -221,6 +223,64 @@ pub fn short_date(d: Date) -> String {
     )
 }
 
+/// A day as the article's language writes it: `4 Jun 2026`, `3 mars 2025` (`1er mars`),
+/// `3. März 2025`, `3 de marzo de 2025`. Any other language reads as English.
+pub fn spelled_date(d: Date, locale: Locale) -> String {
+    let (day, month, year) = (d.day(), d.month() as usize - 1, d.year());
+    match locale {
+        Locale::En => short_date(d),
+        Locale::Fr if day == 1 => format!("1er {} {year}", MONTHS_FR[month]),
+        Locale::Fr => format!("{day} {} {year}", MONTHS_FR[month]),
+        Locale::De => format!("{day}. {} {year}", MONTHS_DE[month]),
+        Locale::Es => format!("{day} de {} de {year}", MONTHS_ES[month]),
+    }
+}
+
+const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+const MONTHS_DE: [&str; 12] = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+];
+
+const MONTHS_ES: [&str; 12] = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+];
+
 pub fn month_name(m: i64) -> &'static str {
     MONTHS
         .get((m - 1).clamp(0, 11) as usize)
@@ -302,5 +362,17 @@ mod tests {
             Some("2023-01-29 18:30:22 -0800")
         );
         assert_eq!(without_repeated_year("2023-01-29 18:30:22 -0800"), None);
+    }
+
+    #[test]
+    fn dates_are_spelled_in_four_languages() {
+        let d = time::macros::date!(2025 - 03 - 03);
+        assert_eq!(spelled_date(d, Locale::En), "3 Mar 2025");
+        assert_eq!(spelled_date(d, Locale::Fr), "3 mars 2025");
+        assert_eq!(spelled_date(d, Locale::De), "3. März 2025");
+        assert_eq!(spelled_date(d, Locale::Es), "3 de marzo de 2025");
+        let first = time::macros::date!(2026 - 08 - 01);
+        assert_eq!(spelled_date(first, Locale::Fr), "1er août 2026");
+        assert_eq!(spelled_date(first, Locale::of("ja")), "1 Aug 2026");
     }
 }

@@ -9,6 +9,7 @@ pub mod highlight;
 pub mod html;
 pub mod images;
 pub mod import;
+pub mod lang;
 pub mod markdown;
 pub mod math;
 
@@ -22,7 +23,7 @@ pub use front_matter::{Hero, Source};
 pub use markdown::TocEntry;
 
 /// Raises whenever rendering changes, so republishing re-renders files whose text did not.
-pub const RENDER_VERSION: u32 = 9;
+pub const RENDER_VERSION: u32 = 10;
 
 /// One file handed to the content stage.
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +38,8 @@ pub struct SourceFile<'a> {
 #[derive(Clone, Copy)]
 pub struct ContentSettings<'a> {
     pub timezone: &'a Tz,
+    /// The site's language: a `post.<it>.md` file keeps the plain slug.
+    pub language: &'a str,
     pub trust_html: bool,
     pub highlight_max_bytes: usize,
     /// Reads a file of the site (Go's `{{code}}`, Hugo's `include`); `None` reads nothing.
@@ -59,6 +62,7 @@ impl std::fmt::Debug for ContentSettings<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ContentSettings")
             .field("timezone", &time_tz::TimeZone::name(self.timezone))
+            .field("language", &self.language)
             .field("trust_html", &self.trust_html)
             .field("highlight_max_bytes", &self.highlight_max_bytes)
             .field("reads_files", &self.read_file.is_some())
@@ -92,6 +96,10 @@ pub struct Article {
     pub tags: Vec<String>,
     pub authors: Vec<String>,
     pub draft: bool,
+    /// The article's language (a BCP 47 tag), when the file names one.
+    pub lang: Option<String>,
+    /// What its translations share: `translationKey`, else the path without language.
+    pub translation_key: String,
     pub hero: Option<Hero>,
     pub sources: Vec<Source>,
     pub aliases: Vec<String>,
@@ -169,6 +177,7 @@ mod tests {
     fn settings() -> ContentSettings<'static> {
         ContentSettings {
             timezone: time_tz::timezones::db::UTC,
+            language: "en",
             trust_html: false,
             highlight_max_bytes: 1 << 20,
             read_file: None,
@@ -328,6 +337,51 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn hugo_language_suffixes_name_the_language_and_keep_slugs_apart() {
+        let a = article("blog/post.fr.md", "---\ntitle: T\n---\n");
+        assert_eq!(
+            (
+                a.slug.as_str(),
+                a.lang.as_deref(),
+                a.translation_key.as_str()
+            ),
+            ("post-fr", Some("fr"), "blog/post")
+        );
+        let a = article("blog/post.md", "---\ntitle: T\n---\n");
+        assert_eq!(
+            (a.slug.as_str(), a.lang, a.translation_key.as_str()),
+            ("post", None, "blog/post")
+        );
+        // The site's own language keeps the plain slug; a bundle is named by its folder.
+        assert_eq!(article("post.en.md", "# T\n").slug, "post");
+        let a = article("trip/index.pt-br.md", "# T\n");
+        assert_eq!(
+            (a.slug.as_str(), a.lang.as_deref()),
+            ("trip-pt-br", Some("pt-BR"))
+        );
+        // `lang:` wins over the name; a chosen slug and `translationKey` are kept.
+        let a = article(
+            "about.fr.md",
+            "---\ntitle: T\nlang: fr-CA\nslug: a-propos\ntranslationKey: about\n---\n",
+        );
+        assert_eq!(
+            (
+                a.slug.as_str(),
+                a.lang.as_deref(),
+                a.translation_key.as_str()
+            ),
+            ("a-propos", Some("fr-CA"), "about")
+        );
+        // Dots that are not a language stay in the name, as before.
+        let a = article("go.dev.md", "# T\n");
+        assert_eq!((a.slug.as_str(), a.lang), ("go.dev", None));
+        assert!(matches!(
+            parse_at("docs/_index.fr.md", "+++\ntitle = \"Docs\"\n+++\n").unwrap(),
+            Parsed::Skipped { .. }
+        ));
     }
 
     #[test]

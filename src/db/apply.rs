@@ -242,7 +242,8 @@ fn upsert_author(conn: &Connection, a: &AuthorRow) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Inserts or updates one article with its tags and aliases; true if it existed before.
+/// Inserts or updates one article with its tags, language and aliases; true if it existed
+/// before.
 fn upsert_article(conn: &Connection, a: &ArticleRow, now: i64) -> rusqlite::Result<bool> {
     let previous: Option<(i64, String, bool)> = conn
         .prepare_cached("SELECT id, slug, draft FROM articles WHERE source_path = ?1")?
@@ -322,6 +323,12 @@ fn upsert_article(conn: &Connection, a: &ArticleRow, now: i64) -> rusqlite::Resu
     for (i, t) in a.tags.iter().enumerate() {
         tag.execute(params![id, t, i as i64])?;
     }
+    conn.prepare_cached(
+        "INSERT INTO article_languages (article_id, lang, translation_key) VALUES (?1, ?2, ?3)
+         ON CONFLICT (article_id) DO UPDATE SET lang = excluded.lang,
+             translation_key = excluded.translation_key",
+    )?
+    .execute(params![id, a.lang, a.translation_key])?;
     conn.execute("DELETE FROM aliases WHERE article_id = ?1", [id])?;
     let mut alias = conn.prepare_cached(
         "INSERT INTO aliases (path, article_id) VALUES (?1, ?2)

@@ -17,6 +17,10 @@ pub struct ArticleRow {
     /// Byline author id and the name to use if no author file defines it.
     pub author: Option<(String, String)>,
     pub draft: bool,
+    /// The article's language tag; empty for the site's own.
+    pub lang: String,
+    /// What the article's translations share.
+    pub translation_key: String,
     pub hero_json: Option<String>,
     pub sources_json: String,
     pub authors_json: String,

@@ -272,6 +272,56 @@ fn article_where(
     Ok(Some(a))
 }
 
+/// An article's language and those of its published translations.
+#[derive(Debug, Clone, Default)]
+pub struct Languages {
+    /// The article's own tag; empty for the site's language.
+    pub lang: String,
+    /// (slug, tag) of each published translation, oldest first; tags as stored.
+    pub translations: Vec<(String, String)>,
+}
+
+/// The language of article `id` and its published translations (those sharing its
+/// translation key).
+pub fn languages(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Languages> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT a.slug, t.lang, t.article_id = ?2 FROM article_languages me
+           JOIN article_languages t ON t.translation_key = me.translation_key
+           JOIN articles a ON a.id = t.article_id
+         WHERE me.article_id = ?2 AND (t.article_id = ?2 OR ({PUBLISHED}))
+         ORDER BY a.published_at, a.id"
+    ))?;
+    let rows = stmt.query_map(params![now, id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+    })?;
+    let mut out = Languages::default();
+    for row in rows {
+        match row? {
+            (_, lang, true) => out.lang = lang,
+            (slug, lang, false) => out.translations.push((slug, lang)),
+        }
+    }
+    Ok(out)
+}
+
+/// (slug, tag, translation key) of every published article that has a published
+/// translation, grouped by key, for the sitemap's alternates.
+pub fn translated(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, String, String)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "WITH shared (translation_key) AS (
+             SELECT l.translation_key FROM article_languages l JOIN articles a ON a.id = l.article_id
+             WHERE {PUBLISHED} GROUP BY l.translation_key HAVING count(*) > 1
+         )
+         SELECT a.slug, l.lang, l.translation_key FROM shared s
+           JOIN article_languages l ON l.translation_key = s.translation_key
+           JOIN articles a ON a.id = l.article_id
+         WHERE {PUBLISHED}
+         ORDER BY l.translation_key, a.published_at, a.id"
+    ))?;
+    let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
+}
+
 /// The published articles just older and just newer than `a`.
 pub fn neighbours(
     conn: &Connection,
@@ -504,6 +554,8 @@ pub struct FeedEntry {
     pub hero_json: Option<String>,
     pub html: String,
     pub tags: Vec<String>,
+    /// The article's language tag; empty for the site's.
+    pub lang: String,
 }
 
 /// One page of a feed, newest first, and how many entries the feed has in all.
@@ -520,7 +572,8 @@ pub fn feed_entries(
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {SUMMARY_COLUMNS}, a.updated_at, a.author_name, a.hero_json, a.html,
                 (SELECT json_group_array(tag) FROM
-                    (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position))
+                    (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position)),
+                ifnull((SELECT lang FROM article_languages WHERE article_id = a.id), '')
          FROM articles a WHERE {PUBLISHED}{cond} AND ?2 = ?2
          ORDER BY a.published_at DESC, a.id DESC LIMIT ?3 OFFSET ?4"
     ))?;
@@ -533,16 +586,17 @@ pub fn feed_entries(
             hero_json: r.get(10)?,
             html: r.get(11)?,
             tags: serde_json::from_str(&tags).unwrap_or_default(),
+            lang: r.get(13)?,
         })
     })?;
     Ok((rows.collect::<Result<_, _>>()?, total))
 }
 
-/// Every public page and when it last changed, for the sitemap: article paths, and
-/// `stream:`, `author:` and `tag:` names for the caller to encode into paths.
+/// Every public page and when it last changed, for the sitemap: `article:`, `stream:`,
+/// `author:` and `tag:` names for the caller to encode into paths.
 pub fn sitemap(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, i64)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT '/dispatches/' || a.slug, max(a.published_at, ifnull(a.updated_at, 0))
+        "SELECT 'article:' || a.slug, max(a.published_at, ifnull(a.updated_at, 0))
            FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1
          UNION ALL
          SELECT 'stream:' || a.stream_id, max(a.published_at)

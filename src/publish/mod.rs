@@ -143,6 +143,7 @@ pub fn publish(
     let (assets, mut texts): (Vec<_>, Vec<_>) = found.files.into_iter().partition(|f| !f.markdown);
     let no_settings = ContentSettings {
         timezone: config.timezone,
+        language: &config.language,
         trust_html: config.trust_html,
         highlight_max_bytes: config.highlight_max_bytes,
         read_file: Some(&read_file),
@@ -280,9 +281,10 @@ fn slugs_by_source(
 /// changes the HTML re-renders every file.
 fn render_salt(config: &Config) -> String {
     format!(
-        "{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}",
         content::RENDER_VERSION,
         config.timezone_name,
+        config.language,
         config.trust_html,
         config.highlight_max_bytes
     )

@@ -166,6 +166,8 @@ fn article_row(
         stream_id: a.stream,
         author,
         draft: a.draft,
+        lang: a.lang.unwrap_or_default(),
+        translation_key: a.translation_key,
         hero_json: a.hero.as_ref().map(json),
         sources_json: json(&a.sources),
         authors_json: json(&a.authors),

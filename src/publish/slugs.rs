@@ -1,7 +1,8 @@
 //! Step 3, settle slugs: before anything renders, every changed article gets a slug no
 //! other article holds. The earlier of two posts sharing a Zola `path` name keeps it and
 //! the later is qualified with its date; of two files of the same name in different
-//! folders the later is qualified with its folder; a clash of slugs the authors chose
+//! folders the later is qualified with its folder; a translation (an article with a
+//! language) is qualified with its language; any other clash of slugs the authors chose
 //! fails the later file, naming the file that holds the slug.
 
 use std::collections::{HashMap, HashSet};
@@ -106,14 +107,22 @@ fn settle_one(
 
 /// A free slug for an article whose name another file holds, and what qualified it: a
 /// Zola `path` name takes the post's date; a file's name takes its folders, nearest first
-/// (`functions/strings/Title.md` → `strings-Title`). A slug the author chose is never
-/// changed.
+/// (`functions/strings/Title.md` → `strings-Title`); an article with a language takes
+/// it first (`about-fr`). A slug the author chose is otherwise never changed.
 fn qualified(
     article: &PreparedArticle,
     rel: &str,
     published_at: OffsetDateTime,
     taken: &HashMap<String, String>,
 ) -> Option<(String, &'static str)> {
+    // Translations often share a chosen slug (Hugo serves each language under its own
+    // prefix); here the later one names its language instead of failing.
+    if let Some(lang) = &article.lang {
+        let q = format!("{}-{}", article.slug, lang.to_ascii_lowercase());
+        if !taken.contains_key(&q) {
+            return Some((q, "language"));
+        }
+    }
     match article.slug_origin {
         SlugOrigin::Path => {
             let q = format!("{}-{}", article.slug, published_at.date());

@@ -20,6 +20,7 @@ use crate::content::dates::rfc3339;
 use crate::content::html::{absolute, absolutize};
 use crate::db::read::{self, FeedEntry, Filter};
 use crate::urls;
+use crate::web::views::{Translation, language_versions, page_lang};
 
 /// Entries per feed page: enough for a reader that polls daily, small enough to fetch.
 const PER_FEED_PAGE: i64 = 20;
@@ -109,12 +110,18 @@ struct EntryView {
     author: String,
     tags: Vec<String>,
     image: Option<String>,
+    /// The entry's language (the site's when the article names none).
+    lang: String,
+    /// Whether it differs from the feed's: only then does an Atom entry say `xml:lang`,
+    /// since entries inherit the feed's.
+    own_lang: bool,
 }
 
 #[derive(Template)]
 #[template(path = "atom.xml")]
 struct AtomTemplate<'a> {
     feed: &'a FeedPage,
+    lang: &'a str,
     generator_version: &'a str,
 }
 
@@ -160,6 +167,7 @@ async fn feed(state: AppState, scope: Scope, format: Format, page: i64) -> Resul
             Format::Atom => {
                 let xml = AtomTemplate {
                     feed: &page,
+                    lang: &config.language,
                     generator_version: env!("CARGO_PKG_VERSION"),
                 }
                 .render()
@@ -178,7 +186,7 @@ async fn feed(state: AppState, scope: Scope, format: Format, page: i64) -> Resul
 
 fn entry_view(e: &FeedEntry, config: &Config) -> EntryView {
     let base = &config.base_url;
-    let url = format!("{base}/dispatches/{}", e.summary.slug);
+    let url = format!("{base}{}", urls::article(&e.summary.slug));
     let hero: Option<Hero> = e
         .hero_json
         .as_deref()
@@ -202,6 +210,8 @@ fn entry_view(e: &FeedEntry, config: &Config) -> EntryView {
         tags: e.tags.clone(),
         image: hero.map(|h| absolute(&h.src, base)),
         url,
+        lang: page_lang(&e.lang, config).to_string(),
+        own_lang: !page_lang(&e.lang, config).eq_ignore_ascii_case(&config.language),
     }
 }
 
@@ -220,7 +230,7 @@ fn json_feed(page: &FeedPage, config: &Config) -> Value {
                 "date_modified": e.updated,
                 "authors": [{ "name": e.author }],
                 "tags": e.tags,
-                "language": config.language,
+                "language": e.lang,
             });
             if !e.summary.is_empty() {
                 item["summary"] = json!(e.summary);
@@ -310,7 +320,36 @@ pub fn routes() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "sitemap.xml")]
 struct SitemapTemplate {
-    urls: Vec<(String, String)>,
+    urls: Vec<SitemapUrl>,
+}
+
+/// One `<url>` of the sitemap: where, when it last changed, and its language versions
+/// (itself included, as Google's format asks) when it has translations.
+struct SitemapUrl {
+    loc: String,
+    lastmod: String,
+    alternates: Vec<Translation>,
+}
+
+/// The language versions of every translated article, by its absolute URL.
+fn sitemap_alternates(
+    conn: &Connection,
+    config: &Config,
+    now: i64,
+) -> Result<std::collections::HashMap<String, Vec<Translation>>> {
+    let rows = read::translated(conn, now)?;
+    let mut out = std::collections::HashMap::new();
+    for group in rows.chunk_by(|a, b| a.2 == b.2) {
+        let versions = language_versions(
+            group.iter().map(|(s, l, _)| (s.as_str(), l.as_str())),
+            config,
+        );
+        // A version dropped as a second one of its language declares none.
+        for v in &versions {
+            out.insert(v.href.clone(), versions.clone());
+        }
+    }
+    Ok(out)
 }
 
 pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
@@ -339,7 +378,9 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
         }
         urls.extend(rows.into_iter().map(|(path, t)| {
             // Names are percent-encoded here, as in every link on the site.
-            let path = if let Some(tag) = path.strip_prefix("tag:") {
+            let path = if let Some(slug) = path.strip_prefix("article:") {
+                urls::article(slug)
+            } else if let Some(tag) = path.strip_prefix("tag:") {
                 urls::tag(tag)
             } else if let Some(id) = path.strip_prefix("author:") {
                 urls::author(id)
@@ -350,6 +391,15 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
             };
             (format!("{base}{path}"), rfc3339(t))
         }));
+        let mut alternates = sitemap_alternates(conn, &state.config, now())?;
+        let urls = urls
+            .into_iter()
+            .map(|(loc, lastmod)| SitemapUrl {
+                alternates: alternates.remove(&loc).unwrap_or_default(),
+                loc,
+                lastmod,
+            })
+            .collect();
         let xml = SitemapTemplate { urls }
             .render()
             .map_err(|e| WebError::Internal(e.to_string()))?;

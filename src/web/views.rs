@@ -44,6 +44,60 @@ pub struct Layout {
     pub json_ld: Option<String>,
     /// Whether search engines should index the page (not result or error pages).
     pub index: bool,
+    /// The page in every language it exists in, itself included (`hreflang` links).
+    pub alternates: Vec<Translation>,
+    /// The site's language, on the parts of a page written in another language that the
+    /// site itself wrote (masthead, footer, navigation), so they are read in theirs.
+    pub chrome_lang: Option<String>,
+}
+
+/// One language version of a dispatch: what `hreflang` links, the sitemap's alternates
+/// and the list "This dispatch in" name.
+#[derive(Debug, Clone)]
+pub struct Translation {
+    /// The tag as pages declare it (the site's language when the article names none).
+    pub lang: String,
+    /// The language as its readers call it (`Français`).
+    pub name: String,
+    /// The article's path, and its absolute URL.
+    pub url: String,
+    pub href: String,
+}
+
+/// The language versions of one dispatch from (slug, stored tag) pairs, each language
+/// once (the first listed keeps it); empty unless two languages remain, since a page
+/// with no translation has no alternates to declare.
+pub fn language_versions<'a>(
+    items: impl IntoIterator<Item = (&'a str, &'a str)>,
+    config: &Config,
+) -> Vec<Translation> {
+    let mut out: Vec<Translation> = Vec::new();
+    for (slug, lang) in items {
+        let lang = page_lang(lang, config);
+        if out.iter().any(|t| t.lang.eq_ignore_ascii_case(lang)) {
+            continue;
+        }
+        let url = urls::article(slug);
+        out.push(Translation {
+            lang: lang.to_string(),
+            name: crate::content::lang::name(lang),
+            href: format!("{}{url}", config.base_url),
+            url,
+        });
+    }
+    if out.len() < 2 {
+        out.clear();
+    }
+    out
+}
+
+/// The language a page declares: the article's tag, else the site's.
+pub fn page_lang<'a>(stored: &'a str, config: &'a Config) -> &'a str {
+    if stored.is_empty() {
+        &config.language
+    } else {
+        stored
+    }
 }
 
 /// A feed link in `<head>`.
@@ -93,6 +147,8 @@ impl Layout {
             summary: config.description.clone(),
             json_ld: None,
             index: true,
+            alternates: Vec::new(),
+            chrome_lang: None,
         }
     }
 
@@ -313,7 +369,13 @@ pub struct ArticlePage {
     /// Development mode: why the latest save of this article was not published.
     pub problem: Option<String>,
     pub item: Item,
+    /// `2 min read`, in the article's language.
+    pub reading: String,
+    /// The word before the update's date, in the article's language.
+    pub updated_word: &'static str,
     pub updated: Option<String>,
+    /// The article's other languages, for "This dispatch in".
+    pub translations: Vec<Translation>,
     pub tags: Vec<Source>,
     pub hero: Option<Hero>,
     pub toc: Vec<TocView>,

@@ -80,6 +80,8 @@ pub fn article_row(slug: &str, published_at: i64) -> ArticleRow {
         stream_id: None,
         author: None,
         draft: false,
+        lang: String::new(),
+        translation_key: slug.into(),
         hero_json: None,
         sources_json: "[]".into(),
         authors_json: "[]".into(),

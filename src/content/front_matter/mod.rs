@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time_tz::Tz;
 
-use super::dates;
+use super::{dates, lang};
 
 mod yaml;
 use super::html::is_safe_url;
@@ -124,6 +124,10 @@ pub struct FrontMatter {
     pub hero: Option<Hero>,
     /// `sources`: list of `{ title, url }` or URLs.
     pub sources: Vec<Source>,
+    /// `lang`, `language`: the article's language, a checked BCP 47 tag.
+    pub lang: Option<String>,
+    /// `translation_key`, `translationKey` (Hugo): articles sharing it translate each other.
+    pub translation_key: Option<String>,
     /// `aliases`, `redirect_from`: old URLs that answer 301.
     pub aliases: Vec<String>,
     /// `redirect` (Go blog): this file only forwards to another URL.
@@ -232,6 +236,10 @@ const KNOWN: &[&str] = &[
     "sources",
     "aliases",
     "redirect_from",
+    "lang",
+    "language",
+    "translation_key",
+    "translationKey",
     "redirect",
     "template",
     "name",
@@ -310,6 +318,8 @@ impl Reader<'_> {
         fm.aliases = self.list("aliases")?;
         fm.aliases.extend(self.list("redirect_from")?);
         fm.redirect = self.text("redirect")?;
+        fm.lang = self.first(&["lang", "language"], Self::language)?;
+        fm.translation_key = self.first(&["translation_key", "translationKey"], Self::text)?;
         fm.template = self.map.get("template").cloned();
         fm.name = self.text("name")?;
         fm.bio = self.text("bio")?;
@@ -434,6 +444,16 @@ impl Reader<'_> {
             Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
             Some(Value::Number(n)) => Ok(Some(n.to_string())),
             Some(v) => Err(self.wrong(key, "text", v)),
+        }
+    }
+
+    /// A language tag, checked and written in BCP 47 case.
+    fn language(&self, key: &str) -> Result<Option<String>, FileError> {
+        match self.text(key)? {
+            Some(tag) => lang::parse_tag(&tag)
+                .map(Some)
+                .map_err(|e| self.err(key, e)),
+            None => Ok(None),
         }
     }
 

@@ -209,3 +209,21 @@ fn oversized_fields_fail_with_their_limit() {
         .is_ok()
     );
 }
+
+#[test]
+fn language_and_translation_key() {
+    let f = fm("---\ntitle: T\nlang: pt_br\ntranslationKey: about\n---\n").unwrap();
+    assert_eq!(f.lang.as_deref(), Some("pt-BR"));
+    assert_eq!(f.translation_key.as_deref(), Some("about"));
+    let f = fm("+++\nlanguage = \"de\"\ntranslation_key = \"k\"\n+++\n").unwrap();
+    assert_eq!(
+        (f.lang.as_deref(), f.translation_key.as_deref()),
+        (Some("de"), Some("k"))
+    );
+    assert!(!f.extra.contains_key("language"));
+    let e = fm("---\ntitle: T\ndate: 2026-01-01\nlang: français\n---\n").unwrap_err();
+    assert_eq!((e.line, e.field.as_deref()), (Some(4), Some("lang")));
+    assert!(e.message.contains("not a language tag"), "{}", e.message);
+    let e = fm("---\nlanguage: [en]\n---\n").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("language"));
+}

@@ -7,8 +7,9 @@ use axum::response::Response;
 use rusqlite::Connection;
 
 use super::{Result, layout, moved, now, render, with_conn};
-use crate::content::dates::rfc3339;
+use crate::content::dates::{rfc3339, spelled_date};
 use crate::content::html::{absolute, decode_entities, strip_tags};
+use crate::content::lang::Locale;
 use crate::content::{Hero, Source, TocEntry};
 use crate::db::{self, read};
 use crate::web::AppState;
@@ -152,6 +153,8 @@ fn article_page(
         if !a.summary.dek.is_empty() {
             layout.summary = a.summary.dek.clone();
         }
+        set_language(conn, &a, &mut layout, config, now)?;
+        let locale = Locale::of(&layout.lang);
         layout.json_ld = Some(json_ld(&article_ld(&a, &layout, config)));
         // Development mode: a save that failed keeps this (older) version live; say so.
         let problem = if config.dev {
@@ -159,16 +162,24 @@ fn article_page(
         } else {
             None
         };
+        let translations = layout.alternates.iter().skip(1).cloned().collect();
         let view = ArticlePage {
             banner,
             problem,
             entry: entry(&a, &layout),
             layout,
-            item: Item::from_summary(&a.summary, config),
+            item: Item {
+                date: spelled_date(local_date(a.summary.published_at, config), locale),
+                ..Item::from_summary(&a.summary, config)
+            },
+            reading: locale.reading_time(a.summary.reading_minutes),
+            updated_word: locale.updated(),
             updated: a
                 .updated_at
                 .filter(|u| *u > a.summary.published_at + 86_400)
-                .map(|u| short_date(local_date(u, config))),
+                .map(|u| spelled_date(local_date(u, config), locale)),
+            // The page itself comes first among its versions.
+            translations,
             tags: a
                 .tags
                 .iter()
@@ -198,6 +209,29 @@ fn article_page(
         };
         Ok(view)
     }
+}
+
+/// The page's language (the article's, else the site's) and its versions in others.
+fn set_language(
+    conn: &Connection,
+    a: &read::FullArticle,
+    layout: &mut Layout,
+    config: &crate::config::Config,
+    now: i64,
+) -> Result<()> {
+    let languages = read::languages(conn, a.id, now)?;
+    let own = (a.summary.slug.as_str(), languages.lang.as_str());
+    let others = languages
+        .translations
+        .iter()
+        .map(|(slug, l)| (slug.as_str(), l.as_str()));
+    layout.alternates = language_versions(std::iter::once(own).chain(others), config);
+    let lang = page_lang(&languages.lang, config);
+    if !lang.eq_ignore_ascii_case(&config.language) {
+        layout.chrome_lang = Some(config.language.clone());
+    }
+    layout.lang = lang.to_string();
+    Ok(())
 }
 
 /// The article's h-entry beyond what the page shows anyway: its absolute URL, exact
@@ -239,6 +273,7 @@ fn article_ld(
         "dateModified": iso(a.updated_at.unwrap_or(a.summary.published_at).max(a.summary.published_at)),
         "publisher": { "@type": "Organization", "name": config.title, "url": config.base_url },
         "wordCount": a.word_count,
+        "inLanguage": layout.lang,
         "keywords": a.tags,
     });
     if !a.summary.dek.is_empty() {
