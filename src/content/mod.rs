@@ -38,6 +38,8 @@ pub struct ContentSettings<'a> {
     pub timezone: &'a Tz,
     pub trust_html: bool,
     pub highlight_max_bytes: usize,
+    /// Replace `:shortcode:` emoji codes with the emoji.
+    pub emoji: bool,
     /// Reads a file of the site (Go's `{{code}}`, Hugo's `include`); `None` reads nothing.
     pub read_file: Option<import::ReadFile<'a>>,
     /// The old site's own settings (a Jekyll `_config.yml`), for `{{ site.X }}`.
@@ -57,6 +59,7 @@ impl std::fmt::Debug for ContentSettings<'_> {
             .field("timezone", &time_tz::TimeZone::name(self.timezone))
             .field("trust_html", &self.trust_html)
             .field("highlight_max_bytes", &self.highlight_max_bytes)
+            .field("emoji", &self.emoji)
             .field("reads_files", &self.read_file.is_some())
             .field("site", &self.site)
             .field("knows_slugs", &self.article_slug.is_some())
@@ -163,6 +166,7 @@ mod tests {
             timezone: time_tz::timezones::db::UTC,
             trust_html: false,
             highlight_max_bytes: 1 << 20,
+            emoji: false,
             read_file: None,
             site: None,
             article_slug: None,
