@@ -122,13 +122,14 @@ fn raw_code_tag(html: &str) -> Option<bool> {
 /// `text` with every known shortcode replaced, or `None` when it has none.
 pub(super) fn replace(text: &str) -> Option<String> {
     let mut out = String::new();
+    let mut run = Vec::new();
     let (mut copied, mut from) = (0, 0);
     while let Some(offset) = text[from..].find(':') {
         let start = from + offset;
-        match shortcode_at(text, start) {
-            Some((end, emoji)) => {
+        match run_at(text, start, &mut run) {
+            Some(end) => {
                 out.push_str(&text[copied..start]);
-                out.push_str(emoji);
+                run.drain(..).for_each(|emoji| out.push_str(emoji));
                 (copied, from) = (end, end);
             }
             None => from = start + 1,
@@ -141,16 +142,31 @@ pub(super) fn replace(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// The end of the shortcode whose opening colon is at `start`, and its emoji. A shortcode
-/// stands as a word of its own: `10:30:00` or `a:b:c` is left alone, as is `:smile:s`.
-fn shortcode_at(text: &str, start: usize) -> Option<(usize, &'static str)> {
-    if text[..start]
-        .chars()
-        .next_back()
-        .is_some_and(char::is_alphanumeric)
-    {
+/// The end of the run of shortcodes written back to back (`:tada::tada:`, often just one)
+/// whose first colon is at `start`, its emoji pushed onto `run`. A run stands as a word of
+/// its own, with nothing alphanumeric or `:` just before or after it, and converts whole or
+/// not at all: so `10:30:00`, `a:b:c`, `:smile:s` and a Rust path written in prose such as
+/// `Vec::new::<T>` (`:new:` is 🆕) stay as written.
+fn run_at(text: &str, start: usize, run: &mut Vec<&'static str>) -> Option<usize> {
+    run.clear();
+    let before = text[..start].chars().next_back();
+    if before.is_some_and(|c| c.is_alphanumeric() || c == ':') {
         return None;
     }
+    let mut at = start;
+    loop {
+        let (end, emoji) = shortcode_at(text, at)?;
+        run.push(emoji);
+        match text[end..].chars().next() {
+            Some(':') => at = end,
+            Some(c) if c.is_alphanumeric() => return None,
+            _ => return Some(end),
+        }
+    }
+}
+
+/// The end of the one shortcode whose opening colon is at `start`, and its emoji.
+fn shortcode_at(text: &str, start: usize) -> Option<(usize, &'static str)> {
     let rest = &text[start + 1..];
     let len = rest.bytes().take(MAX_NAME + 1).position(|b| b == b':')?;
     let name = &rest[..len];
@@ -158,15 +174,7 @@ fn shortcode_at(text: &str, start: usize) -> Option<(usize, &'static str)> {
     if name.is_empty() || !name.bytes().all(allowed) {
         return None;
     }
-    let end = start + len + 2;
-    if text[end..]
-        .chars()
-        .next()
-        .is_some_and(char::is_alphanumeric)
-    {
-        return None;
-    }
-    emojis::get_by_shortcode(name).map(|e| (end, e.as_str()))
+    emojis::get_by_shortcode(name).map(|e| (start + len + 2, e.as_str()))
 }
 
 #[cfg(test)]
@@ -178,6 +186,7 @@ mod tests {
         assert_eq!(replace("Hello :smile:!").as_deref(), Some("Hello 😄!"));
         assert_eq!(replace(":+1: and :-1:").as_deref(), Some("👍 and 👎"));
         assert_eq!(replace(":tada::tada:").as_deref(), Some("🎉🎉"));
+        assert_eq!(replace(":x::o: :ok:").as_deref(), Some("❌⭕ 🆗"));
         assert_eq!(
             replace("(:sweat_smile:)").as_deref(),
             Some("(\u{1f605})"),
@@ -197,6 +206,10 @@ mod tests {
             ": smile :",
             "std::io::Error",
             "http://example.org/:smile:x",
+            "Vec::new::<u8>",
+            "a::ok::b",
+            ":tada::foo",
+            ":tada::tada:s",
         ] {
             assert_eq!(replace(text), None, "{text}");
         }
