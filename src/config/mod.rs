@@ -51,6 +51,9 @@ pub struct Config {
     pub language: String,
     /// Trust raw HTML in Markdown (skip sanitising). Off by default.
     pub trust_html: bool,
+    /// Replace `:shortcode:` emoji codes in Markdown prose with the emoji. A Hugo site's
+    /// `enableEmoji` (or Zola's `render_emoji`) beside the content turns it on as well.
+    pub emoji: bool,
     /// Largest Markdown file accepted, in bytes.
     pub max_file_bytes: u64,
     /// Largest code block that is syntax highlighted, in bytes; larger ones are escaped text.
@@ -175,6 +178,14 @@ pub const SETTINGS: &[Setting] = &[
         default: "false",
         meaning: "keep raw HTML in Markdown as written (otherwise sanitised)",
         field: Bool(|c| &mut c.trust_html),
+    },
+    Setting {
+        key: "emoji",
+        default: "false",
+        meaning: "replace emoji shortcodes such as `:smile:` in Markdown prose with the emoji \
+                  (GitHub's list); a Hugo config with `enableEmoji = true` or a Zola config with \
+                  `render_emoji = true` above the content folder turns it on too",
+        field: Bool(|c| &mut c.emoji),
     },
     Setting {
         key: "max_file_bytes",
@@ -360,6 +371,7 @@ impl Config {
             contact_url: None,
             language: String::new(),
             trust_html: false,
+            emoji: false,
             max_file_bytes: 0,
             highlight_max_bytes: 0,
             hsts_max_age: 0,

@@ -272,6 +272,7 @@ fn render_article(
             trust_html: settings.trust_html,
             resolve_url: &resolve,
             take_title: fm.title.is_none(),
+            emoji: settings.emoji,
         },
     )
     .map_err(|e| too_much(body, body_line, e))?;
@@ -461,6 +462,7 @@ fn render_simple(
             trust_html: settings.trust_html,
             resolve_url: &|_| None,
             take_title: false,
+            emoji: settings.emoji,
         },
     )
     .map(|r| r.html)

@@ -42,6 +42,8 @@ pub struct ContentSettings<'a> {
     pub language: &'a str,
     pub trust_html: bool,
     pub highlight_max_bytes: usize,
+    /// Replace `:shortcode:` emoji codes with the emoji.
+    pub emoji: bool,
     /// Reads a file of the site (Go's `{{code}}`, Hugo's `include`); `None` reads nothing.
     pub read_file: Option<import::ReadFile<'a>>,
     /// The old site's own settings (a Jekyll `_config.yml`), for `{{ site.X }}`.
@@ -65,6 +67,7 @@ impl std::fmt::Debug for ContentSettings<'_> {
             .field("language", &self.language)
             .field("trust_html", &self.trust_html)
             .field("highlight_max_bytes", &self.highlight_max_bytes)
+            .field("emoji", &self.emoji)
             .field("reads_files", &self.read_file.is_some())
             .field("site", &self.site)
             .field("knows_slugs", &self.article_slug.is_some())
@@ -180,6 +183,7 @@ mod tests {
             language: "en",
             trust_html: false,
             highlight_max_bytes: 1 << 20,
+            emoji: false,
             read_file: None,
             site: None,
             article_slug: None,

@@ -116,7 +116,8 @@ pub fn publish(
         .iter()
         .map(|f| (f.rel.clone(), f.path.clone()))
         .collect();
-    let site = old_site_settings(inputs, content_root);
+    let site = old_site(inputs, content_root, site_config::find);
+    let emoji = config.emoji || old_site(inputs, content_root, site_config::emoji) == Some(true);
     let read_file = |rel: &str| -> Option<String> {
         let path = beside.get(rel)?;
         let meta = std::fs::metadata(path).ok()?;
@@ -134,7 +135,7 @@ pub fn publish(
         .map(|f| (f.rel.clone(), f.root.clone()))
         .collect();
     let hidden = bundles::hidden_folders(&found.files, config.timezone);
-    let mut salt = render_salt(config);
+    let mut salt = render_salt(config, emoji);
     if let Some((_, text)) = &site {
         salt.push('|');
         salt.push_str(text);
@@ -146,6 +147,7 @@ pub fn publish(
         language: &config.language,
         trust_html: config.trust_html,
         highlight_max_bytes: config.highlight_max_bytes,
+        emoji,
         read_file: Some(&read_file),
         site: site.as_ref().map(|(m, _)| m),
         article_slug: None,
@@ -219,18 +221,19 @@ pub fn publish(
     Ok(report)
 }
 
-/// The old site's settings (a Jekyll `_config.yml`) at or above the content root, or
-/// else at or above a folder being published.
-fn old_site_settings(
+/// What `find` reads of the old site's settings (see `site_config`) at or above the content
+/// root, or else at or above a folder being published.
+fn old_site<T>(
     inputs: &[String],
     content_root: &Path,
-) -> Option<(serde_json::Map<String, serde_json::Value>, String)> {
-    site_config::find(content_root).or_else(|| {
+    find: impl Fn(&Path) -> Option<T>,
+) -> Option<T> {
+    find(content_root).or_else(|| {
         inputs
             .iter()
             .map(Path::new)
             .filter(|p| p.is_dir())
-            .find_map(site_config::find)
+            .find_map(find)
     })
 }
 
@@ -279,15 +282,20 @@ fn slugs_by_source(
 
 /// What every content hash is salted with: a change of renderer or of a setting that
 /// changes the HTML re-renders every file.
-fn render_salt(config: &Config) -> String {
-    format!(
+fn render_salt(config: &Config, emoji: bool) -> String {
+    let salt = format!(
         "{}|{}|{}|{}|{}",
         content::RENDER_VERSION,
         config.timezone_name,
         config.language,
         config.trust_html,
         config.highlight_max_bytes
-    )
+    );
+    // Only when on, so that archives published before the setting existed stay unchanged.
+    match emoji {
+        true => salt + "|emoji",
+        false => salt,
+    }
 }
 
 /// Stored source paths under the folders walked whole that no file answers any more.

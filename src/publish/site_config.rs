@@ -1,5 +1,7 @@
-//! Before load: the old site's own settings, a Jekyll `_config.yml` in the published
-//! folder or any folder above it, so `{{ site.X }}` and its URL filters read as they did.
+//! Before load: the old site's own settings. A Jekyll `_config.yml` in the published
+//! folder or any folder above it, so `{{ site.X }}` and its URL filters read as they did;
+//! and a Hugo or Zola config there, for the one setting that changes how Markdown reads
+//! (emoji shortcodes).
 
 use std::path::Path;
 
@@ -7,17 +9,119 @@ use serde_json::{Map, Value};
 
 use crate::content::front_matter;
 
+/// Larger files are not a site's settings, and are not read.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 /// The nearest `_config.yml` at or above `folder`: its settings and its text (which salts
 /// content hashes, so a change of settings re-renders the posts that use them).
 pub(super) fn find(folder: &Path) -> Option<(Map<String, Value>, String)> {
     let folder = std::fs::canonicalize(folder).ok()?;
     folder.ancestors().find_map(|dir| {
-        let path = dir.join("_config.yml");
-        let meta = std::fs::metadata(&path).ok()?;
-        if !meta.is_file() || meta.len() > 1 << 20 {
-            return None;
-        }
-        let text = std::fs::read_to_string(&path).ok()?;
+        let text = read_small(&dir.join("_config.yml"))?;
         front_matter::site_settings(&text).map(|m| (m, text))
     })
+}
+
+/// Hugo's and Zola's config files, in the order Hugo looks for them (Zola's is
+/// `config.toml`); Hugo also reads them from `config/_default/`.
+const GENERATOR_CONFIGS: &[&str] = &[
+    "hugo.toml",
+    "hugo.yaml",
+    "hugo.yml",
+    "hugo.json",
+    "config.toml",
+    "config.yaml",
+    "config.yml",
+    "config.json",
+    "config/_default/hugo.toml",
+    "config/_default/hugo.yaml",
+    "config/_default/config.toml",
+    "config/_default/config.yaml",
+];
+
+/// Whether the nearest Hugo or Zola config at or above `folder` turns emoji shortcodes on
+/// (Hugo's `enableEmoji`, Zola's `[markdown] render_emoji`); `None` when there is none.
+pub(super) fn emoji(folder: &Path) -> Option<bool> {
+    let folder = std::fs::canonicalize(folder).ok()?;
+    folder.ancestors().find_map(|dir| {
+        GENERATOR_CONFIGS.iter().find_map(|name| {
+            let path = dir.join(name);
+            let text = read_small(&path)?;
+            Some(enables_emoji(&parse_config(&path, &text)?))
+        })
+    })
+}
+
+/// A config file's settings, by its extension.
+fn parse_config(path: &Path, text: &str) -> Option<Map<String, Value>> {
+    match path.extension()?.to_str()? {
+        "toml" => toml::from_str(text).ok(),
+        "json" => serde_json::from_str(text).ok(),
+        _ => front_matter::site_settings(text),
+    }
+}
+
+/// Hugo's keys are case-insensitive (`enableEmoji`, `enableemoji`); Zola's are not.
+fn enables_emoji(settings: &Map<String, Value>) -> bool {
+    let hugo = settings
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("enableEmoji") && v == &Value::Bool(true));
+    let zola = settings
+        .get("markdown")
+        .and_then(|m| m.get("render_emoji"))
+        .is_some_and(|v| v == &Value::Bool(true));
+    hugo || zola
+}
+
+/// The text of a file that exists and is small enough to be a site's settings.
+fn read_small(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_CONFIG_BYTES {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn emoji_in(name: &str, text: &str) -> Option<bool> {
+        let site = tempfile::tempdir().unwrap();
+        let path = site.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        let content = site.path().join("content/posts");
+        std::fs::create_dir_all(&content).unwrap();
+        emoji(&content)
+    }
+
+    #[test]
+    fn hugo_and_zola_configs_turn_emoji_on() {
+        assert_eq!(emoji_in("hugo.toml", "enableEmoji = true\n"), Some(true));
+        assert_eq!(emoji_in("config.yaml", "enableemoji: true\n"), Some(true));
+        assert_eq!(
+            emoji_in("hugo.json", r#"{"enableEmoji": true}"#),
+            Some(true)
+        );
+        assert_eq!(
+            emoji_in("config/_default/hugo.toml", "enableEmoji = true\n"),
+            Some(true)
+        );
+        assert_eq!(
+            emoji_in("config.toml", "[markdown]\nrender_emoji = true\n"),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn other_configs_leave_emoji_off() {
+        assert_eq!(emoji_in("hugo.toml", "enableEmoji = false\n"), Some(false));
+        assert_eq!(emoji_in("hugo.toml", "title = \"x\"\n"), Some(false));
+        assert_eq!(
+            emoji_in("hugo.toml", "enableEmoji = \"yes\"\n"),
+            Some(false)
+        );
+        assert_eq!(emoji_in("unrelated.toml", "enableEmoji = true\n"), None);
+    }
 }

@@ -1,6 +1,6 @@
 //! Markdown to HTML: the one place that sets pulldown-cmark's options, and the event loop
 //! that adds heading anchors, a table of contents, per-article footnote ids, highlighted
-//! code, rewritten relative links, a summary and the plain text for search.
+//! code, rewritten relative links, emoji shortcodes, a summary and the plain text for search.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -18,6 +18,7 @@ use math_and_callouts::callout_start;
 
 /// Words a minute for the reading-time estimate.
 mod bounds;
+mod emoji;
 mod footnotes;
 mod math_and_callouts;
 
@@ -51,6 +52,8 @@ pub struct RenderOptions<'a> {
     pub resolve_url: &'a dyn Fn(&str) -> Option<String>,
     /// Take the first `# ` heading as the title and leave it out of the body.
     pub take_title: bool,
+    /// Replace `:shortcode:` emoji codes in prose with the emoji (see `emoji`).
+    pub emoji: bool,
 }
 
 /// One entry of the table of contents.
@@ -90,7 +93,8 @@ pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Result<Rendered, TooM
     // Lines counted up to `counted` so far: events come in order, so each byte is
     // counted once however many images there are.
     let (mut counted, mut lines) = (0usize, 0usize);
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+    let events = Parser::new_ext(markdown, options()).into_offset_iter();
+    for (event, range) in emoji::Shortcodes::new(events, opts.emoji) {
         bounds.see(&event, range.start)?;
         if matches!(event, Event::InlineMath(_) | Event::DisplayMath(_)) {
             r.line = markdown[..range.start].matches('\n').count();

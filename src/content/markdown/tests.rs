@@ -9,6 +9,7 @@ fn opts<'a>(resolve: &'a dyn Fn(&str) -> Option<String>) -> RenderOptions<'a> {
         trust_html: false,
         resolve_url: resolve,
         take_title: false,
+        emoji: false,
     }
 }
 
@@ -242,4 +243,58 @@ fn math_becomes_mathml_and_prices_stay_text() {
         "{:?}",
         bad.warnings
     );
+}
+
+fn with_emoji(s: &str) -> Rendered {
+    render(
+        s,
+        &RenderOptions {
+            emoji: true,
+            ..opts(&|_| None)
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn emoji_shortcodes_become_emoji_in_prose_only() {
+    let r = with_emoji(
+        "Done :tada: and :sweat_smile: *:+1:*\n\n\
+         `:smile:` [a :heart: link](https://example.org/:smile:/) <https://example.org/:smile:/>\n\n\
+         ```\n:smile:\n```\n\n\
+         <kbd>:smile:</kbd> $:smile:$ :nope: 10:30:00\n\n\
+         <div>:smile:</div>\n",
+    );
+    let html = &r.html;
+    assert!(html.contains("Done 🎉 and 😅 <em>👍</em>"), "{html}");
+    assert!(html.contains("<code>:smile:</code>"), "{html}");
+    assert!(html.contains("a ❤️ link"), "{html}");
+    assert!(
+        html.contains("href=\"https://example.org/:smile:/\""),
+        "{html}"
+    );
+    assert!(html.contains(">https://example.org/:smile:/</a>"), "{html}");
+    assert!(html.contains("<kbd>:smile:</kbd>"), "{html}");
+    assert!(html.contains(":nope: 10:30:00"), "{html}");
+    assert!(html.contains("<div>:smile:</div>"), "{html}");
+    assert_eq!(html.matches('😄').count(), 0, "{html}");
+    assert!(
+        r.text.contains("Done 🎉"),
+        "search reads the emoji: {}",
+        r.text
+    );
+}
+
+#[test]
+fn emoji_shortcodes_stay_as_written_when_off() {
+    let r = md("Done :tada:\n");
+    assert!(r.html.contains("Done :tada:"), "{}", r.html);
+}
+
+#[test]
+fn emoji_reach_headings_summaries_and_footnotes() {
+    let r = with_emoji("## Launch :rocket:\n\nFirst :wave:[^1]\n\n[^1]: Note :memo:\n");
+    assert!(r.html.contains("Launch 🚀"), "{}", r.html);
+    assert!(r.summary_html.contains("First 👋"), "{}", r.summary_html);
+    assert!(r.html.contains("Note 📝"), "{}", r.html);
 }
