@@ -268,37 +268,52 @@ async fn costly_query_shapes_get_a_400_that_says_what_to_do() {
     }
 }
 
-/// The same through the real server: a client that hangs up mid-search (the connection
-/// closes, hyper drops the request) frees the slot for the next reader.
-#[test]
-fn a_client_that_hangs_up_frees_its_slot_on_the_real_server() {
-    use std::io::{Read, Write};
-    use std::net::TcpStream;
+/// The binary serving `db` read-only on a free loopback port with one search slot and
+/// no queue; stopped (SIGTERM) when dropped.
+struct RealServer {
+    child: std::process::Child,
+    port: u16,
+}
 
-    let dir = tempfile::tempdir().unwrap();
-    let db = archive(dir.path());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_dispatches"))
-        .current_dir(dir.path())
-        .env("DISPATCHES_SEARCH_SLOTS", "1")
-        .env("DISPATCHES_SEARCH_QUEUE", "0")
-        .arg("--db")
-        .arg(&db)
-        .args([
-            "serve",
-            "--read-only",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let status_of = |path: &str| -> Option<u16> {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+impl RealServer {
+    fn start(dir: &std::path::Path, db: &std::path::Path) -> RealServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_dispatches"))
+            .current_dir(dir)
+            .env("DISPATCHES_SEARCH_SLOTS", "1")
+            .env("DISPATCHES_SEARCH_QUEUE", "0")
+            .arg("--db")
+            .arg(db)
+            .args([
+                "serve",
+                "--read-only",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = RealServer { child, port };
+        let up = (0..100).any(|_| {
+            std::thread::sleep(Duration::from_millis(100));
+            server.status_of("/healthz") == Some(200)
+        });
+        assert!(up, "the server did not start");
+        server
+    }
+
+    fn connect(&self) -> std::net::TcpStream {
+        std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap()
+    }
+
+    /// The status of `path` on a connection of its own.
+    fn status_of(&self, path: &str) -> Option<u16> {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).ok()?;
         write!(
             s,
             "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
@@ -307,36 +322,113 @@ fn a_client_that_hangs_up_frees_its_slot_on_the_real_server() {
         let mut out = String::new();
         s.read_to_string(&mut out).ok()?;
         out.split(' ').nth(1)?.parse().ok()
-    };
-    let up = (0..100).any(|_| {
-        std::thread::sleep(Duration::from_millis(100));
-        status_of("/healthz") == Some(200)
-    });
-    let result = std::panic::catch_unwind(|| {
-        assert!(up, "the server did not start");
-        // The slow search, from a client that will hang up.
-        let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        write!(slow, "GET {SLOW} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
-        // Until the server has read it, a probe may still find the slot free.
-        let held = (0..10).any(|_| {
-            std::thread::sleep(Duration::from_millis(50));
-            status_of("/search.json?q=ferry") == Some(503)
-        });
-        assert!(held, "the slow search should hold the only slot");
-        drop(slow);
-        let t = Instant::now();
-        let mut status = Some(503);
-        while status == Some(503) && t.elapsed() < Duration::from_millis(500) {
-            std::thread::sleep(Duration::from_millis(20));
-            status = status_of("/search.json?q=ferry");
-        }
-        assert_eq!(status, Some(200), "the slot was not given back");
-    });
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status();
-    let _ = server.wait();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e);
     }
+}
+
+impl Drop for RealServer {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends `path` on a kept-alive connection and reads one response's status (the body is
+/// read to its `content-length`).
+fn ask(conn: &mut std::net::TcpStream, path: &str) -> u16 {
+    use std::io::{BufRead, BufReader, Read, Write};
+    write!(conn, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut reader = BufReader::new(conn);
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    let status = line.split(' ').nth(1).unwrap().parse().unwrap();
+    let mut length = 0;
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':')
+            && k.eq_ignore_ascii_case("content-length")
+        {
+            length = v.trim().parse().unwrap();
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    status
+}
+
+/// The same through the real server: a client that hangs up mid-search (the connection
+/// closes, hyper drops the request) frees the slot for the next reader.
+#[test]
+fn a_client_that_hangs_up_frees_its_slot_on_the_real_server() {
+    use std::io::Write;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = archive(dir.path());
+    let server = RealServer::start(dir.path(), &db);
+    // The slow search, from a client that will hang up.
+    let mut slow = server.connect();
+    write!(slow, "GET {SLOW} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    // Until the server has read it, a probe may still find the slot free.
+    let held = (0..10).any(|_| {
+        std::thread::sleep(Duration::from_millis(50));
+        server.status_of("/search.json?q=ferry") == Some(503)
+    });
+    assert!(held, "the slow search should hold the only slot");
+    drop(slow);
+    let t = Instant::now();
+    let mut status = Some(503);
+    while status == Some(503) && t.elapsed() < Duration::from_millis(500) {
+        std::thread::sleep(Duration::from_millis(20));
+        status = server.status_of("/search.json?q=ferry");
+    }
+    assert_eq!(status, Some(200), "the slot was not given back");
+}
+
+/// A client that ignores `Retry-After` and asks again at once on the same connection has
+/// that search held until the time it was told; another connection is answered at once.
+#[test]
+fn a_connection_that_ignores_retry_after_waits_it_out_and_no_other_does() {
+    use std::io::Write;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = archive(dir.path());
+    let server = RealServer::start(dir.path(), &db);
+    let mut slow = server.connect();
+    write!(slow, "GET {SLOW} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut eager = server.connect();
+    let refused = (0..10).any(|_| {
+        std::thread::sleep(Duration::from_millis(50));
+        ask(&mut eager, "/search.json?q=ferry") == 503
+    });
+    assert!(refused, "the slow search should hold the only slot");
+    // At once again, on the same connection: held in the background.
+    let t = Instant::now();
+    let again = std::thread::spawn(move || {
+        let status = ask(&mut eager, "/search.json?q=ferry");
+        (status, Instant::now())
+    });
+    std::thread::sleep(Duration::from_millis(100));
+    // Meanwhile another connection is answered (a 503 while the slot is held, or a 200
+    // once it is free), and a page too.
+    let other = server.status_of("/search.json?q=harbour");
+    let other_done = Instant::now();
+    assert!(matches!(other, Some(200 | 503)), "{other:?}");
+    assert_eq!(server.status_of("/healthz"), Some(200));
+    let (status, done) = again.join().unwrap();
+    assert!(matches!(status, 200 | 503), "{status}");
+    assert!(
+        done > other_done,
+        "the held search answered before the other connection's"
+    );
+    assert!(
+        done - t >= Duration::from_millis(500),
+        "the repeated search was answered after {:?}, not held",
+        done - t
+    );
+    drop(slow);
 }

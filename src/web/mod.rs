@@ -329,8 +329,10 @@ pub async fn serve_listener(
             let app = app.clone();
             let state = state.clone();
             let activity = slot.activity().clone();
+            let backoff = searches::Backoff::default();
             move |mut req: axum::http::Request<hyper::body::Incoming>| {
                 let in_flight = conn::InFlight::begin(&activity);
+                req.extensions_mut().insert(backoff.clone());
                 // The peer's address: Micropub brakes repeated failures by it.
                 if let Some(peer) = peer {
                     req.extensions_mut()

@@ -43,6 +43,30 @@ const SEARCH_NICE: libc::c_int = 10;
 /// At most one warning about refused searches per this interval.
 const WARN_EVERY: Duration = Duration::from_secs(60);
 
+/// One connection's promise to come back later: set when a search of its is refused, so
+/// that a client which ignores `Retry-After` and asks again at once has that search held
+/// (asleep, costing nothing) until the time it was given. A flood of 64 connections
+/// retrying in a loop otherwise makes tens of thousands of refusals a second, whose
+/// parsing and answering take the cores from the pages; a reader's browser, which sends
+/// one search at a time, never meets it. Per connection, so no other client waits.
+#[derive(Clone, Default)]
+pub struct Backoff(Arc<Mutex<Option<Instant>>>);
+
+impl Backoff {
+    /// Until the connection's last refusal has expired.
+    async fn wait(&self) {
+        let until = *self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = until.filter(|t| *t > Instant::now()) {
+            tokio::time::sleep_until(t.into()).await;
+        }
+    }
+
+    fn refused(&self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(Instant::now() + Duration::from_secs(RETRY_AFTER_SECS));
+    }
+}
+
 /// Marks a response refusing a search (503 on purpose): not a server failure to log.
 #[derive(Clone, Copy)]
 pub struct Refusal;
@@ -121,13 +145,25 @@ impl Searches {
 
     /// Runs `f` in a search slot with a connection of the searches' own, or refuses at
     /// once when the slots and the queue are full (or after `QUEUE_WAIT` in the queue).
+    /// A search from a connection (`backoff`) refused less than `Retry-After` ago waits
+    /// out that time first.
     pub async fn run<T: Send + 'static>(
         &self,
         state: &AppState,
+        backoff: Option<&Backoff>,
         f: impl FnOnce(&Connection, &AppState) -> Result<T, WebError> + Send + 'static,
     ) -> Result<T, Refused> {
+        if let Some(b) = backoff {
+            b.wait().await;
+        }
+        let refuse = || {
+            if let Some(b) = backoff {
+                b.refused();
+            }
+            self.refuse()
+        };
         let Ok(admitted) = self.admitted.clone().try_acquire_owned() else {
-            return Err(self.refuse());
+            return Err(refuse());
         };
         let running = self.running.clone().try_acquire_owned();
         let running: OwnedSemaphorePermit = match running {
@@ -135,7 +171,7 @@ impl Searches {
             Err(_) => {
                 match tokio::time::timeout(QUEUE_WAIT, self.running.clone().acquire_owned()).await {
                     Ok(Ok(p)) => p,
-                    _ => return Err(self.refuse()),
+                    _ => return Err(refuse()),
                 }
             }
         };

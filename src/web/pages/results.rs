@@ -2,10 +2,10 @@
 //! `web::searches`); a search refused there is answered 503 with `Retry-After` at once:
 //! the page as a page with the layout and the search box, the JSON as a JSON error.
 
-use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use serde::Deserialize;
 
 use super::{PER_PAGE, PageQuery, Result, layout_from, layout_with, now, render};
@@ -13,7 +13,7 @@ use crate::db::read;
 use crate::search::{self, SearchError};
 use crate::urls::{self, encode};
 use crate::web::AppState;
-use crate::web::searches::{RETRY_AFTER_SECS, Refusal, Refused};
+use crate::web::searches::{Backoff, RETRY_AFTER_SECS, Refusal, Refused};
 use crate::web::views::*;
 
 #[derive(Deserialize)]
@@ -24,62 +24,65 @@ pub struct SearchQuery {
 
 pub async fn search_page(
     State(state): State<AppState>,
+    backoff: Option<Extension<Backoff>>,
     Query(q): Query<SearchQuery>,
 ) -> Result<Response> {
     let query = q.q.unwrap_or_default();
     let page = PageQuery { page: q.page }.number();
     let asked = query.clone();
-    let answer = state.searches.run(&state, move |conn, state| {
-        let streams = read::streams(conn, now())?.len();
-        let l = layout_with(conn, state, page_title(&query), streams)?;
-        state
-            .searches
-            .remember_masthead(streams, l.now_writing.clone());
-        let search_url = urls::search;
-        let mut view = search_view(state, l, &query);
-        let status =
-            match search::search(conn, &query, page, PER_PAGE, now(), state.config.timezone) {
-                Ok(r) => {
-                    // Arriving from a result, the article marks the words searched for.
-                    let fragment = if r.terms.is_empty() {
-                        String::new()
-                    } else {
-                        format!("#hl={}", encode(&r.terms.join(" ")))
-                    };
-                    view.total = r.total;
-                    view.hits = r
-                        .hits
-                        .into_iter()
-                        .map(|h| HitView {
-                            url: format!("{}{fragment}", h.url),
-                            title: h.title,
-                            stream: h.stream,
-                            date: h.date,
-                            snippet_html: h.snippet_html,
-                        })
-                        .collect();
-                    view.chips = r
-                        .filters
-                        .into_iter()
-                        .map(|c| (c.label, search_url(&c.without)))
-                        .collect();
-                    view.suggestions = r
-                        .suggestions
-                        .into_iter()
-                        .map(|s| (s.label, search_url(&s.query), s.total))
-                        .collect();
-                    StatusCode::OK
-                }
-                Err(SearchError::BadQuery(m)) => {
-                    view.message = Some(m);
-                    StatusCode::BAD_REQUEST
-                }
-                Err(e) => return Err(e.into()),
-            };
-        let pager = Pager::new(&search_url(&query), page, PER_PAGE, view.total);
-        view.pager = pager;
-        Ok(render(status, &view))
-    });
+    let answer = state
+        .searches
+        .run(&state, backoff.as_deref(), move |conn, state| {
+            let streams = read::streams(conn, now())?.len();
+            let l = layout_with(conn, state, page_title(&query), streams)?;
+            state
+                .searches
+                .remember_masthead(streams, l.now_writing.clone());
+            let search_url = urls::search;
+            let mut view = search_view(state, l, &query);
+            let status =
+                match search::search(conn, &query, page, PER_PAGE, now(), state.config.timezone) {
+                    Ok(r) => {
+                        // Arriving from a result, the article marks the words searched for.
+                        let fragment = if r.terms.is_empty() {
+                            String::new()
+                        } else {
+                            format!("#hl={}", encode(&r.terms.join(" ")))
+                        };
+                        view.total = r.total;
+                        view.hits = r
+                            .hits
+                            .into_iter()
+                            .map(|h| HitView {
+                                url: format!("{}{fragment}", h.url),
+                                title: h.title,
+                                stream: h.stream,
+                                date: h.date,
+                                snippet_html: h.snippet_html,
+                            })
+                            .collect();
+                        view.chips = r
+                            .filters
+                            .into_iter()
+                            .map(|c| (c.label, search_url(&c.without)))
+                            .collect();
+                        view.suggestions = r
+                            .suggestions
+                            .into_iter()
+                            .map(|s| (s.label, search_url(&s.query), s.total))
+                            .collect();
+                        StatusCode::OK
+                    }
+                    Err(SearchError::BadQuery(m)) => {
+                        view.message = Some(m);
+                        StatusCode::BAD_REQUEST
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+            let pager = Pager::new(&search_url(&query), page, PER_PAGE, view.total);
+            view.pager = pager;
+            Ok(render(status, &view))
+        });
     match answer.await {
         Ok(resp) => Ok(resp),
         Err(Refused::Failed(e)) => Err(e),
@@ -129,24 +132,27 @@ fn busy(mut resp: Response) -> Response {
 
 pub async fn search_json(
     State(state): State<AppState>,
+    backoff: Option<Extension<Backoff>>,
     Query(q): Query<SearchQuery>,
 ) -> Result<Response> {
     let query = q.q.unwrap_or_default();
     let page = PageQuery { page: q.page }.number();
     let asked = query.clone();
-    let answer = state.searches.run(&state, move |conn, state| {
-        let no_cache = [(header::CACHE_CONTROL, "no-cache")];
-        match search::search(conn, &query, page, PER_PAGE, now(), state.config.timezone) {
-            Ok(results) => Ok((no_cache, Json(results)).into_response()),
-            Err(SearchError::BadQuery(m)) => Ok((
-                StatusCode::BAD_REQUEST,
-                no_cache,
-                Json(serde_json::json!({ "error": m, "query": query })),
-            )
-                .into_response()),
-            Err(e) => Err(e.into()),
-        }
-    });
+    let answer = state
+        .searches
+        .run(&state, backoff.as_deref(), move |conn, state| {
+            let no_cache = [(header::CACHE_CONTROL, "no-cache")];
+            match search::search(conn, &query, page, PER_PAGE, now(), state.config.timezone) {
+                Ok(results) => Ok((no_cache, Json(results)).into_response()),
+                Err(SearchError::BadQuery(m)) => Ok((
+                    StatusCode::BAD_REQUEST,
+                    no_cache,
+                    Json(serde_json::json!({ "error": m, "query": query })),
+                )
+                    .into_response()),
+                Err(e) => Err(e.into()),
+            }
+        });
     match answer.await {
         Ok(resp) => Ok(resp),
         Err(Refused::Failed(e)) => Err(e),
