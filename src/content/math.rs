@@ -39,7 +39,44 @@ pub fn to_mathml(tex: &str, display: bool) -> Result<String, String> {
     };
     let mut out = String::new();
     push_mathml(&mut out, events.into_iter(), config).map_err(|e| e.to_string())?;
-    Ok(out)
+    Ok(styles_as_mstyle(&out))
+}
+
+/// MathML Core lets any element carry `displaystyle` and `scriptlevel`, and the renderer
+/// puts them on `mrow` (for `\displaystyle`, `\dfrac`); the HTML checker reads MathML 3,
+/// where only `mstyle` (and a few others) may. An `mrow` with either becomes an `mstyle`,
+/// which browsers lay out the same.
+fn styles_as_mstyle(mathml: &str) -> String {
+    if !mathml.contains("<mrow displaystyle") && !mathml.contains("<mrow scriptlevel") {
+        return mathml.to_string();
+    }
+    let mut out = String::with_capacity(mathml.len());
+    let mut copied = 0;
+    // For each open `mrow`: whether it became an `mstyle`.
+    let mut open: Vec<bool> = Vec::new();
+    for t in super::html::tags(mathml) {
+        if t.name != "mrow" {
+            continue;
+        }
+        let renamed = if t.closing {
+            open.pop().unwrap_or(false)
+        } else {
+            let styled = super::html::attribute(t.text, "displaystyle").is_some()
+                || super::html::attribute(t.text, "scriptlevel").is_some();
+            if !t.text.ends_with("/>") {
+                open.push(styled);
+            }
+            styled
+        };
+        if renamed {
+            let at = t.start + if t.closing { 2 } else { 1 };
+            out.push_str(&mathml[copied..at]);
+            out.push_str("mstyle");
+            copied = at + "mrow".len();
+        }
+    }
+    out.push_str(&mathml[copied..]);
+    out
 }
 
 /// The deepest nesting of `{…}` groups and `\left…\right` pairs in `tex`.
@@ -72,6 +109,30 @@ fn depth(tex: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_style_on_a_row_moves_to_an_mstyle_for_the_checker() {
+        let m = to_mathml(r"\varphi = \dfrac{1+\sqrt5}{2}", false).unwrap();
+        assert!(
+            !m.contains("<mrow displaystyle") && !m.contains("<mrow scriptlevel"),
+            "{m}"
+        );
+        assert!(m.contains("<mstyle displaystyle=\"true\""), "{m}");
+        assert_eq!(
+            m.matches("<mstyle").count(),
+            m.matches("</mstyle>").count(),
+            "{m}"
+        );
+        assert_eq!(
+            m.matches("<mrow").count(),
+            m.matches("</mrow>").count(),
+            "{m}"
+        );
+        assert_eq!(
+            styles_as_mstyle("<mrow><mrow scriptlevel=\"1\"><mi>x</mi></mrow><mrow/></mrow>"),
+            "<mrow><mstyle scriptlevel=\"1\"><mi>x</mi></mstyle><mrow/></mrow>"
+        );
+    }
 
     #[test]
     fn formulas_become_mathml_and_broken_ones_say_why() {
