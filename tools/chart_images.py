@@ -1,9 +1,9 @@
 """Plausible chart images for an article whose text is all a corpus carries.
 
-    python3 tools/chart_images.py ARTICLE.md
+    python3 tools/chart_images.py ARTICLE.md [ARTICLE.md ...]
 
 Writes a PNG bar chart (1600 x 900, about the size and weight of a survey chart) at every
-local `.png` an image in ARTICLE.md names, beside the file. PNG is written by hand with
+local `.png` an image in each ARTICLE.md names, beside the file. PNG is written by hand with
 zlib, so CI needs no imaging library for it.
 """
 
@@ -59,9 +59,13 @@ def chart(seed: str) -> bytes:
 
 
 def main() -> None:
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         sys.exit(__doc__)
-    article = Path(sys.argv[1])
+    for article in map(Path, sys.argv[1:]):
+        draw_for(article)
+
+
+def draw_for(article: Path) -> None:
     names = re.findall(r"!\[[^\]]*\]\(([^)\s]+\.png)\)", article.read_text())
     for name in dict.fromkeys(names):
         if "://" in name or name.startswith("/"):

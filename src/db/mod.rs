@@ -175,6 +175,7 @@ pub fn open_writable(path: &Path) -> Result<Connection, DbError> {
         .map_err(open_err("setting synchronous"))?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(open_err("enabling foreign keys"))?;
+    stable_plans(&conn).map_err(open_err("fixing query plans"))?;
     if migrate(&conn, &shown)?
         && let Err(e) = compact_after_upgrade(&conn, &shown)
     {
@@ -183,6 +184,18 @@ pub fn open_writable(path: &Path) -> Result<Connection, DbError> {
         tracing::warn!("{e}; the archive works as it is");
     }
     Ok(conn)
+}
+
+/// A cached statement keeps its plan whatever is bound to it. Without this SQLite plans
+/// `LIMIT ?` (and a few other shapes) for the value bound, so every bind of a new value
+/// re-parses and re-plans the statement: the related list's query spent four fifths of
+/// its time in the parser, a third of an uncached article page's CPU.
+fn stable_plans(conn: &Connection) -> rusqlite::Result<()> {
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )
+    .map(drop)
 }
 
 /// Opens a read-only connection; the schema must already be this binary's.
@@ -209,6 +222,7 @@ pub fn open_read_only(path: &Path) -> Result<Connection, DbError> {
     // query run under `with_deadline` stops (SQLITE_INTERRUPT) once its time is up, and
     // one run under `with_cancel` as soon as its flag is set.
     conn.progress_handler(4096, Some(should_stop))?;
+    stable_plans(&conn)?;
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found != SCHEMA_VERSION {
         return Err(DbError::Schema {
@@ -364,6 +378,24 @@ mod tests {
     fn interrupted(r: rusqlite::Result<i64>) -> bool {
         matches!(r, Err(rusqlite::Error::SqliteFailure(e, _))
             if e.code == rusqlite::ErrorCode::OperationInterrupted)
+    }
+
+    #[test]
+    fn a_cached_statement_is_not_planned_again_for_each_value_bound() {
+        let (dir, reader) = reader();
+        let writer = open_writable(&dir.path().join("archive.db")).unwrap();
+        for conn in [&reader, &writer] {
+            let mut stmt = conn
+                .prepare_cached("SELECT slug FROM articles WHERE id > ?1 ORDER BY id LIMIT ?2")
+                .unwrap();
+            for n in 1..=5 {
+                stmt.query_map((n, n), |r| r.get::<_, String>(0))
+                    .unwrap()
+                    .for_each(drop);
+            }
+            let again = stmt.get_status(rusqlite::StatementStatus::RePrepare);
+            assert_eq!(again, 0, "re-planned on each bind");
+        }
     }
 
     #[test]

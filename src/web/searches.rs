@@ -122,7 +122,7 @@ impl Searches {
         let pool = ReadPool::new(db, slots)?;
         let masthead = {
             let conn = pool.get()?;
-            let streams = read::streams(&conn, super::pages::now())?.len();
+            let streams = read::live_stream_count(&conn, super::pages::now())?;
             (streams, read::now_writing(&conn)?)
         };
         Ok(Searches {

@@ -50,7 +50,7 @@ pub(crate) fn now() -> i64 {
 }
 
 pub(super) fn layout(conn: &Connection, state: &AppState, title: &str) -> Result<Layout> {
-    let streams = read::streams(conn, now())?.len();
+    let streams = read::live_stream_count(conn, now())?;
     layout_with(conn, state, title, streams)
 }
 

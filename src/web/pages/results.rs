@@ -33,7 +33,7 @@ pub async fn search_page(
     let answer = state
         .searches
         .run(&state, backoff.as_deref(), move |conn, state| {
-            let streams = read::streams(conn, now())?.len();
+            let streams = read::live_stream_count(conn, now())?;
             let l = layout_with(conn, state, page_title(&query), streams)?;
             state
                 .searches
