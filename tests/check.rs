@@ -148,3 +148,27 @@ fn publish_counts_the_broken_links_of_what_it_wrote() {
     let again = site.bin(&["publish", "--content", &content, &content]);
     assert!(!again.stdout.contains("broken"), "{}", again.stdout);
 }
+
+#[test]
+fn the_paths_named_are_checked_and_no_others() {
+    let site = copy_of_the_sample();
+    let planted = "\nSee [nothing](/dispatches/never-written).\n";
+    for page in [
+        "2026-01-20-salt-marsh-survey.md",
+        "lighthouse-keepers/index.md",
+    ] {
+        let text = site.read(page) + planted;
+        site.file(page, text);
+    }
+    assert!(site.publish().failed.is_empty());
+    let content = site.content().display().to_string();
+    for (path, found) in [
+        (content.clone(), 2),
+        (format!("{content}/lighthouse-keepers"), 1),
+        (format!("{content}/2026-01-20-salt-marsh-survey.md"), 1),
+        (format!("{content}/2026-04-18-the-ferry-timetable.md"), 0),
+    ] {
+        let run = site.bin(&["check", "--content", &content, &path]);
+        assert_eq!(run.stdout.lines().count(), found, "{path}: {}", run.stdout);
+    }
+}

@@ -15,7 +15,7 @@ use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 use two_face::theme::EmbeddedThemeName;
 
-use super::html::escape;
+use super::html::escape_text;
 
 /// The token classes: class, the TextMate selectors that put a token in it, and the scope
 /// stack whose colour the stylesheet takes from each theme.
@@ -212,7 +212,7 @@ pub fn highlight_block(code: &str, info: &Info, max_bytes: usize) -> String {
 }
 
 fn escaped_lines(code: &str) -> Vec<String> {
-    code.lines().map(escape).collect()
+    code.lines().map(escape_text).collect()
 }
 
 /// Per-line HTML, one `<span class="…">` per run of tokens of one class; spans never
@@ -232,13 +232,13 @@ fn classed_lines(code: &str, syntax: &SyntaxReference) -> Option<Vec<String>> {
                 return;
             }
             match run.0 {
-                0 => out.push_str(&escape(&run.1)),
+                0 => out.push_str(&escape_text(&run.1)),
                 i => {
                     let _ = write!(
                         out,
                         "<span class=\"{}\">{}</span>",
                         CLASSES[usize::from(i) - 1].0,
-                        escape(&run.1)
+                        escape_text(&run.1)
                     );
                 }
             }
@@ -367,7 +367,7 @@ mod tests {
         assert!(html.contains("<span class=\"t\">Result</span>"), "{html}");
         // The string's second line keeps its class.
         assert!(
-            html.contains("<span class=\"s\">line&quot;</span>"),
+            html.contains("<span class=\"s\">line\"</span>"),
             "{html}"
         );
         assert!(html.contains("<span class=\"f\">f</span>"), "{html}");

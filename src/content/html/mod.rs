@@ -77,6 +77,30 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Text for an element's content, written as the sanitiser's serialiser writes it (so
+/// markup that skips the sanitiser comes out byte for byte as if it had passed): `&`,
+/// `<`, `>` and no-break spaces as references, line ends as `\n`, NUL dropped as
+/// HTML's parser drops it.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\u{a0}' => out.push_str("&nbsp;"),
+            '\0' => {}
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push('\n');
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Decodes every character reference HTML knows (`&amp;`, `&mdash;`, `&#39;`, `&#x2014;`
 /// …) into text: for titles and plain text taken from authors' raw HTML, and for
 /// snippets shown as text.

@@ -1,15 +1,15 @@
-//! Formulas and GitHub alerts in the renderer: TeX becomes MathML behind placeholders the
-//! sanitiser leaves alone (its markup is ours, not the author's) and is put back after;
-//! an alert opens a labelled aside.
+//! Formulas and GitHub alerts in the renderer: TeX becomes MathML, kept out of the
+//! sanitiser (its markup is ours, not the author's; see `kept`); an alert opens a
+//! labelled aside.
 
 use pulldown_cmark::{BlockQuoteKind, Event};
 
 use super::Renderer;
+use crate::content::html::repair;
 use crate::content::math;
 
-/// Private-use characters around a formula's number while the HTML is sanitised.
-const MATH_START: char = '\u{E010}';
-const MATH_END: char = '\u{E011}';
+/// Elements whose text auto-render leaves alone.
+const VERBATIM: [&str; 5] = ["code", "pre", "script", "style", "textarea"];
 
 /// The opening of a GitHub alert: an aside with a visible label, styled per kind.
 pub(super) fn callout_start(kind: BlockQuoteKind) -> &'static str {
@@ -33,14 +33,13 @@ pub(super) fn callout_start(kind: BlockQuoteKind) -> &'static str {
 }
 
 impl<'a> Renderer<'_, 'a> {
-    /// A formula: MathML behind a placeholder the sanitiser leaves alone, or, when it does
+    /// A formula: MathML kept out of the sanitiser, or, when it does
     /// not parse, its source as code and a warning. Its source is what search indexes.
     pub(super) fn math(&mut self, tex: &str, display: bool) {
         self.text.push_str(tex);
         match math::to_mathml(tex, display) {
             Ok(mathml) => {
-                let placeholder = format!("{MATH_START}{}{MATH_END}", self.math.len());
-                self.math.push(mathml);
+                let placeholder = self.keep(mathml);
                 self.push(Event::Html(placeholder.into()));
             }
             Err(why) => {
@@ -55,14 +54,35 @@ impl<'a> Renderer<'_, 'a> {
 
     /// Formulas inside raw HTML, delimited the way KaTeX's and MathJax's auto-render read
     /// them (`\(…\)` inline, `\[…\]` display), as Hugo's and Jekyll's math pages write
-    /// them; `None` when there are none.
+    /// them; `None` when there are none. As there, only text is read: a formula's
+    /// delimiters inside a tag (an attribute's value) or inside code stay as written.
     pub(super) fn html_math(&mut self, html: &str) -> Option<String> {
         if !html.contains("\\(") && !html.contains("\\[") {
             return None;
         }
         let mut out = String::with_capacity(html.len());
-        let mut rest = html;
-        while let Some(i) = rest.find(['\\']) {
+        let mut at = 0;
+        let mut verbatim = 0usize;
+        for tag in repair::tags(html) {
+            self.formulas_in_text(&html[at..tag.start], verbatim > 0, &mut out);
+            out.push_str(tag.text);
+            if VERBATIM.iter().any(|v| tag.name.eq_ignore_ascii_case(v)) {
+                verbatim = if tag.closing {
+                    verbatim.saturating_sub(1)
+                } else {
+                    verbatim + 1
+                };
+            }
+            at = tag.end;
+        }
+        self.formulas_in_text(&html[at..], verbatim > 0, &mut out);
+        Some(out)
+    }
+
+    /// `text` onto `out`, each formula in it as MathML unless `verbatim`.
+    fn formulas_in_text(&mut self, text: &str, verbatim: bool, out: &mut String) {
+        let mut rest = text;
+        while !verbatim && let Some(i) = rest.find('\\') {
             let (close, display) = match rest[i..].get(..2) {
                 Some("\\(") => ("\\)", false),
                 Some("\\[") => ("\\]", true),
@@ -79,41 +99,13 @@ impl<'a> Renderer<'_, 'a> {
             let tex = &rest[i + 2..i + 2 + len];
             match math::to_mathml(tex.trim(), display) {
                 Ok(mathml) => {
-                    out.push_str(&format!("{MATH_START}{}{MATH_END}", self.math.len()));
-                    self.math.push(mathml);
+                    let placeholder = self.keep(mathml);
+                    out.push_str(&placeholder);
                 }
                 Err(_) => out.push_str(&rest[i..i + 2 + len + close.len()]),
             }
             rest = &rest[i + 2 + len + close.len()..];
         }
         out.push_str(rest);
-        Some(out)
-    }
-
-    /// Puts the rendered formulas back in place of their placeholders.
-    pub(super) fn put_math_back(&self, html: String) -> String {
-        if self.math.is_empty() {
-            return html;
-        }
-        let mut out = String::with_capacity(html.len());
-        let mut rest = html.as_str();
-        while let Some(i) = rest.find(MATH_START) {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + MATH_START.len_utf8()..];
-            let Some(j) = after.find(MATH_END) else {
-                break;
-            };
-            match after[..j]
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| self.math.get(n))
-            {
-                Some(mathml) => out.push_str(mathml),
-                None => out.push_str(&rest[i..i + MATH_START.len_utf8() + j + MATH_END.len_utf8()]),
-            }
-            rest = &after[j + MATH_END.len_utf8()..];
-        }
-        out.push_str(rest);
-        out
     }
 }

@@ -20,6 +20,7 @@ use math_and_callouts::callout_start;
 mod bounds;
 mod emoji;
 mod footnotes;
+mod kept;
 mod math_and_callouts;
 
 const WORDS_PER_MINUTE: usize = 230;
@@ -177,9 +178,9 @@ struct Renderer<'o, 'a> {
     seen_block: bool,
     /// The heading levels the author used, ascending, with how often each occurs.
     levels: Vec<(u8, usize)>,
-    /// Rendered formulas, put back after sanitising in place of their placeholders (the
-    /// sanitiser does not know MathML, and this markup is ours, not the author's).
-    math: Vec<String>,
+    /// Markup of our own (formulas, highlighted code), put back after sanitising in
+    /// place of its placeholders.
+    kept: Vec<String>,
     /// The 0-based line of the formula being rendered, for its warning.
     line: usize,
     warnings: Vec<(usize, String)>,
@@ -207,7 +208,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
             title: None,
             seen_block: false,
             levels: Vec::new(),
-            math: Vec::new(),
+            kept: Vec::new(),
             line: 0,
             warnings: Vec::new(),
         }
@@ -457,7 +458,10 @@ impl<'o, 'a> Renderer<'o, 'a> {
         if self.depth == 0 && self.heading.is_none() && self.footnote.is_none() {
             self.seen_block = true;
         }
-        self.push(Event::Html(html.into()));
+        // The line end stays outside, where the HTML writer sees it.
+        let block = html.strip_suffix('\n').unwrap_or(&html).to_string();
+        let placeholder = self.keep(block) + "\n";
+        self.push(Event::Html(placeholder.into()));
     }
 
     fn finish(mut self) -> Rendered {
@@ -489,9 +493,9 @@ impl<'o, 'a> Renderer<'o, 'a> {
         } else {
             (sanitize::clean(&body), sanitize::clean(&summary))
         };
-        let html = self.put_math_back(repair::article(&html));
+        let html = self.put_back(repair::article(&html));
         // A list page shows many summaries at once; their ids would collide.
-        let summary_html = self.put_math_back(repair::summary(&summary_html));
+        let summary_html = self.put_back(repair::summary(&summary_html));
         Rendered {
             html,
             summary_html,

@@ -245,6 +245,38 @@ fn math_becomes_mathml_and_prices_stay_text() {
     );
 }
 
+#[test]
+fn a_written_placeholder_stays_text_and_pulls_in_no_markup() {
+    // U+E010 0 U+E011 is what a kept formula's placeholder looked like without its key.
+    let r = md(
+        "See $x^2$.\n\n<a href=\"/x\" title=\"\u{E010}0\u{E011}\">a</a> \u{E010}0\u{E011}\n\n```rust\nfn f() {}\n```\n",
+    );
+    assert_eq!(r.html.matches("<math").count(), 1, "{}", r.html);
+    assert_eq!(r.html.matches("<pre").count(), 1, "{}", r.html);
+    assert!(r.html.contains("title=\"\u{E010}0\u{E011}\""), "{}", r.html);
+}
+
+#[test]
+fn formulas_in_raw_html_are_read_from_its_text_only() {
+    let r = md("<p title=\"\\(x\\)\">In text \\(y\\), in code <code>\\(z\\)</code>.</p>\n");
+    assert!(r.html.contains("title=\"\\(x\\)\""), "{}", r.html);
+    assert!(r.html.contains("<code>\\(z\\)</code>"), "{}", r.html);
+    assert_eq!(r.html.matches("<math").count(), 1, "{}", r.html);
+    assert!(r.html.contains("<mi>y</mi>"), "{}", r.html);
+}
+
+#[test]
+fn highlighted_code_reads_as_the_sanitiser_would_have_written_it() {
+    let r = md("```rust\nlet s = \"<a> & 'b'\u{a0}\";\r\nlet t\0 = 1;\n```\n");
+    assert!(r.html.contains("&lt;a&gt; &amp; 'b'&nbsp;"), "{}", r.html);
+    assert!(
+        !r.html.contains("&quot;") && !r.html.contains('\0'),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.contains('\r'), "{}", r.html);
+}
+
 fn with_emoji(s: &str) -> Rendered {
     render(
         s,
