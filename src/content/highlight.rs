@@ -366,10 +366,7 @@ mod tests {
         assert!(html.contains("<span class=\"k\">let</span>"), "{html}");
         assert!(html.contains("<span class=\"t\">Result</span>"), "{html}");
         // The string's second line keeps its class.
-        assert!(
-            html.contains("<span class=\"s\">line\"</span>"),
-            "{html}"
-        );
+        assert!(html.contains("<span class=\"s\">line\"</span>"), "{html}");
         assert!(html.contains("<span class=\"f\">f</span>"), "{html}");
     }
 
