@@ -177,7 +177,6 @@ fn ask(agent: &ureq::Agent, url: &str) -> Option<String> {
     }
 }
 
-/// The links and images of a file's Markdown body, with their 1-based lines.
 /// Whether `source` is one of `roots` or lies in a folder that is (`""` being the
 /// content folder itself).
 fn under_any(source: &str, roots: &HashSet<&str>) -> bool {
@@ -193,6 +192,7 @@ fn under_any(source: &str, roots: &HashSet<&str>) -> bool {
     }
 }
 
+/// The links and images of a file's Markdown body, with their 1-based lines.
 fn links(text: &str) -> Vec<(usize, String)> {
     let Ok(split) = front_matter::split(text) else {
         return Vec::new();

@@ -180,6 +180,10 @@ fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
 
 /// Renders one code block as `<pre><code>` with one `<span class="line">` per line.
 /// Unknown languages, blocks over `max_bytes` and very long lines come out as escaped text.
+/// How every highlighted block opens; the renderer keeps this element for the sanitiser
+/// to see (so it closes an open paragraph as any `<pre>` does) and only the inside aside.
+pub const PRE_OPEN: &str = "<pre class=\"code\" tabindex=\"0\">";
+
 pub fn highlight_block(code: &str, info: &Info, max_bytes: usize) -> String {
     let syntax = find_syntax(&info.lang)
         .filter(|_| code.len() <= max_bytes && code.lines().all(|l| l.len() <= MAX_LINE_BYTES));
@@ -194,7 +198,7 @@ pub fn highlight_block(code: &str, info: &Info, max_bytes: usize) -> String {
             .collect();
         format!(" class=\"language-{safe}\" data-lang=\"{safe}\"")
     };
-    let _ = write!(out, "<pre class=\"code\" tabindex=\"0\"><code{lang_class}>");
+    let _ = write!(out, "{PRE_OPEN}<code{lang_class}>");
     let lines = match syntax {
         Some(syntax) => classed_lines(code, syntax).unwrap_or_else(|| escaped_lines(code)),
         None => escaped_lines(code),

@@ -81,6 +81,17 @@ fn apply_group(
     now: i64,
     applied: &mut Applied,
 ) -> rusqlite::Result<()> {
+    // A path twice in one group would have its full-text row deleted (by the update
+    // trigger) before `index_new` wrote it; a publish plans one row per file.
+    debug_assert!(
+        group
+            .iter()
+            .map(|a| &a.source_path)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+            == group.len(),
+        "one row per source path"
+    );
     conn.execute_batch("SAVEPOINT articles")?;
     let mut new = Vec::new();
     for a in group {

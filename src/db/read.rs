@@ -445,11 +445,11 @@ pub fn streams(conn: &Connection, now: i64) -> rusqlite::Result<Vec<StreamInfo>>
 /// How many streams have a published article: one index probe per stream, where
 /// `streams` counts every article (a tenth of an article page's time at 2,000).
 pub fn live_stream_count(conn: &Connection, now: i64) -> rusqlite::Result<usize> {
-    conn.prepare_cached(
+    conn.prepare_cached(&format!(
         "SELECT count(*) FROM streams s WHERE EXISTS (
              SELECT 1 FROM articles a INDEXED BY articles_stream_visible
-             WHERE a.stream_id = s.id AND a.draft = 0 AND a.published_at <= ?1)",
-    )?
+             WHERE a.stream_id = s.id AND {PUBLISHED})"
+    ))?
     .query_row([now], |r| r.get::<_, i64>(0))
     .map(|n| n as usize)
 }

@@ -6,6 +6,7 @@
 use std::sync::LazyLock;
 
 use super::Renderer;
+use crate::content::html::repair;
 
 /// Private-use characters around a placeholder's key and number.
 const START: char = '\u{E010}';
@@ -36,34 +37,51 @@ impl Renderer<'_, '_> {
         placeholder
     }
 
-    /// Puts the kept markup back in place of its placeholders.
+    /// Puts the kept markup back in place of its placeholders, in text only: a
+    /// placeholder that an author's malformed HTML carried into a tag (an attribute's
+    /// value left open across blocks) is dropped, never filled with markup.
     pub(super) fn put_back(&self, html: String) -> String {
         if self.kept.is_empty() {
             return html;
         }
+        let tags: Vec<(usize, usize)> = repair::tags(&html)
+            .iter()
+            .map(|t| (t.start, t.end))
+            .collect();
+        let in_tag = |at: usize| {
+            let k = tags.partition_point(|&(start, _)| start <= at);
+            k > 0 && at < tags[k - 1].1
+        };
         let mut out =
             String::with_capacity(html.len() + self.kept.iter().map(String::len).sum::<usize>());
-        let mut rest = html.as_str();
-        while let Some(i) = rest.find(START) {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + START.len_utf8()..];
-            let kept = after
-                .strip_prefix(KEY.as_str())
-                .and_then(|n| Some((n, n.find(END)?)))
-                .and_then(|(n, j)| Some((n[..j].parse::<usize>().ok()?, n, j)))
-                .and_then(|(k, n, j)| Some((self.kept.get(k)?, &n[j + END.len_utf8()..])));
-            match kept {
-                Some((markup, next)) => {
-                    out.push_str(markup);
-                    rest = next;
-                }
-                None => {
-                    out.push(START);
-                    rest = after;
-                }
+        let mut done = 0;
+        let mut from = 0;
+        while let Some(i) = html[from..].find(START).map(|i| from + i) {
+            let after = i + START.len_utf8();
+            let Some((k, end)) = self.placeholder_at(&html[after..]) else {
+                from = after;
+                continue;
+            };
+            out.push_str(&html[done..i]);
+            if !in_tag(i) {
+                out.push_str(&self.kept[k]);
             }
+            done = after + end;
+            from = done;
         }
-        out.push_str(rest);
+        out.push_str(&html[done..]);
         out
+    }
+
+    /// The kept markup's number and the placeholder's length past its start character,
+    /// when `rest` goes on as one of ours.
+    fn placeholder_at(&self, rest: &str) -> Option<(usize, usize)> {
+        let numbered = rest.strip_prefix(KEY.as_str())?;
+        let j = numbered.find(END)?;
+        let k = numbered[..j]
+            .parse::<usize>()
+            .ok()
+            .filter(|&k| k < self.kept.len())?;
+        Some((k, KEY.len() + j + END.len_utf8()))
     }
 }

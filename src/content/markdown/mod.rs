@@ -181,6 +181,8 @@ struct Renderer<'o, 'a> {
     /// Markup of our own (formulas, highlighted code), put back after sanitising in
     /// place of its placeholders.
     kept: Vec<String>,
+    /// The raw HTML block being read, whole blocks being where formulas are looked for.
+    html_block: Option<String>,
     /// The 0-based line of the formula being rendered, for its warning.
     line: usize,
     warnings: Vec<(usize, String)>,
@@ -209,6 +211,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
             seen_block: false,
             levels: Vec::new(),
             kept: Vec::new(),
+            html_block: None,
             line: 0,
             warnings: Vec::new(),
         }
@@ -270,6 +273,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
             Event::Html(ref h) | Event::InlineHtml(ref h)
                 if self.heading.is_none() && self.footnote.is_none() && is_more_marker(h) =>
             {
+                self.flush_html_block();
                 self.more_at.get_or_insert(self.out.len());
             }
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
@@ -304,9 +308,16 @@ impl<'o, 'a> Renderer<'o, 'a> {
             }
             Event::Start(tag) => {
                 self.enter_block(matches!(tag, Tag::Paragraph));
+                if tag == Tag::HtmlBlock {
+                    self.html_block = Some(String::new());
+                }
                 self.push(Event::Start(tag));
             }
             Event::End(end) => {
+                if end == TagEnd::HtmlBlock {
+                    self.flush_html_block();
+                    self.html_block = None;
+                }
                 if is_block_end(&end) {
                     self.text.push('\n');
                 }
@@ -317,8 +328,10 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 // An author's raw HTML is text a reader sees, so search must find it.
                 let text = self.html_text(h);
                 self.prose(&text);
-                match self.html_math(h) {
-                    Some(html) => self.push(Event::Html(html.into())),
+                // A block arrives a line at a time, and a tag may span lines: formulas are
+                // looked for in the whole block. An inline event is one tag, never text.
+                match self.html_block.as_mut() {
+                    Some(block) => block.push_str(h),
                     None => self.push(event),
                 }
             }
@@ -355,6 +368,17 @@ impl<'o, 'a> Renderer<'o, 'a> {
     }
 
     /// The visible text of a piece of raw HTML; a tag may run across pieces.
+    /// Pushes the raw HTML block read so far, its formulas as MathML.
+    fn flush_html_block(&mut self) {
+        let Some(block) = self.html_block.as_mut().map(std::mem::take) else {
+            return;
+        };
+        if !block.is_empty() {
+            let html = self.html_math(&block).unwrap_or(block);
+            self.push(Event::Html(html.into()));
+        }
+    }
+
     fn html_text(&mut self, html: &str) -> String {
         let mut out = String::new();
         for c in html.chars() {
@@ -458,10 +482,20 @@ impl<'o, 'a> Renderer<'o, 'a> {
         if self.depth == 0 && self.heading.is_none() && self.footnote.is_none() {
             self.seen_block = true;
         }
-        // The line end stays outside, where the HTML writer sees it.
-        let block = html.strip_suffix('\n').unwrap_or(&html).to_string();
-        let placeholder = self.keep(block) + "\n";
-        self.push(Event::Html(placeholder.into()));
+        // The `<pre>` itself stays for the sanitiser's tree builder, which closes an open
+        // paragraph before it as it always did; only what is inside is kept aside.
+        let kept = match html
+            .strip_prefix(highlight::PRE_OPEN)
+            .and_then(|h| h.strip_suffix("</pre>\n"))
+        {
+            Some(inner) => format!(
+                "{}{}</pre>\n",
+                highlight::PRE_OPEN,
+                self.keep(inner.to_string())
+            ),
+            None => html,
+        };
+        self.push(Event::Html(kept.into()));
     }
 
     fn finish(mut self) -> Rendered {

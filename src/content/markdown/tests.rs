@@ -330,3 +330,44 @@ fn emoji_reach_headings_summaries_and_footnotes() {
     assert!(r.summary_html.contains("First 👋"), "{}", r.summary_html);
     assert!(r.html.contains("Note 📝"), "{}", r.html);
 }
+
+/// No tag in `html` holds another tag's opening inside it (an attribute's value).
+fn no_markup_in_tags(html: &str) {
+    for t in crate::content::html::repair::tags(html) {
+        assert!(
+            !t.text[1..].contains('<'),
+            "markup inside a tag: {}",
+            t.text
+        );
+    }
+}
+
+#[test]
+fn a_formula_in_an_attribute_over_several_lines_stays_as_written() {
+    let r = md("<div title=\"\n\\(x\\)\n\">t</div>\n\n<pre>\n\\(y\\)\n</pre>\n");
+    assert!(!r.html.contains("<math"), "{}", r.html);
+    no_markup_in_tags(&r.html);
+}
+
+#[test]
+fn kept_markup_never_lands_in_an_attribute_left_open_across_blocks() {
+    let r = md(
+        "<div title=\"\n\n```rust\nlet a = 1;\n```\n\nSee $x^2$.\n\n<span class=\"z\"></span>\n",
+    );
+    assert!(!r.html.contains('\u{E010}'), "{}", r.html);
+    no_markup_in_tags(&r.html);
+}
+
+#[test]
+fn a_code_block_after_an_unclosed_paragraph_is_not_inside_it() {
+    let r = md("<p>Intro\n\n```rust\nfn f() {}\n```\n\nAfter.\n");
+    let pre = r.html.find("<pre").expect("a code block");
+    assert!(r.html[..pre].contains("</p>"), "{}", r.html);
+    assert!(
+        !r.html[pre..].starts_with("<pre class=\"code\" tabindex=\"0\"></pre>"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("<span class=\"k\">fn</span>"), "{}", r.html);
+    no_markup_in_tags(&r.html);
+}
