@@ -199,17 +199,10 @@ fn links(text: &str) -> Vec<(usize, String)> {
     };
     let body = split.body;
     let mut out = Vec::new();
-    // Lines counted on from the last link, not from the top each time.
-    let (mut line, mut counted) = (split.body_line, 0);
+    let mut lines = markdown::LineCounter::default();
     for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
-            if range.start >= counted {
-                line += body[counted..range.start].matches('\n').count();
-                counted = range.start;
-            } else {
-                line = split.body_line + body[..range.start].matches('\n').count();
-                counted = range.start;
-            }
+            let line = split.body_line + lines.at(body, range.start);
             out.push((line, dest_url.to_string()));
         }
     }

@@ -163,6 +163,25 @@ async fn a_changed_image_renders_its_articles_again_and_drops_its_old_variants()
     assert_eq!((report.updated, report.new), (0, 0), "{report:?}");
 }
 
+#[tokio::test]
+async fn a_removed_image_renders_its_articles_again_without_its_size_or_variants() {
+    let site = charts_site();
+    site.publish();
+    site.remove("charts/chart.png");
+    let report = site.republish();
+    assert_eq!(
+        report.updated, 1,
+        "the article showed the image: {report:?}"
+    );
+    let page = site.get("/dispatches/charts").await;
+    let chart = img_tag(&page.body, "/files/charts/chart.png");
+    assert_eq!(
+        (attr(chart, "width"), attr(chart, "srcset")),
+        (None, None),
+        "{chart}"
+    );
+}
+
 #[test]
 fn variants_are_made_once_per_image_and_never_again_when_unchanged() {
     let site = charts_site();

@@ -84,7 +84,7 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
         && slug_origin == SlugOrigin::FileName
         && !tag.eq_ignore_ascii_case(settings.language)
     {
-        slug = format!("{slug}-{}", tag.to_ascii_lowercase());
+        slug = super::lang::slug_with(&slug, tag);
     }
     if let Some(target) = &fm.redirect
         && fm.title.is_none()

@@ -178,13 +178,21 @@ fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
         .or_else(|| SYNTAXES.find_syntax_by_name(token))
 }
 
-/// Renders one code block as `<pre><code>` with one `<span class="line">` per line.
-/// Unknown languages, blocks over `max_bytes` and very long lines come out as escaped text.
 /// How every highlighted block opens; the renderer keeps this element for the sanitiser
 /// to see (so it closes an open paragraph as any `<pre>` does) and only the inside aside.
 pub const PRE_OPEN: &str = "<pre class=\"code\" tabindex=\"0\">";
 
+/// Renders one code block as `<pre><code>` with one `<span class="line">` per line.
+/// Unknown languages, blocks over `max_bytes` and very long lines come out as escaped text.
 pub fn highlight_block(code: &str, info: &Info, max_bytes: usize) -> String {
+    format!(
+        "{PRE_OPEN}{}</pre>\n",
+        highlight_code(code, info, max_bytes)
+    )
+}
+
+/// The `<code>` element of [`highlight_block`], without the `<pre>` around it.
+pub fn highlight_code(code: &str, info: &Info, max_bytes: usize) -> String {
     let syntax = find_syntax(&info.lang)
         .filter(|_| code.len() <= max_bytes && code.lines().all(|l| l.len() <= MAX_LINE_BYTES));
     let mut out = String::with_capacity(code.len() * 2 + 64);
@@ -198,7 +206,7 @@ pub fn highlight_block(code: &str, info: &Info, max_bytes: usize) -> String {
             .collect();
         format!(" class=\"language-{safe}\" data-lang=\"{safe}\"")
     };
-    let _ = write!(out, "{PRE_OPEN}<code{lang_class}>");
+    let _ = write!(out, "<code{lang_class}>");
     let lines = match syntax {
         Some(syntax) => classed_lines(code, syntax).unwrap_or_else(|| escaped_lines(code)),
         None => escaped_lines(code),
@@ -211,7 +219,7 @@ pub fn highlight_block(code: &str, info: &Info, max_bytes: usize) -> String {
         };
         let _ = writeln!(out, "<span class=\"{class}\">{line}</span>");
     }
-    out.push_str("</code></pre>\n");
+    out.push_str("</code>");
     out
 }
 

@@ -44,7 +44,7 @@ pub struct Variant {
 
 /// Whether a content type is a raster format we decode for variants. GIFs are left
 /// whole: a variant would drop their animation.
-fn makes_variants(content_type: &str) -> bool {
+pub fn makes_variants(content_type: &str) -> bool {
     matches!(content_type, "image/png" | "image/jpeg" | "image/webp")
 }
 

@@ -15,8 +15,9 @@ pub fn parse_tag(text: &str) -> Result<String, String> {
     let text = text.trim();
     let bad = || {
         format!(
-            "{text:.40?} is not a language tag; write one such as `en`, `fr`, `pt-BR` or `zh-Hant` \
-             (letters, digits and hyphens, 2 to {MAX_TAG} characters)"
+            "{} is not a language tag; write one such as `en`, `fr`, `pt-BR` or `zh-Hant` \
+             (letters, digits and hyphens, 2 to {MAX_TAG} characters)",
+            super::quoted(text, 40)
         )
     };
     if !(2..=MAX_TAG).contains(&text.len()) {
@@ -49,6 +50,11 @@ fn subtag_case(sub: &str) -> String {
         }
         _ => sub.to_ascii_lowercase(),
     }
+}
+
+/// A translation's slug: the article's, then its language (`post-fr`, `trip-pt-br`).
+pub fn slug_with(slug: &str, tag: &str) -> String {
+    format!("{slug}-{}", tag.to_ascii_lowercase())
 }
 
 /// The primary language of a tag: `pt-BR` → `pt`.
@@ -187,6 +193,16 @@ impl Locale {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_tag_is_named_not_echoed_back() {
+        let why = parse_tag(&"ab".repeat(500_000)).unwrap_err();
+        assert!(
+            why.starts_with("\"abab") && why.len() < 300,
+            "{}",
+            why.len()
+        );
+    }
 
     #[test]
     fn tags_are_checked_and_written_in_bcp47_case() {

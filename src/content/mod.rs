@@ -166,6 +166,16 @@ pub struct Redirect {
 
 /// Reads one file into what it is. Never panics on any input it can parse; the caller
 /// still isolates each call, since a renderer bug must not take a whole publish down.
+/// `text` quoted for an error message, cut to `max` characters (with `…` when cut): a
+/// message names the value without echoing a megabyte of it back. (`{:.40?}` does not
+/// cut: precision means nothing to a string's `Debug`.)
+pub(crate) fn quoted(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{:?}…", &text[..cut]),
+        None => format!("{text:?}"),
+    }
+}
+
 pub fn parse(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Parsed, FileError> {
     match prepare(file, settings)? {
         Prepared::Done(parsed) => Ok(parsed),

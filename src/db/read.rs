@@ -23,7 +23,8 @@ pub fn source_hashes(conn: &Connection) -> rusqlite::Result<HashMap<String, Stri
     rows.collect()
 }
 
-/// The size and variants of every published image, by its path in the content folder.
+/// The size and variants of every published image, by its path in the content folder
+/// (from the `files_images` index: the bytes are never read).
 pub fn image_facts(
     conn: &Connection,
 ) -> rusqlite::Result<HashMap<String, crate::content::images::ImageFacts>> {

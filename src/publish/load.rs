@@ -34,9 +34,9 @@ pub(super) struct LoadContext<'a> {
     pub settings: ContentSettings<'a>,
     /// Folders whose pages the old site never rendered, with why.
     pub hidden: &'a [(String, String)],
-    /// The stored size and variants of every published image, by path: variants whose
-    /// key is stored already are not made again.
-    pub images: &'a HashMap<String, ImageFacts>,
+    /// The widths of the variants stored under each key (a hash of an image's bytes):
+    /// an image whose bytes are stored already, under any path, is not made again.
+    pub variants: &'a HashMap<String, Vec<u32>>,
 }
 
 /// An article whose front matter is read, waiting for its slug to be settled.
@@ -218,7 +218,7 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
         return Outcome::Unchanged;
     }
     if !f.markdown {
-        return Outcome::File(file_row(f, bytes, hash, ctx.images.get(&f.rel)));
+        return Outcome::File(file_row(f, bytes, hash, ctx.variants));
     }
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
@@ -258,7 +258,12 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
 
 /// A file beside the articles; an image with its size and (unless its variants are
 /// stored already) its variants, made here on every core.
-fn file_row(f: &Found, bytes: Vec<u8>, hash: String, stored: Option<&ImageFacts>) -> FileRow {
+fn file_row(
+    f: &Found,
+    bytes: Vec<u8>,
+    hash: String,
+    stored: &HashMap<String, Vec<u32>>,
+) -> FileRow {
     let content_type = content_type(&f.rel);
     let mut row = FileRow {
         path: f.rel.clone(),
@@ -274,28 +279,28 @@ fn file_row(f: &Found, bytes: Vec<u8>, hash: String, stored: Option<&ImageFacts>
     let Some((width, height)) = images::measure(&row.bytes, content_type) else {
         return row;
     };
-    // Named by the bytes alone: the same picture keeps its variants' addresses across
-    // renames and upgrades, and a changed one gets new ones.
-    let key = hex(&Sha256::digest(&row.bytes))[..20].to_string();
-    let (variant_widths, variants) = match stored {
-        Some(s) if s.variant_key == key => (s.variant_widths.clone(), Vec::new()),
-        _ if width <= images::VARIANT_WIDTHS[0] => (Vec::new(), Vec::new()),
-        _ => {
-            let made = images::variants(&row.bytes, content_type);
-            (made.iter().map(|v| v.width).collect(), made)
-        }
-    };
-    row.image = Some(ImageFacts {
+    let mut facts = ImageFacts {
         width,
         height,
-        variant_key: if variant_widths.is_empty() {
-            String::new()
-        } else {
-            key
-        },
-        variant_widths,
-    });
-    row.variants = variants;
+        variant_key: String::new(),
+        variant_widths: Vec::new(),
+    };
+    if images::makes_variants(content_type) && width > images::VARIANT_WIDTHS[0] {
+        // Named by the bytes alone: the same picture keeps its variants' addresses
+        // across renames, copies and upgrades, and a changed one gets new ones.
+        let key = hex(&Sha256::digest(&row.bytes))[..20].to_string();
+        facts.variant_widths = match stored.get(&key) {
+            Some(widths) => widths.clone(),
+            None => {
+                row.variants = images::variants(&row.bytes, content_type);
+                row.variants.iter().map(|v| v.width).collect()
+            }
+        };
+        if !facts.variant_widths.is_empty() {
+            facts.variant_key = key;
+        }
+    }
+    row.image = Some(facts);
     row
 }
 
@@ -319,5 +324,46 @@ fn content_type(path: &str) -> &'static str {
         "webm" => "video/webm",
         "mp3" => "audio/mpeg",
         _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(w: u32, h: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([x as u8, y as u8, 90]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    fn found(rel: &str) -> Found {
+        Found {
+            path: std::path::PathBuf::from(rel),
+            rel: rel.into(),
+            shown: rel.into(),
+            root: String::new(),
+            markdown: false,
+        }
+    }
+
+    /// Variants are known by the image's bytes: a copy or a rename of a stored image
+    /// under a new path reuses them instead of encoding them again.
+    #[test]
+    fn an_image_stored_under_another_path_is_not_encoded_again() {
+        let bytes = png(1000, 500);
+        let first = file_row(&found("a.png"), bytes.clone(), "h".into(), &HashMap::new());
+        let facts = first.image.clone().unwrap();
+        assert_eq!(facts.variant_widths, [480, 960]);
+        assert_eq!(first.variants.len(), 2);
+        let stored = HashMap::from([(facts.variant_key.clone(), facts.variant_widths.clone())]);
+        let copy = file_row(&found("copy/b.png"), bytes, "h2".into(), &stored);
+        assert!(copy.variants.is_empty(), "encoded again");
+        assert_eq!(copy.image, Some(facts));
+        // Too narrow for a variant: measured, and no key computed.
+        let small = file_row(&found("s.png"), png(300, 200), "h3".into(), &HashMap::new());
+        let small = small.image.unwrap();
+        assert_eq!((small.width, small.variant_key.as_str()), (300, ""));
     }
 }

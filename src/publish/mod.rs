@@ -17,7 +17,7 @@ mod site_config;
 mod slugs;
 mod store;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -70,6 +70,15 @@ struct Stored {
 }
 
 impl Stored {
+    /// The widths of the variants stored under each key, whichever path holds them.
+    fn variants_by_key(&self) -> HashMap<String, Vec<u32>> {
+        self.images
+            .values()
+            .filter(|f| !f.variant_key.is_empty())
+            .map(|f| (f.variant_key.clone(), f.variant_widths.clone()))
+            .collect()
+    }
+
     /// Reads the archive at `db_path`, bringing it to this version's schema first when
     /// the publish will write through a writer of its own.
     fn read(db_path: &Path, migrate: bool) -> Result<Stored, PublishError> {
@@ -159,10 +168,22 @@ pub fn publish(
         stored: &stored.hashes,
         settings: no_settings,
         hidden: &hidden,
-        images: &stored.images,
+        variants: &stored.variants_by_key(),
     };
     let mut loaded = load::load_all(assets, &ctx, &bar, &mut report, now);
-    let (images, users) = images_after(&stored, &loaded.batch.files);
+    // An image pruned away changes the pages that showed it as much as a changed one.
+    let removed_images = if options.prune {
+        gone(
+            stored.images.keys(),
+            &stored,
+            &loaded.seen,
+            &found.walked,
+            content_root,
+        )
+    } else {
+        Vec::new()
+    };
+    let (images, users) = images_after(&stored, &loaded.batch.files, &removed_images);
     let lookup = |path: &str| images.get(path).cloned();
     let settings = ContentSettings {
         images: Some(&lookup),
@@ -173,9 +194,10 @@ pub fn publish(
     let mut hashes_now;
     if !users.is_empty() {
         hashes_now = stored.hashes.clone();
+        let found_already: HashSet<String> = texts.iter().map(|f| f.rel.clone()).collect();
         for rel in &users {
             hashes_now.remove(rel);
-            if !texts.iter().any(|f| &f.rel == rel) {
+            if !found_already.contains(rel) {
                 let root = stored.roots.get(rel).map_or(content_root, |r| Path::new(r));
                 texts.extend(discover::found_again(root, rel));
             }
@@ -185,7 +207,13 @@ pub fn publish(
     loaded.absorb(load::load_all(texts, &ctx, &bar, &mut report, now));
     loaded.batch.roots = new_roots;
     if options.prune {
-        loaded.batch.remove = gone(&stored, &loaded.seen, &found.walked, content_root);
+        loaded.batch.remove = gone(
+            stored.hashes.keys(),
+            &stored,
+            &loaded.seen,
+            &found.walked,
+            content_root,
+        );
     }
     let owners = stored.owners.clone();
     let planned = slugs::settle(
@@ -242,23 +270,21 @@ fn old_site<T>(
 fn images_after(
     stored: &Stored,
     files: &[db::FileRow],
+    removed: &[String],
 ) -> (HashMap<String, ImageFacts>, Vec<String>) {
     let mut images = stored.images.clone();
     let mut users = Vec::new();
-    for f in files {
-        let old = match &f.image {
-            Some(facts) => images.insert(f.path.clone(), facts.clone()),
-            None => images.remove(&f.path),
+    let changes = files
+        .iter()
+        .map(|f| (&f.path, f.image.as_ref()))
+        .chain(removed.iter().map(|p| (p, None)));
+    for (path, now) in changes {
+        let old = match now {
+            Some(facts) => images.insert(path.clone(), facts.clone()),
+            None => images.remove(path),
         };
-        if old != f.image {
-            users.extend(
-                stored
-                    .image_users
-                    .get(&f.path)
-                    .into_iter()
-                    .flatten()
-                    .cloned(),
-            );
+        if old.as_ref() != now {
+            users.extend(stored.image_users.get(path).into_iter().flatten().cloned());
         }
     }
     users.sort();
@@ -301,16 +327,15 @@ fn render_salt(config: &Config, emoji: bool) -> String {
 /// Stored source paths under the folders walked whole that no file answers any more.
 /// Only rows published from the same root are candidates: another folder's articles (a
 /// second process publishing elsewhere) are never this publish's to prune.
-fn gone(
+fn gone<'s>(
+    candidates: impl Iterator<Item = &'s String>,
     stored: &Stored,
-    seen: &std::collections::HashSet<String>,
+    seen: &HashSet<String>,
     walked: &[(String, String)],
     content_root: &Path,
 ) -> Vec<String> {
     let same_root = |rel: &str, root: &str| stored.roots.get(rel).is_none_or(|r| r == root);
-    let mut gone: Vec<String> = stored
-        .hashes
-        .keys()
+    let mut gone: Vec<String> = candidates
         .filter(|rel| {
             !seen.contains(*rel)
                 && walked

@@ -118,7 +118,7 @@ fn qualified(
     // Translations often share a chosen slug (Hugo serves each language under its own
     // prefix); here the later one names its language instead of failing.
     if let Some(lang) = &article.lang {
-        let q = format!("{}-{}", article.slug, lang.to_ascii_lowercase());
+        let q = crate::content::lang::slug_with(&article.slug, lang);
         if !taken.contains_key(&q) {
             return Some((q, "language"));
         }

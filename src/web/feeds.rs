@@ -21,6 +21,7 @@ use crate::content::html::{absolute, absolutize};
 use crate::db::read::{self, FeedEntry, Filter};
 use crate::urls;
 use crate::web::views::{Translation, language_versions, page_lang};
+use std::rc::Rc;
 
 /// Entries per feed page: enough for a reader that polls daily, small enough to fetch.
 const PER_FEED_PAGE: i64 = 20;
@@ -328,7 +329,7 @@ struct SitemapTemplate {
 struct SitemapUrl {
     loc: String,
     lastmod: String,
-    alternates: Vec<Translation>,
+    alternates: Rc<[Translation]>,
 }
 
 /// The language versions of every translated article, by its absolute URL.
@@ -336,17 +337,19 @@ fn sitemap_alternates(
     conn: &Connection,
     config: &Config,
     now: i64,
-) -> Result<std::collections::HashMap<String, Vec<Translation>>> {
+) -> Result<std::collections::HashMap<String, Rc<[Translation]>>> {
     let rows = read::translated(conn, now)?;
     let mut out = std::collections::HashMap::new();
     for group in rows.chunk_by(|a, b| a.2 == b.2) {
-        let versions = language_versions(
+        // One list per group, shared by each of its versions.
+        let versions: Rc<[Translation]> = language_versions(
             group.iter().map(|(s, l, _)| (s.as_str(), l.as_str())),
             config,
-        );
+        )
+        .into();
         // A version dropped as a second one of its language declares none.
-        for v in &versions {
-            out.insert(v.href.clone(), versions.clone());
+        for v in versions.iter() {
+            out.insert(v.href.clone(), Rc::clone(&versions));
         }
     }
     Ok(out)
@@ -395,7 +398,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
         let urls = urls
             .into_iter()
             .map(|(loc, lastmod)| SitemapUrl {
-                alternates: alternates.remove(&loc).unwrap_or_default(),
+                alternates: alternates.remove(&loc).unwrap_or_else(|| Rc::new([])),
                 loc,
                 lastmod,
             })

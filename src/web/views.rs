@@ -64,17 +64,22 @@ pub struct Translation {
     pub href: String,
 }
 
+/// More language versions than any site translates into: every page and sitemap entry of
+/// a group lists them all, so without a bound a group's cost grows with its square.
+pub const MAX_LANGUAGE_VERSIONS: usize = 64;
+
 /// The language versions of one dispatch from (slug, stored tag) pairs, each language
-/// once (the first listed keeps it); empty unless two languages remain, since a page
+/// once (the first listed keeps it; at most [`MAX_LANGUAGE_VERSIONS`]); empty unless two languages remain, since a page
 /// with no translation has no alternates to declare.
 pub fn language_versions<'a>(
     items: impl IntoIterator<Item = (&'a str, &'a str)>,
     config: &Config,
 ) -> Vec<Translation> {
     let mut out: Vec<Translation> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (slug, lang) in items {
         let lang = page_lang(lang, config);
-        if out.iter().any(|t| t.lang.eq_ignore_ascii_case(lang)) {
+        if out.len() == MAX_LANGUAGE_VERSIONS || !seen.insert(lang.to_ascii_lowercase()) {
             continue;
         }
         let url = urls::article(slug);
@@ -474,6 +479,19 @@ pub struct NotFoundPage {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn a_dispatch_lists_each_language_once_and_no_more_than_the_bound() {
+        let config = Config::default();
+        let mut slugs: Vec<(String, String)> = (0..500)
+            .map(|i| (format!("p{i}"), format!("en-x{i}")))
+            .collect();
+        slugs.insert(2, ("again".to_string(), "EN-X1".to_string()));
+        let versions =
+            language_versions(slugs.iter().map(|(s, l)| (s.as_str(), l.as_str())), &config);
+        assert_eq!(versions.len(), MAX_LANGUAGE_VERSIONS);
+        assert!(versions.iter().all(|v| v.url != "/dispatches/again"));
+    }
 
     #[test]
     fn masthead_counts_volumes_and_weeks() {

@@ -362,7 +362,8 @@ impl Reader<'_> {
             return Err(self.err(
                 "tags",
                 format!(
-                    "the tag {tag:.40?}… is over the limit of {} characters",
+                    "the tag {} is over the limit of {} characters",
+                    crate::content::quoted(tag, 40),
                     limits::TAG_CHARS
                 ),
             ));
@@ -388,7 +389,10 @@ impl Reader<'_> {
         match urls.into_iter().find(|(_, u)| !is_safe_url(u)) {
             Some((key, url)) => Err(self.err(
                 key,
-                format!("{url:.60?} is not a link a page may carry; use an http, https or mailto URL, or a path on this site"),
+                format!(
+                    "{} is not a link a page may carry; use an http, https or mailto URL, or a path on this site",
+                    crate::content::quoted(url, 60)
+                ),
             )),
             None => Ok(()),
         }

@@ -3,7 +3,7 @@
 //! lazy loading for all but the first image of a page. Runs after the sanitiser, so the
 //! attributes it adds are ours and never an author's.
 
-use super::{attribute, escape, tags};
+use super::{attribute, attribute_at, escape, tags};
 use crate::content::images::ImageFacts;
 
 /// The width an image takes in the page's column, for the browser to pick a variant:
@@ -41,21 +41,20 @@ pub fn decorate(
         if t.closing || !t.name.eq_ignore_ascii_case("img") {
             continue;
         }
-        let src = attribute(t.text, "src");
+        let (src_at, src) = attribute_at(t.text, "src").unzip();
         let resolved = src.as_deref().and_then(resolve);
         let facts = resolved
             .as_deref()
             .or(src.as_deref())
             .and_then(published_path)
             .and_then(|path| lookup(&path).map(|f| (path, f)));
-        // The sanitiser writes `src="…"`; its value is replaced in place.
+        // The value is replaced where it is written, quoted anew.
         if let Some(new) = &resolved
-            && let Some(v) = t.text.find(" src=\"").map(|i| t.start + i + 6)
-            && let Some(len) = html[v..].find('"')
+            && let Some(at) = src_at
         {
-            out.push_str(&html[copied..v]);
-            out.push_str(&escape(new));
-            copied = v + len;
+            out.push_str(&html[copied..t.start + at.start]);
+            out.push_str(&format!("\"{}\"", escape(new)));
+            copied = t.start + at.end;
         }
         let eager = first_is_eager && seen == 0;
         seen += 1;
@@ -260,6 +259,22 @@ mod tests {
             "<img src=\"/files/post/small.png\" alt=\"s\" width=\"300\" height=\"200\">"
         );
         assert_eq!(d.used, ["post/small.png"]);
+    }
+
+    /// Trusted raw HTML reaches this pass as written: single quotes, or ` src="` inside
+    /// another attribute's value.
+    #[test]
+    fn the_src_replaced_is_the_src_attribute_however_it_is_quoted() {
+        let d = run("<img src='small.png'>", true);
+        assert_eq!(
+            d.html,
+            "<img src=\"/files/post/small.png\" width=\"300\" height=\"200\">"
+        );
+        let d = run("<img alt='see src=\"zz\"' src=\"small.png\">", true);
+        assert_eq!(
+            d.html,
+            "<img alt='see src=\"zz\"' src=\"/files/post/small.png\" width=\"300\" height=\"200\">"
+        );
     }
 
     #[test]

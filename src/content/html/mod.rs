@@ -11,6 +11,12 @@ pub(crate) use repair::tags;
 /// The value of attribute `name` (any case) in a tag's text `<x a="1" b=2 c>`, unquoted
 /// and with character references decoded; `Some("")` for a bare attribute.
 pub fn attribute(tag: &str, name: &str) -> Option<String> {
+    attribute_at(tag, name).map(|(_, value)| value)
+}
+
+/// [`attribute`], with where its value is written in `tag`: quotes included, empty (at
+/// the attribute's end) for a bare attribute.
+pub fn attribute_at(tag: &str, name: &str) -> Option<(std::ops::Range<usize>, String)> {
     let bytes = tag.as_bytes();
     let mut i = tag.find(|c: char| c.is_ascii_whitespace())?;
     while i < bytes.len() {
@@ -28,7 +34,7 @@ pub fn attribute(tag: &str, name: &str) -> Option<String> {
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
-        let value = if bytes.get(i) == Some(&b'=') {
+        let (span, value) = if bytes.get(i) == Some(&b'=') {
             i += 1;
             while i < bytes.len() && bytes[i].is_ascii_whitespace() {
                 i += 1;
@@ -38,24 +44,26 @@ pub fn attribute(tag: &str, name: &str) -> Option<String> {
                     let end = tag[i + 1..]
                         .find(q as char)
                         .map_or(tag.len(), |e| i + 1 + e);
+                    let span = i..(end + 1).min(tag.len());
                     let v = &tag[i + 1..end];
                     i = end + 1;
-                    v
+                    (span, v)
                 }
                 _ => {
                     let end = tag[i..]
                         .find(|c: char| c.is_ascii_whitespace() || c == '>')
                         .map_or(tag.len(), |e| i + e);
+                    let span = i..end;
                     let v = &tag[i..end];
                     i = end;
-                    v
+                    (span, v)
                 }
             }
         } else {
-            ""
+            (i..i, "")
         };
         if key.eq_ignore_ascii_case(name) {
-            return Some(decode_entities(value));
+            return Some((span, decode_entities(value)));
         }
     }
     None

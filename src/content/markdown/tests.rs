@@ -371,3 +371,22 @@ fn a_code_block_after_an_unclosed_paragraph_is_not_inside_it() {
     assert!(r.html.contains("<span class=\"k\">fn</span>"), "{}", r.html);
     no_markup_in_tags(&r.html);
 }
+
+#[test]
+fn lines_are_counted_on_and_again_from_the_top_for_an_earlier_offset() {
+    let text = "a\nb\nc\nd\n";
+    let mut lines = LineCounter::default();
+    assert_eq!(lines.at(text, 4), 2);
+    assert_eq!(lines.at(text, 6), 3);
+    assert_eq!(lines.at(text, 1), 0);
+    assert_eq!(lines.at(text, 8), 4);
+}
+
+#[test]
+fn a_bad_formula_deep_in_a_long_file_is_placed_at_its_line() {
+    let mut text = "$x$\n\n".repeat(20_000);
+    text.push_str("$\\frac{a}$\n");
+    let r = md(&text);
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings.first());
+    assert_eq!(r.warnings[0].0, 40_000);
+}

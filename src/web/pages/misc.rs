@@ -80,27 +80,15 @@ pub async fn file(State(state): State<AppState>, Path(path): Path<String>) -> Re
     with_conn(&state, move |conn, _| {
         // Validators and 304s come from the cache layer, like every other response.
         let (content_type, bytes, _hash) = read::file(conn, &path)?.ok_or(WebError::NotFound)?;
-        let mut resp = bytes.into_response();
-        let h = resp.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_str(&content_type)
-                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-        );
-        h.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=3600"),
-        );
-        h.insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
+        let content_type = HeaderValue::from_str(&content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream"));
         // An SVG opened directly must not run script.
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
-        );
-        Ok(resp)
+        Ok(stored_bytes(
+            bytes,
+            content_type,
+            "public, max-age=3600",
+            "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+        ))
     })
     .await
 }
@@ -117,24 +105,37 @@ pub async fn image_variant(
         .ok_or(WebError::NotFound)?;
     with_conn(&state, move |conn, _| {
         let bytes = read::image_variant(conn, &key, width)?.ok_or(WebError::NotFound)?;
-        let mut resp = bytes.into_response();
-        let h = resp.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/webp"));
-        h.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=31536000, immutable"),
-        );
-        h.insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; sandbox"),
-        );
-        Ok(resp)
+        Ok(stored_bytes(
+            bytes,
+            HeaderValue::from_static("image/webp"),
+            "public, max-age=31536000, immutable",
+            "default-src 'none'; sandbox",
+        ))
     })
     .await
+}
+
+/// Bytes kept in the archive, as served: their type never sniffed, and a policy of their
+/// own for when one is opened directly.
+fn stored_bytes(
+    bytes: Vec<u8>,
+    content_type: HeaderValue,
+    cache: &'static str,
+    csp: &'static str,
+) -> Response {
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, content_type);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(csp),
+    );
+    resp
 }
 
 /// Old URLs (front matter `aliases`) answer 301; anything else is the 404 page.
