@@ -17,7 +17,7 @@ use rusqlite::Connection;
 use crate::content::front_matter;
 use crate::content::{markdown, resolve_relative};
 use crate::db::read;
-use crate::urls;
+use crate::urls::{self, RouteId};
 
 /// One link that leads nowhere.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +49,8 @@ struct Site<'c> {
     by_source: HashMap<String, String>,
     /// The ids of the articles an `#anchor` was looked for on, read when first needed.
     ids: RefCell<HashMap<String, HashSet<String>>>,
+    /// The portfolio's path segment (the `work_path` setting).
+    work: &'c str,
 }
 
 /// A link to another site, where it was written.
@@ -66,26 +68,28 @@ pub fn check(
     content: &Path,
     roots: &[String],
     now: i64,
+    work: &str,
 ) -> rusqlite::Result<(Vec<Broken>, Vec<External>)> {
     let rows = read::link_targets(conn, now)?;
     let site = Site {
         conn,
         by_source: rows
             .iter()
-            .map(|(slug, src, _)| (src.clone(), slug.clone()))
+            .map(|(_, slug, src, _)| (src.clone(), slug.clone()))
             .collect(),
         articles: rows
             .iter()
-            .map(|(slug, _, published)| (slug.clone(), *published))
+            .map(|(_, slug, _, published)| (slug.clone(), *published))
             .collect(),
         ids: RefCell::default(),
+        work,
     };
     let mut broken = Vec::new();
     let mut external = Vec::new();
     // A set, since after a publish `roots` is every file it wrote: comparing each
     // source with each root was quadratic (4 million comparisons at 2,000 articles).
     let roots: HashSet<&str> = roots.iter().map(String::as_str).collect();
-    for (slug, source, ..) in &rows {
+    for (_, slug, source, ..) in &rows {
         if !(roots.is_empty() || under_any(source, &roots))
             || !source.ends_with(".md") && !source.ends_with(".markdown")
         {
@@ -257,7 +261,8 @@ fn problem(
     site_path(site, &absolute, anchor, now)
 }
 
-/// Why the site path `path` (with `anchor`) answers nothing.
+/// Why the site path `path` (with `anchor`) answers nothing: the path is read with the
+/// route table, as the router reads it, then what it names is looked up.
 fn site_path(
     site: &Site<'_>,
     path: &str,
@@ -265,54 +270,52 @@ fn site_path(
     now: i64,
 ) -> rusqlite::Result<Option<String>> {
     let conn = site.conn;
-    let decoded = percent_decode(path);
-    if let Some(slug) = decoded.strip_prefix("/dispatches/") {
-        let slug = slug.trim_end_matches('/');
-        return match site.articles.get(slug) {
-            Some(true) => anchor.map_or(Ok(None), |a| missing_anchor(site, slug, a)),
+    let trimmed = path.trim_end_matches('/');
+    let found = urls::parse(path, site.work).or_else(|| urls::parse(trimmed, site.work));
+    let Some((id, captures)) = found else {
+        return old_address(site, path, now);
+    };
+    let name = captures.first().map_or("", String::as_str);
+    let exists = |kind: &str, yes: bool| Ok((!yes).then(|| format!("no {kind} page of that name")));
+    match id {
+        RouteId::Article | RouteId::Project => match site.articles.get(name) {
+            Some(true) => anchor.map_or(Ok(None), |a| missing_anchor(site, name, a)),
             Some(false) => Ok(Some(
                 "that article is not published (a draft or scheduled)".into(),
             )),
             None => Ok(Some("no article has this slug".into())),
-        };
+        },
+        RouteId::Page => match site.articles.get(name) {
+            Some(true) => anchor.map_or(Ok(None), |a| missing_anchor(site, name, a)),
+            _ if read::redirect_target(conn, name)?.is_some() => Ok(None),
+            _ => old_address(site, path, now),
+        },
+        RouteId::Files => {
+            Ok((!read::has_file(conn, name)?).then(|| "no such file beside the articles".into()))
+        }
+        RouteId::Tag | RouteId::TagFeed | RouteId::TagFeedJson => {
+            exists("tag", read::canonical_tag(conn, name)?.is_some())
+        }
+        RouteId::Stream | RouteId::StreamFeed | RouteId::StreamFeedJson => {
+            exists("stream", read::stream(conn, name)?.is_some())
+        }
+        RouteId::Author | RouteId::AuthorFeed | RouteId::AuthorFeedJson => {
+            exists("author", read::author(conn, name)?.is_some())
+        }
+        _ => Ok(None),
     }
-    if let Some(file) = decoded.strip_prefix(&format!("{}/", urls::FILES)) {
-        return Ok(
-            (!read::has_file(conn, file)?).then(|| "no such file beside the articles".into())
-        );
-    }
-    let name = |prefix: &str| {
-        decoded
-            .strip_prefix(prefix)
-            .map(|n| n.trim_end_matches('/'))
+}
+
+/// An old address the archive forwards, or why nothing answers at `path`.
+fn old_address(site: &Site<'_>, path: &str, now: i64) -> rusqlite::Result<Option<String>> {
+    let decoded = urls::decode(path).unwrap_or_else(|| path.to_string());
+    let other = match decoded.strip_suffix('/') {
+        Some(p) => p.to_string(),
+        None => format!("{decoded}/"),
     };
-    let list = if let Some(tag) = name("/tags/") {
-        Some(("tag", read::canonical_tag(conn, tag)?.is_some()))
-    } else if let Some(id) = name("/streams/") {
-        Some(("stream", read::stream(conn, id)?.is_some()))
-    } else if let Some(id) = name("/authors/") {
-        Some(("author", read::author(conn, id)?.is_some()))
-    } else {
-        None
-    };
-    if let Some((kind, exists)) = list {
-        return Ok((!exists).then(|| format!("no {kind} page of that name")));
-    }
-    let fixed = [
-        urls::HOME,
-        urls::ARCHIVE,
-        urls::SEARCH,
-        urls::SEARCH_JSON,
-        urls::SITEMAP,
-        urls::ROBOTS,
-        "/feed.xml",
-        "/feed.json",
-    ];
-    if fixed.contains(&decoded.as_str()) || decoded.starts_with("/archive/") {
-        return Ok(None);
-    }
-    // An old address the archive forwards.
-    if read::alias_target(conn, &decoded, now)?.is_some() {
+    if read::alias_target(site.conn, &decoded, now)?.is_some()
+        || read::alias_target(site.conn, &other, now)?.is_some()
+    {
         return Ok(None);
     }
     Ok(Some("no page at this address".into()))
@@ -330,7 +333,7 @@ fn missing_anchor(site: &Site<'_>, slug: &str, anchor: &str) -> rusqlite::Result
     }
     let found = cache
         .get(slug)
-        .is_some_and(|ids| ids.contains(&percent_decode(anchor)));
+        .is_some_and(|ids| ids.contains(&urls::decode(anchor).unwrap_or_else(|| anchor.into())));
     Ok((!found).then(|| format!("no element has the id `{anchor}` on that page")))
 }
 
@@ -349,24 +352,4 @@ fn ids(html: &str) -> HashSet<String> {
 fn has_scheme(url: &str) -> bool {
     url.find(':')
         .is_some_and(|i| !url[..i].contains(['/', '?', '#']) && i > 0)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

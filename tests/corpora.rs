@@ -87,20 +87,23 @@ const TEMPLATE_SYNTAX: &[&str] = &[
     "{{<", "{{%", "{%", "{{ site", "{{raw", "{{image", "{{code", "{{play", "{{video",
 ];
 
-/// Every published article's page, fetched through the router: (slug, page body).
+/// Every published entry's page (dispatches, pages, projects; the home page for its
+/// introduction), fetched through the router: (slug, page body).
 async fn every_article(site: &Site) -> Vec<(String, String)> {
-    let slugs: Vec<String> = site
+    let entries: Vec<(String, String)> = site
         .conn()
-        .prepare("SELECT slug FROM articles WHERE draft = 0 AND published_at <= unixepoch()")
+        .prepare("SELECT kind, slug FROM articles WHERE draft = 0 AND published_at <= unixepoch()")
         .unwrap()
-        .query_map([], |r| r.get(0))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    let mut pages = Vec::with_capacity(slugs.len());
-    for slug in slugs {
-        let page = site.get(&format!("/dispatches/{slug}")).await;
-        assert_eq!(page.status, 200, "/dispatches/{slug}");
+    let mut pages = Vec::with_capacity(entries.len());
+    for (kind, slug) in entries {
+        let kind = dispatches::content::kind::Kind::parse(&kind);
+        let url = dispatches::urls::entry(kind, &slug, "work");
+        let page = site.get(&url).await;
+        assert_eq!(page.status, 200, "{url}");
         pages.push((slug, page.body));
     }
     pages

@@ -40,7 +40,7 @@ fn corpus_cases(name: &str) {
     assert!(cases.len() >= 10);
     for case in cases {
         let query = case["query"].as_str().unwrap();
-        let results = dispatches::search::search(&conn, query, 1, 10, i64::MAX / 2, utc)
+        let results = dispatches::search::search(&conn, query, 1, 10, i64::MAX / 2, utc, "work")
             .unwrap_or_else(|e| panic!("{query:?}: {e}"));
         let found: Vec<String> = results
             .hits

@@ -16,6 +16,7 @@ pub fn run(
     content: &Path,
     external: bool,
     db_path: &Path,
+    work: &str,
 ) -> anyhow::Result<ExitCode> {
     let conn = db::open_read_only(db_path)?;
     let root = std::fs::canonicalize(content)
@@ -30,7 +31,8 @@ pub fn run(
         roots.push(rel.to_string_lossy().replace('\\', "/"));
     }
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    let (mut broken, outside) = check::check(&conn, content, &roots, now).map_err(DbError::from)?;
+    let (mut broken, outside) =
+        check::check(&conn, content, &roots, now, work).map_err(DbError::from)?;
     if external {
         broken.extend(check::check_external(&outside, 8, Duration::from_secs(10)));
     }

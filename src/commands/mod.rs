@@ -61,7 +61,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
             paths,
             content,
             external,
-        } => check::run(&paths, &content, external, &db),
+        } => check::run(&paths, &content, external, &db, &config.work_path),
         Command::Preview {
             slug,
             hours,

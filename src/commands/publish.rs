@@ -32,7 +32,7 @@ pub fn run(
         eprintln!("error: {f}");
     }
     println!("{}", report.summary());
-    let broken = broken_links(&report, content, db_path);
+    let broken = broken_links(&report, content, db_path, &config.work_path);
     if broken > 0 {
         println!(
             "{broken} broken internal link{} in what was published; `dispatches check` lists them",
@@ -48,7 +48,7 @@ pub fn run(
 
 /// How many internal links of the articles just written lead nowhere (0 when it cannot
 /// tell: the count is advice, never a reason for the publish to fail).
-fn broken_links(report: &publish::Report, content: &Path, db_path: &Path) -> usize {
+fn broken_links(report: &publish::Report, content: &Path, db_path: &Path, work: &str) -> usize {
     if report.dry_run || report.written.is_empty() {
         return 0;
     }
@@ -56,5 +56,6 @@ fn broken_links(report: &publish::Report, content: &Path, db_path: &Path) -> usi
         return 0;
     };
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    crate::check::check(&conn, content, &report.written, now).map_or(0, |(broken, _)| broken.len())
+    crate::check::check(&conn, content, &report.written, now, work)
+        .map_or(0, |(broken, _)| broken.len())
 }

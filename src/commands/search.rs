@@ -16,6 +16,7 @@ pub fn run(query: &str, json: bool, db_path: &Path, config: &Config) -> anyhow::
         20,
         time::OffsetDateTime::now_utc().unix_timestamp(),
         config.timezone,
+        &config.work_path,
     ) {
         Ok(r) => r,
         Err(crate::search::SearchError::BadQuery(m)) => {

@@ -82,6 +82,20 @@ pub struct Config {
     /// How long an HTTP/2 connection may stay open with no request in flight, and a
     /// response go unread: both would hold a connection slot for nothing.
     pub idle_timeout: Duration,
+    /// The portfolio's path segment (`/work`) and the label its link and page carry.
+    pub work_path: String,
+    pub work_label: String,
+    /// Featured projects shown on the home page; 0 shows none.
+    pub home_projects: usize,
+    /// The site's menu from `[[menu]]`, before pages that ask for a place in it.
+    pub menu: Vec<MenuLink>,
+}
+
+/// One `[[menu]]` entry of `dispatches.toml`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct MenuLink {
+    pub name: String,
+    pub url: String,
 }
 
 /// One site setting: a row of [`SETTINGS`].
@@ -117,9 +131,12 @@ enum Field {
     Size(fn(&mut Config) -> &mut usize),
     /// A whole number of seconds, at least 1 (a zero timeout would close every connection).
     Seconds(fn(&mut Config) -> &mut Duration),
+    /// A list of `{ name, url }` tables (`[[menu]]` in the file); in the environment a JSON
+    /// array of them, or `Name=/url, Other=/other`.
+    Links(fn(&mut Config) -> &mut Vec<MenuLink>),
 }
 
-use Field::{Bool, Checked, Number, OptionalText, Seconds, Size, Text};
+use Field::{Bool, Checked, Links, Number, OptionalText, Seconds, Size, Text};
 
 /// Every setting, in the order README.md's configuration table lists them. Loading from
 /// `dispatches.toml` and from `DISPATCHES_*` variables, [`Config::default`] and the documented
@@ -172,6 +189,32 @@ pub const SETTINGS: &[Setting] = &[
         default: "en",
         meaning: "the site's language: `<html lang>`, the feeds', and that of articles naming none",
         field: Text(|c| &mut c.language),
+    },
+    Setting {
+        key: "menu",
+        default: "",
+        meaning: "the site's menu, in order: `[[menu]]` tables with `name` and `url` (pages with \
+                  `menu: main` follow, by `weight`); in the environment `Name=/url, Other=/other`",
+        field: Links(|c| &mut c.menu),
+    },
+    Setting {
+        key: "work_path",
+        default: "work",
+        meaning: "the portfolio's address (`/work`, `/work/{project}`): one path segment",
+        field: Checked(set_work_path),
+    },
+    Setting {
+        key: "work_label",
+        default: "Work",
+        meaning: "what the portfolio is called in the menu and on its page (\"Portfolio\", \
+                  \"Books\")",
+        field: Text(|c| &mut c.work_label),
+    },
+    Setting {
+        key: "home_projects",
+        default: "3",
+        meaning: "projects with `featured: true` shown on the home page (0: none)",
+        field: Size(|c| &mut c.home_projects),
     },
     Setting {
         key: "trust_html",
@@ -280,6 +323,52 @@ fn set_founded(c: &mut Config, value: &str) -> Result<(), String> {
     Ok(())
 }
 
+fn set_work_path(c: &mut Config, value: &str) -> Result<(), String> {
+    let v = value.trim_matches('/');
+    let taken = crate::urls::reserved(v, "").filter(|r| r != "/{page}");
+    if v.is_empty() || v.contains('/') || crate::content::slugify(v) != v || taken.is_some() {
+        return Err(format!(
+            "expected one path segment of lower-case letters, digits and dashes that no route \
+             of the site uses (such as work, portfolio or books), found {value:?}"
+        ));
+    }
+    c.work_path = v.to_string();
+    Ok(())
+}
+
+/// A menu from JSON (`[{"name": …, "url": …}]`) or `Name=/url, Other=/other`.
+fn parse_links(value: &str) -> Result<Vec<MenuLink>, String> {
+    let value = value.trim();
+    let links: Vec<MenuLink> = if value.starts_with('[') {
+        serde_json::from_str(value)
+            .map_err(|e| format!("expected a list of {{ name, url }} tables: {e}"))?
+    } else {
+        value
+            .split(',')
+            .filter(|p| !p.trim().is_empty())
+            .map(|pair| {
+                let (name, url) = pair
+                    .split_once('=')
+                    .ok_or_else(|| format!("expected Name=/url, found {pair:?}"))?;
+                Ok(MenuLink {
+                    name: name.trim().to_string(),
+                    url: url.trim().to_string(),
+                })
+            })
+            .collect::<Result<_, String>>()?
+    };
+    for l in &links {
+        if l.name.trim().is_empty() || !crate::content::html::is_safe_url(&l.url) {
+            return Err(format!(
+                "menu entry {:?} → {:?}: give a name and a URL (a path such as /about or \
+                 an http(s) address)",
+                l.name, l.url
+            ));
+        }
+    }
+    Ok(links)
+}
+
 fn set_timezone(c: &mut Config, value: &str) -> Result<(), String> {
     c.timezone = time_tz::timezones::get_by_name(value).ok_or_else(|| {
         format!("unknown time zone {value:?}; use an IANA name such as Europe/Berlin or UTC")
@@ -312,6 +401,7 @@ impl Setting {
                 0 => return Err("expected a number of seconds of at least 1, found 0".into()),
                 n => *field(config) = Duration::from_secs(n),
             },
+            Links(field) => *field(config) = parse_links(value)?,
         }
         Ok(())
     }
@@ -326,6 +416,10 @@ impl Setting {
             Number(_) | Size(_) | Seconds(_) => {
                 (value.as_integer().map(|n| n.to_string()), "a whole number")
             }
+            Links(_) => (
+                value.as_array().and_then(|a| serde_json::to_string(a).ok()),
+                "a list of [[menu]] tables",
+            ),
         };
         text.ok_or_else(|| format!("expected {expected}, found {} {value}", value.type_str()))
     }
@@ -383,6 +477,10 @@ impl Config {
             media_max_bytes: 0,
             header_timeout: Duration::ZERO,
             idle_timeout: Duration::ZERO,
+            work_path: String::new(),
+            work_label: String::new(),
+            home_projects: 0,
+            menu: Vec::new(),
         }
     }
 

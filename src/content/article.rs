@@ -10,7 +10,7 @@ use super::{
     Article, ArticleSlug, Author, ContentSettings, FileError, Parsed, Redirect, SlugOrigin,
     SourceFile, Stream, dates, front_matter,
 };
-use super::{Hero, html, import, lang, markdown};
+use super::{Hero, html, import, kind, lang, markdown};
 
 /// A file read as far as its front matter: what it is, and for an article everything
 /// but the rendering (its slug and date included), which is the slow part.
@@ -29,6 +29,8 @@ pub struct PreparedArticle {
     pub lang: Option<String>,
     /// Articles with the same key translate each other.
     pub translation_key: String,
+    /// Dispatch, page, project or the home introduction, with its menu entry and order.
+    pub role: kind::Role,
     fm: front_matter::FrontMatter,
     body: String,
     body_line: usize,
@@ -49,11 +51,12 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
         Some((base, tag)) => (base, Some(tag)),
         None => (stem, None),
     };
-    if let Some(why) = not_an_article(file_name, base, split.format) {
+    let dir = file.rel_path.rsplit_once('/').map_or("", |(d, _)| d);
+    let intro = base == "_index" && dir.is_empty() && !split.body.trim().is_empty();
+    if let Some(why) = not_an_article(file_name, base, split.format).filter(|_| !intro) {
         return Ok(Prepared::Done(skip(&why)));
     }
     let fm = front_matter::parse(&split, settings.timezone)?;
-    let dir = file.rel_path.rsplit_once('/').map_or("", |(d, _)| d);
     match dir {
         "authors" => {
             return Ok(Prepared::Done(Parsed::Author(author(
@@ -78,6 +81,20 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
         None => (None, name),
     };
     let (mut slug, slug_origin) = choose_slug(&fm, name)?;
+    let mut role = kind::role(
+        dir,
+        &fm,
+        &split,
+        fm.title.as_deref().unwrap_or(""),
+        settings.root_pages,
+    )?;
+    if intro {
+        role.kind = kind::Kind::Intro;
+        slug = "_index".into();
+    }
+    if role.kind == kind::Kind::Page {
+        refuse_route(&slug, settings.work_path, &split)?;
+    }
     // `post.fr.md` beside `post.md`: the translation's slug names its language, unless
     // it is the site's own (Hugo serves that one without a language prefix too).
     if let Some(tag) = &name_lang
@@ -101,7 +118,10 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
         .or_else(|| import::not_rendered(&fm.raw))
         .or_else(|| layout_only(&fm, split.body))
     {
-        return Ok(Prepared::Done(skip(&why)));
+        return Ok(Prepared::Done(Parsed::Skipped {
+            redirect: theme_page(&fm, &slug),
+            reason: why,
+        }));
     }
     let date = fm.date.or_else(|| {
         fm.path
@@ -122,8 +142,35 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
         body: split.body.to_string(),
         body_line: split.body_line,
         dir: dir.to_string(),
+        role,
         fm,
     })))
+}
+
+/// Refuses a page whose address a route of the site already answers (`/archive`,
+/// `/feed.xml`, the portfolio's), naming the route.
+fn refuse_route(slug: &str, work: &str, split: &front_matter::Split<'_>) -> Result<(), FileError> {
+    match crate::urls::reserved(slug, work) {
+        Some(route) => Err(FileError::at(
+            front_matter::line_of_key(split, "slug"),
+            Some("slug"),
+            format!(
+                "a page at /{slug} would be hidden by the site's own route {route}; \
+                 give the page another `slug:` (or rename the file)"
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Where a theme's page that only named a layout pointed readers, as a redirect: Hugo's
+/// `layout: archives` page is the archive.
+fn theme_page(fm: &front_matter::FrontMatter, slug: &str) -> Option<Redirect> {
+    let layout = fm.raw.get("layout")?.as_str()?;
+    matches!(layout, "archives" | "archive").then(|| Redirect {
+        from: slug.to_string(),
+        target: crate::urls::ARCHIVE.to_string(),
+    })
 }
 
 /// The translation key of a file that names none: its path without the language and
@@ -212,11 +259,23 @@ impl PreparedArticle {
             date,
             lang,
             translation_key,
-            fm,
+            mut role,
+            mut fm,
             body,
             body_line,
             dir,
         } = self;
+        // A project's `image` is its picture: the hero, with its variants.
+        if role.kind == kind::Kind::Project
+            && fm.hero.is_none()
+            && let Some(Value::String(src)) = fm.raw.get("image")
+        {
+            fm.hero = Some(Hero {
+                src: src.clone(),
+                alt: fm.title.clone().unwrap_or_default(),
+                ..Hero::default()
+            });
+        }
         let article = render_article(
             slug,
             slug_origin,
@@ -227,9 +286,13 @@ impl PreparedArticle {
             &dir,
             settings,
         )?;
+        if role.menu.as_deref() == Some("") {
+            role.menu = Some(article.title.clone());
+        }
         Ok(Article {
             lang,
             translation_key,
+            role,
             ..article
         })
     }
@@ -320,6 +383,7 @@ fn render_article(
         authors: dedup(fm.authors.iter().cloned()),
         draft: fm.draft,
         // Set by `render` from what `prepare` settled.
+        role: kind::Role::default(),
         lang: None,
         translation_key: String::new(),
         hero,

@@ -9,6 +9,7 @@ pub mod highlight;
 pub mod html;
 pub mod images;
 pub mod import;
+pub mod kind;
 pub mod lang;
 pub mod markdown;
 pub mod math;
@@ -23,7 +24,7 @@ pub use front_matter::{Hero, Source};
 pub use markdown::TocEntry;
 
 /// Raises whenever rendering changes, so republishing re-renders files whose text did not.
-pub const RENDER_VERSION: u32 = 10;
+pub const RENDER_VERSION: u32 = 11;
 
 /// One file handed to the content stage.
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +56,11 @@ pub struct ContentSettings<'a> {
     /// The size and variants of a published image by its path in the content folder;
     /// `None` knows no images (their tags get loading hints only).
     pub images: Option<&'a html::images::Lookup<'a>>,
+    /// Files at the root of the content folder are the site's pages, its posts living in
+    /// sections (a Hugo or Zola site; see `kind`).
+    pub root_pages: bool,
+    /// The portfolio's path segment (the `work_path` setting): no page may take it.
+    pub work_path: &'a str,
 }
 
 /// Looks up the slug of the article at a content-relative path.
@@ -72,6 +78,8 @@ impl std::fmt::Debug for ContentSettings<'_> {
             .field("site", &self.site)
             .field("knows_slugs", &self.article_slug.is_some())
             .field("knows_images", &self.images.is_some())
+            .field("root_pages", &self.root_pages)
+            .field("work_path", &self.work_path)
             .finish()
     }
 }
@@ -89,6 +97,8 @@ pub enum SlugOrigin {
 #[derive(Debug, Clone)]
 pub struct Article {
     pub slug: String,
+    /// Dispatch, page, project or the home introduction, with its menu entry and order.
+    pub role: kind::Role,
     pub slug_origin: SlugOrigin,
     pub title: String,
     pub dek: Option<String>,
@@ -198,6 +208,8 @@ mod tests {
             site: None,
             article_slug: None,
             images: None,
+            root_pages: false,
+            work_path: "work",
         }
     }
 

@@ -354,9 +354,10 @@ fn upsert_article(conn: &Connection, a: &ArticleRow, now: i64) -> rusqlite::Resu
         "INSERT INTO articles (source_path, content_hash, slug, title, dek, published_at, updated_at,
              stream_id, author_id, draft, hero_json, sources_json, authors_json, extra_json,
              front_matter_json, markdown, html, summary_html, toc_json, body_text, word_count,
-             reading_minutes, tags_text, stream_name, author_name, touched_at)
+             reading_minutes, tags_text, stream_name, author_name, touched_at, kind, menu, weight,
+             featured)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
+             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)
          ON CONFLICT (source_path) DO UPDATE SET content_hash = excluded.content_hash,
              slug = excluded.slug, title = excluded.title, dek = excluded.dek,
              published_at = excluded.published_at, updated_at = excluded.updated_at,
@@ -368,7 +369,8 @@ fn upsert_article(conn: &Connection, a: &ArticleRow, now: i64) -> rusqlite::Resu
              body_text = excluded.body_text, word_count = excluded.word_count,
              reading_minutes = excluded.reading_minutes, tags_text = excluded.tags_text,
              stream_name = excluded.stream_name, author_name = excluded.author_name,
-             touched_at = excluded.touched_at
+             touched_at = excluded.touched_at, kind = excluded.kind, menu = excluded.menu,
+             weight = excluded.weight, featured = excluded.featured
          RETURNING id",
     )?
     .query_row(
@@ -377,7 +379,8 @@ fn upsert_article(conn: &Connection, a: &ArticleRow, now: i64) -> rusqlite::Resu
             a.stream_id, a.author.as_ref().map(|(id, _)| id), a.draft as i64, a.hero_json,
             a.sources_json, a.authors_json, a.extra_json, a.front_matter_json, a.markdown, a.html,
             a.summary_html, a.toc_json, a.body_text, a.word_count, a.reading_minutes,
-            a.tags.join(" "), stream_name, author_name, now
+            a.tags.join(" "), stream_name, author_name, now, a.kind, a.menu, a.weight,
+            a.featured as i64
         ],
         |r| r.get(0),
     )?;
@@ -394,6 +397,12 @@ fn upsert_article(conn: &Connection, a: &ArticleRow, now: i64) -> rusqlite::Resu
             params![old_slug, id],
         )?;
     }
+    write_lists(conn, a, id)?;
+    Ok((!existed).then_some(id))
+}
+
+/// An article's tags, language, aliases and images, replacing what it had.
+fn write_lists(conn: &Connection, a: &ArticleRow, id: i64) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM article_tags WHERE article_id = ?1", [id])?;
     let mut tag = conn.prepare_cached(
         "INSERT INTO article_tags (article_id, tag, position) VALUES (?1, ?2, ?3)
@@ -427,7 +436,7 @@ fn upsert_article(conn: &Connection, a: &ArticleRow, now: i64) -> rusqlite::Resu
     for p in &a.images {
         image.execute(params![a.source_path, p])?;
     }
-    Ok((!existed).then_some(id))
+    Ok(())
 }
 
 fn upsert_redirect(conn: &Connection, r: &RedirectRow) -> rusqlite::Result<()> {
@@ -485,6 +494,10 @@ mod tests {
 
     fn row(path: &str, slug: &str, words: &str) -> ArticleRow {
         ArticleRow {
+            kind: "dispatch",
+            menu: None,
+            weight: None,
+            featured: false,
             source_path: path.into(),
             content_hash: format!("hash of {path} {words}"),
             slug: slug.into(),

@@ -9,6 +9,14 @@ pub struct ArticleRow {
     pub source_path: String,
     pub content_hash: String,
     pub slug: String,
+    /// `dispatch`, `page`, `project` or `intro` (see `content::kind`).
+    pub kind: &'static str,
+    /// A page's label in the site's menu.
+    pub menu: Option<String>,
+    /// A page's or project's place in its list, smaller first.
+    pub weight: Option<i64>,
+    /// A project shown on the home page.
+    pub featured: bool,
     pub title: String,
     pub dek: String,
     pub published_at: i64,

@@ -15,6 +15,7 @@
 pub mod apply;
 pub mod backup;
 pub mod batch;
+pub mod entries;
 pub mod generation;
 pub mod micropub;
 pub mod read;
@@ -38,7 +39,7 @@ pub use readers::ReadPool;
 pub use writer::{OpenPublish, Writer};
 
 /// The schema version this binary writes and reads.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -333,6 +334,7 @@ fn migrate(conn: &Connection, shown: &str) -> Result<bool, DbError> {
         include_str!("schema_8.sql"),
         include_str!("schema_9.sql"),
         include_str!("schema_10.sql"),
+        include_str!("schema_11.sql"),
     ];
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {

@@ -144,12 +144,16 @@ pub enum Filter<'a> {
     Author(&'a str),
 }
 
-const SUMMARY_COLUMNS: &str = "a.slug, a.title, a.dek, a.published_at, a.stream_id, a.stream_name, a.reading_minutes, a.summary_html";
+pub(super) const SUMMARY_COLUMNS: &str = "a.slug, a.title, a.dek, a.published_at, a.stream_id, a.stream_name, a.reading_minutes, a.summary_html";
 
 /// `published` is the visibility rule used everywhere: not a draft, not scheduled after now.
-const PUBLISHED: &str = "a.draft = 0 AND a.published_at <= ?1";
+pub(super) const PUBLISHED: &str = "a.draft = 0 AND a.published_at <= ?1";
 
-fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<Summary> {
+/// What lists, feeds, the archive, counts and related lists show: published dispatches
+/// (not pages, projects or the home introduction).
+pub(super) const LISTED: &str = "a.draft = 0 AND a.published_at <= ?1 AND a.kind = 'dispatch'";
+
+pub(super) fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<Summary> {
     Ok(Summary {
         slug: r.get(0)?,
         title: r.get(1)?,
@@ -177,7 +181,7 @@ fn filter_sql(filter: &Filter<'_>) -> (&'static str, Option<String>) {
 /// How many published articles a list's filter (from `filter_sql`) matches.
 fn count_articles(conn: &Connection, cond: &str, arg: &str, now: i64) -> rusqlite::Result<i64> {
     conn.prepare_cached(&format!(
-        "SELECT count(*) FROM articles a WHERE {PUBLISHED}{cond} AND ?2 = ?2"
+        "SELECT count(*) FROM articles a WHERE {LISTED}{cond} AND ?2 = ?2"
     ))?
     .query_row(params![now, arg], |r| r.get(0))
 }
@@ -196,7 +200,7 @@ pub fn list_articles(
     let arg = arg.unwrap_or_default();
     let total = count_articles(conn, cond, &arg, now)?;
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {PUBLISHED}{cond} AND ?2 = ?2
+        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {LISTED}{cond} AND ?2 = ?2
          ORDER BY a.published_at DESC, a.id DESC LIMIT ?3 OFFSET ?4"
     ))?;
     let rows = stmt.query_map(params![now, arg, limit, offset], summary)?;
@@ -221,6 +225,10 @@ pub struct FullArticle {
     /// A draft (only `any_article` returns one).
     pub draft: bool,
     pub tags: Vec<String>,
+    /// `dispatch`, `page`, `project` or `intro`.
+    pub kind: String,
+    /// Front-matter keys the contract does not name (a project's role, client, links).
+    pub extra_json: String,
 }
 
 /// The published article at `slug`.
@@ -243,7 +251,8 @@ fn article_where(
     let found = conn
         .prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS}, a.id, a.updated_at, a.author_id, a.author_name, a.hero_json,
-                    a.sources_json, a.html, a.toc_json, a.word_count, a.source_path, a.draft
+                    a.sources_json, a.html, a.toc_json, a.word_count, a.source_path, a.draft,
+                    a.kind, a.extra_json
              FROM articles a WHERE a.slug = ?2 AND {visible}"
         ))?
         .query_row(params![now, slug], |r| {
@@ -261,6 +270,8 @@ fn article_where(
                 source_path: r.get(17)?,
                 draft: r.get(18)?,
                 tags: Vec::new(),
+                kind: r.get(19)?,
+                extra_json: r.get(20)?,
             })
         })
         .optional()?;
@@ -332,7 +343,7 @@ pub fn neighbours(
     let t = a.summary.published_at;
     let older = conn
         .prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {PUBLISHED}
+            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {LISTED}
              AND (a.published_at < ?2 OR (a.published_at = ?2 AND a.id < ?3))
              ORDER BY a.published_at DESC, a.id DESC LIMIT 1"
         ))?
@@ -340,7 +351,7 @@ pub fn neighbours(
         .optional()?;
     let newer = conn
         .prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {PUBLISHED}
+            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {LISTED}
              AND (a.published_at > ?2 OR (a.published_at = ?2 AND a.id > ?3))
              ORDER BY a.published_at ASC, a.id ASC LIMIT 1"
         ))?
@@ -369,13 +380,13 @@ pub fn related(
              GROUP BY t.article_id
              UNION ALL
              SELECT id, 0 FROM (SELECT a.id FROM articles a
-                 WHERE a.stream_id = ?3 AND a.id <> ?2 AND {PUBLISHED}
+                 WHERE a.stream_id = ?3 AND a.id <> ?2 AND {LISTED}
                  ORDER BY a.published_at DESC LIMIT 50)
          ),
          scored (id, score, published_at) AS (
              SELECT c.id, sum(c.score) + (a.stream_id IS ?3), a.published_at
              FROM cand c JOIN articles a INDEXED BY articles_rank ON a.id = c.id
-             WHERE {PUBLISHED}
+             WHERE {LISTED}
              GROUP BY c.id ORDER BY 2 DESC, 3 DESC LIMIT ?4
          )
          SELECT {SUMMARY_COLUMNS}, s.score FROM scored s JOIN articles a ON a.id = s.id
@@ -429,7 +440,7 @@ pub struct StreamInfo {
 pub fn streams(conn: &Connection, now: i64) -> rusqlite::Result<Vec<StreamInfo>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT s.id, s.name, s.description, count(a.id) FROM streams s
-         JOIN articles a ON a.stream_id = s.id AND {PUBLISHED}
+         JOIN articles a ON a.stream_id = s.id AND {LISTED}
          GROUP BY s.id ORDER BY count(a.id) DESC, s.name"
     ))?;
     let rows = stmt.query_map([now], |r| {
@@ -449,7 +460,7 @@ pub fn live_stream_count(conn: &Connection, now: i64) -> rusqlite::Result<usize>
     conn.prepare_cached(&format!(
         "SELECT count(*) FROM streams s WHERE EXISTS (
              SELECT 1 FROM articles a INDEXED BY articles_stream_visible
-             WHERE a.stream_id = s.id AND {PUBLISHED})"
+             WHERE a.stream_id = s.id AND {LISTED})"
     ))?
     .query_row([now], |r| r.get::<_, i64>(0))
     .map(|n| n as usize)
@@ -482,7 +493,7 @@ pub fn archive_months(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(i64,
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT CAST(strftime('%Y', a.published_at, 'unixepoch') AS INTEGER),
                 CAST(strftime('%m', a.published_at, 'unixepoch') AS INTEGER), count(*)
-         FROM articles a WHERE {PUBLISHED} GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC"
+         FROM articles a WHERE {LISTED} GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC"
     ))?;
     let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     rows.collect()
@@ -500,23 +511,28 @@ pub fn list_period(
     let period = "a.published_at >= ?2 AND a.published_at < ?3";
     let total = conn
         .prepare_cached(&format!(
-            "SELECT count(*) FROM articles a WHERE {PUBLISHED} AND {period}"
+            "SELECT count(*) FROM articles a WHERE {LISTED} AND {period}"
         ))?
         .query_row(params![now, from, to], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {PUBLISHED} AND {period}
+        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {LISTED} AND {period}
          ORDER BY a.published_at DESC, a.id DESC LIMIT ?4 OFFSET ?5"
     ))?;
     let rows = stmt.query_map(params![now, from, to, limit, offset], summary)?;
     Ok((rows.collect::<Result<_, _>>()?, total))
 }
 
-/// Where an old URL now lives: the slug an alias points to.
-pub fn alias_target(conn: &Connection, path: &str, now: i64) -> rusqlite::Result<Option<String>> {
+/// Where an old URL now lives: the (kind, slug) of the entry an alias points to.
+pub fn alias_target(
+    conn: &Connection,
+    path: &str,
+    now: i64,
+) -> rusqlite::Result<Option<(String, String)>> {
     conn.prepare_cached(&format!(
-        "SELECT a.slug FROM aliases JOIN articles a ON a.id = aliases.article_id WHERE aliases.path = ?2 AND {PUBLISHED}"
+        "SELECT a.kind, a.slug FROM aliases JOIN articles a ON a.id = aliases.article_id
+         WHERE aliases.path = ?2 AND {PUBLISHED}"
     ))?
-    .query_row(params![now, path], |r| r.get(0))
+    .query_row(params![now, path], |r| Ok((r.get(0)?, r.get(1)?)))
     .optional()
 }
 
@@ -528,13 +544,18 @@ pub fn canonical_tag(conn: &Connection, tag: &str) -> rusqlite::Result<Option<St
         .query_row([tag], |r| r.get(0))
 }
 
-/// Where an article that had `slug` lives now, if it was renamed and is visible.
-pub fn moved_to(conn: &Connection, slug: &str, now: i64) -> rusqlite::Result<Option<String>> {
+/// Where an entry that had `slug` lives now, if it was renamed and is visible: its
+/// (kind, slug).
+pub fn moved_to(
+    conn: &Connection,
+    slug: &str,
+    now: i64,
+) -> rusqlite::Result<Option<(String, String)>> {
     conn.prepare_cached(&format!(
-        "SELECT a.slug FROM moved m JOIN articles a ON a.id = m.article_id
+        "SELECT a.kind, a.slug FROM moved m JOIN articles a ON a.id = m.article_id
          WHERE m.old_slug = ?2 AND {PUBLISHED}"
     ))?
-    .query_row(params![now, slug], |r| r.get(0))
+    .query_row(params![now, slug], |r| Ok((r.get(0)?, r.get(1)?)))
     .optional()
 }
 
@@ -587,7 +608,7 @@ pub fn feed_entries(
                 (SELECT json_group_array(tag) FROM
                     (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position)),
                 ifnull((SELECT lang FROM article_languages WHERE article_id = a.id), '')
-         FROM articles a WHERE {PUBLISHED}{cond} AND ?2 = ?2
+         FROM articles a WHERE {LISTED}{cond} AND ?2 = ?2
          ORDER BY a.published_at DESC, a.id DESC LIMIT ?3 OFFSET ?4"
     ))?;
     let rows = stmt.query_map(params![now, arg, limit, offset], |r| {
@@ -609,20 +630,23 @@ pub fn feed_entries(
 /// `author:` and `tag:` names for the caller to encode into paths.
 pub fn sitemap(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, i64)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT 'article:' || a.slug, max(a.published_at, ifnull(a.updated_at, 0))
-           FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1
+        "SELECT a.kind || ':' || a.slug, max(a.published_at, ifnull(a.updated_at, 0))
+           FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1 AND a.kind <> 'intro'
          UNION ALL
          SELECT 'stream:' || a.stream_id, max(a.published_at)
-           FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1 AND a.stream_id IS NOT NULL
+           FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1 AND a.kind = 'dispatch'
+             AND a.stream_id IS NOT NULL
            GROUP BY a.stream_id
          UNION ALL
          SELECT 'author:' || a.author_id, max(a.published_at)
-           FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1 AND a.author_id IS NOT NULL
+           FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1 AND a.kind = 'dispatch'
+             AND a.author_id IS NOT NULL
            GROUP BY a.author_id
          UNION ALL
          SELECT 'tag:' || min(t.tag), max(a.published_at)
            FROM article_tags t JOIN articles a ON a.id = t.article_id
-           WHERE a.draft = 0 AND a.published_at <= ?1 GROUP BY t.tag COLLATE NOCASE",
+           WHERE a.draft = 0 AND a.published_at <= ?1 AND a.kind = 'dispatch'
+           GROUP BY t.tag COLLATE NOCASE",
     )?;
     let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
@@ -631,13 +655,16 @@ pub fn sitemap(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, i64
 // ---------------------------------------------------------------------------------------
 // Checking links
 
-/// Every article's slug, source path and whether it is published now, for
+/// Every entry's kind, slug, source path and whether it is published now, for
 /// `dispatches check`.
-pub fn link_targets(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, String, bool)>> {
+pub fn link_targets(
+    conn: &Connection,
+    now: i64,
+) -> rusqlite::Result<Vec<(String, String, String, bool)>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT a.slug, a.source_path, ({PUBLISHED}) FROM articles a"
+        "SELECT a.kind, a.slug, a.source_path, ({PUBLISHED}) FROM articles a"
     ))?;
-    let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     rows.collect()
 }
 

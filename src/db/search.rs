@@ -36,6 +36,8 @@ pub struct SearchRow {
     pub published_at: i64,
     pub stream_name: String,
     pub source_path: String,
+    /// `dispatch`, `page` or `project`: where it lives and how results label it.
+    pub kind: String,
     /// Text with matches between U+E000 and U+E001, not yet escaped.
     pub snippet: String,
 }
@@ -101,7 +103,7 @@ pub fn search(conn: &Connection, spec: &SearchSpec<'_>) -> rusqlite::Result<(i64
 /// `published_at` are read: the row itself, or the small `articles_rank` index beside
 /// a full-text match), with their arguments appended to `args` (`?1` is `now`).
 fn conditions(spec: &SearchSpec<'_>, args: &mut Vec<Value>, k: &str) -> String {
-    let mut cond = format!("{k}.draft = 0 AND {k}.published_at <= ?1");
+    let mut cond = format!("{k}.draft = 0 AND {k}.published_at <= ?1 AND {k}.kind <> 'intro'");
     for f in spec.filters {
         let (sql, value, negated) = match f {
             SearchFilter::Stream(v, n) => (
@@ -211,7 +213,7 @@ fn ranked(
     args.push(Value::Integer(limit));
     args.push(Value::Integer(offset));
     let sql = format!(
-        "SELECT a.slug, a.title, a.dek, a.published_at, a.stream_name, a.source_path,
+        "SELECT a.slug, a.title, a.dek, a.published_at, a.stream_name, a.source_path, a.kind,
                 snippet(articles_fts, 2, char(57344), char(57345), '…', 24)
          {from} AND articles_fts.rank MATCH {RANK}
          ORDER BY articles_fts.rank LIMIT ?{} OFFSET ?{}",
@@ -234,7 +236,7 @@ fn listing(conn: &Connection, spec: &SearchSpec<'_>) -> rusqlite::Result<(i64, V
     args.push(Value::Integer(spec.limit));
     args.push(Value::Integer(spec.offset));
     let sql = format!(
-        "SELECT a.slug, a.title, a.dek, a.published_at, a.stream_name, a.source_path,
+        "SELECT a.slug, a.title, a.dek, a.published_at, a.stream_name, a.source_path, a.kind,
                 CASE WHEN a.dek <> '' THEN a.dek ELSE substr(a.body_text, 1, 200) || '…' END
          FROM articles a WHERE {cond}
          ORDER BY a.published_at DESC, a.id DESC LIMIT ?{} OFFSET ?{}",
@@ -254,7 +256,8 @@ fn rows(conn: &Connection, sql: &str, args: &[Value]) -> rusqlite::Result<Vec<Se
             published_at: r.get(3)?,
             stream_name: r.get(4)?,
             source_path: r.get(5)?,
-            snippet: r.get(6)?,
+            kind: r.get(6)?,
+            snippet: r.get(7)?,
         })
     })?;
     rows.collect()

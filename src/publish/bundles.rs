@@ -38,3 +38,33 @@ pub(super) fn hidden_reason<'a>(rel: &str, hidden: &'a [(String, String)]) -> Op
         .find(|(dir, _)| dir.is_empty() || rel.starts_with(&format!("{dir}/")))
         .map(|(_, why)| why.as_str())
 }
+
+/// Whether the files at the root of `content_root` are the site's pages rather than its
+/// posts: Hugo's rule for its main section (the section with the most pages), where a
+/// section is a folder with an `_index.md`. A site without sections keeps its posts at
+/// the root. Read from the folder itself, so publishing one saved file decides as
+/// publishing the whole folder does.
+pub(super) fn root_pages(content_root: &std::path::Path) -> bool {
+    let markdown_in = |dir: &std::path::Path| -> usize {
+        std::fs::read_dir(dir).map_or(0, |entries| {
+            entries
+                .flatten()
+                .filter(|e| {
+                    let name = e.file_name();
+                    let name = name.to_string_lossy();
+                    (name.ends_with(".md") && !name.starts_with("_index"))
+                        || e.path().join("index.md").is_file()
+                })
+                .count()
+        })
+    };
+    let at_root = markdown_in(content_root);
+    let Ok(entries) = std::fs::read_dir(content_root) else {
+        return false;
+    };
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|dir| dir.join("_index.md").is_file())
+        .any(|section| markdown_in(&section) > at_root)
+}

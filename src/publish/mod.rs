@@ -150,6 +150,14 @@ pub fn publish(
         salt.push_str(text);
     }
     // Files beside the articles first: the articles' pages carry their images' sizes.
+    // The folder the files are named from: the content root, or a folder published as a
+    // root of its own (an old site's `content/`).
+    let root_pages = bundles::root_pages(
+        found
+            .files
+            .first()
+            .map_or(content_root, |f| Path::new(&f.root)),
+    );
     let (assets, mut texts): (Vec<_>, Vec<_>) = found.files.into_iter().partition(|f| !f.markdown);
     let no_settings = ContentSettings {
         timezone: config.timezone,
@@ -161,6 +169,8 @@ pub fn publish(
         site: site.as_ref().map(|(m, _)| m),
         article_slug: None,
         images: None,
+        root_pages,
+        work_path: &config.work_path,
     };
     let mut ctx = load::LoadContext {
         config,

@@ -143,7 +143,12 @@ fn article_row(
         .authors
         .first()
         .cloned()
-        .or_else(|| config.default_author.clone())
+        // Pages and projects have no byline unless they name an author.
+        .or_else(|| {
+            (a.role.kind == content::kind::Kind::Dispatch)
+                .then(|| config.default_author.clone())
+                .flatten()
+        })
         .map(|name| {
             let id = content::slugify(&name);
             (
@@ -159,6 +164,10 @@ fn article_row(
         source_path: f.rel.clone(),
         content_hash: hash,
         slug: a.slug,
+        kind: a.role.kind.as_str(),
+        menu: a.role.menu,
+        weight: a.role.weight,
+        featured: a.role.featured,
         title: a.title,
         dek: a.dek.unwrap_or_default(),
         published_at: published_at.unix_timestamp(),

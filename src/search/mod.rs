@@ -65,6 +65,8 @@ pub struct Results {
 #[derive(Debug, Serialize)]
 pub struct Hit {
     pub slug: String,
+    /// A dispatch, a page or a project: results label the last two.
+    pub kind: crate::content::kind::Kind,
     pub url: String,
     pub title: String,
     pub dek: String,
@@ -110,6 +112,7 @@ pub fn search(
     per_page: i64,
     now: i64,
     tz: &Tz,
+    work: &str,
 ) -> Result<Results, SearchError> {
     let page = page.clamp(1, 1000);
     let c = compile(query, tz)?;
@@ -152,7 +155,8 @@ pub fn search(
     results.hits = rows
         .into_iter()
         .map(|r| Hit {
-            url: crate::urls::article(&r.slug),
+            kind: crate::content::kind::Kind::parse(&r.kind),
+            url: crate::urls::entry(crate::content::kind::Kind::parse(&r.kind), &r.slug, work),
             slug: r.slug,
             title: r.title,
             dek: r.dek,

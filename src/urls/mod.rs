@@ -1,7 +1,11 @@
-//! Every path of the site, built and percent-encoded in one place. Handlers, views, feeds,
-//! the sitemap, search results and the content stage's file links all call these, so a
-//! route and the links to it cannot disagree. (The routes themselves are in
-//! `web::app`, whose patterns mirror these functions.)
+//! Every path of the site, built and percent-encoded in one place. The routes are declared
+//! once in [`routes`]' table, which the router registers; the builders here fill in its
+//! patterns, so handlers, views, feeds, the sitemap, search results and the content
+//! stage's file links cannot disagree with the routes they point at.
+
+pub mod routes;
+
+pub use routes::{RouteId, parse, reserved};
 
 /// The home page.
 pub const HOME: &str = "/";
@@ -19,18 +23,60 @@ pub const ROBOTS: &str = "/robots.txt";
 /// The health check.
 pub const HEALTHZ: &str = "/healthz";
 
+/// The absolute URL of a site path (`path` starts with `/`).
+pub fn absolute(base_url: &str, path: &str) -> String {
+    format!("{base_url}{path}")
+}
+
+/// A route's path with its captures filled in (the portfolio's segment is not needed).
+fn fill(id: RouteId, args: &[&str]) -> String {
+    routes::build(&routes::pattern(id, DEFAULT_WORK), args)
+}
+
+/// Where the portfolio lives unless the `work_path` setting says otherwise.
+pub const DEFAULT_WORK: &str = "work";
+
 /// One article.
 pub fn article(slug: &str) -> String {
-    format!("/dispatches/{}", encode(slug))
+    fill(RouteId::Article, &[slug])
 }
+
+/// A standalone page at the root of the site (`/about`).
+pub fn page(slug: &str) -> String {
+    fill(RouteId::Page, &[slug])
+}
+
+/// The portfolio's index, at `/{work}`.
+pub fn work(work: &str) -> String {
+    routes::build(&routes::pattern(RouteId::Work, work), &[])
+}
+
+/// One project of the portfolio.
+pub fn project(work: &str, slug: &str) -> String {
+    routes::build(&routes::pattern(RouteId::Project, work), &[slug])
+}
+
+/// Where an entry of any kind lives: a dispatch, a page, a project (under the portfolio's
+/// path `work`), or the home page for its introduction.
+pub fn entry(kind: crate::content::kind::Kind, slug: &str, work: &str) -> String {
+    use crate::content::kind::Kind;
+    match kind {
+        Kind::Dispatch => article(slug),
+        Kind::Page => page(slug),
+        Kind::Project => project(work, slug),
+        Kind::Intro => HOME.to_string(),
+    }
+}
+
+/// Every tag with its count.
+pub const TAGS: &str = "/tags";
 
 /// The slug of the article at `path` (`/dispatches/{slug}`, percent-encoded), if it is one.
 pub fn article_slug(path: &str) -> Option<String> {
-    let encoded = path.strip_prefix("/dispatches/")?;
-    if encoded.is_empty() || encoded.contains(['/', '?', '#']) {
-        return None;
+    match routes::parse(path, DEFAULT_WORK)? {
+        (RouteId::Article, mut captures) => captures.pop(),
+        _ => None,
     }
-    decode(encoded)
 }
 
 /// Micropub's endpoint, and the media endpoint beside it.
@@ -40,23 +86,26 @@ pub const PREVIEW: &str = "/preview";
 
 /// A signed preview link of one article, as `dispatches preview` prints it.
 pub fn preview(slug: &str, expires: i64, sig: &str) -> String {
-    format!("{PREVIEW}/{}?expires={expires}&sig={sig}", encode(slug))
+    format!(
+        "{}?expires={expires}&sig={sig}",
+        fill(RouteId::Preview, &[slug])
+    )
 }
 pub const MICROPUB_MEDIA: &str = "/micropub/media";
 
 /// A stream's list.
 pub fn stream(id: &str) -> String {
-    format!("/streams/{}", encode(id))
+    fill(RouteId::Stream, &[id])
 }
 
 /// A tag's list.
 pub fn tag(tag: &str) -> String {
-    format!("/tags/{}", encode(tag))
+    fill(RouteId::Tag, &[tag])
 }
 
 /// An author's page.
 pub fn author(id: &str) -> String {
-    format!("/authors/{}", encode(id))
+    fill(RouteId::Author, &[id])
 }
 
 /// The search page for `q`.
@@ -76,7 +125,7 @@ pub fn archive_month(year: i64, month: i64) -> String {
 
 /// A fingerprinted static asset.
 pub fn asset(name: &str) -> String {
-    format!("/static/{}", encode(name))
+    fill(RouteId::Static, &[name])
 }
 
 /// Where files published beside the articles are served from.
@@ -85,8 +134,7 @@ pub const FILES: &str = "/files";
 /// A file published beside the articles, by its `/`-separated path inside the content
 /// folder (each segment encoded, the slashes kept).
 pub fn file(path: &str) -> String {
-    let segments: Vec<String> = path.split('/').map(encode).collect();
-    format!("{FILES}/{}", segments.join("/"))
+    fill(RouteId::Files, &[path])
 }
 
 /// Where the WebP variants of published images are served from, immutable.
@@ -95,7 +143,7 @@ pub const IMAGES: &str = "/images";
 /// One WebP variant of a published image: named by the original's bytes, so a changed
 /// image gets new addresses and a cached one never goes stale.
 pub fn image_variant(key: &str, width: u32) -> String {
-    format!("{IMAGES}/{}/{width}.webp", encode(key))
+    fill(RouteId::Image, &[key, &format!("{width}.webp")])
 }
 
 /// A feed file (`feed.xml`, `feed.json`) of the list at `list` (`/` for the whole site).

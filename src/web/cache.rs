@@ -221,12 +221,9 @@ fn lookup(
     Some(strip_for_head(answer(&entry, asked), method))
 }
 
-/// Paths whose responses must be live each time.
+/// Paths whose responses must be live each time (the route table says which).
 fn bypass(path: &str) -> bool {
-    path == urls::HEALTHZ
-        || path.starts_with("/_events")
-        || path.starts_with(urls::MICROPUB)
-        || path.starts_with(urls::PREVIEW)
+    urls::routes::is_live(path)
 }
 
 /// Turns a rendered response into an entry, or hands it back when it must not be kept.

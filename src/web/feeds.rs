@@ -3,10 +3,10 @@
 //! OpenSearch description.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
 use axum::routing::get;
 use rusqlite::Connection;
 use serde_json::{Value, json};
@@ -18,8 +18,9 @@ use crate::config::Config;
 use crate::content::Hero;
 use crate::content::dates::rfc3339;
 use crate::content::html::{absolute, absolutize};
+use crate::content::kind::Kind;
 use crate::db::read::{self, FeedEntry, Filter};
-use crate::urls;
+use crate::urls::{self, RouteId};
 use crate::web::views::{Translation, language_versions, page_lang};
 use std::rc::Rc;
 
@@ -283,39 +284,35 @@ fn typed(content_type: &'static str, cache: &'static str, body: String) -> Respo
         .into_response()
 }
 
-/// The feed routes: the site's, and each stream's, tag's and author's, in both formats.
-/// (Parameter names match the list pages' routes, as the router requires.)
-pub fn routes() -> Router<AppState> {
+/// The handler of a feed route of the table (`/feed.xml`, a stream's, tag's or author's,
+/// in both formats); `None` for a route that is not a feed.
+pub fn route(id: RouteId) -> Option<MethodRouter<AppState>> {
     type Named = fn(String) -> Scope;
-    let mut router = Router::new();
-    for (format, file) in [(Format::Atom, "feed.xml"), (Format::Json, "feed.json")] {
-        router = router.route(
-            &format!("/{file}"),
-            get(
-                move |State(s): State<AppState>, Query(q): Query<PageQuery>| {
-                    feed(s, Scope::Site, format, q.number())
-                },
-            ),
-        );
-        let scoped: [(&str, Named); 3] = [
-            ("streams/{id}", Scope::Stream),
-            ("tags/{tag}", Scope::Tag),
-            ("authors/{id}", Scope::Author),
-        ];
-        for (prefix, scope) in scoped {
-            router = router.route(
-                &format!("/{prefix}/{file}"),
-                get(
-                    move |State(s): State<AppState>,
-                          Path(name): Path<String>,
-                          Query(q): Query<PageQuery>| {
-                        feed(s, scope(name), format, q.number())
-                    },
-                ),
-            );
-        }
-    }
-    router
+    let (format, scope): (Format, Option<Named>) = match id {
+        RouteId::Feed => (Format::Atom, None),
+        RouteId::FeedJson => (Format::Json, None),
+        RouteId::StreamFeed => (Format::Atom, Some(Scope::Stream)),
+        RouteId::StreamFeedJson => (Format::Json, Some(Scope::Stream)),
+        RouteId::TagFeed => (Format::Atom, Some(Scope::Tag)),
+        RouteId::TagFeedJson => (Format::Json, Some(Scope::Tag)),
+        RouteId::AuthorFeed => (Format::Atom, Some(Scope::Author)),
+        RouteId::AuthorFeedJson => (Format::Json, Some(Scope::Author)),
+        _ => return None,
+    };
+    Some(match scope {
+        None => get(
+            move |State(s): State<AppState>, Query(q): Query<PageQuery>| {
+                feed(s, Scope::Site, format, q.number())
+            },
+        ),
+        Some(scope) => get(
+            move |State(s): State<AppState>,
+                  Path(name): Path<String>,
+                  Query(q): Query<PageQuery>| {
+                feed(s, scope(name), format, q.number())
+            },
+        ),
+    })
 }
 
 #[derive(Template)]
@@ -381,8 +378,14 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
         }
         urls.extend(rows.into_iter().map(|(path, t)| {
             // Names are percent-encoded here, as in every link on the site.
-            let path = if let Some(slug) = path.strip_prefix("article:") {
-                urls::article(slug)
+            let work = &state.config.work_path;
+            let entry = |kind: &str, slug: &str| urls::entry(Kind::parse(kind), slug, work);
+            let path = if let Some(slug) = path.strip_prefix("dispatch:") {
+                entry("dispatch", slug)
+            } else if let Some(slug) = path.strip_prefix("page:") {
+                entry("page", slug)
+            } else if let Some(slug) = path.strip_prefix("project:") {
+                entry("project", slug)
             } else if let Some(tag) = path.strip_prefix("tag:") {
                 urls::tag(tag)
             } else if let Some(id) = path.strip_prefix("author:") {

@@ -19,7 +19,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{MethodRouter, get, post};
 use hyper_util::rt::TokioIo;
 use tower::ServiceExt as _;
 use tower_http::classify::{
@@ -33,7 +33,7 @@ use tracing::Level;
 
 use crate::config::Config;
 use crate::db::ReadPool;
-use crate::urls;
+use crate::urls::{self, RouteId};
 
 use crate::db::Generation;
 pub use assets::Assets;
@@ -146,44 +146,29 @@ impl AppState {
     }
 }
 
-/// The whole site as a router.
+/// The whole site as a router: every entry of the route table (`urls::routes`) with its
+/// handler, the layers every response passes through, and the site's 404 for the rest.
 pub fn app(state: AppState) -> Router {
+    let mut site = Router::new();
     // Micropub takes uploads, so its own body limit and a longer timeout; it is never
     // cached (see `cache::bypass`).
-    let micropub = Router::new()
-        .route(urls::MICROPUB, get(micropub::query).post(micropub::post))
-        .route(urls::MICROPUB_MEDIA, axum::routing::post(micropub::media))
-        .layer(axum::extract::DefaultBodyLimit::max(micropub::body_limit(
-            &state.config,
-        )))
-        .layer(RequestBodyLimitLayer::new(micropub::body_limit(
-            &state.config,
-        )))
+    let mut micropub = Router::new();
+    for route in urls::routes::table(&state.config.work_path) {
+        if route.id.is_micropub() {
+            micropub = micropub.route(&route.pattern, handler(route.id));
+        } else {
+            site = site.route(&route.pattern, handler(route.id));
+        }
+    }
+    let limit = micropub::body_limit(&state.config);
+    let micropub = micropub
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .layer(RequestBodyLimitLayer::new(limit))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(120),
         ));
-    let site = Router::new()
-        .route(urls::HOME, get(pages::home))
-        .route("/dispatches/{slug}", get(pages::article))
-        .route("/preview/{slug}", get(pages::preview))
-        .route("/streams/{id}", get(pages::stream))
-        .route("/tags/{tag}", get(pages::tag))
-        .route("/authors/{id}", get(pages::author))
-        .route(urls::ARCHIVE, get(pages::archive))
-        .route("/archive/{year}", get(pages::archive_year))
-        .route("/archive/{year}/{month}", get(pages::archive_month))
-        .route(urls::SEARCH, get(pages::search_page))
-        .route(urls::SEARCH_JSON, get(pages::search_json))
-        .merge(feeds::routes())
-        .route(urls::SITEMAP, get(feeds::sitemap))
-        .route(urls::ROBOTS, get(feeds::robots))
-        .route(urls::OPENSEARCH, get(feeds::opensearch))
-        .route(urls::HEALTHZ, get(pages::healthz))
-        .route("/_events", get(pages::events))
-        .route("/static/{name}", get(pages::static_asset))
-        .route("/files/{*path}", get(pages::file))
-        .route("/images/{key}/{name}", get(pages::image_variant))
+    let site = site
         .fallback(pages::fallback)
         .layer(RequestBodyLimitLayer::new(64 * 1024))
         .layer(TimeoutLayer::with_status_code(
@@ -211,6 +196,49 @@ pub fn app(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
         )
         .with_state(state)
+}
+
+/// The handler of each route of the table; the match is exhaustive, so a new route
+/// cannot be declared without one.
+fn handler(id: RouteId) -> MethodRouter<AppState> {
+    if let Some(feed) = feeds::route(id) {
+        return feed;
+    }
+    match id {
+        RouteId::Home => get(pages::home),
+        RouteId::Article => get(pages::article),
+        RouteId::Preview => get(pages::preview),
+        RouteId::Stream => get(pages::stream),
+        RouteId::Tags => get(pages::tags),
+        RouteId::Tag => get(pages::tag),
+        RouteId::Author => get(pages::author),
+        RouteId::Archive => get(pages::archive),
+        RouteId::ArchiveYear => get(pages::archive_year),
+        RouteId::ArchiveMonth => get(pages::archive_month),
+        RouteId::Search => get(pages::search_page),
+        RouteId::SearchJson => get(pages::search_json),
+        RouteId::Sitemap => get(feeds::sitemap),
+        RouteId::Robots => get(feeds::robots),
+        RouteId::OpenSearch => get(feeds::opensearch),
+        RouteId::Healthz => get(pages::healthz),
+        RouteId::Events => get(pages::events),
+        RouteId::Static => get(pages::static_asset),
+        RouteId::Files => get(pages::file),
+        RouteId::Image => get(pages::image_variant),
+        RouteId::Micropub => get(micropub::query).post(micropub::post),
+        RouteId::MicropubMedia => post(micropub::media),
+        RouteId::Work => get(pages::work),
+        RouteId::Project => get(pages::project),
+        RouteId::Page => get(pages::page),
+        RouteId::Feed
+        | RouteId::FeedJson
+        | RouteId::StreamFeed
+        | RouteId::StreamFeedJson
+        | RouteId::TagFeed
+        | RouteId::TagFeedJson
+        | RouteId::AuthorFeed
+        | RouteId::AuthorFeedJson => unreachable!("feeds::route answers every feed"),
+    }
 }
 
 /// Server errors as failures (logged at ERROR), except a search refused because its slots

@@ -49,6 +49,27 @@ pub struct Layout {
     /// The site's language, on the parts of a page written in another language that the
     /// site itself wrote (masthead, footer, navigation), so they are read in theirs.
     pub chrome_lang: Option<String>,
+    /// The site's menu; the entry of the page shown is marked current (see `at`).
+    pub nav: Vec<NavLink>,
+}
+
+/// One link of the site's menu.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NavLink {
+    pub label: String,
+    pub url: String,
+    /// The page shown is this entry's (`aria-current="page"`).
+    pub current: bool,
+}
+
+impl NavLink {
+    pub fn new(label: &str, url: &str) -> NavLink {
+        NavLink {
+            label: label.to_string(),
+            url: url.to_string(),
+            current: false,
+        }
+    }
 }
 
 /// One language version of a dispatch: what `hreflang` links, the sitemap's alternates
@@ -86,7 +107,7 @@ pub fn language_versions<'a>(
         out.push(Translation {
             lang: lang.to_string(),
             name: crate::content::lang::name(lang),
-            href: format!("{}{url}", config.base_url),
+            href: urls::absolute(&config.base_url, &url),
             url,
         });
     }
@@ -145,7 +166,7 @@ impl Layout {
             contact_url: config.contact_url.clone(),
             query: String::new(),
             canonical: format!("{}/", config.base_url),
-            micropub_url: format!("{}{}", config.base_url, crate::urls::MICROPUB),
+            micropub_url: urls::absolute(&config.base_url, urls::MICROPUB),
             feeds: feed_links(&config.title, "", config),
             og_type: "website",
             og_image: None,
@@ -154,13 +175,19 @@ impl Layout {
             index: true,
             alternates: Vec::new(),
             chrome_lang: None,
+            nav: vec![NavLink::new("Archive", urls::ARCHIVE)],
         }
     }
 
     /// Sets the page's canonical path, and offers its own feeds when `feed_base` names a
     /// stream, tag or author page.
     pub fn at(mut self, config: &Config, path: &str, feed_base: Option<(&str, &str)>) -> Layout {
-        self.canonical = format!("{}{path}", config.base_url);
+        self.canonical = urls::absolute(&config.base_url, path);
+        for link in &mut self.nav {
+            link.current = link.url == path
+                || link.url.strip_prefix(&config.base_url) == Some(path)
+                || (link.url != urls::HOME && path.starts_with(&format!("{}/", link.url)));
+        }
         if let Some((title, base)) = feed_base {
             self.feeds.extend(feed_links(title, base, config));
         }
@@ -172,12 +199,12 @@ fn feed_links(title: &str, base: &str, config: &Config) -> Vec<FeedLink> {
     vec![
         FeedLink {
             title: format!("{title} (Atom)"),
-            href: format!("{}{base}/feed.xml", config.base_url),
+            href: urls::absolute(&config.base_url, &format!("{base}/feed.xml")),
             kind: "application/atom+xml",
         },
         FeedLink {
             title: format!("{title} (JSON Feed)"),
-            href: format!("{}{base}/feed.json", config.base_url),
+            href: urls::absolute(&config.base_url, &format!("{base}/feed.json")),
             kind: "application/feed+json",
         },
     ]
@@ -314,6 +341,12 @@ impl Pager {
 #[template(path = "home.html")]
 pub struct HomePage {
     pub layout: Layout,
+    /// `content/_index.md`, rendered: the site's own introduction above the list.
+    pub intro_html: Option<String>,
+    /// Featured projects (`featured: true`), up to the `home_projects` setting.
+    pub cards: Vec<super::pages::ProjectCardView>,
+    pub work_url: String,
+    pub work_label: String,
     pub items: Vec<Item>,
     pub streams: Vec<StreamLink>,
     pub pager: Pager,

@@ -70,6 +70,10 @@ pub fn article_count(path: &Path) -> i64 {
 /// `wal`, with a one-word body.
 pub fn article_row(slug: &str, published_at: i64) -> ArticleRow {
     ArticleRow {
+        kind: "dispatch",
+        menu: None,
+        weight: None,
+        featured: false,
         source_path: format!("{slug}.md"),
         content_hash: "h".into(),
         slug: slug.into(),

@@ -149,6 +149,23 @@ pub struct FrontMatter {
     pub warnings: Vec<(usize, String)>,
 }
 
+/// The 1-based line of `key` (or of a dotted key's last part) in the file's front matter;
+/// the block's first line when it is not found.
+pub fn line_of_key(split: &Split<'_>, key: &str) -> usize {
+    let key = key.rsplit('.').next().unwrap_or(key);
+    split
+        .front
+        .lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches(['"', '\'']);
+            l.strip_prefix(key).is_some_and(|rest| {
+                let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+                rest.starts_with(':') || rest.starts_with('=')
+            })
+        })
+        .map_or(split.front_line, |i| split.front_line + i)
+}
+
 /// Parses the front matter of `split` into its keys. Dates without a zone are in `tz`.
 pub fn parse(split: &Split<'_>, tz: &Tz) -> Result<FrontMatter, FileError> {
     let (map, warnings) = to_map_warning(split)?;
@@ -400,18 +417,7 @@ impl Reader<'_> {
 
     /// The line of `key` in the file, so that errors point at it.
     fn line(&self, key: &str) -> usize {
-        let key = key.rsplit('.').next().unwrap_or(key);
-        self.split
-            .front
-            .lines()
-            .position(|l| {
-                let l = l.trim_start().trim_start_matches(['"', '\'']);
-                l.strip_prefix(key).is_some_and(|rest| {
-                    let rest = rest.trim_start_matches(['"', '\'']).trim_start();
-                    rest.starts_with(':') || rest.starts_with('=')
-                })
-            })
-            .map_or(self.split.front_line, |i| self.split.front_line + i)
+        line_of_key(self.split, key)
     }
 
     fn err(&self, key: &str, message: String) -> FileError {

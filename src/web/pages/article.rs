@@ -9,6 +9,7 @@ use rusqlite::Connection;
 use super::{Result, layout, moved, now, render, with_conn};
 use crate::content::dates::{rfc3339, spelled_date};
 use crate::content::html::{absolute, decode_entities, strip_tags};
+use crate::content::kind::Kind;
 use crate::content::lang::Locale;
 use crate::content::{Hero, Source, TocEntry};
 use crate::db::{self, read};
@@ -21,12 +22,22 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
     with_conn(&state, move |conn, state| {
         let now = now();
         if let Some(a) = read::article(conn, &slug, now)? {
+            // A page or a project lives at its own address.
+            let kind = Kind::parse(&a.kind);
+            if kind != Kind::Dispatch {
+                return Ok(moved(&urls::entry(kind, &slug, &state.config.work_path)));
+            }
             let page = article_page(conn, state, a, None)?;
             return Ok(render(StatusCode::OK, &page));
         }
         // A renamed article and a redirect stub forward; a deleted one is gone.
-        if let Some(new_slug) = read::moved_to(conn, &slug, now)? {
-            return Ok(moved(&urls::article(&new_slug)));
+        if let Some((kind, new_slug)) = read::moved_to(conn, &slug, now)? {
+            let kind = Kind::parse(&kind);
+            return Ok(moved(&urls::entry(
+                kind,
+                &new_slug,
+                &state.config.work_path,
+            )));
         }
         if let Some(target) = read::redirect_target(conn, &slug)? {
             let target = redirect_location(conn, &target, now)?;
@@ -70,6 +81,11 @@ pub async fn preview(
             return Err(WebError::NotFound);
         };
         let banner = unpublished_banner(&a, now, state);
+        if Kind::parse(&a.kind) != Kind::Dispatch {
+            let mut page = super::entries::entry_page(conn, state, a, Some(banner))?;
+            page.layout.index = false;
+            return Ok(private(render(StatusCode::OK, &page)));
+        }
         let mut page = article_page(conn, state, a, Some(banner))?;
         page.layout.index = false;
         Ok(private(render(StatusCode::OK, &page)))
@@ -84,7 +100,7 @@ pub struct PreviewQuery {
 }
 
 /// What the banner of an article shown before it is out says.
-fn unpublished_banner(a: &read::FullArticle, now: i64, state: &AppState) -> String {
+pub(super) fn unpublished_banner(a: &read::FullArticle, now: i64, state: &AppState) -> String {
     if a.draft {
         "Preview: a draft, not published.".into()
     } else if a.summary.published_at > now {
@@ -98,7 +114,7 @@ fn unpublished_banner(a: &read::FullArticle, now: i64, state: &AppState) -> Stri
 }
 
 /// A page only its holder may see: no index, no shared cache, not kept here either.
-fn private(mut resp: Response) -> Response {
+pub(super) fn private(mut resp: Response) -> Response {
     let headers = resp.headers_mut();
     headers.insert(
         header::CACHE_CONTROL,
@@ -282,7 +298,7 @@ fn article_ld(
     if !a.author_name.is_empty() {
         let mut author = serde_json::json!({ "@type": "Person", "name": a.author_name });
         if let Some(id) = &a.author_id {
-            author["url"] = serde_json::json!(format!("{}/authors/{id}", config.base_url));
+            author["url"] = serde_json::json!(urls::absolute(&config.base_url, &urls::author(id)));
         }
         ld["author"] = author;
     }

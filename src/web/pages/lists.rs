@@ -24,7 +24,24 @@ pub async fn home(State(state): State<AppState>, Query(q): Query<PageQuery>) -> 
             return Err(WebError::NotFound);
         }
         let streams = read::streams(conn, now())?;
+        let first = page == 1;
+        let featured = if first && state.config.home_projects > 0 {
+            crate::db::entries::projects(conn, now(), true, state.config.home_projects as i64, 0)?.0
+        } else {
+            Vec::new()
+        };
         let view = HomePage {
+            intro_html: if first {
+                crate::db::entries::intro(conn, now())?
+            } else {
+                None
+            },
+            cards: featured
+                .iter()
+                .map(|c| super::ProjectCardView::new(c, state))
+                .collect(),
+            work_url: urls::work(&state.config.work_path),
+            work_label: state.config.work_label.clone(),
             layout: layout_with(conn, state, "", streams.len())?.at(
                 &state.config,
                 &urls::paged(urls::HOME, page),

@@ -141,17 +141,27 @@ fn stored_bytes(
 /// Old URLs (front matter `aliases`) answer 301; anything else is the 404 page.
 pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Result<Response> {
     let path = uri.path().to_string();
-    with_conn(&state, move |conn, _| {
+    with_conn(&state, move |conn, state| old_address(conn, state, &path)).await
+}
+
+/// Where an old address (an alias) now lives, as a 301; the 404 page otherwise.
+pub(super) fn old_address(
+    conn: &rusqlite::Connection,
+    state: &AppState,
+    path: &str,
+) -> Result<Response> {
+    {
+        let path = path.to_string();
         // `/2020/07/27/post` and `/2020/07/27/post/` name the same old address.
         let other = match path.strip_suffix('/') {
             Some(p) => p.to_string(),
             None => format!("{path}/"),
         };
-        let target = match read::alias_target(conn, &path, now())? {
+        let (kind, slug) = match read::alias_target(conn, &path, now())? {
             Some(t) => t,
             None => read::alias_target(conn, &other, now())?.ok_or(WebError::NotFound)?,
         };
-        Ok(moved(&urls::article(&target)))
-    })
-    .await
+        let kind = crate::content::kind::Kind::parse(&kind);
+        Ok(moved(&urls::entry(kind, &slug, &state.config.work_path)))
+    }
 }

@@ -3,11 +3,13 @@
 //! None renders Markdown and none writes. Errors are `WebError`s (see `web::error`).
 
 mod article;
+mod entries;
 mod lists;
 mod misc;
 mod results;
 
 pub use article::{article, preview};
+pub use entries::{ProjectCardView, page, project, tags, work};
 pub use lists::{archive, archive_month, archive_year, author, home, stream, tag};
 pub use misc::{events, fallback, file, healthz, image_variant, static_asset};
 pub use results::{search_json, search_page};
@@ -62,7 +64,37 @@ pub(super) fn layout_with(
     streams: usize,
 ) -> Result<Layout> {
     let writing = read::now_writing(conn)?;
-    Ok(layout_from(state, title, streams, writing))
+    let mut layout = layout_from(state, title, streams, writing);
+    layout.nav = navigation(conn, state)?;
+    Ok(layout)
+}
+
+/// The site's menu: `[[menu]]` from the settings, then the pages that ask for a place in
+/// it (by weight), then the portfolio when it has projects and the menu does not name it;
+/// the archive closes it.
+fn navigation(conn: &Connection, state: &AppState) -> Result<Vec<NavLink>> {
+    let config = &state.config;
+    let mut nav: Vec<NavLink> = config
+        .menu
+        .iter()
+        .map(|m| NavLink::new(&m.name, &m.url))
+        .collect();
+    for p in crate::db::entries::menu_pages(conn, now())? {
+        let url = urls::page(&p.slug);
+        if !nav.iter().any(|n| n.url == url) {
+            nav.push(NavLink::new(&p.label, &url));
+        }
+    }
+    let work = urls::work(&config.work_path);
+    if !nav.iter().any(|n| n.url == work)
+        && crate::db::entries::projects(conn, now(), false, 0, 0)?.1 > 0
+    {
+        nav.push(NavLink::new(&config.work_label, &work));
+    }
+    if !nav.iter().any(|n| n.url == urls::ARCHIVE) {
+        nav.push(NavLink::new("Archive", urls::ARCHIVE));
+    }
+    Ok(nav)
 }
 
 /// The layout from facts already read: how many streams are live, and the draft being

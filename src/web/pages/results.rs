@@ -40,45 +40,52 @@ pub async fn search_page(
                 .remember_masthead(streams, l.now_writing.clone());
             let search_url = urls::search;
             let mut view = search_view(state, l, &query);
-            let status =
-                match search::search(conn, &query, page, PER_PAGE, now(), state.config.timezone) {
-                    Ok(r) => {
-                        // Arriving from a result, the article marks the words searched for.
-                        let fragment = if r.terms.is_empty() {
-                            String::new()
-                        } else {
-                            format!("#hl={}", encode(&r.terms.join(" ")))
-                        };
-                        view.total = r.total;
-                        view.hits = r
-                            .hits
-                            .into_iter()
-                            .map(|h| HitView {
-                                url: format!("{}{fragment}", h.url),
-                                title: h.title,
-                                stream: h.stream,
-                                date: h.date,
-                                snippet_html: h.snippet_html,
-                            })
-                            .collect();
-                        view.chips = r
-                            .filters
-                            .into_iter()
-                            .map(|c| (c.label, search_url(&c.without)))
-                            .collect();
-                        view.suggestions = r
-                            .suggestions
-                            .into_iter()
-                            .map(|s| (s.label, search_url(&s.query), s.total))
-                            .collect();
-                        StatusCode::OK
-                    }
-                    Err(SearchError::BadQuery(m)) => {
-                        view.message = Some(m);
-                        StatusCode::BAD_REQUEST
-                    }
-                    Err(e) => return Err(e.into()),
-                };
+            let status = match search::search(
+                conn,
+                &query,
+                page,
+                PER_PAGE,
+                now(),
+                state.config.timezone,
+                &state.config.work_path,
+            ) {
+                Ok(r) => {
+                    // Arriving from a result, the article marks the words searched for.
+                    let fragment = if r.terms.is_empty() {
+                        String::new()
+                    } else {
+                        format!("#hl={}", encode(&r.terms.join(" ")))
+                    };
+                    view.total = r.total;
+                    view.hits = r
+                        .hits
+                        .into_iter()
+                        .map(|h| HitView {
+                            url: format!("{}{fragment}", h.url),
+                            title: h.title,
+                            stream: h.stream,
+                            date: h.date,
+                            snippet_html: h.snippet_html,
+                        })
+                        .collect();
+                    view.chips = r
+                        .filters
+                        .into_iter()
+                        .map(|c| (c.label, search_url(&c.without)))
+                        .collect();
+                    view.suggestions = r
+                        .suggestions
+                        .into_iter()
+                        .map(|s| (s.label, search_url(&s.query), s.total))
+                        .collect();
+                    StatusCode::OK
+                }
+                Err(SearchError::BadQuery(m)) => {
+                    view.message = Some(m);
+                    StatusCode::BAD_REQUEST
+                }
+                Err(e) => return Err(e.into()),
+            };
             let pager = Pager::new(&search_url(&query), page, PER_PAGE, view.total);
             view.pager = pager;
             Ok(render(status, &view))
@@ -142,7 +149,15 @@ pub async fn search_json(
         .searches
         .run(&state, backoff.as_deref(), move |conn, state| {
             let no_cache = [(header::CACHE_CONTROL, "no-cache")];
-            match search::search(conn, &query, page, PER_PAGE, now(), state.config.timezone) {
+            match search::search(
+                conn,
+                &query,
+                page,
+                PER_PAGE,
+                now(),
+                state.config.timezone,
+                &state.config.work_path,
+            ) {
                 Ok(results) => Ok((no_cache, Json(results)).into_response()),
                 Err(SearchError::BadQuery(m)) => Ok((
                     StatusCode::BAD_REQUEST,
