@@ -89,6 +89,27 @@ pub struct Config {
     pub home_projects: usize,
     /// The site's menu from `[[menu]]`, before pages that ask for a place in it.
     pub menu: Vec<MenuLink>,
+    /// `publication` (volume and number, the streams line, "Now writing") or `simple`
+    /// (logo, title, menu).
+    pub masthead: Masthead,
+    /// Show the title of the draft being written in the masthead.
+    pub now_writing: bool,
+    /// An image in the content folder shown in the header, by its path there.
+    pub logo: Option<String>,
+    /// The links' colour, checked for contrast against the theme's backgrounds.
+    pub accent: Option<String>,
+    pub accent_dark: Option<String>,
+    /// A stylesheet of one's own in the content folder, linked after ours.
+    pub css: Option<String>,
+    /// Words the site writes, overriding its table (`[strings]`).
+    pub strings: std::sync::Arc<BTreeMap<String, String>>,
+}
+
+/// The two mastheads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Masthead {
+    Publication,
+    Simple,
 }
 
 /// One `[[menu]]` entry of `dispatches.toml`.
@@ -134,9 +155,11 @@ enum Field {
     /// A list of `{ name, url }` tables (`[[menu]]` in the file); in the environment a JSON
     /// array of them, or `Name=/url, Other=/other`.
     Links(fn(&mut Config) -> &mut Vec<MenuLink>),
+    /// A table of texts (`[strings]` in the file); in the environment a JSON object.
+    Table(fn(&mut Config, BTreeMap<String, String>) -> Result<(), String>),
 }
 
-use Field::{Bool, Checked, Links, Number, OptionalText, Seconds, Size, Text};
+use Field::{Bool, Checked, Links, Number, OptionalText, Seconds, Size, Table, Text};
 
 /// Every setting, in the order README.md's configuration table lists them. Loading from
 /// `dispatches.toml` and from `DISPATCHES_*` variables, [`Config::default`] and the documented
@@ -215,6 +238,54 @@ pub const SETTINGS: &[Setting] = &[
         default: "3",
         meaning: "projects with `featured: true` shown on the home page (0: none)",
         field: Size(|c| &mut c.home_projects),
+    },
+    Setting {
+        key: "masthead",
+        default: "publication",
+        meaning: "`publication`: volume and number, the streams line and \"Now writing\"; \
+                  `simple`: logo, title and menu, for a personal site",
+        field: Checked(set_masthead),
+    },
+    Setting {
+        key: "now_writing",
+        default: "true",
+        meaning: "show the title (never the text) of the draft being written in the \
+                  publication masthead",
+        field: Bool(|c| &mut c.now_writing),
+    },
+    Setting {
+        key: "logo",
+        default: "",
+        meaning: "an image in the content folder (`media/logo.svg`) shown in the header, with \
+                  the site title as its text",
+        field: OptionalText(|c| &mut c.logo),
+    },
+    Setting {
+        key: "accent",
+        default: "",
+        meaning: "the links' colour (`#1a5fb4`), refused unless it has a WCAG AA contrast (4.5:1) \
+                  against the light background",
+        field: Checked(set_accent),
+    },
+    Setting {
+        key: "accent_dark",
+        default: "",
+        meaning: "the links' colour in dark mode, checked against the dark background",
+        field: Checked(set_accent_dark),
+    },
+    Setting {
+        key: "css",
+        default: "",
+        meaning: "a stylesheet of one's own in the content folder (`media/site.css`), linked \
+                  after the site's and fingerprinted; it may set the theme's custom properties",
+        field: OptionalText(|c| &mut c.css),
+    },
+    Setting {
+        key: "strings",
+        default: "",
+        meaning: "`[strings]`: words the site writes, by key (`latest = \"Latest posts\"`), \
+                  overriding its English, French, German and Spanish",
+        field: Table(set_strings),
     },
     Setting {
         key: "trust_html",
@@ -323,6 +394,43 @@ fn set_founded(c: &mut Config, value: &str) -> Result<(), String> {
     Ok(())
 }
 
+fn set_masthead(c: &mut Config, value: &str) -> Result<(), String> {
+    c.masthead = match value {
+        "publication" => Masthead::Publication,
+        "simple" => Masthead::Simple,
+        _ => return Err(format!("expected publication or simple, found {value:?}")),
+    };
+    Ok(())
+}
+
+/// The theme's backgrounds, which links are read against.
+pub const LIGHT_BACKGROUND: &str = "#fdfcf9";
+pub const DARK_BACKGROUND: &str = "#171614";
+
+fn set_accent(c: &mut Config, value: &str) -> Result<(), String> {
+    c.accent = Some(contrast::checked(value, LIGHT_BACKGROUND, "light")?);
+    Ok(())
+}
+
+fn set_accent_dark(c: &mut Config, value: &str) -> Result<(), String> {
+    c.accent_dark = Some(contrast::checked(value, DARK_BACKGROUND, "dark")?);
+    Ok(())
+}
+
+fn set_strings(c: &mut Config, table: BTreeMap<String, String>) -> Result<(), String> {
+    if let Some(unknown) = table
+        .keys()
+        .find(|k| !crate::web::strings::keys().any(|known| known == k.as_str()))
+    {
+        return Err(format!(
+            "unknown string `{unknown}`; the keys are {}",
+            crate::web::strings::keys().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    c.strings = std::sync::Arc::new(table);
+    Ok(())
+}
+
 fn set_work_path(c: &mut Config, value: &str) -> Result<(), String> {
     let v = value.trim_matches('/');
     let taken = crate::urls::reserved(v, "").filter(|r| r != "/{page}");
@@ -402,6 +510,12 @@ impl Setting {
                 n => *field(config) = Duration::from_secs(n),
             },
             Links(field) => *field(config) = parse_links(value)?,
+            Table(set) => set(
+                config,
+                serde_json::from_str(value).map_err(|e| {
+                    format!("expected a table of texts (JSON in the environment): {e}")
+                })?,
+            )?,
         }
         Ok(())
     }
@@ -419,6 +533,10 @@ impl Setting {
             Links(_) => (
                 value.as_array().and_then(|a| serde_json::to_string(a).ok()),
                 "a list of [[menu]] tables",
+            ),
+            Table(_) => (
+                value.as_table().and_then(|t| serde_json::to_string(t).ok()),
+                "a table of texts such as [strings]",
             ),
         };
         text.ok_or_else(|| format!("expected {expected}, found {} {value}", value.type_str()))
@@ -481,6 +599,13 @@ impl Config {
             work_label: String::new(),
             home_projects: 0,
             menu: Vec::new(),
+            masthead: Masthead::Publication,
+            now_writing: false,
+            logo: None,
+            accent: None,
+            accent_dark: None,
+            css: None,
+            strings: std::sync::Arc::default(),
         }
     }
 
@@ -568,5 +693,6 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
+mod contrast;
 #[cfg(test)]
 mod tests;

@@ -96,3 +96,14 @@ pub fn tag_counts(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, 
     let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
+
+/// A published file's content hash and, for an image, its width and height.
+pub type FileFacts = (String, Option<u32>, Option<u32>);
+
+/// What the header needs to link the site's own logo and stylesheet under names that
+/// change with them.
+pub fn file_facts(conn: &Connection, path: &str) -> rusqlite::Result<Option<FileFacts>> {
+    conn.prepare_cached("SELECT content_hash, width, height FROM files WHERE path = ?1")?
+        .query_row([path], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()
+}

@@ -319,6 +319,11 @@ fn content_type(path: &str) -> &'static str {
         "svg" => "image/svg+xml",
         "pdf" => "application/pdf",
         "txt" => "text/plain; charset=utf-8",
+        // A stylesheet of one's own (the `css` setting) and web fonts for it.
+        "css" => "text/css; charset=utf-8",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "ico" => "image/x-icon",
         "json" => "application/json",
         "mp4" => "video/mp4",
         "webm" => "video/webm",

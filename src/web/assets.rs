@@ -28,6 +28,24 @@ pub struct Assets {
     pub modules: Vec<Asset>,
 }
 
+/// The settings' colours as the theme's custom properties, after ours so they win; the
+/// stylesheet's fingerprint changes with them. (Not a `<style>` element: the
+/// Content-Security-Policy allows no inline style.)
+fn theme(config: &crate::config::Config) -> String {
+    let mut css = String::new();
+    if let Some(accent) = &config.accent {
+        css.push_str(&format!(
+            "\n/* accent */\n:root {{ --accent: {accent}; }}\n"
+        ));
+    }
+    if let Some(dark) = &config.accent_dark {
+        css.push_str(&format!(
+            "@media (prefers-color-scheme: dark) {{ :root {{ --accent: {dark}; }} }}\n"
+        ));
+    }
+    css
+}
+
 const JS: &str = "text/javascript; charset=utf-8";
 
 /// A script's path under `static/` with its text, so the two cannot disagree.
@@ -51,12 +69,13 @@ const MODULES: &[(&str, &str)] = &[
 impl Assets {
     /// Builds the site stylesheet (our CSS followed by the two highlight themes) and the
     /// scripts.
-    pub fn build() -> Assets {
+    pub fn build(config: &crate::config::Config) -> Assets {
         let mut css = include_str!("../../static/style.css").to_string();
         css.push_str(
             "\n/* Code highlighting, generated from the same themes as the class names. */\n",
         );
         css.push_str(&highlight::stylesheet());
+        css.push_str(&theme(config));
         let mut modules = build_modules(MODULES);
         let mut take = |path: &str| {
             let i = modules.iter().position(|(p, _)| *p == path).unwrap();
@@ -69,6 +88,11 @@ impl Assets {
             live,
             modules: modules.into_iter().map(|(_, a)| a).collect(),
         }
+    }
+
+    /// The site's fingerprinted stylesheet name, for tests.
+    pub fn css_name(&self) -> &str {
+        &self.css.name
     }
 
     pub fn get(&self, name: &str) -> Option<&Asset> {
@@ -165,7 +189,7 @@ mod tests {
 
     #[test]
     fn every_import_names_a_served_module() {
-        let assets = Assets::build();
+        let assets = Assets::build(&crate::config::Config::default());
         let scripts: Vec<&Asset> = [&assets.js, &assets.live]
             .into_iter()
             .chain(&assets.modules)

@@ -10,6 +10,7 @@ mod feeds;
 mod micropub;
 mod pages;
 pub mod searches;
+pub mod strings;
 mod views;
 
 use std::path::Path;
@@ -140,7 +141,7 @@ impl AppState {
             publishing: Arc::default(),
             micropub,
             guard: micropub::Guard::default(),
-            assets: Arc::new(Assets::build()),
+            assets: Arc::new(Assets::build(&config)),
             config,
         })))
     }

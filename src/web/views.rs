@@ -24,9 +24,19 @@ pub struct Layout {
     pub js_url: String,
     /// Development mode's live-reload script.
     pub live_url: Option<String>,
+    /// `Vol. IV · No. 04  Monday · 29 June 2026`; empty with the simple masthead.
     pub masthead: String,
     pub now_writing: Option<String>,
+    /// The site's title, with `· 3 streams` in the publication masthead when it has streams.
     pub streams_line: String,
+    /// The simple masthead: logo, title and menu.
+    pub simple: bool,
+    /// The site's logo (`logo`), with its size when known.
+    pub logo: Option<Logo>,
+    /// The site's own stylesheet (`css`), fingerprinted, linked after ours.
+    pub user_css: Option<String>,
+    /// The words the site writes, in the site's language.
+    pub w: super::strings::Words,
     pub contact_url: Option<String>,
     pub query: String,
     /// Absolute URL of this page without its query (set with `at`).
@@ -51,6 +61,14 @@ pub struct Layout {
     pub chrome_lang: Option<String>,
     /// The site's menu; the entry of the page shown is marked current (see `at`).
     pub nav: Vec<NavLink>,
+}
+
+/// The logo in the header.
+#[derive(Debug, Clone)]
+pub struct Logo {
+    pub url: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 /// One link of the site's menu.
@@ -143,6 +161,8 @@ impl Layout {
         streams: usize,
         now_writing: Option<String>,
     ) -> Layout {
+        let simple = config.masthead == crate::config::Masthead::Simple;
+        let w = super::strings::Words::new(&config.language, &config.strings);
         Layout {
             lang: config.language.clone(),
             site_title: config.title.clone(),
@@ -156,13 +176,21 @@ impl Layout {
             css_url: urls::asset(css_url),
             js_url: urls::asset(js_url),
             live_url: None,
-            masthead: masthead(config.founded, now.to_timezone(config.timezone).date()),
-            now_writing,
-            streams_line: format!(
-                "{} · {streams} stream{}",
-                config.title,
-                if streams == 1 { "" } else { "s" }
-            ),
+            masthead: if simple {
+                String::new()
+            } else {
+                masthead(config.founded, now.to_timezone(config.timezone).date())
+            },
+            now_writing: now_writing.filter(|_| config.now_writing && !simple),
+            // A site without streams does not count them.
+            streams_line: if simple || streams == 0 {
+                config.title.clone()
+            } else {
+                format!("{} · {}", config.title, w.streams_count(streams))
+            },
+            simple,
+            logo: None,
+            user_css: None,
             contact_url: config.contact_url.clone(),
             query: String::new(),
             canonical: format!("{}/", config.base_url),
@@ -175,7 +203,8 @@ impl Layout {
             index: true,
             alternates: Vec::new(),
             chrome_lang: None,
-            nav: vec![NavLink::new("Archive", urls::ARCHIVE)],
+            nav: vec![NavLink::new(w.t("archive"), urls::ARCHIVE)],
+            w,
         }
     }
 
@@ -287,7 +316,8 @@ pub struct Item {
     pub date_iso: String,
     pub stream: String,
     pub stream_url: String,
-    pub minutes: i64,
+    /// `2 min read`, in the site's language.
+    pub reading: String,
     pub summary_html: String,
 }
 
@@ -306,7 +336,8 @@ impl Item {
                 .as_ref()
                 .map(|id| urls::stream(id))
                 .unwrap_or_default(),
-            minutes: s.reading_minutes,
+            reading: crate::content::lang::Locale::of(&config.language)
+                .reading_time(s.reading_minutes),
             summary_html: s.summary_html.clone(),
         }
     }
@@ -401,6 +432,8 @@ pub struct TocView {
 #[template(path = "article.html")]
 pub struct ArticlePage {
     pub layout: Layout,
+    /// The words of the article's furniture, in the article's language.
+    pub aw: super::strings::Words,
     /// Above an article that is not out yet (a preview link, `serve --drafts`).
     pub banner: Option<String>,
     pub entry: HEntry,

@@ -180,6 +180,7 @@ fn article_page(
         };
         let translations = layout.alternates.iter().skip(1).cloned().collect();
         let view = ArticlePage {
+            aw: crate::web::strings::Words::new(&layout.lang, &config.strings),
             banner,
             problem,
             entry: entry(&a, &layout),

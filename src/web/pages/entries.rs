@@ -266,7 +266,11 @@ pub async fn tags(State(state): State<AppState>) -> Result<Response> {
             })
             .collect();
         let view = TagsPage {
-            layout: layout(conn, state, "Tags")?.at(&state.config, urls::TAGS, None),
+            layout: {
+                let w =
+                    crate::web::strings::Words::new(&state.config.language, &state.config.strings);
+                layout(conn, state, w.t("tags"))?.at(&state.config, urls::TAGS, None)
+            },
             tags,
         };
         Ok(render(StatusCode::OK, &view))

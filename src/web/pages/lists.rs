@@ -218,7 +218,11 @@ pub async fn archive(State(state): State<AppState>) -> Result<Response> {
             });
         }
         let view = ArchivePage {
-            layout: layout(conn, state, "Archive")?.at(&state.config, urls::ARCHIVE, None),
+            layout: {
+                let w =
+                    crate::web::strings::Words::new(&state.config.language, &state.config.strings);
+                layout(conn, state, w.t("archive"))?.at(&state.config, urls::ARCHIVE, None)
+            },
             total: years.iter().map(|y| y.count).sum(),
             years,
         };

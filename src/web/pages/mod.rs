@@ -65,14 +65,44 @@ pub(super) fn layout_with(
 ) -> Result<Layout> {
     let writing = read::now_writing(conn)?;
     let mut layout = layout_from(state, title, streams, writing);
-    layout.nav = navigation(conn, state)?;
+    layout.nav = navigation(conn, state, &layout.w)?;
+    own_files(conn, state, &mut layout)?;
     Ok(layout)
+}
+
+/// The site's logo and stylesheet from the content folder, named by their content so a
+/// changed file is fetched again.
+fn own_files(conn: &Connection, state: &AppState, layout: &mut Layout) -> Result<()> {
+    let config = &state.config;
+    if let Some(path) = &config.logo
+        && let Some((_, width, height)) = crate::db::entries::file_facts(conn, path)?
+    {
+        layout.logo = Some(Logo {
+            url: urls::file(path),
+            width,
+            height,
+        });
+    }
+    if let Some(path) = &config.css
+        && let Some((hash, ..)) = crate::db::entries::file_facts(conn, path)?
+    {
+        layout.user_css = Some(format!(
+            "{}?v={}",
+            urls::file(path),
+            &hash[..hash.len().min(12)]
+        ));
+    }
+    Ok(())
 }
 
 /// The site's menu: `[[menu]]` from the settings, then the pages that ask for a place in
 /// it (by weight), then the portfolio when it has projects and the menu does not name it;
 /// the archive closes it.
-fn navigation(conn: &Connection, state: &AppState) -> Result<Vec<NavLink>> {
+fn navigation(
+    conn: &Connection,
+    state: &AppState,
+    w: &crate::web::strings::Words,
+) -> Result<Vec<NavLink>> {
     let config = &state.config;
     let mut nav: Vec<NavLink> = config
         .menu
@@ -92,7 +122,7 @@ fn navigation(conn: &Connection, state: &AppState) -> Result<Vec<NavLink>> {
         nav.push(NavLink::new(&config.work_label, &work));
     }
     if !nav.iter().any(|n| n.url == urls::ARCHIVE) {
-        nav.push(NavLink::new("Archive", urls::ARCHIVE));
+        nav.push(NavLink::new(w.t("archive"), urls::ARCHIVE));
     }
     Ok(nav)
 }
@@ -179,15 +209,13 @@ pub(super) async fn not_found(state: &AppState, gone: Option<String>) -> Respons
         StatusCode::NOT_FOUND
     };
     let page = with_conn(state, move |conn, state| {
+        let w = crate::web::strings::Words::new(&state.config.language, &state.config.strings);
         let (heading, message) = match gone {
             Some(title) => (
                 format!("“{title}” was removed"),
                 "The author took this dispatch down. Search the archive, or read one of the latest.".to_string(),
             ),
-            None => (
-                "There is no page here".to_string(),
-                "The address may be mistyped, or the dispatch was moved. Try a search, or read one of the latest.".to_string(),
-            ),
+            None => (w.t("not_found").to_string(), w.t("not_found_text").to_string()),
         };
         let (latest, _) = read::list_articles(conn, &Filter::All, now(), 5, 0)?;
         Ok(NotFoundPage {

@@ -1,0 +1,246 @@
+//! Every word the site writes around what authors wrote (menus, headings, the article's
+//! furniture, the search box), in one table: English, French, German and Spanish, chosen
+//! by the site's language (and by an article's own for its furniture), each overridable
+//! with the `[strings]` table of `dispatches.toml` (a writer may say "posts").
+
+use std::collections::BTreeMap;
+
+use crate::content::lang::Locale;
+
+/// (key, [English, French, German, Spanish]).
+const TABLE: &[(&str, [&str; 4])] = &[
+    (
+        "skip",
+        [
+            "Skip to content",
+            "Aller au contenu",
+            "Zum Inhalt springen",
+            "Saltar al contenido",
+        ],
+    ),
+    (
+        "search_label",
+        [
+            "Search the archive",
+            "Rechercher dans les archives",
+            "Archiv durchsuchen",
+            "Buscar en el archivo",
+        ],
+    ),
+    ("search", ["Search", "Rechercher", "Suchen", "Buscar"]),
+    ("archive", ["Archive", "Archives", "Archiv", "Archivo"]),
+    ("tags", ["Tags", "Mots-clés", "Schlagwörter", "Etiquetas"]),
+    (
+        "get_in_touch",
+        [
+            "Get in touch →",
+            "Me contacter →",
+            "Kontakt aufnehmen →",
+            "Contacto →",
+        ],
+    ),
+    (
+        "now_writing",
+        [
+            "Now writing",
+            "En cours d’écriture",
+            "Gerade in Arbeit",
+            "Escribiendo ahora",
+        ],
+    ),
+    (
+        "latest",
+        [
+            "Latest dispatches",
+            "Derniers articles",
+            "Neueste Beiträge",
+            "Últimos artículos",
+        ],
+    ),
+    ("streams", ["Streams", "Rubriques", "Rubriken", "Secciones"]),
+    ("stream_one", ["stream", "rubrique", "Rubrik", "sección"]),
+    (
+        "stream_many",
+        ["streams", "rubriques", "Rubriken", "secciones"],
+    ),
+    (
+        "dispatches",
+        ["dispatches", "articles", "Beiträge", "artículos"],
+    ),
+    (
+        "nothing_yet",
+        [
+            "Nothing is published yet.",
+            "Rien n’est encore publié.",
+            "Noch nichts veröffentlicht.",
+            "Aún no hay nada publicado.",
+        ],
+    ),
+    (
+        "all_dispatches",
+        [
+            "← All dispatches",
+            "← Tous les articles",
+            "← Alle Beiträge",
+            "← Todos los artículos",
+        ],
+    ),
+    ("photo_by", ["Photo by", "Photo :", "Foto:", "Foto de"]),
+    ("contents", ["Contents", "Sommaire", "Inhalt", "Contenido"]),
+    ("sources", ["Sources", "Sources", "Quellen", "Fuentes"]),
+    (
+        "written_by",
+        ["Written by", "Écrit par", "Geschrieben von", "Escrito por"],
+    ),
+    ("more_from", ["More from", "Plus de", "Mehr von", "Más de"]),
+    ("previous", ["Previous", "Précédent", "Zurück", "Anterior"]),
+    ("next", ["Next", "Suivant", "Weiter", "Siguiente"]),
+    (
+        "more",
+        [
+            "More dispatches",
+            "Autres articles",
+            "Weitere Beiträge",
+            "Más artículos",
+        ],
+    ),
+    (
+        "related",
+        [
+            "Related dispatches",
+            "Articles liés",
+            "Ähnliche Beiträge",
+            "Artículos relacionados",
+        ],
+    ),
+    (
+        "translations",
+        [
+            "This dispatch in:",
+            "Cet article en :",
+            "Dieser Beitrag auf:",
+            "Este artículo en:",
+        ],
+    ),
+    (
+        "not_found",
+        [
+            "There is no page here",
+            "Il n’y a pas de page ici",
+            "Hier gibt es keine Seite",
+            "Aquí no hay ninguna página",
+        ],
+    ),
+    (
+        "not_found_text",
+        [
+            "The address may be mistyped, or the page was moved. Try a search, or read one of the latest.",
+            "L’adresse est peut-être mal saisie, ou la page a été déplacée. Essayez une recherche, ou lisez l’un des derniers articles.",
+            "Die Adresse ist vielleicht falsch geschrieben, oder die Seite wurde verschoben. Versuchen Sie eine Suche, oder lesen Sie einen der neuesten Beiträge.",
+            "Puede que la dirección esté mal escrita o que la página se haya movido. Pruebe una búsqueda o lea uno de los últimos artículos.",
+        ],
+    ),
+    ("year", ["Year", "Année", "Jahr", "Año"]),
+    ("role", ["Role", "Rôle", "Rolle", "Función"]),
+    ("client", ["Client", "Client", "Auftraggeber", "Cliente"]),
+    ("link", ["Link", "Lien", "Link", "Enlace"]),
+    (
+        "source_code",
+        ["Source", "Code source", "Quellcode", "Código fuente"],
+    ),
+    (
+        "no_projects",
+        [
+            "No projects yet.",
+            "Aucun projet pour l’instant.",
+            "Noch keine Projekte.",
+            "Aún no hay proyectos.",
+        ],
+    ),
+    (
+        "no_tags",
+        [
+            "No tags yet.",
+            "Aucun mot-clé pour l’instant.",
+            "Noch keine Schlagwörter.",
+            "Aún no hay etiquetas.",
+        ],
+    ),
+];
+
+/// The keys a `[strings]` table may set.
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    TABLE.iter().map(|(k, _)| *k)
+}
+
+/// The words of one language, with the site's overrides.
+#[derive(Debug, Clone)]
+pub struct Words {
+    locale: Locale,
+    overrides: std::sync::Arc<BTreeMap<String, String>>,
+}
+
+impl Words {
+    /// The words for the language `tag` (English when we have no table for it);
+    /// `overrides` (the `[strings]` setting) win where they are given.
+    pub fn new(tag: &str, overrides: &std::sync::Arc<BTreeMap<String, String>>) -> Words {
+        Words {
+            locale: Locale::of(tag),
+            overrides: overrides.clone(),
+        }
+    }
+
+    /// The text of `key`. A key the table lacks shows as itself in brackets, so a page
+    /// test finds it.
+    pub fn t(&self, key: &str) -> &str {
+        if let Some(text) = self.overrides.get(key) {
+            return text;
+        }
+        let column = match self.locale {
+            Locale::En => 0,
+            Locale::Fr => 1,
+            Locale::De => 2,
+            Locale::Es => 3,
+        };
+        TABLE
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or("[missing string]", |(_, texts)| texts[column])
+    }
+
+    /// `3 streams`, `1 Rubrik`.
+    pub fn streams_count(&self, n: usize) -> String {
+        let word = if n == 1 { "stream_one" } else { "stream_many" };
+        format!("{n} {}", self.t(word))
+    }
+
+    /// `2 min read` in this language.
+    pub fn reading_time(&self, minutes: i64) -> String {
+        self.locale.reading_time(minutes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_string_is_spelled_in_every_language() {
+        for (key, texts) in TABLE {
+            assert!(texts.iter().all(|t| !t.trim().is_empty()), "{key}");
+        }
+        let none = std::sync::Arc::default();
+        assert_eq!(Words::new("de", &none).t("written_by"), "Geschrieben von");
+        assert_eq!(Words::new("fr-CA", &none).t("latest"), "Derniers articles");
+        assert_eq!(Words::new("nl", &none).t("latest"), "Latest dispatches");
+    }
+
+    #[test]
+    fn an_override_wins_in_every_language() {
+        let mut map = BTreeMap::new();
+        map.insert("latest".to_string(), "Latest posts".to_string());
+        let overrides = std::sync::Arc::new(map);
+        assert_eq!(Words::new("de", &overrides).t("latest"), "Latest posts");
+        assert_eq!(Words::new("de", &overrides).t("archive"), "Archiv");
+    }
+}
