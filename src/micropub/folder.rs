@@ -193,17 +193,22 @@ impl Folder {
         Ok(self.read_post(url)?.1)
     }
 
-    /// Stores an uploaded file as `media/<name>` and publishes it; its path on the site.
-    pub fn save_media(&self, bytes: &[u8], extension: &str) -> Result<String> {
+    /// Stores an uploaded file (`upload`, a temporary file in the media folder, which
+    /// the caller removes) as `media/<name>` and publishes it; its path on the site. A
+    /// refusal of another file in the folder is that file's, not this upload's.
+    pub fn save_media(&self, upload: &Path, extension: &str) -> Result<String> {
         let dir = self.content.join(MEDIA);
         std::fs::create_dir_all(&dir)?;
         for _ in 0..10 {
             let name = format!("{}.{extension}", random_name()?);
             let path = dir.join(&name);
-            match write_beside(&path, bytes, false) {
+            // A hard link never replaces: the no-clobber rename.
+            match std::fs::hard_link(upload, &path) {
                 Ok(()) => {
-                    // Files other than Markdown publish with the folder that holds them.
-                    self.publish_file(&dir)?;
+                    if let Err(e) = self.publish_media(&dir, &name) {
+                        let _ = std::fs::remove_file(&path);
+                        return Err(e);
+                    }
                     return Ok(urls::file(&format!("{MEDIA}/{name}")));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
@@ -213,6 +218,27 @@ impl Folder {
         Err(FolderError::Internal(
             "no free media name after 10 tries".into(),
         ))
+    }
+
+    /// Publishes the media folder (files other than Markdown publish with the folder
+    /// that holds them); an error only if the file `name` in it was refused.
+    fn publish_media(&self, dir: &Path, name: &str) -> Result<()> {
+        let report = publish::publish(
+            &[dir.display().to_string()],
+            &self.content,
+            &self.config,
+            Some(&self.writer),
+            &self.db,
+            &Options::default(),
+        )?;
+        let ours = |p: &str| p.rsplit(['/', '\\']).next() == Some(name);
+        if let Some(f) = report.failed.iter().find(|f| ours(&f.path)) {
+            return Err(FolderError::Invalid(f.to_string()));
+        }
+        if let Some((_, why)) = report.skipped.iter().find(|(p, _)| ours(p)) {
+            return Err(FolderError::Invalid(why.clone()));
+        }
+        Ok(())
     }
 
     fn read_post(
@@ -297,7 +323,7 @@ fn write_beside(path: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()>
     placed
 }
 
-fn random_name() -> std::result::Result<String, String> {
+pub(crate) fn random_name() -> std::result::Result<String, String> {
     let mut bytes = [0u8; 12];
     getrandom::fill(&mut bytes).map_err(|e| format!("random source: {e}"))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())

@@ -19,7 +19,8 @@ use crate::content::{self, ContentSettings, Parsed, Prepared, PreparedArticle, S
 use crate::db::{AuthorRow, Batch, FileRow, RedirectRow, StreamRow};
 use crate::error::FileError;
 
-/// Files beside articles larger than this are not published.
+/// Files beside articles larger than this (or than `media_max_bytes`, if that is
+/// larger) are not published.
 const MAX_ASSET_BYTES: u64 = 20 * 1024 * 1024;
 
 /// What every file's load needs to know.
@@ -191,19 +192,31 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
         Ok(m) => m,
         Err(e) => return fail(None, format!("cannot read: {e}")),
     };
-    let cap = if f.markdown {
-        config.max_file_bytes
-    } else {
-        MAX_ASSET_BYTES
-    };
-    if meta.len() > cap {
+    if f.markdown && meta.len() > config.max_file_bytes {
         return fail(
             None,
             format!(
-                "{} bytes is over the limit of {cap} bytes; split it or raise `max_file_bytes`",
-                meta.len()
+                "{} bytes is over the limit of {} bytes; split it or raise `max_file_bytes`",
+                meta.len(),
+                config.max_file_bytes
             ),
         );
+    }
+    // A file beside the posts that is too large is left out with a warning, not failed:
+    // it must never stand in the way of the other files (or of the uploads) beside it.
+    let cap = MAX_ASSET_BYTES.max(config.media_max_bytes);
+    if !f.markdown && meta.len() > cap {
+        return Outcome::Parsed {
+            hash: String::new(),
+            parsed: Parsed::Skipped {
+                reason: format!(
+                    "{} bytes is over the limit of {cap} bytes for files other than Markdown, \
+                     so it is not published; shrink it or raise `media_max_bytes`",
+                    meta.len()
+                ),
+                redirect: None,
+            },
+        };
     }
     let bytes = match std::fs::read(&f.path) {
         Ok(b) => b,

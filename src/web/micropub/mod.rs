@@ -6,12 +6,13 @@
 
 mod auth;
 mod media;
+mod upload;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, Multipart, Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -261,9 +262,10 @@ async fn post_inner(state: AppState, req: Request) -> Answer {
             (token, mp::from_form(pairs).map_err(|e| bad(e.0))?)
         }
         "multipart/form-data" => {
-            let (token, pairs, files) = read_multipart(req, &state).await?;
-            let granted = authorize(&state, addr, header_token, token, Some(&["create"])).await?;
             let folder = folder(&state)?;
+            let limit = state.config.media_max_bytes;
+            let (token, pairs, files) = upload::read_multipart(req, &folder.content, limit).await?;
+            let granted = authorize(&state, addr, header_token, token, Some(&["create"])).await?;
             let mut request = mp::from_form(pairs).map_err(|e| bad(e.0))?;
             if let MpRequest::Create(props) = &mut request {
                 let urls = save_files(&folder, files).await?;
@@ -331,7 +333,9 @@ async fn media_inner(state: AppState, req: Request) -> Answer {
             "upload the file as multipart/form-data, in a part named `file`",
         ));
     }
-    let (token, _, mut files) = read_multipart(req, &state).await?;
+    let folder = folder(&state)?;
+    let limit = state.config.media_max_bytes;
+    let (token, _, mut files) = upload::read_multipart(req, &folder.content, limit).await?;
     authorize(
         &state,
         addr,
@@ -340,7 +344,6 @@ async fn media_inner(state: AppState, req: Request) -> Answer {
         Some(&["media", "create"]),
     )
     .await?;
-    let folder = folder(&state)?;
     files.retain(|(name, _)| name == "file");
     if files.len() != 1 {
         return Err(bad("send exactly one file, in a part named `file`"));
@@ -373,80 +376,23 @@ fn take_token(pairs: &mut Vec<(String, String)>) -> Option<String> {
 async fn read_body(req: Request, limit: u64) -> Result<Bytes, Failure> {
     axum::body::to_bytes(req.into_body(), limit as usize)
         .await
-        .map_err(|_| too_large(limit))
-}
-
-fn too_large(limit: u64) -> Failure {
-    Failure(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "invalid_request",
-        format!("the body is larger than this server takes ({limit} bytes)"),
-    )
-}
-
-/// Uploaded files: (property name without `[]`, bytes).
-type Files = Vec<(String, Bytes)>;
-
-async fn read_multipart(
-    req: Request,
-    state: &AppState,
-) -> Result<(Option<String>, Vec<(String, String)>, Files), Failure> {
-    let limit = state.config.media_max_bytes;
-    let mut multipart = Multipart::from_request(req, &()).await.map_err(|e| {
-        bad(format!(
-            "the multipart body cannot be read: {}",
-            e.body_text()
-        ))
-    })?;
-    let (mut token, mut pairs, mut files) = (None, Vec::new(), Vec::new());
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(limit)),
-            Err(e) => {
-                return Err(bad(format!(
-                    "the multipart body is malformed: {}",
-                    e.body_text()
-                )));
-            }
-        };
-        let name = field.name().unwrap_or("").to_string();
-        let is_file = field.file_name().is_some();
-        let bytes = match field.bytes().await {
-            Ok(b) => b,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(limit)),
-            Err(e) => {
-                return Err(bad(format!(
-                    "the multipart body is malformed: {}",
-                    e.body_text()
-                )));
-            }
-        };
-        if is_file {
-            files.push((name.trim_end_matches("[]").to_string(), bytes));
-        } else if name == "access_token" {
-            token = Some(String::from_utf8_lossy(&bytes).into_owned());
-        } else {
-            let text = String::from_utf8(bytes.to_vec())
-                .map_err(|_| bad(format!("the part `{name}` is not UTF-8 text")))?;
-            pairs.push((name, text));
-        }
-    }
-    Ok((token, pairs, files))
+        .map_err(|_| upload::too_large(limit, "max_file_bytes"))
 }
 
 /// Stores each uploaded file after sniffing its type; (property, path on the site).
-async fn save_files(folder: &Arc<Folder>, files: Files) -> Result<Vec<(String, String)>, Failure> {
+async fn save_files(
+    folder: &Arc<Folder>,
+    files: upload::Files,
+) -> Result<Vec<(String, String)>, Failure> {
     let mut out = Vec::new();
-    for (prop, bytes) in files {
-        let Some(ext) = media::sniff(&bytes) else {
+    for (prop, file) in files {
+        let Some(ext) = media::sniff(&file.head) else {
             return Err(bad(format!(
                 "the file in `{prop}` is not a JPEG, PNG, GIF or WebP image"
             )));
         };
         let folder = folder.clone();
-        let path = tokio::task::spawn_blocking(move || folder.save_media(&bytes, ext))
+        let path = tokio::task::spawn_blocking(move || folder.save_media(file.path(), ext))
             .await
             .map_err(internal)?
             .map_err(folder_failure)?;
