@@ -60,7 +60,7 @@ pub struct Shared {
     /// The content folder Micropub writes into, with the server's writer; `None` when
     /// the server has no folder (or serves a replica): writes answer 503.
     pub micropub: Option<Arc<crate::micropub::folder::Folder>>,
-    /// Refused tokens per address, and when each token was last recorded as used.
+    /// Refusals per presented token, and when each token was last recorded as used.
     pub(crate) guard: micropub::Guard,
     cache: cache::ResponseCache,
     security: HeaderMap,
@@ -333,7 +333,7 @@ pub async fn serve_listener(
             move |mut req: axum::http::Request<hyper::body::Incoming>| {
                 let in_flight = conn::InFlight::begin(&activity);
                 req.extensions_mut().insert(backoff.clone());
-                // The peer's address: Micropub brakes repeated failures by it.
+                // The peer's address, for handlers that want to know who asked.
                 if let Some(peer) = peer {
                     req.extensions_mut()
                         .insert(axum::extract::ConnectInfo(peer));

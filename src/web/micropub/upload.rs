@@ -45,7 +45,7 @@ pub type Parts = (Option<String>, Vec<(String, String)>, Files);
 
 /// The answer to a body or file over its limit, naming the setting that sets it.
 pub fn too_large(limit: u64, setting: &str) -> Failure {
-    Failure(
+    Failure::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "invalid_request",
         format!("the upload is larger than this server takes ({limit} bytes, `{setting}`)"),
