@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::deleted;
 use super::file::{self, apply_update};
 use super::{Props, Request};
 use crate::config::Config;
@@ -18,8 +19,6 @@ use crate::publish::{self, Options};
 use crate::urls;
 use crate::watch::{self, Problems};
 
-/// Deleted posts wait here (hidden, so never published) until an undelete.
-const DELETED: &str = ".deleted";
 /// Uploaded files go here, inside the content folder.
 pub const MEDIA: &str = "media";
 /// The longest slug made from a title.
@@ -146,9 +145,11 @@ impl Folder {
         let _one = self.edits.lock().unwrap_or_else(|e| e.into_inner());
         let slug = self.slug_of(url)?;
         let rel = self.source_of(&slug)?;
-        let to = self.content.join(DELETED).join(&rel);
-        std::fs::create_dir_all(to.parent().unwrap_or(&self.content))?;
-        std::fs::rename(self.content.join(&rel), &to)?;
+        let alone = match rel.strip_suffix("/index.md") {
+            Some(dir) => !db::micropub::others_under(&*self.pool.get()?, dir, &rel)?,
+            None => false,
+        };
+        deleted::put_away(&self.content, deleted::moved_part(&rel, alone), &slug)?;
         watch::publish_folder(
             &self.content,
             &self.config,
@@ -163,28 +164,18 @@ impl Folder {
     fn undelete(&self, url: &str) -> Result<String> {
         let _one = self.edits.lock().unwrap_or_else(|e| e.into_inner());
         let slug = self.slug_of(url)?;
-        let deleted = self.content.join(DELETED);
-        let found = walkdir::WalkDir::new(&deleted)
-            .into_iter()
-            .filter_map(std::result::Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .find(|e| deleted_slug(e.path()).as_deref() == Some(slug.as_str()));
-        let Some(found) = found else {
+        let Some(part) = deleted::find(&self.content, &slug) else {
             return Err(FolderError::Invalid(format!(
                 "no deleted post answers at {url}"
             )));
         };
-        let rel = found.path().strip_prefix(&deleted)?.to_path_buf();
-        let to = self.content.join(&rel);
-        if to.exists() {
+        if self.content.join(&part).exists() {
             return Err(FolderError::Invalid(format!(
-                "{} exists again; edit that file instead",
-                rel.display()
+                "{part} exists again; edit that file instead"
             )));
         }
-        std::fs::create_dir_all(to.parent().unwrap_or(&self.content))?;
-        std::fs::rename(found.path(), &to)?;
-        self.publish_file(&to)?;
+        let back = deleted::take_back(&self.content, &part)?;
+        self.publish_file(&back)?;
         Ok(slug)
     }
 
@@ -286,19 +277,9 @@ impl Folder {
     }
 }
 
-/// The slug a deleted file answered at: its `slug` key, else its name.
-fn deleted_slug(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let (_, keep) = file::from_markdown(&text).ok()?;
-    match keep.get("slug").and_then(serde_json::Value::as_str) {
-        Some(s) => Some(s.to_string()),
-        None => Some(path.file_stem()?.to_string_lossy().into_owned()),
-    }
-}
-
 /// Writes `bytes` to a hidden file beside `path`, flushes it, then moves it into place:
 /// over an existing file when `replace`, else only if `path` is free (`AlreadyExists`).
-fn write_beside(path: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
+pub(super) fn write_beside(path: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
     use std::io::Write as _;
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
