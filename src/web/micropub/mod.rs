@@ -188,7 +188,7 @@ async fn query_inner(state: AppState, req: Request) -> Answer {
             "a token in the URL ends up in logs and histories; send `Authorization: Bearer TOKEN`",
         ));
     }
-    authorize(&state, bearer(req.headers())?, None, None).await?;
+    let granted = authorize(&state, bearer(req.headers())?, None, None).await?;
     let get = |k: &str| {
         pairs
             .iter()
@@ -203,6 +203,16 @@ async fn query_inner(state: AppState, req: Request) -> Answer {
         }),
         Some("syndicate-to") => json!({ "syndicate-to": [] }),
         Some("source") => {
+            // A post's source (a draft's included) is for those who may write posts.
+            if !granted.may("create") && !granted.may("update") {
+                return Err(Failure::new(
+                    StatusCode::UNAUTHORIZED,
+                    "insufficient_scope",
+                    "this token lacks the scope `update` (or `create`) that reading a post's \
+                     source needs"
+                        .into(),
+                ));
+            }
             let url = get("url").ok_or_else(|| bad("`q=source` needs the `url` of a post"))?;
             let wanted: Vec<String> = pairs
                 .iter()
@@ -345,7 +355,8 @@ async fn media_inner(state: AppState, req: Request) -> Answer {
     let folder = folder(&state)?;
     let limit = state.config.media_max_bytes;
     let (token, _, mut files) = upload::read_multipart(req, &folder.content, limit).await?;
-    authorize(&state, header_token, token, Some(&["media", "create"])).await?;
+    // Uploading is its own scope: a token made to post text cannot fill the disk.
+    authorize(&state, header_token, token, Some(&["media"])).await?;
     files.retain(|(name, _)| name == "file");
     if files.len() != 1 {
         return Err(bad("send exactly one file, in a part named `file`"));
