@@ -98,6 +98,10 @@ pub enum Command {
         /// Also ask every link to another site (eight at a time, 10 s each).
         #[arg(long)]
         external: bool,
+        /// With --external, also ask links to loopback and private addresses (refused
+        /// otherwise, so a post cannot make the check probe this machine's network).
+        #[arg(long, requires = "external")]
+        local: bool,
     },
     /// Print a secret, expiring link that shows one unpublished article.
     Preview {

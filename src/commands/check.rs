@@ -14,7 +14,7 @@ use crate::db::{self, DbError};
 pub fn run(
     paths: &[String],
     content: &Path,
-    external: bool,
+    (external, local): (bool, bool),
     db_path: &Path,
 ) -> anyhow::Result<ExitCode> {
     let conn = db::open_read_only(db_path)?;
@@ -32,7 +32,12 @@ pub fn run(
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let (mut broken, outside) = check::check(&conn, content, &roots, now).map_err(DbError::from)?;
     if external {
-        broken.extend(check::check_external(&outside, 8, Duration::from_secs(10)));
+        broken.extend(check::check_external(
+            &outside,
+            8,
+            Duration::from_secs(10),
+            local,
+        ));
     }
     for b in &broken {
         println!("{b}");

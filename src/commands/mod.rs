@@ -61,7 +61,8 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
             paths,
             content,
             external,
-        } => check::run(&paths, &content, external, &db),
+            local,
+        } => check::run(&paths, &content, (external, local), &db),
         Command::Preview {
             slug,
             hours,
