@@ -108,8 +108,9 @@ pub enum Command {
         /// The article's slug (a draft, a scheduled article, or a published one).
         #[arg(required_unless_present = "rotate")]
         slug: Option<String>,
-        /// How long the link works.
-        #[arg(long, default_value_t = 72)]
+        /// How long the link works, in hours (at most 8760, a year).
+        #[arg(long, default_value_t = 72,
+              value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::preview::MAX_HOURS)))]
         hours: u32,
         /// Replace the signing secret: every preview link made so far stops working.
         #[arg(long)]

@@ -134,3 +134,31 @@ async fn a_file_over_the_limit_in_the_media_folder_is_skipped_and_blocks_no_uplo
         assert_eq!(p.status, StatusCode::CREATED, "{}", p.body);
     }
 }
+
+/// A body over the limit is answered the same way, in Micropub's JSON, whether it
+/// announced its length or came in chunks.
+#[tokio::test]
+async fn a_body_over_the_limit_is_a_json_413_with_or_without_a_length() {
+    let (site, t) = small_site();
+    let (ct, body) = multipart(&[], &[("file", &png_of(200_000))]);
+    let mut with_length = req("POST", "/micropub/media", Some(&t), &ct, body.clone());
+    with_length
+        .headers_mut()
+        .insert("content-length", body.len().into());
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        body.chunks(8_192).map(|c| Ok(c.to_vec())).collect();
+    let chunked = req(
+        "POST",
+        "/micropub/media",
+        Some(&t),
+        &ct,
+        Body::from_stream(futures_util::stream::iter(chunks)),
+    );
+    for request in [with_length, chunked] {
+        let p = site.send(request).await;
+        assert_eq!(p.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", p.body);
+        assert_eq!(p.json()["error"], "invalid_request", "{}", p.body);
+        assert!(p.body.contains("media_max_bytes"), "{}", p.body);
+    }
+    assert_eq!(media_files(&site), Vec::<String>::new());
+}

@@ -153,10 +153,9 @@ pub fn app(state: AppState) -> Router {
     let micropub = Router::new()
         .route(urls::MICROPUB, get(micropub::query).post(micropub::post))
         .route(urls::MICROPUB_MEDIA, axum::routing::post(micropub::media))
+        // The handlers bound what they read (and answer 413 in Micropub's JSON, whether
+        // the body has a length or comes chunked); no plain-text 413 from a layer.
         .layer(axum::extract::DefaultBodyLimit::max(micropub::body_limit(
-            &state.config,
-        )))
-        .layer(RequestBodyLimitLayer::new(micropub::body_limit(
             &state.config,
         )))
         .layer(TimeoutLayer::with_status_code(
