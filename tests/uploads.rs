@@ -162,3 +162,15 @@ async fn a_body_over_the_limit_is_a_json_413_with_or_without_a_length() {
     }
     assert_eq!(media_files(&site), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn an_upload_left_unfinished_by_a_killed_server_is_removed_when_it_starts_again() {
+    let site = Site::new()
+        .with_config(|c| c.media_max_bytes = LIMIT)
+        .publishing();
+    std::fs::create_dir_all(site.content().join("media")).unwrap();
+    site.file("media/.upload-0123abcd.tmp", png_of(1_000));
+    site.file("media/kept.png", png_of(1_000));
+    assert_eq!(site.get("/").await.status, StatusCode::OK);
+    assert_eq!(media_files(&site), vec!["kept.png".to_string()]);
+}

@@ -21,6 +21,8 @@ use crate::watch::{self, Problems};
 
 /// Uploaded files go here, inside the content folder.
 pub const MEDIA: &str = "media";
+/// How an upload's temporary file in `MEDIA` is named: hidden, so never published.
+pub const UPLOAD_PREFIX: &str = ".upload-";
 /// The longest slug made from a title.
 const SLUG_CHARS: usize = 60;
 
@@ -62,6 +64,7 @@ impl Folder {
         problems: Arc<Problems>,
         pool: ReadPool,
     ) -> Folder {
+        remove_unfinished_uploads(&content.join(MEDIA));
         Folder {
             content,
             config,
@@ -273,6 +276,21 @@ impl Folder {
         match report.failed.first() {
             Some(f) => Err(FolderError::Invalid(f.to_string())),
             None => Ok(()),
+        }
+    }
+}
+
+/// Removes the temporary files of uploads that a killed process never finished (see
+/// `web::micropub::upload`): hidden, they were never published, and no one will finish
+/// them now.
+fn remove_unfinished_uploads(media: &Path) {
+    let Ok(dir) = std::fs::read_dir(media) else {
+        return;
+    };
+    for entry in dir.filter_map(std::result::Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(UPLOAD_PREFIX) && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }

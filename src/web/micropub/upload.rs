@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use tokio::io::AsyncWriteExt;
 
 use super::{Failure, bad, internal};
-use crate::micropub::folder::MEDIA;
+use crate::micropub::folder::{MEDIA, UPLOAD_PREFIX};
 
 /// A file being uploaded: removed when dropped unless it was kept.
 pub struct Upload {
@@ -99,7 +99,7 @@ async fn stream_file(mut field: Field<'_>, content: &Path, limit: u64) -> Result
     let dir = content.join(MEDIA);
     tokio::fs::create_dir_all(&dir).await.map_err(internal)?;
     let name = format!(
-        ".upload-{}.tmp",
+        "{UPLOAD_PREFIX}{}.tmp",
         crate::micropub::folder::random_name().map_err(internal)?
     );
     let path = dir.join(name);
