@@ -19,6 +19,8 @@ use crate::content::{markdown, resolve_relative};
 use crate::db::read;
 use crate::urls::{self, RouteId};
 
+mod public;
+
 /// One link that leads nowhere.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Broken {
@@ -125,17 +127,28 @@ pub fn check(
 /// Asks every outside URL once (a `HEAD`, then a `GET` for servers that refuse `HEAD`),
 /// `workers` at a time, each within `timeout`; a URL written in several places is asked
 /// once and reported at each. Answers from 200 to 399 are good; so are 401, 403 and 429,
-/// which say the page exists but will not be shown to a checker.
-pub fn check_external(links: &[External], workers: usize, timeout: Duration) -> Vec<Broken> {
+/// which say the page exists but will not be shown to a checker. Loopback and private
+/// addresses are not asked unless `local`.
+pub fn check_external(
+    links: &[External],
+    workers: usize,
+    timeout: Duration,
+    local: bool,
+) -> Vec<Broken> {
     let mut urls: Vec<&str> = links.iter().map(|l| l.url.as_str()).collect();
     urls.sort_unstable();
     urls.dedup();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    let config = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .http_status_as_error(false)
         .user_agent("dispatches-check")
-        .build()
-        .into();
+        .build();
+    // Local addresses only when asked for (`--local`): see `public`.
+    let agent = if local {
+        ureq::Agent::new_with_config(config)
+    } else {
+        public::agent(config)
+    };
     let next = AtomicUsize::new(0);
     let verdicts: Mutex<HashMap<&str, Option<String>>> = Mutex::new(HashMap::new());
     std::thread::scope(|scope| {

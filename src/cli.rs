@@ -98,14 +98,19 @@ pub enum Command {
         /// Also ask every link to another site (eight at a time, 10 s each).
         #[arg(long)]
         external: bool,
+        /// With --external, also ask links to loopback and private addresses (refused
+        /// otherwise, so a post cannot make the check probe this machine's network).
+        #[arg(long, requires = "external")]
+        local: bool,
     },
     /// Print a secret, expiring link that shows one unpublished article.
     Preview {
         /// The article's slug (a draft, a scheduled article, or a published one).
         #[arg(required_unless_present = "rotate")]
         slug: Option<String>,
-        /// How long the link works.
-        #[arg(long, default_value_t = 72)]
+        /// How long the link works, in hours (at most 8760, a year).
+        #[arg(long, default_value_t = 72,
+              value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::preview::MAX_HOURS)))]
         hours: u32,
         /// Replace the signing secret: every preview link made so far stops working.
         #[arg(long)]

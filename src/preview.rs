@@ -33,12 +33,20 @@ pub fn sign(secret: &str, slug: &str, expires: i64) -> String {
     hex(&signer(secret, slug, expires).finalize().into_bytes())
 }
 
+/// The longest a preview link lasts: a year.
+pub const MAX_HOURS: u32 = 8760;
+
 /// Whether `sig` signs `slug` until `expires`, and `expires` is still ahead of `now`.
 pub fn verify(secret: &str, slug: &str, expires: i64, sig: &str, now: i64) -> bool {
     let Some(bytes) = unhex(sig) else {
         return false;
     };
-    expires > now && signer(secret, slug, expires).verify_slice(&bytes).is_ok()
+    // A link made to last longer than any link is made for (by an older version, which
+    // took any number of hours) is refused too.
+    let longest = i64::from(MAX_HOURS) * 3600;
+    expires > now
+        && expires - now <= longest
+        && signer(secret, slug, expires).verify_slice(&bytes).is_ok()
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
@@ -67,5 +75,15 @@ mod tests {
             "another secret"
         );
         assert!(!verify("k", "draft", 1_000, "zz", 999));
+    }
+
+    #[test]
+    fn a_link_signed_for_longer_than_a_year_is_refused() {
+        let year = i64::from(MAX_HOURS) * 3600;
+        let sig = sign("k", "draft", year);
+        assert!(verify("k", "draft", year, &sig, 0));
+        let far = year * 100_000;
+        let sig = sign("k", "draft", far);
+        assert!(!verify("k", "draft", far, &sig, 0));
     }
 }

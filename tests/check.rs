@@ -108,7 +108,7 @@ fn external_links_are_asked_and_the_dead_ones_reported() {
     );
     site.publish();
     let content = site.content().display().to_string();
-    let run = site.bin(&["check", "--external", "--content", &content]);
+    let run = site.bin(&["check", "--external", "--local", "--content", &content]);
     assert_eq!(run.code(), Some(1), "{}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{}", run.stdout);
@@ -126,6 +126,32 @@ fn external_links_are_asked_and_the_dead_ones_reported() {
         run.stderr.contains("4 outside links asked"),
         "{}",
         run.stderr
+    );
+}
+
+/// A post may link to this machine or its network (`localhost`, `127.0.0.1`, the same
+/// written as one number): `--external` reports those links unasked unless `--local`.
+#[test]
+fn external_links_to_local_addresses_are_not_asked() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let site = Site::new();
+    site.file(
+        "links.md",
+        format!("---\ntitle: Links\ndate: 2026-03-01\n---\n[a](http://127.0.0.1:{port}/a)\n[b](http://localhost:{port}/b)\n[c](http://2130706433:{port}/c)\n[d](http://[::1]:{port}/d)\n"),
+    );
+    site.publish();
+    let content = site.content().display().to_string();
+    let run = site.bin(&["check", "--external", "--content", &content]);
+    assert_eq!(run.code(), Some(1), "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 4, "{}", run.stdout);
+    for line in run.stdout.lines() {
+        assert!(line.contains("local address"), "{line}");
+    }
+    assert!(
+        listener.accept().is_err(),
+        "nothing connected to the local server"
     );
 }
 

@@ -257,6 +257,45 @@ async fn a_decompression_bomb_or_a_broken_image_is_served_without_variants() {
     assert_eq!(stored, 0);
 }
 
+/// A real JPEG of a few hundred bytes whose frame header claims `w` × `h` pixels.
+fn jpeg_claiming(w: u16, h: u16) -> Vec<u8> {
+    let mut bytes = jpeg(16, 16);
+    let sof = bytes
+        .windows(2)
+        .position(|m| m == [0xFF, 0xC0])
+        .expect("a baseline frame header");
+    bytes[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+    bytes[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+    bytes
+}
+
+#[tokio::test]
+async fn an_image_claiming_more_pixels_than_the_bound_is_not_decoded_and_is_warned_about() {
+    let site = Site::new();
+    site.file(
+        "huge/index.md",
+        "---\ntitle: Huge\ndate: 2026-03-01\n---\n![Square](square.png)\n\n![Tiny](tiny.jpg)\n",
+    )
+    .file("huge/square.png", png_claiming(12_000, 12_000))
+    .file("huge/tiny.jpg", jpeg_claiming(11_000, 11_000));
+    let report = site.publish();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    for (name, size) in [("square.png", "12000×12000"), ("tiny.jpg", "11000×11000")] {
+        let warning = report
+            .warnings
+            .iter()
+            .find(|w| w.contains(name))
+            .unwrap_or_else(|| panic!("no warning for {name}: {:?}", report.warnings));
+        assert!(warning.contains(size), "{warning}");
+    }
+    let page = site.get("/dispatches/huge").await;
+    let square = img_tag(&page.body, "/files/huge/square.png");
+    assert_eq!(attr(square, "width"), Some("12000"), "{square}");
+    assert_eq!(attr(square, "srcset"), None);
+    let stored: i64 = site.one("SELECT count(*) FROM image_variants");
+    assert_eq!(stored, 0);
+}
+
 #[tokio::test]
 async fn an_svg_is_sized_and_served_as_an_image_under_a_policy_of_its_own() {
     let site = Site::new();

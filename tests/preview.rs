@@ -146,3 +146,12 @@ async fn development_mode_shows_drafts_too() {
         page.body
     );
 }
+
+#[test]
+fn a_preview_link_lasts_at_most_a_year() {
+    let site = with_draft();
+    let run = site.bin(&["preview", "draft", "--hours", "999999999"]);
+    assert_eq!(run.code(), Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("8760"), "{}", run.stderr);
+    site.bin(&["preview", "draft", "--hours", "8760"]).success();
+}

@@ -14,7 +14,7 @@ use crate::db::{self, DbError};
 pub fn run(
     paths: &[String],
     content: &Path,
-    external: bool,
+    (external, local): (bool, bool),
     db_path: &Path,
     work: &str,
 ) -> anyhow::Result<ExitCode> {
@@ -34,7 +34,12 @@ pub fn run(
     let (mut broken, outside) =
         check::check(&conn, content, &roots, now, work).map_err(DbError::from)?;
     if external {
-        broken.extend(check::check_external(&outside, 8, Duration::from_secs(10)));
+        broken.extend(check::check_external(
+            &outside,
+            8,
+            Duration::from_secs(10),
+            local,
+        ));
     }
     for b in &broken {
         println!("{b}");

@@ -61,7 +61,14 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
             paths,
             content,
             external,
-        } => check::run(&paths, &content, external, &db, &config.work_path),
+            local,
+        } => check::run(
+            &paths,
+            &content,
+            (external, local),
+            &db,
+            &config.work_path,
+        ),
         Command::Preview {
             slug,
             hours,

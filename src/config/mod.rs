@@ -357,7 +357,9 @@ pub const SETTINGS: &[Setting] = &[
     Setting {
         key: "media_max_bytes",
         default: "20971520",
-        meaning: "largest upload Micropub takes (20 MiB); larger ones answer 413",
+        meaning: "largest upload Micropub takes (20 MiB); larger ones answer 413. Files other \
+                  than Markdown in the folder are published up to this size or 20 MiB, \
+                  whichever is larger, and skipped with a warning past it",
         field: Number(|c| &mut c.media_max_bytes),
     },
     Setting {

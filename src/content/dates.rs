@@ -22,6 +22,11 @@ pub fn parse_calendar_date(s: &str) -> Result<Date, String> {
         .and_then(|m| Month::try_from(m).ok())
         .ok_or_else(|| format!("{s:?} has no month {m}"))?;
     let year = i32::try_from(y).expect("four digits");
+    if year == 0 {
+        return Err(format!(
+            "{s:?} has the year 0, which no calendar has; check the date"
+        ));
+    }
     let day = u8::try_from(d).map_err(|_| format!("{s:?} has no day {d}"))?;
     Date::from_calendar_date(year, month, day).map_err(|_| {
         format!(
@@ -356,6 +361,9 @@ mod tests {
         let (d, rest) = split_date_prefix("2026-05-12-wal-mode").unwrap();
         assert_eq!((d, rest), (time::macros::date!(2026 - 05 - 12), "wal-mode"));
         assert!(split_date_prefix("2026-02-30-x").is_none());
+        let e = parse_calendar_date("0000-01-01").unwrap_err();
+        assert!(e.contains("year 0"), "{e}");
+        assert!(parse_calendar_date("0001-01-01").is_ok());
         assert!(split_date_prefix("wal-mode").is_none());
         assert_eq!(
             without_repeated_year("2023-01-29 18:30:22 2023 -0800").as_deref(),

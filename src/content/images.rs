@@ -19,8 +19,11 @@ const WEBP_METHOD: i32 = 2;
 
 /// Past these no variants are made, and the page gets the original with its size: a
 /// decompression bomb of a few kilobytes may claim gigabytes of pixels, and a publish
-/// runs inside the server. 192 MB decodes a 48-megapixel photograph with alpha.
+/// runs inside the server. 192 MB decodes a 48-megapixel photograph with alpha. All are
+/// checked against the header before a pixel is decoded: the decoder's own limits
+/// bound only the sides, and a 12,000 px square of 16-bit RGBA took 2.9 GB.
 const MAX_SIDE: u32 = 12_000;
+const MAX_PIXELS: u64 = 50_000_000;
 const MAX_DECODE_BYTES: u64 = 192 * 1024 * 1024;
 
 /// What a page needs to know about one image file.
@@ -86,14 +89,14 @@ pub fn measure(bytes: &[u8], content_type: &str) -> Option<(u32, u32)> {
 }
 
 /// The WebP variants of a raster image narrower than its original, widest last; none
-/// when the format keeps its own (SVG, GIF), the image is small, or it cannot be decoded
-/// within the bounds.
-pub fn variants(bytes: &[u8], content_type: &str) -> Vec<Variant> {
+/// when the format keeps its own (SVG, GIF) or the image is small. An image too large
+/// to decode within the bounds has none either, and the author hears why (`Err`).
+pub fn variants(bytes: &[u8], content_type: &str) -> Result<Vec<Variant>, String> {
     if !makes_variants(content_type) {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    let Some(image) = decode(bytes) else {
-        return Vec::new();
+    let Some(image) = decode(bytes)? else {
+        return Ok(Vec::new());
     };
     let (w, h) = (image.width(), image.height());
     // Widest first, each made from the one before: a third of the work of resizing
@@ -115,20 +118,53 @@ pub fn variants(bytes: &[u8], content_type: &str) -> Vec<Variant> {
         })
         .collect();
     made.reverse();
-    made
+    Ok(made)
 }
 
-/// Decodes under the bounds, rotated as its EXIF says (variants are shown as is).
-fn decode(bytes: &[u8]) -> Option<DynamicImage> {
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .ok()?;
+/// Decodes under the bounds, rotated as its EXIF says (variants are shown as is);
+/// `Ok(None)` when the bytes do not decode, `Err` when the header asks too much.
+fn decode(bytes: &[u8]) -> Result<Option<DynamicImage>, String> {
+    let Ok(reader) = ImageReader::new(Cursor::new(bytes)).with_guessed_format() else {
+        return Ok(None);
+    };
+    let (w, h) = match reader.into_dimensions() {
+        Ok(size) => size,
+        Err(_) => return Ok(None),
+    };
+    too_large(w, h)?;
+    let Ok(mut reader) = ImageReader::new(Cursor::new(bytes)).with_guessed_format() else {
+        return Ok(None);
+    };
     reader.limits(limits());
-    let mut decoder = reader.into_decoder().ok()?;
+    let Ok(mut decoder) = reader.into_decoder() else {
+        return Err(too_large_message(w, h));
+    };
+    if decoder.total_bytes() > MAX_DECODE_BYTES {
+        return Err(too_large_message(w, h));
+    }
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).ok()?;
+    let Ok(mut image) = DynamicImage::from_decoder(decoder) else {
+        return Ok(None);
+    };
     image.apply_orientation(orientation);
-    Some(image)
+    Ok(Some(image))
+}
+
+/// An error when an image of `w`×`h` pixels is past the bounds.
+fn too_large(w: u32, h: u32) -> Result<(), String> {
+    if w > MAX_SIDE || h > MAX_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(too_large_message(w, h));
+    }
+    Ok(())
+}
+
+fn too_large_message(w: u32, h: u32) -> String {
+    format!(
+        "{w}×{h} pixels is more than smaller copies are made of (at most {MAX_SIDE} px a side, \
+         {} megapixels, {} MB decoded); the original is served as it is",
+        MAX_PIXELS / 1_000_000,
+        MAX_DECODE_BYTES / (1024 * 1024)
+    )
 }
 
 fn encode_webp(image: &DynamicImage) -> Option<Vec<u8>> {
@@ -203,7 +239,7 @@ mod tests {
 
     #[test]
     fn variants_are_webp_and_never_wider_than_the_original() {
-        let v = variants(&png(1200, 700), "image/png");
+        let v = variants(&png(1200, 700), "image/png").unwrap();
         let widths: Vec<u32> = v.iter().map(|v| v.width).collect();
         assert_eq!(widths, [480, 960]);
         for variant in &v {
@@ -213,14 +249,18 @@ mod tests {
             assert_eq!(w, variant.width);
             assert_eq!(h, (700 * variant.width + 600) / 1200);
         }
-        assert!(variants(&png(400, 300), "image/png").is_empty());
-        assert!(variants(&png(2000, 10), "image/gif").is_empty());
+        assert!(variants(&png(400, 300), "image/png").unwrap().is_empty());
+        assert!(variants(&png(2000, 10), "image/gif").unwrap().is_empty());
     }
 
     #[test]
     fn what_is_not_an_image_has_no_size_and_no_variants() {
         assert_eq!(measure(b"not an image", "image/png"), None);
-        assert!(variants(b"\x89PNG\r\n\x1a\n broken", "image/png").is_empty());
+        assert!(
+            variants(b"\x89PNG\r\n\x1a\n broken", "image/png")
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
@@ -238,5 +278,73 @@ mod tests {
         );
         assert_eq!(size("<svg width=\"100%\" height=\"100%\">"), None);
         assert_eq!(size("<svg>"), None);
+    }
+
+    #[test]
+    fn an_image_that_claims_too_many_pixels_is_refused_before_decoding() {
+        let png = bomb_png(12_000, 12_000);
+        assert_eq!(measure(&png, "image/png"), Some((12_000, 12_000)));
+        let why = variants(&png, "image/png").unwrap_err();
+        assert!(why.contains("12000×12000"), "{why}");
+        let jpeg = bomb_jpeg(11_000, 11_000);
+        assert_eq!(measure(&jpeg, "image/jpeg"), Some((11_000, 11_000)));
+        assert!(variants(&jpeg, "image/jpeg").is_err());
+    }
+
+    /// Headers that claim huge images over a few bytes of data, for the tests: a PNG
+    /// (16-bit RGBA) and a baseline JPEG.
+    fn bomb_png(w: u32, h: u32) -> Vec<u8> {
+        fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+            out.extend((data.len() as u32).to_be_bytes());
+            let start = out.len();
+            out.extend(kind);
+            out.extend(data);
+            let crc = crc32(&out[start..]);
+            out.extend(crc.to_be_bytes());
+        }
+        fn crc32(bytes: &[u8]) -> u32 {
+            let mut crc = !0u32;
+            for &b in bytes {
+                crc ^= u32::from(b);
+                for _ in 0..8 {
+                    crc = if crc & 1 == 1 {
+                        (crc >> 1) ^ 0xEDB8_8320
+                    } else {
+                        crc >> 1
+                    };
+                }
+            }
+            !crc
+        }
+        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = Vec::new();
+        ihdr.extend(w.to_be_bytes());
+        ihdr.extend(h.to_be_bytes());
+        ihdr.extend([16, 6, 0, 0, 0]);
+        chunk(&mut out, b"IHDR", &ihdr);
+        chunk(
+            &mut out,
+            b"IDAT",
+            &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+        );
+        chunk(&mut out, b"IEND", &[]);
+        out
+    }
+
+    fn bomb_jpeg(w: u32, h: u32) -> Vec<u8> {
+        // A real 16 px JPEG whose frame header is made to claim `w`×`h`.
+        let img = image::RgbImage::from_pixel(16, 16, image::Rgb([200, 100, 50]));
+        let mut out = Cursor::new(Vec::new());
+        DynamicImage::ImageRgb8(img)
+            .write_to(&mut out, image::ImageFormat::Jpeg)
+            .unwrap();
+        let mut bytes = out.into_inner();
+        let sof = bytes
+            .windows(2)
+            .position(|m| m == [0xFF, 0xC0])
+            .expect("a baseline frame header");
+        bytes[sof + 5..sof + 7].copy_from_slice(&(h as u16).to_be_bytes());
+        bytes[sof + 7..sof + 9].copy_from_slice(&(w as u16).to_be_bytes());
+        bytes
     }
 }

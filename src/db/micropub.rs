@@ -23,3 +23,14 @@ pub fn slug_in_use(conn: &Connection, slug: &str) -> rusqlite::Result<bool> {
         |r| r.get(0),
     )
 }
+
+/// Whether an article other than `rel` has its source under the folder `dir`: a
+/// bundle's folder that holds other posts is not moved as a whole.
+pub fn others_under(conn: &Connection, dir: &str, rel: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM articles
+             WHERE substr(source_path, 1, length(?1) + 1) = ?1 || '/' AND source_path <> ?2)",
+        [dir, rel],
+        |r| r.get(0),
+    )
+}

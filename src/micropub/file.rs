@@ -6,8 +6,8 @@
 use serde_json::{Map, Value, json};
 
 use super::{Invalid, Props, invalid};
-use crate::content::front_matter;
 use crate::content::html::strip_tags;
+use crate::content::{dates, front_matter};
 
 /// Photos are appended to the body after this line, so the page shows them and
 /// `q=source` can give the content back without them.
@@ -34,6 +34,7 @@ const TITLE_CHARS: usize = 60;
 /// The Markdown text of a post with `props`; `keep` holds the file's other front-matter
 /// keys (its `slug`, say), and `now` dates a post that names no `published`.
 pub fn to_markdown(props: &Props, keep: &Map<String, Value>, now: &str) -> Result<String, Invalid> {
+    check_state(props)?;
     let mut front = Map::new();
     let (body, html) = content(props)?;
     match text(props, "name") {
@@ -92,6 +93,41 @@ pub fn to_markdown(props: &Props, keep: &Map<String, Value>, now: &str) -> Resul
     }
     out.push('\n');
     Ok(out)
+}
+
+/// Refuses what the post would not be as asked: a status other than published or
+/// draft, a visibility other than public (every post here is public; a private one must
+/// not go live), and a `published` that is not a date (it would become now).
+fn check_state(props: &Props) -> Result<(), Invalid> {
+    match text(props, "post-status").as_deref() {
+        None | Some("published" | "draft") => {}
+        Some(other) => {
+            return invalid(format!(
+                "`post-status` is `published` or `draft`, not `{}`",
+                other.chars().take(40).collect::<String>()
+            ));
+        }
+    }
+    match text(props, "visibility").as_deref() {
+        None | Some("public") => {}
+        Some(other) => {
+            return invalid(format!(
+                "every post here is public, so `visibility: {}` cannot be honoured; send \
+                 `post-status: draft` to keep it off the site",
+                other.chars().take(40).collect::<String>()
+            ));
+        }
+    }
+    if props.contains_key("published") {
+        let when = text(props, "published").unwrap_or_default();
+        if let Err(why) = dates::parse_datetime(&when, time_tz::timezones::db::UTC) {
+            return invalid(format!(
+                "`published` must be a date and time such as 2026-01-20T10:00:00Z: {}",
+                why.chars().take(80).collect::<String>()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Properties the front matter or the body hold directly (the rest go under

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::deleted;
 use super::file::{self, apply_update};
 use super::{Props, Request};
 use crate::config::Config;
@@ -18,10 +19,10 @@ use crate::publish::{self, Options};
 use crate::urls;
 use crate::watch::{self, Problems};
 
-/// Deleted posts wait here (hidden, so never published) until an undelete.
-const DELETED: &str = ".deleted";
 /// Uploaded files go here, inside the content folder.
 pub const MEDIA: &str = "media";
+/// How an upload's temporary file in `MEDIA` is named: hidden, so never published.
+pub const UPLOAD_PREFIX: &str = ".upload-";
 /// The longest slug made from a title.
 const SLUG_CHARS: usize = 60;
 
@@ -63,6 +64,7 @@ impl Folder {
         problems: Arc<Problems>,
         pool: ReadPool,
     ) -> Folder {
+        remove_unfinished_uploads(&content.join(MEDIA));
         Folder {
             content,
             config,
@@ -146,9 +148,11 @@ impl Folder {
         let _one = self.edits.lock().unwrap_or_else(|e| e.into_inner());
         let slug = self.slug_of(url)?;
         let rel = self.source_of(&slug)?;
-        let to = self.content.join(DELETED).join(&rel);
-        std::fs::create_dir_all(to.parent().unwrap_or(&self.content))?;
-        std::fs::rename(self.content.join(&rel), &to)?;
+        let alone = match rel.strip_suffix("/index.md") {
+            Some(dir) => !db::micropub::others_under(&*self.pool.get()?, dir, &rel)?,
+            None => false,
+        };
+        deleted::put_away(&self.content, deleted::moved_part(&rel, alone), &slug)?;
         watch::publish_folder(
             &self.content,
             &self.config,
@@ -163,28 +167,18 @@ impl Folder {
     fn undelete(&self, url: &str) -> Result<String> {
         let _one = self.edits.lock().unwrap_or_else(|e| e.into_inner());
         let slug = self.slug_of(url)?;
-        let deleted = self.content.join(DELETED);
-        let found = walkdir::WalkDir::new(&deleted)
-            .into_iter()
-            .filter_map(std::result::Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .find(|e| deleted_slug(e.path()).as_deref() == Some(slug.as_str()));
-        let Some(found) = found else {
+        let Some(part) = deleted::find(&self.content, &slug) else {
             return Err(FolderError::Invalid(format!(
                 "no deleted post answers at {url}"
             )));
         };
-        let rel = found.path().strip_prefix(&deleted)?.to_path_buf();
-        let to = self.content.join(&rel);
-        if to.exists() {
+        if self.content.join(&part).exists() {
             return Err(FolderError::Invalid(format!(
-                "{} exists again; edit that file instead",
-                rel.display()
+                "{part} exists again; edit that file instead"
             )));
         }
-        std::fs::create_dir_all(to.parent().unwrap_or(&self.content))?;
-        std::fs::rename(found.path(), &to)?;
-        self.publish_file(&to)?;
+        let back = deleted::take_back(&self.content, &part)?;
+        self.publish_file(&back)?;
         Ok(slug)
     }
 
@@ -193,17 +187,22 @@ impl Folder {
         Ok(self.read_post(url)?.1)
     }
 
-    /// Stores an uploaded file as `media/<name>` and publishes it; its path on the site.
-    pub fn save_media(&self, bytes: &[u8], extension: &str) -> Result<String> {
+    /// Stores an uploaded file (`upload`, a temporary file in the media folder, which
+    /// the caller removes) as `media/<name>` and publishes it; its path on the site. A
+    /// refusal of another file in the folder is that file's, not this upload's.
+    pub fn save_media(&self, upload: &Path, extension: &str) -> Result<String> {
         let dir = self.content.join(MEDIA);
         std::fs::create_dir_all(&dir)?;
         for _ in 0..10 {
             let name = format!("{}.{extension}", random_name()?);
             let path = dir.join(&name);
-            match write_beside(&path, bytes, false) {
+            // A hard link never replaces: the no-clobber rename.
+            match std::fs::hard_link(upload, &path) {
                 Ok(()) => {
-                    // Files other than Markdown publish with the folder that holds them.
-                    self.publish_file(&dir)?;
+                    if let Err(e) = self.publish_media(&dir, &name) {
+                        let _ = std::fs::remove_file(&path);
+                        return Err(e);
+                    }
                     return Ok(urls::file(&format!("{MEDIA}/{name}")));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
@@ -213,6 +212,27 @@ impl Folder {
         Err(FolderError::Internal(
             "no free media name after 10 tries".into(),
         ))
+    }
+
+    /// Publishes the media folder (files other than Markdown publish with the folder
+    /// that holds them); an error only if the file `name` in it was refused.
+    fn publish_media(&self, dir: &Path, name: &str) -> Result<()> {
+        let report = publish::publish(
+            &[dir.display().to_string()],
+            &self.content,
+            &self.config,
+            Some(&self.writer),
+            &self.db,
+            &Options::default(),
+        )?;
+        let ours = |p: &str| p.rsplit(['/', '\\']).next() == Some(name);
+        if let Some(f) = report.failed.iter().find(|f| ours(&f.path)) {
+            return Err(FolderError::Invalid(f.to_string()));
+        }
+        if let Some((_, why)) = report.skipped.iter().find(|(p, _)| ours(p)) {
+            return Err(FolderError::Invalid(why.clone()));
+        }
+        Ok(())
     }
 
     fn read_post(
@@ -260,19 +280,24 @@ impl Folder {
     }
 }
 
-/// The slug a deleted file answered at: its `slug` key, else its name.
-fn deleted_slug(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let (_, keep) = file::from_markdown(&text).ok()?;
-    match keep.get("slug").and_then(serde_json::Value::as_str) {
-        Some(s) => Some(s.to_string()),
-        None => Some(path.file_stem()?.to_string_lossy().into_owned()),
+/// Removes the temporary files of uploads that a killed process never finished (see
+/// `web::micropub::upload`): hidden, they were never published, and no one will finish
+/// them now.
+fn remove_unfinished_uploads(media: &Path) {
+    let Ok(dir) = std::fs::read_dir(media) else {
+        return;
+    };
+    for entry in dir.filter_map(std::result::Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(UPLOAD_PREFIX) && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
 /// Writes `bytes` to a hidden file beside `path`, flushes it, then moves it into place:
 /// over an existing file when `replace`, else only if `path` is free (`AlreadyExists`).
-fn write_beside(path: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
+pub(super) fn write_beside(path: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
     use std::io::Write as _;
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
@@ -297,7 +322,7 @@ fn write_beside(path: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()>
     placed
 }
 
-fn random_name() -> std::result::Result<String, String> {
+pub(crate) fn random_name() -> std::result::Result<String, String> {
     let mut bytes = [0u8; 12];
     getrandom::fill(&mut bytes).map_err(|e| format!("random source: {e}"))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())

@@ -2,6 +2,7 @@
 //! JSON bodies into one [`Request`], posts turned into Markdown files and back (`file`),
 //! and the content folder they live in (`folder`). The HTTP side is `web::micropub`.
 
+mod deleted;
 pub mod file;
 pub mod folder;
 

@@ -19,7 +19,8 @@ use crate::content::{self, ContentSettings, Parsed, Prepared, PreparedArticle, S
 use crate::db::{AuthorRow, Batch, FileRow, RedirectRow, StreamRow};
 use crate::error::FileError;
 
-/// Files beside articles larger than this are not published.
+/// Files beside articles larger than this (or than `media_max_bytes`, if that is
+/// larger) are not published.
 const MAX_ASSET_BYTES: u64 = 20 * 1024 * 1024;
 
 /// What every file's load needs to know.
@@ -101,7 +102,12 @@ pub(super) fn load_all(
         match outcome {
             Outcome::Unchanged => report.unchanged += 1,
             Outcome::Failed(failure) => report.failed.push(failure),
-            Outcome::File(row) => all.batch.files.push(row),
+            Outcome::File(row, warning) => {
+                if let Some(why) = warning {
+                    report.warnings.push(format!("{}: {why}", f.shown));
+                }
+                all.batch.files.push(row);
+            }
             Outcome::Article(loaded) => all.articles.push(loaded),
             Outcome::Parsed { hash, parsed } => add_parsed(&mut all.batch, report, f, hash, parsed),
         }
@@ -148,7 +154,8 @@ fn add_parsed(batch: &mut Batch, report: &mut Report, f: Found, hash: String, pa
 enum Outcome {
     Unchanged,
     Failed(FileError),
-    File(FileRow),
+    /// A file beside the articles, and a warning about it if there is one.
+    File(FileRow, Option<String>),
     Parsed {
         hash: String,
         parsed: Parsed,
@@ -191,19 +198,31 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
         Ok(m) => m,
         Err(e) => return fail(None, format!("cannot read: {e}")),
     };
-    let cap = if f.markdown {
-        config.max_file_bytes
-    } else {
-        MAX_ASSET_BYTES
-    };
-    if meta.len() > cap {
+    if f.markdown && meta.len() > config.max_file_bytes {
         return fail(
             None,
             format!(
-                "{} bytes is over the limit of {cap} bytes; split it or raise `max_file_bytes`",
-                meta.len()
+                "{} bytes is over the limit of {} bytes; split it or raise `max_file_bytes`",
+                meta.len(),
+                config.max_file_bytes
             ),
         );
+    }
+    // A file beside the posts that is too large is left out with a warning, not failed:
+    // it must never stand in the way of the other files (or of the uploads) beside it.
+    let cap = MAX_ASSET_BYTES.max(config.media_max_bytes);
+    if !f.markdown && meta.len() > cap {
+        return Outcome::Parsed {
+            hash: String::new(),
+            parsed: Parsed::Skipped {
+                reason: format!(
+                    "{} bytes is over the limit of {cap} bytes for files other than Markdown, \
+                     so it is not published; shrink it or raise `media_max_bytes`",
+                    meta.len()
+                ),
+                redirect: None,
+            },
+        };
     }
     let bytes = match std::fs::read(&f.path) {
         Ok(b) => b,
@@ -218,7 +237,8 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
         return Outcome::Unchanged;
     }
     if !f.markdown {
-        return Outcome::File(file_row(f, bytes, hash, ctx.variants));
+        let (row, warning) = file_row(f, bytes, hash, ctx.variants);
+        return Outcome::File(row, warning);
     }
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
@@ -257,13 +277,14 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
 }
 
 /// A file beside the articles; an image with its size and (unless its variants are
-/// stored already) its variants, made here on every core.
+/// stored already) its variants, made here on every core; and why it has none, if it
+/// is too large for them.
 fn file_row(
     f: &Found,
     bytes: Vec<u8>,
     hash: String,
     stored: &HashMap<String, Vec<u32>>,
-) -> FileRow {
+) -> (FileRow, Option<String>) {
     let content_type = content_type(&f.rel);
     let mut row = FileRow {
         path: f.rel.clone(),
@@ -274,11 +295,12 @@ fn file_row(
         variants: Vec::new(),
     };
     if !images::is_image(content_type) {
-        return row;
+        return (row, None);
     }
     let Some((width, height)) = images::measure(&row.bytes, content_type) else {
-        return row;
+        return (row, None);
     };
+    let mut warning = None;
     let mut facts = ImageFacts {
         width,
         height,
@@ -292,7 +314,10 @@ fn file_row(
         facts.variant_widths = match stored.get(&key) {
             Some(widths) => widths.clone(),
             None => {
-                row.variants = images::variants(&row.bytes, content_type);
+                row.variants = images::variants(&row.bytes, content_type).unwrap_or_else(|why| {
+                    warning = Some(why);
+                    Vec::new()
+                });
                 row.variants.iter().map(|v| v.width).collect()
             }
         };
@@ -301,7 +326,7 @@ fn file_row(
         }
     }
     row.image = Some(facts);
-    row
+    (row, warning)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -358,16 +383,16 @@ mod tests {
     #[test]
     fn an_image_stored_under_another_path_is_not_encoded_again() {
         let bytes = png(1000, 500);
-        let first = file_row(&found("a.png"), bytes.clone(), "h".into(), &HashMap::new());
+        let (first, _) = file_row(&found("a.png"), bytes.clone(), "h".into(), &HashMap::new());
         let facts = first.image.clone().unwrap();
         assert_eq!(facts.variant_widths, [480, 960]);
         assert_eq!(first.variants.len(), 2);
         let stored = HashMap::from([(facts.variant_key.clone(), facts.variant_widths.clone())]);
-        let copy = file_row(&found("copy/b.png"), bytes, "h2".into(), &stored);
+        let (copy, _) = file_row(&found("copy/b.png"), bytes, "h2".into(), &stored);
         assert!(copy.variants.is_empty(), "encoded again");
         assert_eq!(copy.image, Some(facts));
         // Too narrow for a variant: measured, and no key computed.
-        let small = file_row(&found("s.png"), png(300, 200), "h3".into(), &HashMap::new());
+        let (small, _) = file_row(&found("s.png"), png(300, 200), "h3".into(), &HashMap::new());
         let small = small.image.unwrap();
         assert_eq!((small.width, small.variant_key.as_str()), (300, ""));
     }

@@ -14,6 +14,12 @@ use crate::content::{self, Article, ContentSettings, PreparedArticle};
 use crate::db::ArticleRow;
 use crate::error::FileError;
 
+/// Each render thread's stack. A stack overflow aborts the process and cannot be
+/// caught, so every recursion a file can drive is bounded before it starts (nesting in
+/// `markdown::bounds`, TeX in `content::math`); this is the margin behind those bounds
+/// (the default of 2 MiB held them in a debug build). Only what is used is committed.
+const RENDER_STACK_BYTES: usize = 16 << 20;
+
 /// What a file whose render panicked is told.
 pub(super) const RENDERER_CRASHED: &str = "the Markdown renderer crashed on this file; the previous version stays live (please report it)";
 
@@ -61,7 +67,10 @@ pub(super) fn render_in_order(
         for _ in 0..threads {
             let done = done.clone();
             let (chunks, next) = (&chunks, &next);
-            scope.spawn(move || {
+            let worker = std::thread::Builder::new()
+                .name("render".into())
+                .stack_size(RENDER_STACK_BYTES);
+            let spawned = worker.spawn_scoped(scope, move || {
                 // A cancelled publish stops at the next article, not after the rest.
                 while !cancelled() {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -79,6 +88,9 @@ pub(super) fn render_in_order(
                     }
                 }
             });
+            if let Err(e) = spawned {
+                tracing::error!("no thread to render on: {e}");
+            }
         }
         drop(done);
         let mut waiting: std::collections::BTreeMap<usize, Vec<Rendered>> = Default::default();

@@ -61,7 +61,7 @@ pub struct Shared {
     /// The content folder Micropub writes into, with the server's writer; `None` when
     /// the server has no folder (or serves a replica): writes answer 503.
     pub micropub: Option<Arc<crate::micropub::folder::Folder>>,
-    /// Refused tokens per address, and when each token was last recorded as used.
+    /// Refusals per presented token, and when each token was last recorded as used.
     pub(crate) guard: micropub::Guard,
     cache: cache::ResponseCache,
     security: HeaderMap,
@@ -161,10 +161,12 @@ pub fn app(state: AppState) -> Router {
             site = site.route(&route.pattern, handler(route.id));
         }
     }
-    let limit = micropub::body_limit(&state.config);
     let micropub = micropub
-        .layer(axum::extract::DefaultBodyLimit::max(limit))
-        .layer(RequestBodyLimitLayer::new(limit))
+        // The handlers bound what they read (and answer 413 in Micropub's JSON, whether
+        // the body has a length or comes chunked); no plain-text 413 from a layer.
+        .layer(axum::extract::DefaultBodyLimit::max(micropub::body_limit(
+            &state.config,
+        )))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(120),
@@ -362,7 +364,7 @@ pub async fn serve_listener(
             move |mut req: axum::http::Request<hyper::body::Incoming>| {
                 let in_flight = conn::InFlight::begin(&activity);
                 req.extensions_mut().insert(backoff.clone());
-                // The peer's address: Micropub brakes repeated failures by it.
+                // The peer's address, for handlers that want to know who asked.
                 if let Some(peer) = peer {
                     req.extensions_mut()
                         .insert(axum::extract::ConnectInfo(peer));

@@ -42,7 +42,11 @@ impl<'a> Renderer<'_, 'a> {
                 let placeholder = self.keep(mathml);
                 self.push(Event::Html(placeholder.into()));
             }
-            Err(why) => {
+            Err(math::Refused::TooMuch(why)) => {
+                self.refused(tex, &why);
+                self.push(Event::Code(tex.to_string().into()));
+            }
+            Err(math::Refused::Invalid(why)) => {
                 self.warnings.push((
                     self.line,
                     format!("the formula `{tex:.60}` is shown as code: {why}"),
@@ -50,6 +54,17 @@ impl<'a> Renderer<'_, 'a> {
                 self.push(Event::Code(tex.to_string().into()));
             }
         }
+    }
+
+    /// Notes that a formula asks too much: the render stops at this event and the file
+    /// is refused with the reason (see `render`).
+    fn refused(&mut self, tex: &str, why: &str) {
+        self.too_much.get_or_insert_with(|| {
+            format!(
+                "the formula `{}` is refused: {why}",
+                tex.chars().take(60).collect::<String>()
+            )
+        });
     }
 
     /// Formulas inside raw HTML, delimited the way KaTeX's and MathJax's auto-render read
@@ -102,7 +117,11 @@ impl<'a> Renderer<'_, 'a> {
                     let placeholder = self.keep(mathml);
                     out.push_str(&placeholder);
                 }
-                Err(_) => out.push_str(&rest[i..i + 2 + len + close.len()]),
+                Err(math::Refused::TooMuch(why)) => {
+                    self.refused(tex, &why);
+                    out.push_str(&rest[i..i + 2 + len + close.len()]);
+                }
+                Err(math::Refused::Invalid(_)) => out.push_str(&rest[i..i + 2 + len + close.len()]),
             }
             rest = &rest[i + 2 + len + close.len()..];
         }

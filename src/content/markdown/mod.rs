@@ -100,6 +100,18 @@ pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Result<Rendered, TooM
         }
         alt.see(&event, || lines.at(markdown, range.start));
         r.event(event);
+        if let Some(message) = r.too_much.take() {
+            return Err(TooMuch {
+                at: range.start,
+                message,
+            });
+        }
+    }
+    if let Some(message) = r.too_much.take() {
+        return Err(TooMuch {
+            at: markdown.len(),
+            message,
+        });
     }
     let mut rendered = r.finish();
     bounds.check_time(markdown.len())?;
@@ -199,6 +211,8 @@ struct Renderer<'o, 'a> {
     /// The 0-based line of the formula being rendered, for its warning.
     line: usize,
     warnings: Vec<(usize, String)>,
+    /// Why the render must stop (a formula that asks too much), once known.
+    too_much: Option<String>,
 }
 
 impl<'o, 'a> Renderer<'o, 'a> {
@@ -227,6 +241,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
             html_block: None,
             line: 0,
             warnings: Vec::new(),
+            too_much: None,
         }
     }
 

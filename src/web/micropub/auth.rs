@@ -1,23 +1,28 @@
 //! Who may publish: the bearer token (header or form body, never the URL) checked
-//! against the stored hashes in constant time, its scope, and a per-address brake on
-//! repeated failures. Neither a token nor a refused attempt's token is ever logged.
+//! against the stored hashes in constant time, its scope, and a brake on a token that is
+//! refused again and again. The brake counts failures per presented token (by its hash),
+//! not per address: behind a proxy every client has the proxy's address, and a flood of
+//! bad tokens from anywhere must never lock out the owner's good one. Guessing a token
+//! (32 random bytes) is hopeless anyway; the brake spares the server a client that keeps
+//! sending a revoked or mistyped one. Neither a token nor a refused attempt's token is
+//! ever logged.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::db::{self, ReadPool};
 use crate::tokens;
 
-/// Failures from one address within `WINDOW` before it is refused for `BLOCK`.
+/// Refusals of one token within `WINDOW` before it is refused unchecked for `BLOCK`.
 const MAX_FAILURES: u32 = 10;
 const WINDOW: Duration = Duration::from_secs(10 * 60);
 pub const BLOCK: Duration = Duration::from_secs(15 * 60);
 /// A token's last use is written at most this often (each write is a commit).
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
-/// Addresses remembered at most; past this, old entries are forgotten first.
-const MAX_ADDRESSES: usize = 10_000;
+/// Refused tokens remembered at most; past this, old entries are forgotten first, then
+/// those not blocked.
+const MAX_TOKENS: usize = 10_000;
 
 /// A token that checked out.
 #[derive(Debug, Clone)]
@@ -34,7 +39,8 @@ impl Granted {
 
 #[derive(Default)]
 pub struct Guard {
-    failures: Mutex<HashMap<IpAddr, Failures>>,
+    /// Refusals by the hash of the token refused.
+    failures: Mutex<HashMap<String, Failures>>,
     touched: Mutex<HashMap<String, Instant>>,
 }
 
@@ -45,25 +51,26 @@ struct Failures {
 }
 
 impl Guard {
-    /// How long `addr` must still wait, if it is refused for now.
-    pub fn blocked(&self, addr: Option<IpAddr>) -> Option<Duration> {
-        let addr = addr?;
+    /// How long the token hashed to `key` must still wait, if it is refused for now.
+    pub fn blocked(&self, key: &str) -> Option<Duration> {
         let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let until = map.get(&addr)?.blocked_until?;
+        let until = map.get(key)?.blocked_until?;
         until.checked_duration_since(Instant::now())
     }
 
-    /// Counts a refused token from `addr`.
-    pub fn failed(&self, addr: Option<IpAddr>) {
-        let Some(addr) = addr else { return };
+    /// Counts a refusal of the token hashed to `key`.
+    pub fn failed(&self, key: &str) {
         let now = Instant::now();
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() >= MAX_ADDRESSES {
+        if map.len() >= MAX_TOKENS {
             map.retain(|_, f| {
                 now.duration_since(f.since) < WINDOW || f.blocked_until.is_some_and(|u| u > now)
             });
         }
-        let f = map.entry(addr).or_insert(Failures {
+        if map.len() >= MAX_TOKENS {
+            map.retain(|_, f| f.blocked_until.is_some_and(|u| u > now));
+        }
+        let f = map.entry(key.to_string()).or_insert(Failures {
             count: 0,
             since: now,
             blocked_until: None,
@@ -76,10 +83,10 @@ impl Guard {
             };
         }
         f.count += 1;
-        if f.count >= MAX_FAILURES {
+        if f.count >= MAX_FAILURES && f.blocked_until.is_none() {
             f.blocked_until = Some(now + BLOCK);
             tracing::warn!(
-                "{addr}: {MAX_FAILURES} refused publishing tokens; refusing this address for {} minutes",
+                "one publishing token was refused {MAX_FAILURES} times; it is refused unchecked for {} minutes",
                 BLOCK.as_secs() / 60
             );
         }

@@ -6,12 +6,12 @@
 
 mod auth;
 mod media;
+mod upload;
 
-use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, Multipart, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -23,8 +23,29 @@ use crate::micropub::folder::{Folder, FolderError};
 use crate::micropub::{self as mp, Props, Request as MpRequest};
 use crate::urls;
 
-/// A Micropub answer that is not a success.
-struct Failure(StatusCode, &'static str, String);
+/// A Micropub answer that is not a success: status, error code, description, and for a
+/// 429 the seconds until it is worth asking again.
+struct Failure(StatusCode, &'static str, String, Option<u64>);
+
+impl Failure {
+    fn new(status: StatusCode, code: &'static str, description: String) -> Failure {
+        Failure(status, code, description, None)
+    }
+}
+
+/// A 429: a token refused too often, with when to try again.
+fn too_many(wait: std::time::Duration) -> Failure {
+    let secs = wait.as_secs() + 1;
+    Failure(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_requests",
+        format!(
+            "this token was refused too many times and is not checked again for {secs} s; \
+             check the token your client sends (a revoked or mistyped one?)"
+        ),
+        Some(secs),
+    )
+}
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
@@ -35,6 +56,10 @@ impl IntoResponse for Failure {
             body["scope"] = json!(scope);
         }
         let mut resp = (self.0, no_store(), axum::Json(body)).into_response();
+        if let Some(secs) = self.3 {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if self.0 == StatusCode::UNAUTHORIZED {
             resp.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -44,12 +69,12 @@ impl IntoResponse for Failure {
 }
 
 fn bad(message: impl Into<String>) -> Failure {
-    Failure(StatusCode::BAD_REQUEST, "invalid_request", message.into())
+    Failure::new(StatusCode::BAD_REQUEST, "invalid_request", message.into())
 }
 
 fn internal(e: impl std::fmt::Display) -> Failure {
     tracing::error!("micropub: {e}");
-    Failure(
+    Failure::new(
         StatusCode::INTERNAL_SERVER_ERROR,
         "server_error",
         "the server failed; see its log".into(),
@@ -65,7 +90,7 @@ type Answer = Result<Response, Failure>;
 /// The folder posts are written to, or a 503 that says why there is none.
 fn folder(state: &AppState) -> Result<Arc<Folder>, Failure> {
     state.micropub.clone().ok_or_else(|| {
-        Failure(
+        Failure::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "temporarily_unavailable",
             "this server has no content folder to write posts into (it was started without one, \
@@ -73,12 +98,6 @@ fn folder(state: &AppState) -> Result<Arc<Folder>, Failure> {
                 .into(),
         )
     })
-}
-
-fn peer(req: &Request) -> Option<IpAddr> {
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
 }
 
 fn bearer(headers: &HeaderMap) -> Result<Option<String>, Failure> {
@@ -101,20 +120,10 @@ fn bearer(headers: &HeaderMap) -> Result<Option<String>, Failure> {
 /// Checks the token for `scope` (`None`: any valid token).
 async fn authorize(
     state: &AppState,
-    addr: Option<IpAddr>,
     header_token: Option<String>,
     body_token: Option<String>,
     scope: Option<&[&str]>,
 ) -> Result<auth::Granted, Failure> {
-    if let Some(wait) = state.guard.blocked(addr) {
-        let mut resp = Failure(
-            StatusCode::TOO_MANY_REQUESTS,
-            "forbidden",
-            "too many refused tokens from this address; try again later".into(),
-        );
-        resp.2 = format!("{} (in {} s)", resp.2, wait.as_secs() + 1);
-        return Err(resp);
-    }
     let token = match (header_token, body_token) {
         (Some(_), Some(_)) => {
             return Err(bad(
@@ -123,21 +132,25 @@ async fn authorize(
         }
         (Some(t), None) | (None, Some(t)) => t,
         (None, None) => {
-            return Err(Failure(
+            return Err(Failure::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
                 "no access token: send `Authorization: Bearer TOKEN`".into(),
             ));
         }
     };
+    let key = crate::tokens::hash(&token);
+    if let Some(wait) = state.guard.blocked(&key) {
+        return Err(too_many(wait));
+    }
     let pool = state.pool.clone();
     let granted = tokio::task::spawn_blocking(move || auth::check(&pool, &token))
         .await
         .map_err(internal)?
         .map_err(internal)?;
     let Some(granted) = granted else {
-        state.guard.failed(addr);
-        return Err(Failure(
+        state.guard.failed(&key);
+        return Err(Failure::new(
             StatusCode::FORBIDDEN,
             "forbidden",
             "this token is not valid (revoked, or never issued here)".into(),
@@ -146,7 +159,7 @@ async fn authorize(
     if let Some(needed) = scope
         && !needed.iter().any(|s| granted.may(s))
     {
-        return Err(Failure(
+        return Err(Failure::new(
             StatusCode::UNAUTHORIZED,
             "insufficient_scope",
             format!("this token lacks the scope `{}`", needed[0]),
@@ -175,8 +188,7 @@ async fn query_inner(state: AppState, req: Request) -> Answer {
             "a token in the URL ends up in logs and histories; send `Authorization: Bearer TOKEN`",
         ));
     }
-    let addr = peer(&req);
-    authorize(&state, addr, bearer(req.headers())?, None, None).await?;
+    let granted = authorize(&state, bearer(req.headers())?, None, None).await?;
     let get = |k: &str| {
         pairs
             .iter()
@@ -191,6 +203,16 @@ async fn query_inner(state: AppState, req: Request) -> Answer {
         }),
         Some("syndicate-to") => json!({ "syndicate-to": [] }),
         Some("source") => {
+            // A post's source (a draft's included) is for those who may write posts.
+            if !granted.may("create") && !granted.may("update") {
+                return Err(Failure::new(
+                    StatusCode::UNAUTHORIZED,
+                    "insufficient_scope",
+                    "this token lacks the scope `update` (or `create`) that reading a post's \
+                     source needs"
+                        .into(),
+                ));
+            }
             let url = get("url").ok_or_else(|| bad("`q=source` needs the `url` of a post"))?;
             let wanted: Vec<String> = pairs
                 .iter()
@@ -243,7 +265,6 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
 }
 
 async fn post_inner(state: AppState, req: Request) -> Answer {
-    let addr = peer(&req);
     let header_token = bearer(req.headers())?;
     let kind = content_type(req.headers());
     let (body_token, request) = match kind.as_str() {
@@ -261,9 +282,10 @@ async fn post_inner(state: AppState, req: Request) -> Answer {
             (token, mp::from_form(pairs).map_err(|e| bad(e.0))?)
         }
         "multipart/form-data" => {
-            let (token, pairs, files) = read_multipart(req, &state).await?;
-            let granted = authorize(&state, addr, header_token, token, Some(&["create"])).await?;
             let folder = folder(&state)?;
+            let limit = state.config.media_max_bytes;
+            let (token, pairs, files) = upload::read_multipart(req, &folder.content, limit).await?;
+            let granted = authorize(&state, header_token, token, Some(&["create"])).await?;
             let mut request = mp::from_form(pairs).map_err(|e| bad(e.0))?;
             if let MpRequest::Create(props) = &mut request {
                 let urls = save_files(&folder, files).await?;
@@ -283,7 +305,7 @@ async fn post_inner(state: AppState, req: Request) -> Answer {
         }
     };
     let scope = request.scope();
-    let granted = authorize(&state, addr, header_token, body_token, Some(&[scope])).await?;
+    let granted = authorize(&state, header_token, body_token, Some(&[scope])).await?;
     let folder = folder(&state)?;
     carry_out(&state, folder, &granted, request).await
 }
@@ -295,7 +317,7 @@ async fn carry_out(
     request: MpRequest,
 ) -> Answer {
     if !granted.may(request.scope()) {
-        return Err(Failure(
+        return Err(Failure::new(
             StatusCode::UNAUTHORIZED,
             "insufficient_scope",
             format!("this token lacks the scope `{}`", request.scope()),
@@ -324,23 +346,17 @@ pub async fn media(State(state): State<AppState>, req: Request) -> Response {
 }
 
 async fn media_inner(state: AppState, req: Request) -> Answer {
-    let addr = peer(&req);
     let header_token = bearer(req.headers())?;
     if content_type(req.headers()) != "multipart/form-data" {
         return Err(bad(
             "upload the file as multipart/form-data, in a part named `file`",
         ));
     }
-    let (token, _, mut files) = read_multipart(req, &state).await?;
-    authorize(
-        &state,
-        addr,
-        header_token,
-        token,
-        Some(&["media", "create"]),
-    )
-    .await?;
     let folder = folder(&state)?;
+    let limit = state.config.media_max_bytes;
+    let (token, _, mut files) = upload::read_multipart(req, &folder.content, limit).await?;
+    // Uploading is its own scope: a token made to post text cannot fill the disk.
+    authorize(&state, header_token, token, Some(&["media"])).await?;
     files.retain(|(name, _)| name == "file");
     if files.len() != 1 {
         return Err(bad("send exactly one file, in a part named `file`"));
@@ -373,80 +389,23 @@ fn take_token(pairs: &mut Vec<(String, String)>) -> Option<String> {
 async fn read_body(req: Request, limit: u64) -> Result<Bytes, Failure> {
     axum::body::to_bytes(req.into_body(), limit as usize)
         .await
-        .map_err(|_| too_large(limit))
-}
-
-fn too_large(limit: u64) -> Failure {
-    Failure(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "invalid_request",
-        format!("the body is larger than this server takes ({limit} bytes)"),
-    )
-}
-
-/// Uploaded files: (property name without `[]`, bytes).
-type Files = Vec<(String, Bytes)>;
-
-async fn read_multipart(
-    req: Request,
-    state: &AppState,
-) -> Result<(Option<String>, Vec<(String, String)>, Files), Failure> {
-    let limit = state.config.media_max_bytes;
-    let mut multipart = Multipart::from_request(req, &()).await.map_err(|e| {
-        bad(format!(
-            "the multipart body cannot be read: {}",
-            e.body_text()
-        ))
-    })?;
-    let (mut token, mut pairs, mut files) = (None, Vec::new(), Vec::new());
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(limit)),
-            Err(e) => {
-                return Err(bad(format!(
-                    "the multipart body is malformed: {}",
-                    e.body_text()
-                )));
-            }
-        };
-        let name = field.name().unwrap_or("").to_string();
-        let is_file = field.file_name().is_some();
-        let bytes = match field.bytes().await {
-            Ok(b) => b,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(limit)),
-            Err(e) => {
-                return Err(bad(format!(
-                    "the multipart body is malformed: {}",
-                    e.body_text()
-                )));
-            }
-        };
-        if is_file {
-            files.push((name.trim_end_matches("[]").to_string(), bytes));
-        } else if name == "access_token" {
-            token = Some(String::from_utf8_lossy(&bytes).into_owned());
-        } else {
-            let text = String::from_utf8(bytes.to_vec())
-                .map_err(|_| bad(format!("the part `{name}` is not UTF-8 text")))?;
-            pairs.push((name, text));
-        }
-    }
-    Ok((token, pairs, files))
+        .map_err(|_| upload::too_large(limit, "max_file_bytes"))
 }
 
 /// Stores each uploaded file after sniffing its type; (property, path on the site).
-async fn save_files(folder: &Arc<Folder>, files: Files) -> Result<Vec<(String, String)>, Failure> {
+async fn save_files(
+    folder: &Arc<Folder>,
+    files: upload::Files,
+) -> Result<Vec<(String, String)>, Failure> {
     let mut out = Vec::new();
-    for (prop, bytes) in files {
-        let Some(ext) = media::sniff(&bytes) else {
+    for (prop, file) in files {
+        let Some(ext) = media::sniff(&file.head) else {
             return Err(bad(format!(
                 "the file in `{prop}` is not a JPEG, PNG, GIF or WebP image"
             )));
         };
         let folder = folder.clone();
-        let path = tokio::task::spawn_blocking(move || folder.save_media(&bytes, ext))
+        let path = tokio::task::spawn_blocking(move || folder.save_media(file.path(), ext))
             .await
             .map_err(internal)?
             .map_err(folder_failure)?;
