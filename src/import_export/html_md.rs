@@ -1,0 +1,582 @@
+//! Exported HTML to Markdown: WordPress's block comments dropped, its paragraph rule
+//! (wpautop: blank lines are paragraphs, single line breaks are `<br>`) applied, and the
+//! result converted by htmd. What Markdown cannot say (a table with merged cells) is
+//! kept as HTML for the publish's sanitiser; blocks built by the caller (figures,
+//! galleries, code) wait behind placeholders that no converter touches.
+
+use std::sync::LazyLock;
+
+use htmd::HtmlToMarkdown;
+use htmd::options::{BulletListMarker, HrStyle, Options};
+
+/// Opens and closes a placeholder: private-use characters, stripped from the input first.
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
+/// Blocks held back from conversion, put back afterwards.
+#[derive(Default)]
+pub struct Held {
+    blocks: Vec<String>,
+}
+
+impl Held {
+    /// A placeholder for `markdown`, which the caller gives its own blank lines.
+    pub fn hold(&mut self, markdown: String) -> String {
+        self.blocks.push(markdown);
+        format!("{OPEN}{}{CLOSE}", self.blocks.len() - 1)
+    }
+
+    /// `text` with every placeholder replaced by what it holds.
+    fn restore(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(i) = rest.find(OPEN) {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + OPEN.len_utf8()..];
+            match after.find(CLOSE) {
+                Some(j) => {
+                    if let Some(b) = after[..j]
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|n| self.blocks.get(n))
+                    {
+                        out.push_str(b);
+                    }
+                    rest = &after[j + CLOSE.len_utf8()..];
+                }
+                None => rest = after,
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// `text` without any placeholder (for a summary, where held blocks have no place).
+pub fn erase_placeholders(text: &str) -> String {
+    Held::default().restore(text)
+}
+
+/// Characters the placeholders use, removed from an export's text so that none can be
+/// forged.
+pub fn strip_private(s: &str) -> String {
+    s.replace([OPEN, CLOSE], "")
+}
+
+static CONVERTER: LazyLock<HtmlToMarkdown> = LazyLock::new(|| {
+    HtmlToMarkdown::builder()
+        .options(Options {
+            bullet_list_marker: BulletListMarker::Dash,
+            hr_style: HrStyle::Dashes,
+            ul_bullet_spacing: 1,
+            ol_number_spacing: 1,
+            ..Options::default()
+        })
+        .skip_tags(vec![
+            "script", "style", "noscript", "form", "input", "button", "select", "textarea",
+        ])
+        .build()
+});
+
+/// Markdown for an HTML fragment whose held blocks are in `held`.
+pub fn to_markdown(html: &str, held: &mut Held) -> String {
+    let html = keep_as_html(html, held);
+    let html = code_blocks(&html, held);
+    let html = iframes_as_links(&html);
+    let md = CONVERTER
+        .convert(&html)
+        .unwrap_or_else(|_| plain_text(&html));
+    let md = held.restore(&md);
+    tidy(&md)
+}
+
+/// No more than one blank line in a row (outside code), and a final newline.
+fn tidy(md: &str) -> String {
+    let mut out = String::with_capacity(md.len() + 1);
+    let mut blank = 0;
+    let mut fence: Option<&str> = None;
+    for line in md.trim().lines() {
+        let t = line.trim_start();
+        match fence {
+            Some(f) => {
+                if t.starts_with(f) && t.trim_end() == f {
+                    fence = None;
+                }
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+            None if t.starts_with("```") || t.starts_with("~~~~") => {
+                fence = Some(if t.starts_with("```") { "```" } else { "~~~~" });
+                blank = 0;
+                out.push_str(line.trim_end());
+                out.push('\n');
+                continue;
+            }
+            None => {}
+        }
+        if line.trim().is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+            out.push('\n');
+        } else {
+            blank = 0;
+            out.push_str(line.trim_end_matches([' ', '\t']).trim_end());
+            if line.ends_with("  ") {
+                // A hard line break htmd wrote as two trailing spaces.
+                out.push_str("  ");
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Removes WordPress's block comments (`<!-- wp:paragraph -->`, `<!-- /wp:… -->`),
+/// marks `<!--more-->` for the summary's end, and drops `<!--nextpage-->`.
+pub fn strip_block_comments(html: &str, held: &mut Held) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<!--") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 4..];
+        let Some(end) = after.find("-->") else {
+            rest = "";
+            break;
+        };
+        let inner = after[..end].trim();
+        if inner.starts_with("more") {
+            out.push_str("\n\n");
+            out.push_str(&held.hold("\n\n<!--more-->\n\n".into()));
+            out.push_str("\n\n");
+        } else if inner.starts_with("wp:") || inner.starts_with("/wp:") || inner == "nextpage" {
+            out.push('\n');
+        }
+        rest = &after[end + 3..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The tags WordPress's autop treats as blocks (never wrapped in a paragraph).
+const BLOCKS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "caption",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "legend",
+    "li",
+    "map",
+    "math",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "style",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+    "iframe",
+    "audio",
+    "video",
+    "object",
+    "script",
+];
+
+/// wpautop's rule: text separated by a blank line is a paragraph, a single line break
+/// inside one is `<br>`, and block tags stand on their own; `<pre>` is left alone.
+pub fn autop(html: &str) -> String {
+    let html = html.replace("\r\n", "\n").replace('\r', "\n");
+    let (html, pres) = hold_pre(&html);
+    let spaced = space_blocks(&html);
+    let mut out = String::with_capacity(spaced.len() + 64);
+    for chunk in spaced.split("\n\n") {
+        let chunk = chunk.trim();
+        if chunk.is_empty() {
+            continue;
+        }
+        if starts_with_block(chunk) || chunk.starts_with("<!--") {
+            out.push_str(chunk);
+        } else {
+            out.push_str("<p>");
+            out.push_str(&chunk.replace('\n', "<br />"));
+            out.push_str("</p>");
+        }
+        out.push_str("\n\n");
+    }
+    restore_pre(&out, &pres)
+}
+
+/// Each `<pre>…</pre>` replaced by a marker, so that autop leaves its lines alone.
+fn hold_pre(html: &str) -> (String, Vec<String>) {
+    let mut pres = Vec::new();
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = find_tag(rest, "pre") {
+        let Some(end) = rest[i..].find("</pre>") else {
+            break;
+        };
+        let end = i + end + "</pre>".len();
+        out.push_str(&rest[..i]);
+        out.push_str(&format!("\n\n<pre{OPEN}{}{CLOSE}>\n\n", pres.len()));
+        pres.push(rest[i..end].to_string());
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    (out, pres)
+}
+
+fn restore_pre(html: &str, pres: &[String]) -> String {
+    let mut out = html.to_string();
+    for (n, pre) in pres.iter().enumerate() {
+        out = out.replacen(&format!("<pre{OPEN}{n}{CLOSE}>"), pre, 1);
+    }
+    out
+}
+
+/// The byte offset of the next `<tag` (followed by `>`, space or `/`), any case.
+fn find_tag(html: &str, tag: &str) -> Option<usize> {
+    let lower = html.to_ascii_lowercase();
+    let needle = format!("<{tag}");
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(&needle) {
+        let at = from + i;
+        match lower.as_bytes().get(at + needle.len()) {
+            Some(b'>' | b' ' | b'/' | b'\n' | b'\t') | None => return Some(at),
+            _ => from = at + needle.len(),
+        }
+    }
+    None
+}
+
+/// A blank line before every block tag's start and after every block tag's end.
+fn space_blocks(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let tag = &rest[i..];
+        let end = tag.find('>').map_or(tag.len(), |e| e + 1);
+        let (closing, name) = tag_name(tag);
+        if BLOCKS.contains(&name.as_str()) {
+            if closing {
+                out.push_str(&tag[..end]);
+                out.push_str("\n\n");
+            } else {
+                out.push_str("\n\n");
+                out.push_str(&tag[..end]);
+            }
+        } else {
+            out.push_str(&tag[..end]);
+        }
+        rest = &tag[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `(closing, lower-case name)` of the tag at the start of `tag` (`<div …`, `</p>`).
+fn tag_name(tag: &str) -> (bool, String) {
+    let body = tag.strip_prefix('<').unwrap_or(tag);
+    let (closing, body) = match body.strip_prefix('/') {
+        Some(b) => (true, b),
+        None => (false, body),
+    };
+    let name: String = body
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    (closing, name)
+}
+
+fn starts_with_block(chunk: &str) -> bool {
+    chunk.starts_with('<') && BLOCKS.contains(&tag_name(chunk).1.as_str())
+}
+
+/// Tables whose cells span rows or columns (which a Markdown table cannot say) kept as
+/// HTML; the publish's sanitiser decides what of it stays.
+fn keep_as_html(html: &str, held: &mut Held) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = find_tag(rest, "table") {
+        let Some(len) = element_len(&rest[i..], "table") else {
+            break;
+        };
+        let table = &rest[i..i + len];
+        out.push_str(&rest[..i]);
+        let lower = table.to_ascii_lowercase();
+        if lower.contains("colspan") || lower.contains("rowspan") {
+            let one_block = table.replace("\n\n", "\n");
+            out.push_str(&held.hold(format!("\n\n{one_block}\n\n")));
+        } else {
+            out.push_str(table);
+        }
+        rest = &rest[i + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of the element of `tag` at the start of `html`, nested ones included.
+fn element_len(html: &str, tag: &str) -> Option<usize> {
+    let lower = html.to_ascii_lowercase();
+    let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
+    let mut depth = 0usize;
+    let mut at = 0;
+    loop {
+        let next_open = lower[at..].find(&open).map(|i| at + i);
+        let next_close = lower[at..].find(&close).map(|i| at + i)?;
+        match next_open {
+            Some(o) if o < next_close => {
+                depth += 1;
+                at = o + open.len();
+            }
+            _ => {
+                depth = depth.saturating_sub(1);
+                at = next_close + close.len();
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+        }
+    }
+}
+
+/// Each `<pre>` as a fenced code block of its text (htmd keeps a `<pre>` without a
+/// `<code>` inside as prose), its language from a `language-x` or `brush: x` class.
+fn code_blocks(html: &str, held: &mut Held) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = find_tag(rest, "pre") {
+        let Some(len) = element_len(&rest[i..], "pre") else {
+            break;
+        };
+        out.push_str(&rest[..i]);
+        let pre = &rest[i..i + len];
+        let open_end = pre.find('>').map_or(pre.len(), |e| e + 1);
+        let inner = &pre[open_end..pre.len() - "</pre>".len()];
+        let code_open = inner
+            .to_ascii_lowercase()
+            .find("<code")
+            .and_then(|c| inner[c..].find('>').map(|e| &inner[c..c + e + 1]));
+        let classes = [
+            attr(&pre[..open_end], "class"),
+            code_open.and_then(|c| attr(c, "class")),
+        ];
+        let lang = classes
+            .iter()
+            .flatten()
+            .find_map(|c| language(c))
+            .unwrap_or_default();
+        let text = tag_free(&inner.replace("<br />", "\n").replace("<br>", "\n"));
+        let text = html_escape::decode_html_entities(&text);
+        let text = text.trim_matches('\n');
+        let fence = if text.contains("```") { "~~~~" } else { "```" };
+        out.push_str(&held.hold(format!("\n\n{fence}{lang}\n{text}\n{fence}\n\n")));
+        rest = &rest[i + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `language-rust`, `lang-rust`, `brush: rust;` → `rust`.
+fn language(class: &str) -> Option<String> {
+    let class = class.replace("brush:", "brush-").replace("lang:", "lang-");
+    class.split([' ', ';']).find_map(|c| {
+        let c = c.trim();
+        ["language-", "lang-", "brush-"]
+            .iter()
+            .find_map(|p| c.strip_prefix(p))
+            .map(|l| {
+                l.trim()
+                    .chars()
+                    .filter(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '+' | '-' | '#'))
+                    .collect()
+            })
+            .filter(|l: &String| !l.is_empty())
+    })
+}
+
+/// Text with every tag removed (nothing added in their place).
+fn tag_free(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `<iframe src="https://…">` (an embedded player, which the sanitiser drops) as a link.
+fn iframes_as_links(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = find_tag(rest, "iframe") {
+        out.push_str(&rest[..i]);
+        let tag_end = rest[i..].find('>').map_or(rest.len(), |e| i + e + 1);
+        let src = attr(&rest[i..tag_end], "src");
+        let end = rest[tag_end..]
+            .to_ascii_lowercase()
+            .find("</iframe>")
+            .map_or(tag_end, |e| tag_end + e + "</iframe>".len());
+        if let Some(src) = src.filter(|s| s.starts_with("http") || s.starts_with("//")) {
+            let src = if src.starts_with("//") {
+                format!("https:{src}")
+            } else {
+                src
+            };
+            let src = html_escape::encode_double_quoted_attribute(&src);
+            out.push_str(&format!("<p><a href=\"{src}\">{src}</a></p>"));
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The value of attribute `name` in one start tag, entities decoded.
+pub fn attr(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(name) {
+        let at = from + i;
+        from = at + name.len();
+        let before_ok = at > 0 && lower.as_bytes()[at - 1].is_ascii_whitespace();
+        let after = lower[from..].trim_start();
+        if !before_ok || !after.starts_with('=') {
+            continue;
+        }
+        let value_at = tag.len() - after.len() + 1;
+        let value = tag[value_at..].trim_start();
+        let v = match value.chars().next()? {
+            q @ ('"' | '\'') => value[1..].split(q).next().unwrap_or(""),
+            _ => value
+                .split(|c: char| c.is_whitespace() || c == '>')
+                .next()
+                .unwrap_or(""),
+        };
+        return Some(html_escape::decode_html_entities(v).into_owned());
+    }
+    None
+}
+
+/// The text of an HTML fragment: tags dropped, entities decoded, white space collapsed.
+pub fn plain_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = html_escape::decode_html_entities(&text);
+    strip_private(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(html: &str) -> String {
+        let mut held = Held::default();
+        let html = strip_block_comments(html, &mut held);
+        to_markdown(&autop(&html), &mut held)
+    }
+
+    #[test]
+    fn blank_lines_are_paragraphs_and_single_breaks_are_line_breaks() {
+        assert_eq!(md("One\ntwo\n\nThree"), "One  \ntwo\n\nThree\n");
+    }
+
+    #[test]
+    fn pre_keeps_its_blank_lines() {
+        let out = md("Intro\n\n<pre>a\n\nb</pre>");
+        assert!(out.contains("```\na\n\nb\n```"), "{out}");
+    }
+
+    #[test]
+    fn block_comments_go_and_more_stays_a_marker() {
+        let out =
+            md("<!-- wp:paragraph -->\n<p>A</p>\n<!-- /wp:paragraph -->\n<!--more-->\n<p>B</p>");
+        assert_eq!(out, "A\n\n<!--more-->\n\nB\n");
+    }
+
+    #[test]
+    fn a_table_with_merged_cells_stays_html() {
+        let out =
+            md("<table><tr><td colspan=\"2\">x</td></tr><tr><td>a</td><td>b</td></tr></table>");
+        assert!(
+            out.starts_with("<table>") && out.contains("colspan"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_plain_table_becomes_a_markdown_table() {
+        let out = md("<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>");
+        assert!(out.contains("| A | B |"), "{out}");
+    }
+
+    #[test]
+    fn an_iframe_becomes_a_link() {
+        let out = md("<iframe src=\"https://player.example/v/1\"></iframe>");
+        assert!(out.contains("(https://player.example/v/1)"), "{out}");
+    }
+
+    #[test]
+    fn attributes_are_read_in_any_quoting() {
+        assert_eq!(
+            attr("<img src='a.png' alt=x>", "src").as_deref(),
+            Some("a.png")
+        );
+        assert_eq!(
+            attr("<img data-src=\"b\" src=\"c\">", "src").as_deref(),
+            Some("c")
+        );
+        assert_eq!(attr("<img alt=x>", "src"), None);
+    }
+}
