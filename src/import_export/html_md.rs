@@ -498,21 +498,22 @@ pub fn attr(tag: &str, name: &str) -> Option<String> {
     None
 }
 
-/// The text of an HTML fragment: tags dropped, entities decoded, white space collapsed.
+/// The text of an HTML fragment: tags dropped (a block tag or `<br>` leaves a space),
+/// entities decoded, white space collapsed.
 pub fn plain_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                text.push(' ');
-            }
-            _ if !in_tag => text.push(c),
-            _ => {}
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        text.push_str(&rest[..i]);
+        let tag = &rest[i..];
+        let end = tag.find('>').map_or(tag.len(), |e| e + 1);
+        let name = tag_name(tag).1;
+        if name == "br" || BLOCKS.contains(&name.as_str()) {
+            text.push(' ');
         }
+        rest = &tag[end..];
     }
+    text.push_str(rest);
     let text = html_escape::decode_html_entities(&text);
     strip_private(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
@@ -565,6 +566,14 @@ mod tests {
     fn an_iframe_becomes_a_link() {
         let out = md("<iframe src=\"https://player.example/v/1\"></iframe>");
         assert!(out.contains("(https://player.example/v/1)"), "{out}");
+    }
+
+    #[test]
+    fn plain_text_keeps_inline_words_together() {
+        assert_eq!(
+            plain_text("<p>left <em>behind</em>.</p><p>Next&amp;</p>"),
+            "left behind. Next&"
+        );
     }
 
     #[test]
