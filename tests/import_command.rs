@@ -400,6 +400,91 @@ fn two_items_with_one_slug_are_both_written() {
     assert_eq!(report.new, 2);
 }
 
+#[tokio::test]
+async fn a_ghost_export_becomes_posts_and_pages_that_publish_cleanly() {
+    let site = Site::new();
+    let run = import(&site, &fixture("ghost.json"), &[]);
+    run.success();
+    assert_eq!(
+        run.stdout.trim(),
+        "imported 4 posts, 1 page, 0 projects; 0 unchanged; 1 skipped (1 sent by email only, never on the site)"
+    );
+    let post = site.read("lanterns-on-the-quay.md");
+    for line in [
+        "date: 2026-03-03T09:30:00Z",
+        "author: \"rui\"",
+        "tags: [\"Lights\"]",
+        "dek: \"Lamps, a quay, an evening.\"",
+    ] {
+        assert!(post.lines().any(|l| l == line), "{line} in\n{post}");
+    }
+    assert!(
+        !post.contains("__GHOST_URL__") && !post.contains("#hidden"),
+        "{post}"
+    );
+    assert!(site.read("pages/about.md").contains("type: page"));
+    assert!(
+        site.read("ropes.md")
+            .contains("```text\nbowline = loop + hitch\n```"),
+        "lexical rendered"
+    );
+    assert!(
+        site.read("winter-timetable.md")
+            .contains("[Ferry winter times](https://ferry.example/winter)"),
+        "mobiledoc rendered"
+    );
+    let report = site.publish();
+    assert!(report.failed.is_empty(), "{:#?}", report.failed);
+    let page = site.get("/dispatches/lanterns-on-the-quay").await;
+    assert!(
+        page.body
+            .contains("<figcaption>Evening on the quay</figcaption>"),
+        "{}",
+        page.body
+    );
+    let old = site.get("/lanterns-on-the-quay/").await;
+    assert_eq!(old.status, StatusCode::MOVED_PERMANENTLY);
+    let scheduled: String =
+        site.one("SELECT slug FROM articles WHERE published_at > unixepoch() AND draft = 0");
+    assert_eq!(scheduled, "winter-timetable");
+}
+
+#[test]
+fn a_ghost_post_for_members_only_is_imported_as_a_draft() {
+    let site = Site::new();
+    let run = import(&site, &fixture("ghost.json"), &[]);
+    assert!(
+        run.stderr.contains("\"For members\": only for members"),
+        "{}",
+        run.stderr
+    );
+    assert!(site.read("for-members.md").contains("draft: true"));
+    site.publish();
+    let drafts: Vec<String> = site
+        .conn()
+        .prepare("SELECT slug FROM articles WHERE draft = 1 ORDER BY slug")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(drafts, ["for-members", "ropes"]);
+}
+
+#[test]
+fn a_ghost_export_that_is_not_json_says_where() {
+    let site = Site::new();
+    let path = site.root().join("ghost.json");
+    std::fs::write(&path, "{\n  \"db\": [\n    {,}\n").unwrap();
+    let run = import(&site, &path, &[]);
+    assert_eq!(run.code(), Some(1));
+    assert!(
+        run.stderr.contains("ghost.json:3: not valid JSON"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 #[ignore = "needs ../shared/corpora"]
 fn the_wordpress_demo_export_imports_and_publishes_cleanly() {

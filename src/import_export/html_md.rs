@@ -81,6 +81,7 @@ static CONVERTER: LazyLock<HtmlToMarkdown> = LazyLock::new(|| {
 /// Markdown for an HTML fragment whose held blocks are in `held`.
 pub fn to_markdown(html: &str, held: &mut Held) -> String {
     let html = keep_as_html(html, held);
+    let html = figures(&html, held);
     let html = code_blocks(&html, held);
     let html = iframes_as_links(&html);
     let md = CONVERTER
@@ -373,6 +374,69 @@ fn element_len(html: &str, tag: &str) -> Option<usize> {
             }
         }
     }
+}
+
+/// A `<figure>` of one image and its `<figcaption>` (the block editor's image block,
+/// Ghost's image card) as an image and its caption in a figure.
+fn figures(html: &str, held: &mut Held) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = find_tag(rest, "figure") {
+        let Some(len) = element_len(&rest[i..], "figure") else {
+            break;
+        };
+        out.push_str(&rest[..i]);
+        let fig = &rest[i..i + len];
+        let lower = fig.to_ascii_lowercase();
+        let one_image = lower.matches("<img").count() == 1 && !lower.contains("<table");
+        match (one_image, lower.find("<figcaption")) {
+            (true, Some(c)) => {
+                let img_at = lower.find("<img").unwrap_or(0);
+                let img_end = fig[img_at..]
+                    .find('>')
+                    .map_or(fig.len(), |e| img_at + e + 1);
+                let img = &fig[img_at..img_end];
+                let caption = plain_text(&fig[c..]);
+                let alt = attr(img, "alt")
+                    .filter(|a| !a.is_empty())
+                    .unwrap_or_else(|| caption.clone());
+                let mut image = image_md(&alt, &attr(img, "src").unwrap_or_default());
+                if let Some(href) = lower[..img_at]
+                    .rfind("<a ")
+                    .and_then(|a| attr(&fig[a..img_at], "href"))
+                {
+                    image = format!("[{image}]({})", md_url(&href));
+                }
+                out.push_str(&held.hold(figure_md(&image, &caption)));
+            }
+            _ => out.push_str(fig),
+        }
+        rest = &rest[i + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Markdown's image: `![alt](src)`.
+pub fn image_md(alt: &str, src: &str) -> String {
+    let alt = alt.replace(['[', ']', '\n'], " ");
+    format!("![{}]({})", alt.trim(), md_url(src))
+}
+
+/// A URL fit for a Markdown link destination.
+pub fn md_url(u: &str) -> String {
+    let u = u.trim();
+    if u.contains([' ', '(', ')', '<', '>']) {
+        format!("<{}>", u.replace(['<', '>', '\n'], ""))
+    } else {
+        u.to_string()
+    }
+}
+
+/// An image (Markdown) and its caption (text) as a figure the sanitiser keeps.
+pub fn figure_md(image: &str, caption: &str) -> String {
+    let caption = html_escape::encode_text(caption);
+    format!("\n\n<figure>\n\n{image}\n\n<figcaption>{caption}</figcaption>\n</figure>\n\n")
 }
 
 /// Each `<pre>` as a fenced code block of its text (htmd keeps a `<pre>` without a

@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::Attachment;
-use super::html_md::{Held, attr, plain_text};
+use super::html_md::{Held, attr, figure_md, image_md, md_url as url, plain_text};
 
 /// Shortcodes taken as such even without attributes or a closing tag.
 const KNOWN: &[&str] = &[
@@ -312,23 +312,7 @@ fn caption(sc: &Shortcode<'_>, cx: &mut Context<'_>, depth: usize) -> String {
     if let Some(href) = link {
         image = format!("[{image}]({})", url(&href));
     }
-    let caption = html_escape::encode_text(&caption);
-    format!("\n\n<figure>\n\n{image}\n\n<figcaption>{caption}</figcaption>\n</figure>\n\n")
-}
-
-fn image_md(alt: &str, src: &str) -> String {
-    let alt = alt.replace(['[', ']', '\n'], " ");
-    format!("![{}]({})", alt.trim(), url(src))
-}
-
-/// A URL fit for a Markdown link destination.
-fn url(u: &str) -> String {
-    let u = u.trim();
-    if u.contains([' ', '(', ')', '<', '>']) {
-        format!("<{}>", u.replace(['<', '>', '\n'], ""))
-    } else {
-        u.to_string()
-    }
+    figure_md(&image, &caption)
 }
 
 /// The attachments `ids` names (in its order), or those uploaded to the post.
