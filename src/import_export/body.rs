@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::autop;
 use super::html_md::{self, Held};
 use super::shortcodes::{self, Context};
 use super::{Attachment, BodyFormat, Entry};
@@ -48,7 +49,7 @@ pub fn render(entry: &Entry, media: &Media<'_>) -> Rendered {
     let (html, removed, used) = match entry.format {
         BodyFormat::WordPress => {
             let has_blocks = text.contains("<!-- wp:");
-            let html = html_md::strip_block_comments(&text, &mut held);
+            let html = autop::strip_block_comments(&text, &mut held);
             let mut cx = Context {
                 attachments: &media.by_id,
                 children,
@@ -63,12 +64,12 @@ pub fn render(entry: &Entry, media: &Media<'_>) -> Rendered {
             let html = if has_blocks {
                 html
             } else {
-                html_md::autop(&html)
+                autop::autop(&html)
             };
             (html, removed, used)
         }
         BodyFormat::Html => (
-            html_md::strip_block_comments(&text, &mut held),
+            autop::strip_block_comments(&text, &mut held),
             BTreeSet::new(),
             BTreeSet::new(),
         ),

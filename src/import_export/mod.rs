@@ -2,6 +2,7 @@
 //! export) read into one model, its HTML bodies turned into Markdown, and written as
 //! Markdown files with front matter that `dispatches publish` takes as they are.
 
+mod autop;
 mod body;
 mod ghost;
 mod html_md;

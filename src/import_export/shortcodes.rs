@@ -103,6 +103,12 @@ fn expand_at(text: &str, cx: &mut Context<'_>, depth: usize) -> String {
             rest = &at[inner + 1..];
             continue;
         }
+        if let Some(len) = orphan_close(at) {
+            // A closing tag whose opening was another's (mismatched nesting).
+            cx.removed.insert(at[2..len - 1].to_ascii_lowercase());
+            rest = &at[len..];
+            continue;
+        }
         match parse(at) {
             Some(sc) if depth < 16 => {
                 out.push_str(&render(&sc, cx, depth));
@@ -129,6 +135,15 @@ fn escaped(at: &str) -> Option<usize> {
     }
     let close = at.find("]]")?;
     (close < 2000).then_some(close + 1)
+}
+
+/// The length of `[/name]` when `at` starts with one.
+fn orphan_close(at: &str) -> Option<usize> {
+    let inner = at.strip_prefix("[/")?;
+    let name_len = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(inner.len());
+    (name_len > 0 && inner[name_len..].starts_with(']')).then_some(name_len + 3)
 }
 
 /// One shortcode as written.
@@ -519,6 +534,16 @@ mod tests {
             removed.into_iter().collect::<Vec<_>>(),
             ["contact-field", "contact-form", "vc_row"]
         );
+    }
+
+    #[test]
+    fn a_closing_tag_left_over_from_bad_nesting_is_removed() {
+        let (md, removed) = run("[vc_row][vc_row]Inner[/vc_row] Outer[/vc_row]");
+        assert!(
+            !md.contains('[') && md.contains("Inner") && md.contains("Outer"),
+            "{md}"
+        );
+        assert!(removed.contains("vc_row"));
     }
 
     #[test]
