@@ -319,12 +319,27 @@ fn manifest(export: &Export, used: &[(BTreeSet<String>, String)]) -> String {
          # URL\tused by (slugs of the imported files)\n",
     );
     let linked = linked_media(export, used);
+    // Attachment id → slugs of the entries that show it (by id) or it was uploaded to.
+    let mut by_id: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (ids, slug) in used {
+        for id in ids {
+            by_id.entry(id.as_str()).or_default().push(slug);
+        }
+    }
+    let slug_of: HashMap<&str, &str> = used
+        .iter()
+        .zip(&export.entries)
+        .map(|((_, slug), e)| (e.id.as_str(), slug.as_str()))
+        .collect();
     for a in &export.attachments {
-        let mut users: Vec<&str> = Vec::new();
-        for ((ids, slug), entry) in used.iter().zip(&export.entries) {
-            let shows =
-                ids.contains(&a.id) || entry.id.as_str() == a.parent.as_deref().unwrap_or("");
-            if shows && !users.contains(&slug.as_str()) {
+        let mut users: Vec<&str> = a
+            .parent
+            .as_deref()
+            .and_then(|p| slug_of.get(p).copied())
+            .into_iter()
+            .collect();
+        for slug in by_id.get(a.id.as_str()).into_iter().flatten() {
+            if !users.contains(slug) {
                 users.push(slug);
             }
         }

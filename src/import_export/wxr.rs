@@ -327,7 +327,12 @@ impl Parser {
         let root = root.trim_end_matches('/');
         let mut out = Vec::new();
         if let Some(p) = url_path(&item.link) {
+            // A browser sends `%C3%A9` for a typed `é`; a copied link keeps WordPress's `%c3%a9`.
+            let typed = encode_path(&super::percent_decode(&p));
             out.push(p);
+            if !out.contains(&typed) {
+                out.push(typed);
+            }
         }
         let id = item.id.trim();
         if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
@@ -517,6 +522,20 @@ fn date(s: &str, gmt: bool) -> Option<String> {
     Some(if gmt { format!("{shown}Z") } else { shown })
 }
 
+/// A path as a browser sends it: bytes outside ASCII's printable set percent-encoded
+/// in upper case.
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_graphic() && b != b'%' {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// The path (and query) of an absolute URL: `http://x.org/a/?p=1` → `/a/?p=1`.
 fn url_path(url: &str) -> Option<String> {
     let url = url.trim();
@@ -544,6 +563,15 @@ mod tests {
         assert_eq!(url_path("https://x.org/?p=4").as_deref(), Some("/?p=4"));
         assert_eq!(url_path("https://x.org").as_deref(), Some("/"));
         assert_eq!(url_path("not a url"), None);
+    }
+
+    #[test]
+    fn a_non_ascii_permalink_is_also_written_as_a_browser_sends_it() {
+        assert_eq!(
+            encode_path(&crate::import_export::percent_decode("/caf%c3%a9/")),
+            "/caf%C3%A9/"
+        );
+        assert_eq!(encode_path("/a b/"), "/a%20b/");
     }
 
     #[test]
