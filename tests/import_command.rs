@@ -376,6 +376,30 @@ fn a_field_past_the_limit_fails_its_item_not_the_import() {
 }
 
 #[test]
+fn bytes_that_are_not_utf8_are_replaced_not_a_refusal() {
+    let site = Site::new();
+    let mut text = wxr(&item(1, "latin", "Cafe", "caf\u{e9} au lait")).into_bytes();
+    // The same words written in Latin-1 (é as one byte), as an old plugin might have.
+    let at = text
+        .windows(6)
+        .position(|w| w == "caf\u{e9} ".as_bytes())
+        .unwrap();
+    text.splice(at + 3..at + 5, [0xE9u8]);
+    let path = site.root().join("export.xml");
+    std::fs::write(&path, text).unwrap();
+    let run = import(&site, &path, &[]);
+    run.success();
+    assert!(
+        run.stderr.contains("1 bytes that are not UTF-8"),
+        "{}",
+        run.stderr
+    );
+    let post = site.read("latin.md");
+    assert!(post.contains("caf\u{FFFD} au lait"), "{post}");
+    assert!(site.publish().failed.is_empty());
+}
+
+#[test]
 fn a_slug_that_climbs_out_of_the_folder_stays_inside_it() {
     let site = Site::new();
     let items =

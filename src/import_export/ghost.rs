@@ -31,7 +31,8 @@ pub fn read(path: &Path) -> Result<Export, ImportError> {
             MAX_BYTES >> 20
         )));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+    let text = String::from_utf8_lossy(&bytes);
     let doc: Value = serde_json::from_str(&text).map_err(|e| ImportError::Malformed {
         path: shown.clone(),
         line: e.line() as u64,

@@ -6,6 +6,7 @@ mod autop;
 mod body;
 mod ghost;
 mod html_md;
+mod lossy;
 mod mobiledoc;
 mod shortcodes;
 mod write;

@@ -12,6 +12,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::{NsReader, XmlVersion};
 
+use super::lossy::Lossy;
 use super::{Attachment, Author, BodyFormat, Entry, Export, ImportError, Kind};
 
 /// The longest field kept (a post body of 16 MiB is far past any real one); an item
@@ -25,7 +26,7 @@ pub fn read(path: &Path) -> Result<Export, ImportError> {
         path: shown.clone(),
         message: e.to_string(),
     })?;
-    let mut reader = NsReader::from_reader(BufReader::new(file));
+    let mut reader = NsReader::from_reader(BufReader::new(Lossy::new(file)));
     reader.config_mut().expand_empty_elements = true;
     let mut parser = Parser::default();
     let mut buf = Vec::new();
@@ -60,6 +61,12 @@ pub fn read(path: &Path) -> Result<Export, ImportError> {
             _ => {}
         }
         buf.clear();
+    }
+    let repaired = reader.get_ref().get_ref().repaired();
+    if repaired > 0 {
+        parser.export.warnings.push(format!(
+            "{shown}: {repaired} bytes that are not UTF-8 text or are control characters were replaced or dropped"
+        ));
     }
     parser.finish(&shown)
 }
