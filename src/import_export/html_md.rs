@@ -6,7 +6,8 @@
 
 use std::sync::LazyLock;
 
-use htmd::HtmlToMarkdown;
+use htmd::element_handler::{HandlerResult, Handlers};
+use htmd::{Element, HtmlToMarkdown};
 
 use super::autop::{BLOCKS, find_tag, tag_name};
 use htmd::options::{BulletListMarker, HrStyle, Options};
@@ -77,8 +78,25 @@ static CONVERTER: LazyLock<HtmlToMarkdown> = LazyLock::new(|| {
         .skip_tags(vec![
             "script", "style", "noscript", "form", "input", "button", "select", "textarea",
         ])
+        // Inline marks Markdown has no syntax for, which the sanitiser keeps as they are:
+        // `5<sup>3</sup>` must not read as 53.
+        .add_handler(INLINE_KEPT.to_vec(), inline_kept)
         .build()
 });
+
+const INLINE_KEPT: &[&str] = &["sup", "sub", "del", "s", "strike", "ins", "mark", "kbd"];
+
+fn inline_kept(handlers: &dyn Handlers, element: Element) -> Option<HandlerResult> {
+    let tag = match element.tag {
+        "strike" => "del",
+        t => t,
+    };
+    let inner = handlers.walk_children(element.node).content;
+    if inner.trim().is_empty() {
+        return Some(inner.into());
+    }
+    Some(format!("<{tag}>{inner}</{tag}>").into())
+}
 
 /// Markdown for an HTML fragment whose held blocks are in `held`.
 pub fn to_markdown(html: &str, held: &mut Held) -> String {
@@ -89,7 +107,15 @@ pub fn to_markdown(html: &str, held: &mut Held) -> String {
     let md = CONVERTER
         .convert(&html)
         .unwrap_or_else(|_| plain_text(&html));
-    let md = held.restore(&md);
+    // A held block may hold another (a shortcode inside a table kept as HTML).
+    let mut md = held.restore(&md);
+    for _ in 0..4 {
+        if !md.contains(OPEN) {
+            break;
+        }
+        md = held.restore(&md);
+    }
+    let md = strip_private(&md);
     tidy(&md)
 }
 
@@ -137,23 +163,33 @@ fn tidy(md: &str) -> String {
     out
 }
 
-/// Tables whose cells span rows or columns (which a Markdown table cannot say) kept as
-/// HTML; the publish's sanitiser decides what of it stays.
+/// Tables whose cells span rows or columns and definition lists (which Markdown cannot
+/// say) kept as HTML; the publish's sanitiser decides what of it stays.
 fn keep_as_html(html: &str, held: &mut Held) -> String {
+    let merged = |t: &str| {
+        let lower = t.to_ascii_lowercase();
+        lower.contains("colspan") || lower.contains("rowspan")
+    };
+    let html = keep(html, "table", held, merged);
+    // A definition list has no Markdown form either.
+    keep(&html, "dl", held, |_| true)
+}
+
+/// Each element of `tag` that `wanted` picks held back as one block of HTML.
+fn keep(html: &str, tag: &str, held: &mut Held, wanted: impl Fn(&str) -> bool) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(i) = find_tag(rest, "table") {
-        let Some(len) = element_len(&rest[i..], "table") else {
+    while let Some(i) = find_tag(rest, tag) {
+        let Some(len) = element_len(&rest[i..], tag) else {
             break;
         };
-        let table = &rest[i..i + len];
+        let element = &rest[i..i + len];
         out.push_str(&rest[..i]);
-        let lower = table.to_ascii_lowercase();
-        if lower.contains("colspan") || lower.contains("rowspan") {
-            let one_block = table.replace("\n\n", "\n");
+        if wanted(element) {
+            let one_block = element.replace("\n\n", "\n");
             out.push_str(&held.hold(format!("\n\n{one_block}\n\n")));
         } else {
-            out.push_str(table);
+            out.push_str(element);
         }
         rest = &rest[i + len..];
     }
@@ -449,6 +485,14 @@ mod tests {
         assert_eq!(
             plain_text("<p>left <em>behind</em>.</p><p>Next&amp;</p>"),
             "left behind. Next&"
+        );
+    }
+
+    #[test]
+    fn marks_markdown_cannot_write_stay_inline_html() {
+        assert_eq!(
+            md("5<sup>3</sup> and H<sub>2</sub>O, <del>gone</del>"),
+            "5<sup>3</sup> and H<sub>2</sub>O, <del>gone</del>\n"
         );
     }
 
