@@ -103,6 +103,10 @@ fn a_wordpress_export_becomes_posts_pages_and_projects_that_publish_cleanly() {
     );
     assert!(project.contains("tags: [\"Stone\"]"), "{project}");
     assert!(
+        !project.contains("categories"),
+        "a project's types are not streams"
+    );
+    assert!(
         site.read("authors/ines.md")
             .contains("name: \"Inês Albuquerque\"")
     );

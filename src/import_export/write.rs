@@ -237,7 +237,8 @@ fn file_text(entry: &Entry, dek: &str, markdown: &str) -> String {
     {
         line(&mut fm, "stream", quoted(&slug));
     }
-    if !entry.categories.is_empty() {
+    // A project's types are not streams (the publish reads `categories` as one).
+    if entry.kind == Kind::Post && !entry.categories.is_empty() {
         let names: Vec<&str> = entry.categories.iter().map(|(_, n)| n.as_str()).collect();
         line(&mut fm, "categories", list(&names));
     }
