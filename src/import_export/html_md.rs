@@ -416,6 +416,16 @@ pub fn plain_text(html: &str) -> String {
     while let Some(i) = rest.find('<') {
         text.push_str(&rest[..i]);
         let tag = &rest[i..];
+        let opens_tag = tag[1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!'));
+        if !opens_tag {
+            // `a < b` in a title is text, not a tag.
+            text.push('<');
+            rest = &tag[1..];
+            continue;
+        }
         let end = tag.find('>').map_or(tag.len(), |e| e + 1);
         let name = tag_name(tag).1;
         if name == "br" || BLOCKS.contains(&name.as_str()) {
@@ -478,6 +488,11 @@ mod tests {
     fn an_iframe_becomes_a_link() {
         let out = md("<iframe src=\"https://player.example/v/1\"></iframe>");
         assert!(out.contains("(https://player.example/v/1)"), "{out}");
+    }
+
+    #[test]
+    fn a_lone_angle_bracket_is_text() {
+        assert_eq!(plain_text("x < y and y > z"), "x < y and y > z");
     }
 
     #[test]
