@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::Attachment;
 use super::html_md::{Held, attr, figure_md, image_md, md_url as url, plain_text};
+use super::{Attachment, floor_char_boundary};
 
 /// Shortcodes taken as such even without attributes or a closing tag.
 const KNOWN: &[&str] = &[
@@ -94,6 +94,10 @@ pub fn expand(text: &str, cx: &mut Context<'_>) -> String {
 fn expand_at(text: &str, cx: &mut Context<'_>, depth: usize) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
+    let mut closings = Closings {
+        text,
+        found: HashMap::new(),
+    };
     while let Some(i) = rest.find('[') {
         out.push_str(&rest[..i]);
         let at = &rest[i..];
@@ -109,7 +113,11 @@ fn expand_at(text: &str, cx: &mut Context<'_>, depth: usize) -> String {
             rest = &at[len..];
             continue;
         }
-        match parse(at) {
+        let offset = text.len() - at.len();
+        let alone = alone_on_line(&text[..offset], at);
+        let closing_after =
+            |name: &str, from: usize| closings.after(name, offset + from).map(|p| p - offset);
+        match parse(at, alone, closing_after) {
             Some(sc) if depth < 16 => {
                 out.push_str(&render(&sc, cx, depth));
                 rest = &at[sc.len..];
@@ -133,8 +141,62 @@ fn escaped(at: &str) -> Option<usize> {
     if name_len == 0 {
         return None;
     }
-    let close = at.find("]]")?;
-    (close < 2000).then_some(close + 1)
+    let close = within(at, 2000).find("]]")?;
+    Some(close + 1)
+}
+
+/// Whether the bracket at the start of `at` (after `before`) is all its line holds, as
+/// a plugin's `[toc]` or `[subscribe]` is (brackets in prose stand among words).
+fn alone_on_line(before: &str, at: &str) -> bool {
+    let mut back = before.len().saturating_sub(64);
+    while !before.is_char_boundary(back) {
+        back += 1;
+    }
+    let near = &before[back..];
+    let head = match near.rfind('\n') {
+        Some(i) => near[i + 1..].trim(),
+        None if back == 0 => near.trim(),
+        None => return false,
+    };
+    let Some(close) = within(at, 200).find(']') else {
+        return false;
+    };
+    let tail = within(&at[close + 1..], 64);
+    let line_end = tail.find('\n').unwrap_or(tail.len());
+    let tail = tail[..line_end].trim();
+    (head.is_empty() || head.eq_ignore_ascii_case("<p>"))
+        && (tail.is_empty() || tail.eq_ignore_ascii_case("</p>"))
+}
+
+/// Where each `[/name]` is in one text, looked for once per name (a body full of
+/// unclosed shortcodes costs one scan per name, not one per shortcode); past
+/// [`MAX_NAMES`] names, a new one is taken to have no closing tag.
+struct Closings<'t> {
+    text: &'t str,
+    found: HashMap<String, Vec<usize>>,
+}
+
+const MAX_NAMES: usize = 64;
+
+impl Closings<'_> {
+    /// The first `[/name]` at or after byte `from`.
+    fn after(&mut self, name: &str, from: usize) -> Option<usize> {
+        if !self.found.contains_key(name) {
+            if self.found.len() >= MAX_NAMES {
+                return None;
+            }
+            let closing = format!("[/{name}]");
+            let at = self.text.match_indices(&closing).map(|(i, _)| i).collect();
+            self.found.insert(name.to_string(), at);
+        }
+        let list = &self.found[name];
+        list.get(list.partition_point(|&p| p < from)).copied()
+    }
+}
+
+/// At most the first `max` bytes of `s` (cut at a character boundary).
+fn within(s: &str, max: usize) -> &str {
+    &s[..floor_char_boundary(s, max)]
 }
 
 /// The length of `[/name]` when `at` starts with one.
@@ -166,7 +228,11 @@ impl Shortcode<'_> {
 }
 
 /// The shortcode at the start of `at`, when it is one WordPress would run.
-fn parse(at: &str) -> Option<Shortcode<'_>> {
+fn parse(
+    at: &str,
+    alone: bool,
+    mut closing_after: impl FnMut(&str, usize) -> Option<usize>,
+) -> Option<Shortcode<'_>> {
     let body = &at[1..];
     let name_len = body
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
@@ -180,22 +246,23 @@ fn parse(at: &str) -> Option<Shortcode<'_>> {
     let raw_attrs = at[1 + name_len..open_end - 1].trim();
     let self_closing = raw_attrs.ends_with('/');
     let raw_attrs = raw_attrs.trim_end_matches('/');
-    let closing = format!("[/{name}]");
+    let closing_len = name.len() + 3;
     let close_at = if self_closing {
         None
     } else {
-        at[open_end..].find(&closing).map(|i| open_end + i)
+        closing_after(name, open_end)
     };
     let lower = name.to_ascii_lowercase();
     let is_shortcode = KNOWN.contains(&lower.as_str())
         || close_at.is_some()
         || raw_attrs.contains('=')
-        || name.contains(['_', '-']) && !name.starts_with(['-', '_']);
+        || name.contains(['_', '-']) && !name.starts_with(['-', '_'])
+        || alone && raw_attrs.is_empty() && name.chars().any(|c| c.is_ascii_alphabetic());
     if !is_shortcode {
         return None;
     }
     let (content, len) = match close_at {
-        Some(c) => (Some(&at[open_end..c]), c + closing.len()),
+        Some(c) => (Some(&at[open_end..c]), c + closing_len),
         None => (None, open_end),
     };
     Some(Shortcode {
@@ -544,6 +611,26 @@ mod tests {
             "{md}"
         );
         assert!(removed.contains("vc_row"));
+    }
+
+    #[test]
+    fn a_bare_word_in_brackets_alone_on_its_line_is_a_shortcode() {
+        let (md, removed) = run("Intro.\n\n[toc]\n\n<p>[subscribe]</p>\nText with [sic] in it.");
+        assert!(!md.contains("toc") && !md.contains("subscribe"), "{md}");
+        assert!(md.contains(r"\[sic\]"), "{md}");
+        assert_eq!(
+            removed.into_iter().collect::<Vec<_>>(),
+            ["subscribe", "toc"]
+        );
+    }
+
+    #[test]
+    fn a_body_full_of_unclosed_shortcodes_is_expanded_in_linear_time() {
+        // 100,000 openings: a scan of the rest for each closing tag would take minutes.
+        let body = "[box a=1]x".repeat(100_000);
+        let (md, removed) = run(&body);
+        assert!(md.contains("xxx") && !md.contains('['));
+        assert!(removed.contains("box"));
     }
 
     #[test]
