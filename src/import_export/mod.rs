@@ -266,4 +266,4 @@ fn reasons(skipped: &[(String, String)]) -> BTreeMap<String, usize> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

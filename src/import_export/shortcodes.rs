@@ -102,8 +102,10 @@ fn expand_at(text: &str, cx: &mut Context<'_>, depth: usize) -> String {
         out.push_str(&rest[..i]);
         let at = &rest[i..];
         if let Some(inner) = escaped(at) {
-            // `[[gallery]]` is WordPress's way to show a shortcode as text.
+            // `[[gallery]]` is WordPress's way to show a shortcode as text: shown as code.
+            out.push_str("<code>");
             out.push_str(&at[1..inner]);
+            out.push_str("</code>");
             rest = &at[inner + 1..];
             continue;
         }
@@ -631,6 +633,13 @@ mod tests {
         let (md, removed) = run(&body);
         assert!(md.contains("xxx") && !md.contains('['));
         assert!(removed.contains("box"));
+    }
+
+    #[test]
+    fn an_escaped_shortcode_is_shown_as_code() {
+        let (md, removed) = run("Write [[gallery ids=\"1\"]] to show one.");
+        assert_eq!(md, "Write `[gallery ids=\"1\"]` to show one.\n");
+        assert!(removed.is_empty());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use super::*;
 
-fn entry(slug: &str, id: &str) -> Entry {
+pub(super) fn entry(slug: &str, id: &str) -> Entry {
     Entry {
         kind: Kind::Post,
         id: id.into(),

@@ -140,7 +140,14 @@ fn stream_of(entry: &Entry) -> Option<(String, String)> {
     entry
         .categories
         .iter()
-        .map(|(slug, name)| (slugify(slug), name.clone()))
+        .map(|(slug, name)| {
+            // WordPress keeps a non-ASCII nicename percent-encoded.
+            let id = match slugify(&super::percent_decode(slug)) {
+                id if id.is_empty() => slugify(name),
+                id => id,
+            };
+            (id, name.clone())
+        })
         .find(|(slug, _)| !slug.is_empty() && slug != "uncategorized")
 }
 
@@ -396,5 +403,22 @@ fn media_stem(url: &str) -> &str {
             base
         }
         _ => stem,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_percent_encoded_category_names_its_stream_by_its_letters() {
+        let mut entry = crate::import_export::tests::entry("s", "1");
+        entry.categories = vec![
+            ("uncategorized".into(), "Uncategorized".into()),
+            ("caf%c3%a9".into(), "Café".into()),
+        ];
+        assert_eq!(stream_of(&entry), Some(("café".into(), "Café".into())));
+        entry.categories = vec![("%e2%9c%93".into(), "Done list".into())];
+        assert_eq!(stream_of(&entry).unwrap().0, "done-list");
     }
 }
