@@ -63,6 +63,18 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Turn a WordPress export (WXR) or a Ghost export (JSON) into Markdown files in DIR,
+    /// ready for `dispatches publish DIR`.
+    Import {
+        /// The export file.
+        export: PathBuf,
+        /// The folder to write the Markdown files into.
+        #[arg(long, value_name = "DIR")]
+        into: PathBuf,
+        /// Replace files that are there already and differ from the export.
+        #[arg(long)]
+        force: bool,
+    },
     /// Search the archive as the site does.
     Search {
         /// The query: words, "phrases", prefix*, -exclude, OR.

@@ -5,6 +5,7 @@
 mod backup;
 mod check;
 mod healthcheck;
+mod import;
 mod preview;
 mod publish;
 mod search;
@@ -53,6 +54,11 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
             };
             serve::run(&addr, &content, mode, config, &db)
         }
+        Command::Import {
+            export,
+            into,
+            force,
+        } => import::run(&export, &into, force),
         Command::Search { query, json } => search::run(&query, json, &db, &config),
         Command::Backup { out } => backup::backup(&db, &out),
         Command::Restore { from } => backup::restore(&from, &db),
