@@ -88,7 +88,8 @@ pub enum Command {
         action: TokenAction,
     },
     /// Report every internal link and anchor of the published articles that leads nowhere,
-    /// as `file:line: link TARGET: why`; exit 1 if any.
+    /// as `file:line: link TARGET: why`, and every image that resolves to nothing, as
+    /// `file:line: image TARGET: why`; exit 1 if any.
     Check {
         /// Files or folders inside the content folder to check (default: all of it).
         paths: Vec<String>,
