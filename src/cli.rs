@@ -40,6 +40,10 @@ pub enum Command {
         /// lists, feeds, the sitemap or search).
         #[arg(long)]
         drafts: bool,
+        /// Development mode: live reload, a banner on an article whose latest save failed,
+        /// and drafts shown as `--drafts` shows them (the `dev` setting, for this run).
+        #[arg(long)]
+        dev: bool,
         /// Serve a database another process writes (a replica): no publish, no
         /// watcher, no writer, no migration.
         #[arg(long, env = "DISPATCHES_READ_ONLY")]

@@ -40,10 +40,12 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
             content,
             no_watch,
             drafts,
+            dev,
             read_only,
         } => {
             let mut config = config;
-            config.drafts |= drafts;
+            config.dev |= dev;
+            config.drafts |= drafts || dev;
             let mode = if read_only {
                 serve::Mode::ReadOnly
             } else if no_watch {
