@@ -25,6 +25,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a site of one's own in DIR: settings, an introduction, an about page, a first
+    /// post, an author and an example project. Never overwrites a file.
+    Init {
+        /// The site's folder (made if missing; files already in it are kept).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Serve the archive; publishes the content folder at start.
     Serve {
         /// Address to listen on.

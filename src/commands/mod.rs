@@ -5,6 +5,7 @@
 mod backup;
 mod check;
 mod healthcheck;
+mod init;
 mod preview;
 mod publish;
 mod search;
@@ -70,5 +71,6 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
             rotate,
         } => preview::run(slug.as_deref(), hours, rotate, &db, &config),
         Command::Healthcheck { addr } => healthcheck::run(&addr),
+        Command::Init { dir } => init::run(&dir),
     }
 }
