@@ -349,6 +349,13 @@ fn image_problem(
             urls::file(bare)
         )));
     }
+    if urls::parse(&absolute, site.work).is_none() {
+        return Ok(Some(
+            "nothing is served at this address; put the picture in the content folder and \
+             write its path relative to this file"
+                .into(),
+        ));
+    }
     site_path(site, &absolute, None, now)
 }
 

@@ -270,3 +270,19 @@ fn a_project_image_and_an_author_avatar_that_resolve_to_nothing_are_reported() {
         lines[1]
     );
 }
+
+#[test]
+fn an_image_at_an_address_nothing_serves_says_where_pictures_go() {
+    let site = Site::new();
+    site.file(
+        "a.md",
+        "---\ntitle: A\ndate: 2026-03-01\n---\n![a gopher](/doc/gopher.png)\n",
+    );
+    let (run, lines) = image_lines(&site);
+    assert_eq!(lines.len(), 1, "{}", run.stdout);
+    assert!(
+        lines[0].contains("a.md:5: image /doc/gopher.png: nothing is served at this address"),
+        "{}",
+        lines[0]
+    );
+}
