@@ -221,17 +221,15 @@ fn guess_language() -> String {
         .iter()
         .filter_map(|k| std::env::var(k).ok())
         .find(|v| !v.is_empty())
-        .and_then(|v| {
-            let code = v
-                .split(['_', '.', '@', '-'])
-                .next()
-                .unwrap_or("")
-                .to_string();
-            let letters =
-                (2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_lowercase());
-            letters.then_some(code)
-        })
+        .and_then(|v| language_of(&v))
         .unwrap_or_else(|| "en".into())
+}
+
+/// The language code a locale name begins with; `None` for `C` and `POSIX`.
+fn language_of(locale: &str) -> Option<String> {
+    let code = locale.split(['_', '.', '@', '-']).next().unwrap_or("");
+    let letters = (2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_lowercase());
+    letters.then(|| code.to_string())
 }
 
 /// `s` as one word for a POSIX shell.
@@ -242,5 +240,51 @@ fn shell_quoted(s: &str) -> String {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_locale_gives_its_language_and_c_gives_none() {
+        assert_eq!(language_of("de_DE.UTF-8").as_deref(), Some("de"));
+        assert_eq!(language_of("fr").as_deref(), Some("fr"));
+        assert_eq!(language_of("C.UTF-8"), None);
+        assert_eq!(language_of("POSIX"), None);
+    }
+
+    #[test]
+    fn an_author_id_is_the_name_in_lower_case_words_joined_by_dashes() {
+        assert_eq!(slug("Mira Falk").as_deref(), Some("mira-falk"));
+        assert_eq!(slug("  o'Brien, Jr. ").as_deref(), Some("o-brien-jr"));
+        assert_eq!(slug("…"), None);
+    }
+
+    #[test]
+    fn the_title_is_the_folder_name_in_words() {
+        assert_eq!(
+            title_of(Path::new("/no/such/my-garden_notes")),
+            "My garden notes"
+        );
+    }
+
+    #[test]
+    fn a_name_with_quotes_stays_one_string_in_settings_and_front_matter() {
+        let owner = Owner {
+            title: "Say \"hi\"".into(),
+            name: "A: \"B\"".into(),
+            author_id: "a-b".into(),
+            language: "en".into(),
+            timezone: "UTC".into(),
+            today: "2026-01-01".into(),
+        };
+        let settings: toml::Table = toml::from_str(&owner.fill(FILES[0].1)).unwrap();
+        assert_eq!(settings["title"].as_str(), Some("Say \"hi\""));
+        let author = owner.fill(include_str!("init/author.md"));
+        let split = crate::content::front_matter::split(&author).unwrap();
+        let map = crate::content::front_matter::to_map(&split).unwrap();
+        assert_eq!(map["name"].as_str(), Some("A: \"B\""));
     }
 }
