@@ -1,8 +1,11 @@
 //! `dispatches check`: every internal link and anchor in the published articles that
-//! leads nowhere, found where the author wrote it. Links are read from each article's
-//! Markdown (so the line is the author's), resolved the way the publish resolves them,
-//! then looked up in the archive: articles (and their ids, for `#anchors`), files,
-//! tags, streams, authors, old addresses, and the site's own pages.
+//! leads nowhere, and every image that resolves to nothing, found where the author wrote
+//! it. Links and images are read from each article's file (so the line is the author's;
+//! `targets` finds them), resolved the way the publish resolves them, then looked up in
+//! the archive: articles (and their ids, for `#anchors`), files, tags, streams, authors,
+//! old addresses, and the site's own pages. Authors' pictures are read from their files.
+
+mod targets;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -11,22 +14,27 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use pulldown_cmark::{Event, Parser, Tag};
 use rusqlite::Connection;
 
-use crate::content::front_matter;
-use crate::content::{markdown, resolve_relative};
+use self::targets::Target;
+pub use self::targets::What;
+use crate::content::html::images::published_path;
+use crate::content::resolve_relative;
 use crate::db::read;
 use crate::urls::{self, RouteId};
 
 mod public;
 
-/// One link that leads nowhere.
+/// The folder of authors' files in the content folder.
+const AUTHORS_DIR: &str = "authors";
+
+/// One link that leads nowhere, or one image that shows nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Broken {
     /// The source file, as the user would find it.
     pub file: String,
     pub line: usize,
+    pub what: What,
     /// The link as written.
     pub target: String,
     pub why: String,
@@ -36,8 +44,12 @@ impl std::fmt::Display for Broken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{}:{}: link {}: {}",
-            self.file, self.line, self.target, self.why
+            "{}:{}: {} {}: {}",
+            self.file,
+            self.line,
+            self.what.as_str(),
+            self.target,
+            self.why
         )
     }
 }
@@ -59,6 +71,7 @@ struct Site<'c> {
 pub struct External {
     pub file: String,
     pub line: usize,
+    pub what: What,
     pub url: String,
 }
 
@@ -86,42 +99,96 @@ pub fn check(
         ids: RefCell::default(),
         work,
     };
-    let mut broken = Vec::new();
-    let mut external = Vec::new();
+    let mut found = Found::default();
     // A set, since after a publish `roots` is every file it wrote: comparing each
     // source with each root was quadratic (4 million comparisons at 2,000 articles).
     let roots: HashSet<&str> = roots.iter().map(String::as_str).collect();
-    for (_, slug, source, ..) in &rows {
-        if !(roots.is_empty() || under_any(source, &roots))
-            || !source.ends_with(".md") && !source.ends_with(".markdown")
-        {
+    let wanted = |source: &str| roots.is_empty() || under_any(source, &roots);
+    for (kind, slug, source, ..) in &rows {
+        if !wanted(source) || !source.ends_with(".md") && !source.ends_with(".markdown") {
             continue;
         }
         let path = content.join(source);
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        for (line, target) in links(&text) {
-            let t = target.trim();
+        let targets = targets::of_article(&text, kind == "project");
+        found.judge(&site, (slug, source), &path, targets, now)?;
+    }
+    for source in author_files(content) {
+        if !wanted(&source) {
+            continue;
+        }
+        let path = content.join(&source);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        found.judge(&site, ("", &source), &path, targets::of_author(&text), now)?;
+    }
+    Ok((found.broken, found.external))
+}
+
+/// The content-relative paths of the authors' files.
+fn author_files(content: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(content.join(AUTHORS_DIR)) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md") && !name.starts_with('.'))
+        .map(|name| format!("{AUTHORS_DIR}/{name}"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// What the check found so far.
+#[derive(Default)]
+struct Found {
+    broken: Vec<Broken>,
+    external: Vec<External>,
+}
+
+impl Found {
+    /// Resolves each of `targets`, written in `source` (the article `slug`; `""` for an
+    /// author) at `path`: links to other sites are kept for `check_external`, the rest
+    /// that lead nowhere are broken.
+    fn judge(
+        &mut self,
+        site: &Site<'_>,
+        (slug, source): (&str, &str),
+        path: &Path,
+        targets: Vec<Target>,
+        now: i64,
+    ) -> rusqlite::Result<()> {
+        for Target { line, what, url } in targets {
+            let t = url.trim();
             if t.starts_with("http://") || t.starts_with("https://") {
-                external.push(External {
+                self.external.push(External {
                     file: path.display().to_string(),
                     line,
+                    what,
                     url: t.to_string(),
                 });
                 continue;
             }
-            if let Some(why) = problem(&site, slug, source, &target, now)? {
-                broken.push(Broken {
+            let why = match what {
+                What::Link => problem(site, slug, source, &url, now)?,
+                What::Image => image_problem(site, source, &url, now)?,
+            };
+            if let Some(why) = why {
+                self.broken.push(Broken {
                     file: path.display().to_string(),
                     line,
-                    target,
+                    what,
+                    target: url,
                     why,
                 });
             }
         }
+        Ok(())
     }
-    Ok((broken, external))
 }
 
 /// Asks every outside URL once (a `HEAD`, then a `GET` for servers that refuse `HEAD`),
@@ -172,6 +239,7 @@ pub fn check_external(
             Some(Broken {
                 file: l.file.clone(),
                 line: l.line,
+                what: l.what,
                 target: l.url.clone(),
                 why,
             })
@@ -207,23 +275,6 @@ fn under_any(source: &str, roots: &HashSet<&str>) -> bool {
             None => return roots.contains(""),
         }
     }
-}
-
-/// The links and images of a file's Markdown body, with their 1-based lines.
-fn links(text: &str) -> Vec<(usize, String)> {
-    let Ok(split) = front_matter::split(text) else {
-        return Vec::new();
-    };
-    let body = split.body;
-    let mut out = Vec::new();
-    let mut lines = markdown::LineCounter::default();
-    for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
-            let line = split.body_line + lines.at(body, range.start);
-            out.push((line, dest_url.to_string()));
-        }
-    }
-    out
 }
 
 /// Why `target`, written in the article `slug` from `source`, leads nowhere; `None` when
@@ -272,6 +323,53 @@ fn problem(
         }
     };
     site_path(site, &absolute, anchor, now)
+}
+
+/// Why the image `target`, written in `source`, shows nothing; `None` when it resolves
+/// to a published file or to an address something answers (or to another site).
+fn image_problem(
+    site: &Site<'_>,
+    source: &str,
+    target: &str,
+    now: i64,
+) -> rusqlite::Result<Option<String>> {
+    let target = target.trim();
+    if target.is_empty() {
+        return Ok(Some("no address given".into()));
+    }
+    if has_scheme(target) || target.starts_with("//") {
+        return Ok(None);
+    }
+    let dir = source.rsplit_once('/').map_or("", |(d, _)| d);
+    let absolute = if target.starts_with('/') {
+        target.to_string()
+    } else {
+        match resolve_relative(dir, target) {
+            Some(u) => u,
+            None => return Ok(Some("climbs out of the content folder".into())),
+        }
+    };
+    if let Some(file) = published_path(&absolute) {
+        return Ok((!read::has_file(site.conn, &file)?)
+            .then(|| format!("no file {file} in the content folder (names are case-sensitive)")));
+    }
+    // `/media/a.png` for a file the site serves as `/files/media/a.png`.
+    let bare = absolute.trim_start_matches('/');
+    let bare = bare.split(['?', '#']).next().unwrap_or(bare);
+    if !bare.is_empty() && read::has_file(site.conn, bare)? {
+        return Ok(Some(format!(
+            "the file is served at {}; write it relative to this file",
+            urls::file(bare)
+        )));
+    }
+    if urls::parse(&absolute, site.work).is_none() {
+        return Ok(Some(
+            "nothing is served at this address; put the picture in the content folder and \
+             write its path relative to this file"
+                .into(),
+        ));
+    }
+    site_path(site, &absolute, None, now)
 }
 
 /// Why the site path `path` (with `anchor`) answers nothing: the path is read with the

@@ -25,6 +25,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a site of one's own in DIR: settings, an introduction, an about page, a first
+    /// post, an author and an example project. Never overwrites a file.
+    Init {
+        /// The site's folder (made if missing; files already in it are kept).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Serve the archive; publishes the content folder at start.
     Serve {
         /// Address to listen on.
@@ -40,6 +47,10 @@ pub enum Command {
         /// lists, feeds, the sitemap or search).
         #[arg(long)]
         drafts: bool,
+        /// Development mode: live reload, a banner on an article whose latest save failed,
+        /// and drafts shown as `--drafts` shows them (the `dev` setting, for this run).
+        #[arg(long)]
+        dev: bool,
         /// Serve a database another process writes (a replica): no publish, no
         /// watcher, no writer, no migration.
         #[arg(long, env = "DISPATCHES_READ_ONLY")]
@@ -100,7 +111,8 @@ pub enum Command {
         action: TokenAction,
     },
     /// Report every internal link and anchor of the published articles that leads nowhere,
-    /// as `file:line: link TARGET: why`; exit 1 if any.
+    /// as `file:line: link TARGET: why`, and every image that resolves to nothing, as
+    /// `file:line: image TARGET: why`; exit 1 if any.
     Check {
         /// Files or folders inside the content folder to check (default: all of it).
         paths: Vec<String>,

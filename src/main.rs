@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
-use dispatches::cli::Cli;
+use dispatches::cli::{Cli, Command};
 use dispatches::commands;
 use dispatches::config::Config;
 
@@ -23,13 +23,19 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let config = match Config::load(
-        cli.config
-            .as_deref()
-            .unwrap_or(Path::new("dispatches.toml")),
-        cli.config.is_some(),
-        std::env::vars(),
-    ) {
+    // `init` makes the settings file; a broken one where it runs is no reason to refuse.
+    let loaded = if matches!(cli.command, Command::Init { .. }) {
+        Ok(Config::default())
+    } else {
+        Config::load(
+            cli.config
+                .as_deref()
+                .unwrap_or(Path::new("dispatches.toml")),
+            cli.config.is_some(),
+            std::env::vars(),
+        )
+    };
+    let config = match loaded {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");

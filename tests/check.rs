@@ -198,3 +198,117 @@ fn the_paths_named_are_checked_and_no_others() {
         assert_eq!(run.stdout.lines().count(), found, "{path}: {}", run.stdout);
     }
 }
+
+/// A picture that exists and is published, for the images that do resolve.
+const SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"3\"></svg>\n";
+
+/// Every way an article names an image, each pointing at nothing, beside one that works.
+fn a_site_with_missing_images() -> Site {
+    let site = Site::new();
+    site.file("pictures/here.svg", SVG).file(
+        "pictures/gallery.md",
+        "---\ntitle: Gallery\ndate: 2026-03-01\nhero:\n  alt: The bay\n  src: bay.jpg\n---\n\
+         ![here](here.svg) and ![gone](gone.png)\n\n\
+         <figure>\n<img alt=\"a boat\"\n     src=\"boat.webp\">\n</figure>\n\n\
+         Inline <img src=\"here.svg\" alt=\"fine\"> is fine.\n",
+    );
+    site
+}
+
+fn image_lines(site: &Site) -> (Run, Vec<String>) {
+    site.republish();
+    let run = check(site);
+    let lines = run.stdout.lines().map(str::to_string).collect();
+    (run, lines)
+}
+
+#[test]
+fn a_hero_that_resolves_to_nothing_is_reported_at_its_src_line() {
+    let (run, lines) = image_lines(&a_site_with_missing_images());
+    assert_eq!(run.code(), Some(1), "{}", run.stderr);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("gallery.md:6: image bay.jpg: ") && l.contains("pictures/bay.jpg")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_markdown_image_that_resolves_to_nothing_is_reported_and_one_that_does_is_not() {
+    let (run, lines) = image_lines(&a_site_with_missing_images());
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("gallery.md:8: image gone.png: ")),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("here.svg"), "{}", run.stdout);
+}
+
+#[test]
+fn a_raw_img_that_resolves_to_nothing_is_reported_at_its_line() {
+    let (run, lines) = image_lines(&a_site_with_missing_images());
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("gallery.md:11: image boat.webp: ")),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        lines.len(),
+        3,
+        "hero, Markdown image, raw img: {}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains("0 broken internal links, 3 images that resolve to nothing"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_project_image_and_an_author_avatar_that_resolve_to_nothing_are_reported() {
+    let site = Site::new();
+    site.file(
+        "work/harbour.md",
+        "---\ntitle: Harbour\ndate: 2026-03-01\nimage: harbour.png\n---\nBuilt it.\n",
+    )
+    .file(
+        "authors/mira.md",
+        "---\nname: Mira\navatar: mira.jpg\n---\nWrites.\n",
+    );
+    let (run, lines) = image_lines(&site);
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    assert!(
+        lines[0].contains("work/harbour.md:4: image harbour.png: "),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains("authors/mira.md:3: image mira.jpg: "),
+        "{}",
+        lines[1]
+    );
+}
+
+#[test]
+fn an_image_at_an_address_nothing_serves_says_where_pictures_go() {
+    let site = Site::new();
+    site.file(
+        "a.md",
+        "---\ntitle: A\ndate: 2026-03-01\n---\n![a gopher](/doc/gopher.png)\n",
+    );
+    let (run, lines) = image_lines(&site);
+    assert_eq!(lines.len(), 1, "{}", run.stdout);
+    assert!(
+        lines[0].contains("a.md:5: image /doc/gopher.png: nothing is served at this address"),
+        "{}",
+        lines[0]
+    );
+}

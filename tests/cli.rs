@@ -4,6 +4,7 @@
 
 mod common;
 
+use axum::http::StatusCode;
 use common::*;
 
 fn a_good_and_a_bad_file() -> Site {
@@ -73,4 +74,19 @@ fn a_publish_into_a_file_that_is_not_an_archive_says_so_once() {
         "{err}"
     );
     assert_eq!(err.matches("not an SQLite database").count(), 1, "{err}");
+}
+
+/// `serve --dev` is development mode for one run: drafts answer, pages reload live.
+#[test]
+fn serve_dev_shows_drafts_and_reloads_live() {
+    let site = Site::new();
+    site.file(
+        "draft.md",
+        "---\ntitle: Not yet\ndate: 2026-01-01\ndraft: true\n---\nSoon.\n",
+    );
+    let server = site.serve_with(&["--dev"]);
+    let page = server.get("/dispatches/draft");
+    assert_eq!(page.status, StatusCode::OK, "{}", server.log());
+    assert!(page.body.contains("Not yet"));
+    assert!(page.body.contains("/live."), "the live-reload script");
 }

@@ -1,5 +1,7 @@
 //! `dispatches check [PATH...]`: the broken internal links and anchors of the published
-//! articles, one line each as `file:line: link TARGET: why`; exit 1 when there are any.
+//! articles and the images that resolve to nothing, one line each as
+//! `file:line: link TARGET: why` or `file:line: image TARGET: why`; exit 1 when there are
+//! any.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -8,7 +10,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use time::OffsetDateTime;
 
-use crate::check;
+use crate::check::{self, What};
 use crate::db::{self, DbError};
 
 pub fn run(
@@ -44,11 +46,14 @@ pub fn run(
     for b in &broken {
         println!("{b}");
     }
+    let images = broken.iter().filter(|b| b.what == What::Image).count();
+    let links = broken.len() - images;
     eprintln!(
-        "{} broken {}link{}{}",
-        broken.len(),
+        "{links} broken {}link{}, {images} image{} that resolve{} to nothing{}",
         if external { "" } else { "internal " },
-        if broken.len() == 1 { "" } else { "s" },
+        if links == 1 { "" } else { "s" },
+        if images == 1 { "" } else { "s" },
+        if images == 1 { "s" } else { "" },
         if external {
             format!(" ({} outside links asked)", outside.len())
         } else {

@@ -6,6 +6,7 @@ mod backup;
 mod check;
 mod healthcheck;
 mod import;
+mod init;
 mod preview;
 mod publish;
 mod search;
@@ -41,10 +42,12 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
             content,
             no_watch,
             drafts,
+            dev,
             read_only,
         } => {
             let mut config = config;
-            config.drafts |= drafts;
+            config.dev |= dev;
+            config.drafts |= drafts || dev;
             let mode = if read_only {
                 serve::Mode::ReadOnly
             } else if no_watch {
@@ -81,5 +84,6 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
             rotate,
         } => preview::run(slug.as_deref(), hours, rotate, &db, &config),
         Command::Healthcheck { addr } => healthcheck::run(&addr),
+        Command::Init { dir } => init::run(&dir),
     }
 }

@@ -32,11 +32,19 @@ pub fn run(
         eprintln!("error: {f}");
     }
     println!("{}", report.summary());
-    let broken = broken_links(&report, content, db_path, &config.work_path);
-    if broken > 0 {
+    let (links, images) = broken(&report, content, db_path, &config.work_path);
+    if links > 0 {
         println!(
-            "{broken} broken internal link{} in what was published; `dispatches check` lists them",
-            if broken == 1 { "" } else { "s" }
+            "{links} broken internal link{} in what was published; `dispatches check` lists them",
+            if links == 1 { "" } else { "s" }
+        );
+    }
+    if images > 0 {
+        println!(
+            "{images} image{} in what was published resolve{} to nothing; `dispatches check` \
+             lists them",
+            if images == 1 { "" } else { "s" },
+            if images == 1 { "s" } else { "" }
         );
     }
     Ok(if report.failed.is_empty() {
@@ -46,16 +54,22 @@ pub fn run(
     })
 }
 
-/// How many internal links of the articles just written lead nowhere (0 when it cannot
-/// tell: the count is advice, never a reason for the publish to fail).
-fn broken_links(report: &publish::Report, content: &Path, db_path: &Path, work: &str) -> usize {
+/// How many internal links of the articles just written lead nowhere, and how many of
+/// their images resolve to nothing (0 when it cannot tell: the counts are advice, never
+/// a reason for the publish to fail).
+fn broken(report: &publish::Report, content: &Path, db_path: &Path, work: &str) -> (usize, usize) {
     if report.dry_run || report.written.is_empty() {
-        return 0;
+        return (0, 0);
     }
     let Ok(conn) = crate::db::open_read_only(db_path) else {
-        return 0;
+        return (0, 0);
     };
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    crate::check::check(&conn, content, &report.written, now, work)
-        .map_or(0, |(broken, _)| broken.len())
+    crate::check::check(&conn, content, &report.written, now, work).map_or((0, 0), |(broken, _)| {
+        let images = broken
+            .iter()
+            .filter(|b| b.what == crate::check::What::Image)
+            .count();
+        (broken.len() - images, images)
+    })
 }

@@ -323,6 +323,13 @@ impl Site {
         self.serve_archive(&self.archive())
     }
 
+    /// `serve` as [`Site::serve`] does, with `extra` options (`--dev`), once published.
+    pub fn serve_with(&self, extra: &[&str]) -> Server {
+        let server = Server::listening_with(self, &self.archive(), extra);
+        server.wait_until_published();
+        server
+    }
+
     /// The same, as soon as it listens: its first publish may still be running.
     pub fn serve_listening(&self) -> Server {
         Server::listening(self, &self.archive())

@@ -35,6 +35,11 @@ impl Server {
 
     /// The server as soon as it listens, its first publish perhaps still running.
     pub(super) fn listening(site: &Site, archive: &Path) -> Server {
+        Server::listening_with(site, archive, &[])
+    }
+
+    /// The same, with `extra` options after `serve`.
+    pub(super) fn listening_with(site: &Site, archive: &Path, extra: &[&str]) -> Server {
         let mut command = site.binary();
         command
             .env("DISPATCHES_LOG", "info")
@@ -42,6 +47,7 @@ impl Server {
             .arg(archive)
             .args(["serve", "--no-watch", "--addr", "127.0.0.1:0", "--content"])
             .arg(site.content())
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
