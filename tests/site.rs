@@ -373,3 +373,21 @@ async fn hugo_example_site_about_is_a_page_with_its_aliases_and_archives_points_
         0
     );
 }
+
+#[tokio::test]
+async fn an_old_address_with_a_query_answers_301_to_its_entry() {
+    let site = Site::new();
+    site.file(
+        "hello.md",
+        "---\ntitle: Hello\ndate: 2026-01-01\naliases: [\"/?p=12\", \"/blog/?page_id=7\"]\n---\nHi.\n",
+    );
+    site.publish();
+    for old in ["/?p=12", "/blog/?page_id=7"] {
+        let page = site.get(old).await;
+        assert_eq!(page.status, StatusCode::MOVED_PERMANENTLY, "{old}");
+        assert_eq!(page.header("location"), "/dispatches/hello", "{old}");
+    }
+    // Other queries of the home page are the home page.
+    assert_eq!(site.get("/?p=13").await.status, StatusCode::OK);
+    assert_eq!(site.get("/?page=1").await.status, StatusCode::OK);
+}

@@ -71,13 +71,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
             content,
             external,
             local,
-        } => check::run(
-            &paths,
-            &content,
-            (external, local),
-            &db,
-            &config.work_path,
-        ),
+        } => check::run(&paths, &content, (external, local), &db, &config.work_path),
         Command::Preview {
             slug,
             hours,

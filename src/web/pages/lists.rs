@@ -1,7 +1,7 @@
 //! Lists of dispatches: the home page, each stream, tag and author, and the archive with
 //! a page for each year and month.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
@@ -15,9 +15,17 @@ use crate::web::AppState;
 use crate::web::error::WebError;
 use crate::web::views::*;
 
-pub async fn home(State(state): State<AppState>, Query(q): Query<PageQuery>) -> Result<Response> {
+pub async fn home(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response> {
     let page = q.number();
     with_conn(&state, move |conn, state| {
+        // An imported blog's old `/?p=123` forwards to the entry it named.
+        if let Some(found) = super::misc::query_address(conn, state, urls::HOME, raw.as_deref())? {
+            return Ok(found);
+        }
         let (items, total) =
             read::list_articles(conn, &Filter::All, now(), PER_PAGE, (page - 1) * PER_PAGE)?;
         if items.is_empty() && page > 1 {

@@ -141,7 +141,36 @@ fn stored_bytes(
 /// Old URLs (front matter `aliases`) answer 301; anything else is the 404 page.
 pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Result<Response> {
     let path = uri.path().to_string();
-    with_conn(&state, move |conn, state| old_address(conn, state, &path)).await
+    let query = uri.query().map(str::to_string);
+    with_conn(&state, move |conn, state| {
+        if let Some(found) = query_address(conn, state, &path, query.as_deref())? {
+            return Ok(found);
+        }
+        old_address(conn, state, &path)
+    })
+    .await
+}
+
+/// An old address whose query names the entry (WordPress's `/?p=123`, `?page_id=7`), as a
+/// 301 to it; `None` when no alias has this path and query.
+pub(super) fn query_address(
+    conn: &rusqlite::Connection,
+    state: &AppState,
+    path: &str,
+    query: Option<&str>,
+) -> Result<Option<Response>> {
+    let Some(query) = query.filter(|q| !q.is_empty() && q.len() <= 256) else {
+        return Ok(None);
+    };
+    let Some((kind, slug)) = read::alias_target(conn, &format!("{path}?{query}"), now())? else {
+        return Ok(None);
+    };
+    let kind = crate::content::kind::Kind::parse(&kind);
+    Ok(Some(moved(&urls::entry(
+        kind,
+        &slug,
+        &state.config.work_path,
+    ))))
 }
 
 /// Where an old address (an alias) now lives, as a 301; the 404 page otherwise.
