@@ -441,14 +441,34 @@ impl Reader<'_> {
     }
 
     /// A string; a number is taken as its text (`title: 2048` means the title "2048").
+    /// A plain YAML scalar that reads as a boolean or a number (`title: no`, `On`,
+    /// `1.10`) is the text as written: the key wants text.
     fn text(&self, key: &str) -> Result<Option<String>, FileError> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
-            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(v @ (Value::Number(_) | Value::Bool(_))) => match self.plain_scalar(key) {
+                Some(raw) => Ok(Some(raw)),
+                None if v.is_number() => Ok(Some(v.to_string())),
+                None => Err(self.wrong(key, "text", v)),
+            },
             Some(v) => Err(self.wrong(key, "text", v)),
         }
+    }
+
+    /// The plain scalar written after a top-level `key:` in YAML, without a comment.
+    fn plain_scalar(&self, key: &str) -> Option<String> {
+        if self.split.format != Format::Yaml {
+            return None;
+        }
+        let line = self.split.front.lines().find_map(|l| {
+            l.strip_prefix(key)
+                .and_then(|r| r.trim_start().strip_prefix(':'))
+        })?;
+        let value = line.split(" #").next().unwrap_or(line).trim();
+        (!value.is_empty() && !value.starts_with(['"', '\'', '[', '{', '&', '*', '!']))
+            .then(|| value.to_string())
     }
 
     /// A language tag, checked and written in BCP 47 case.
