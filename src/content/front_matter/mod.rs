@@ -8,6 +8,7 @@ use time_tz::Tz;
 
 use super::{dates, lang};
 
+mod meta;
 mod yaml;
 use super::html::is_safe_url;
 use crate::error::FileError;
@@ -19,6 +20,8 @@ use yaml::{Warnings, parse_yaml};
 pub enum Format {
     Yaml,
     Toml,
+    /// Python-Markdown `Key: value` headers (Pelican), without fences.
+    Meta,
     None,
 }
 
@@ -42,6 +45,17 @@ pub fn split(text: &str) -> Result<Split<'_>, FileError> {
     let (format, fences): (Format, &[&str]) = match first {
         "---" => (Format::Yaml, &["---", "..."]),
         "+++" => (Format::Toml, &["+++"]),
+        _ if meta::header_len(text).is_some() => {
+            let len = meta::header_len(text).unwrap_or(0);
+            let front = &text[..len];
+            return Ok(Split {
+                format: Format::Meta,
+                front,
+                front_line: 1,
+                body: &text[len..],
+                body_line: 1 + front.matches('\n').count(),
+            });
+        }
         _ => {
             return Ok(Split {
                 format: Format::None,
@@ -173,6 +187,7 @@ pub fn to_map(split: &Split<'_>) -> Result<Map<String, Value>, FileError> {
 fn to_map_warning(split: &Split<'_>) -> Result<(Map<String, Value>, Warnings), FileError> {
     match split.format {
         Format::None => Ok((Map::new(), Vec::new())),
+        Format::Meta => Ok((meta::parse(split.front), Vec::new())),
         Format::Yaml => parse_yaml(split),
         Format::Toml => Ok((parse_toml(split)?, Vec::new())),
     }
@@ -406,7 +421,12 @@ impl Reader<'_> {
             .lines()
             .position(|l| {
                 let l = l.trim_start().trim_start_matches(['"', '\'']);
-                l.strip_prefix(key).is_some_and(|rest| {
+                // Pelican's headers are `Title:` for `title`.
+                let rest = l
+                    .get(..key.len())
+                    .filter(|p| p.eq_ignore_ascii_case(key))
+                    .map(|_| &l[key.len()..]);
+                rest.is_some_and(|rest| {
                     let rest = rest.trim_start_matches(['"', '\'']).trim_start();
                     rest.starts_with(':') || rest.starts_with('=')
                 })
