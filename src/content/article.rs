@@ -40,10 +40,7 @@ pub struct PreparedArticle {
 pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Prepared, FileError> {
     let split = front_matter::split(file.text)?;
     let file_name = file.rel_path.rsplit('/').next().unwrap_or(file.rel_path);
-    let stem = file_name
-        .strip_suffix(".md")
-        .or_else(|| file_name.strip_suffix(".markdown"))
-        .unwrap_or(file_name);
+    let stem = super::markdown_stem(file_name).unwrap_or(file_name);
     // Hugo's `post.fr.md`: the language is the file's, the name is `post`.
     let (base, name_lang) = match lang::split_file_suffix(stem) {
         Some((base, tag)) => (base, Some(tag)),
@@ -588,9 +585,7 @@ fn article_link(dir: &str, url: &str, slugs: Option<&ArticleSlug<'_>>) -> Option
         Some(i) => (&url[..i], &url[i..]),
         None => (url, ""),
     };
-    if !(path.ends_with(".md") || path.ends_with(".markdown")) {
-        return None;
-    }
+    super::markdown_stem(path)?;
     let rel = match path.strip_prefix("@/") {
         Some(from_root) => from_root.to_string(),
         None if path.starts_with('/') || path.contains("://") => return None,

@@ -25,6 +25,22 @@ pub use markdown::TocEntry;
 /// Raises whenever rendering changes, so republishing re-renders files whose text did not.
 pub const RENDER_VERSION: u32 = 10;
 
+/// Extensions of the Markdown files the publisher reads as articles: `.mdx` is
+/// Markdown with JSX (MDX), translated before it renders.
+pub const MARKDOWN_EXTENSIONS: &[&str] = &[".md", ".markdown", ".mdx"];
+
+/// A Markdown file name without its extension; `None` for any other file.
+pub fn markdown_stem(name: &str) -> Option<&str> {
+    MARKDOWN_EXTENSIONS
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+}
+
+/// Whether a file name is a Markdown file's.
+pub fn is_markdown_name(name: &str) -> bool {
+    markdown_stem(name).is_some()
+}
+
 /// One file handed to the content stage.
 #[derive(Debug, Clone, Copy)]
 pub struct SourceFile<'a> {

@@ -1,0 +1,84 @@
+//! Other engines' dialects, each on a small site written from the engine's documentation:
+//! what the engine shows a reader is what the published page shows, and none of its
+//! syntax is left as text.
+
+mod common;
+
+use common::*;
+
+/// The text a reader sees on an article's page, outside code.
+async fn text_of(site: &Site, slug: &str) -> String {
+    let page = site.get(&format!("/dispatches/{slug}")).await;
+    assert_eq!(page.status, 200, "/dispatches/{slug}");
+    html::text_outside_code(&page.body)
+}
+
+#[tokio::test]
+async fn an_mdx_file_is_read_and_other_files_are_named_with_a_reason() {
+    let site = Site::new();
+    site.file(
+        "post.mdx",
+        "---\ntitle: From MDX\ndate: 2024-01-02\n---\nHello.\n",
+    )
+    .file("export.xml", "<rss/>")
+    .file("authors.yml", "jo:\n  name: Jo\n")
+    .file("blog/blog.11tydata.json", "{}")
+    .file("cover.png", "not really a png");
+    let r = site.publish();
+    assert!(r.failed.is_empty(), "{:#?}", r.failed);
+    assert_eq!(r.new, 1);
+    assert!(text_of(&site, "post").await.contains("Hello."));
+    let skipped: Vec<&str> = r.skipped.iter().map(|(p, _)| p.as_str()).collect();
+    for name in ["export.xml", "authors.yml", "blog.11tydata.json"] {
+        assert!(
+            skipped.iter().any(|p| p.ends_with(name)),
+            "{name}: {skipped:?}"
+        );
+    }
+    assert!(r.skipped.iter().all(|(_, why)| !why.is_empty()));
+}
+
+#[test]
+fn two_dated_posts_with_the_same_name_get_slugs_by_their_dates() {
+    let site = Site::new();
+    site.file(
+        "2019-05-01-funding-update.md",
+        post("May", "2019-05-01", "A."),
+    )
+    .file(
+        "2019-11-07-funding-update.md",
+        post("Nov", "2019-11-07", "B."),
+    );
+    let r = site.publish();
+    assert!(r.failed.is_empty(), "{:#?}", r.failed);
+    let slugs: Vec<String> = site
+        .conn()
+        .prepare("SELECT slug FROM articles ORDER BY published_at")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(slugs, ["funding-update", "funding-update-2019-11-07"]);
+}
+
+#[tokio::test]
+async fn pelican_headers_are_front_matter_not_the_first_paragraph() {
+    let site = Site::new();
+    site.file(
+        "articles/my-super-post.md",
+        "Title: My super title\nDate: 2010-12-03 10:20\nCategory: Python\n\
+         Tags: pelican, publishing\nSlug: my-super-post\nAuthors: Alexis Metaireau\n\
+         Summary: Short version for index and feeds\n\nThis is the content of my super blog post.\n",
+    );
+    let r = site.publish();
+    assert!(r.failed.is_empty(), "{:#?}", r.failed);
+    let text = text_of(&site, "my-super-post").await;
+    assert!(text.contains("My super title"));
+    assert!(
+        !text.contains("Title:") && !text.contains("Tags:"),
+        "{text}"
+    );
+    let date: String = site.one("SELECT date(published_at, 'unixepoch') FROM articles");
+    assert_eq!(date, "2010-12-03");
+}
