@@ -13,6 +13,12 @@ async fn text_of(site: &Site, slug: &str) -> String {
     html::text_outside_code(&page.body)
 }
 
+async fn page_of(site: &Site, slug: &str) -> String {
+    let page = site.get(&format!("/dispatches/{slug}")).await;
+    assert_eq!(page.status, 200, "/dispatches/{slug}");
+    page.body
+}
+
 #[tokio::test]
 async fn an_mdx_file_is_read_and_other_files_are_named_with_a_reason() {
     let site = Site::new();
@@ -81,4 +87,24 @@ async fn pelican_headers_are_front_matter_not_the_first_paragraph() {
     );
     let date: String = site.one("SELECT date(published_at, 'unixepoch') FROM articles");
     assert_eq!(date, "2010-12-03");
+}
+
+#[tokio::test]
+async fn docusaurus_admonitions_become_callouts_with_their_titles() {
+    let site = Site::new();
+    site.file(
+        "2024-05-01-post/index.md",
+        "---\ntitle: Admonitions\n---\nIntro.\n\n:::tip My tip\n\nSome **content**.\n\n\
+         :::danger[Take care]\nNested.\n:::\n\n:::\n\n```md\n:::note\n```\n",
+    );
+    let r = site.publish();
+    assert!(r.failed.is_empty(), "{:#?}", r.failed);
+    let page = page_of(&site, "post").await;
+    assert!(page.contains("callout callout-tip"), "{page}");
+    assert!(page.contains("My tip"));
+    assert!(page.contains("<strong>content</strong>"));
+    assert!(page.contains("callout callout-caution"));
+    let text = html::text_outside_code(&page);
+    assert!(!text.contains(":::"), "{text}");
+    assert!(html::text_of_code(&page).contains(":::note"));
 }

@@ -536,12 +536,20 @@ impl Reader<'_> {
         let item = |x: &Value| match x {
             Value::String(s) => Ok(s.trim().to_string()),
             Value::Number(n) => Ok(n.to_string()),
+            // Docusaurus's inline author: `{ name, title, url, image_url }`.
+            Value::Object(m) if matches!(key, "author" | "authors") => {
+                match m.get("name").or(m.get("key")) {
+                    Some(Value::String(name)) => Ok(name.trim().to_string()),
+                    _ => Err(self.err(key, "an author given as a mapping needs a `name`".into())),
+                }
+            }
             other => Err(self.wrong(key, "a list of text items", other)),
         };
         let items = match v {
             Value::Null => Vec::new(),
             Value::Array(a) => a.iter().map(item).collect::<Result<Vec<_>, _>>()?,
             Value::String(s) => s.split(',').map(|t| t.trim().to_string()).collect(),
+            Value::Object(_) if matches!(key, "author" | "authors") => vec![item(v)?],
             other => return Err(self.wrong(key, "a list such as [a, b]", other)),
         };
         Ok(items.into_iter().filter(|s| !s.is_empty()).collect())

@@ -254,3 +254,11 @@ fn slashed_and_zoned_dates_are_dates() {
         assert!(f.date.is_some(), "{date}");
     }
 }
+
+#[test]
+fn docusaurus_inline_author_objects_are_authors() {
+    let f = fm("---\ntitle: T\nauthors:\n  - name: Jo Doe\n    title: Engineer\n    url: https://example.org\n    image_url: https://example.org/jo.png\n  - vera\n---\n").unwrap();
+    assert_eq!(f.authors, ["Jo Doe", "vera"]);
+    let f = fm("---\ntitle: T\nauthors: { name: Ann, title: Writer }\n---\n").unwrap();
+    assert_eq!(f.authors, ["Ann"]);
+}

@@ -5,8 +5,10 @@
 //! meaning outside its theme becomes a warning, and the reader sees its inner text or
 //! nothing, never the syntax.
 
+mod directives;
 mod go_article;
 mod hugo;
+pub(crate) mod lines;
 mod liquid;
 mod zola;
 
@@ -72,6 +74,13 @@ pub fn translate(body: &str, cx: &ImportContext<'_>) -> Translated {
     let body = if cx.go_template && body.contains("{{raw \"") {
         unquoted = go_article::unquote_raw_strings(body);
         unquoted.as_str()
+    } else {
+        body
+    };
+    let blocks;
+    let body = if directives::present(body) {
+        blocks = directives::translate(body);
+        blocks.as_str()
     } else {
         body
     };
