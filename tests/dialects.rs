@@ -108,3 +108,44 @@ async fn docusaurus_admonitions_become_callouts_with_their_titles() {
     assert!(!text.contains(":::"), "{text}");
     assert!(html::text_of_code(&page).contains(":::note"));
 }
+
+#[tokio::test]
+async fn mdx_components_imports_and_comments_never_reach_the_reader() {
+    let site = Site::new();
+    site.file(
+        "blog/release.mdx",
+        "---\ntitle: Release\ndate: 2024/12/05\n---\n\
+         import Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\nimport Badge from './Badge';\n\n\
+         {/* a note to editors */}\n\n## Install {/*install*/}\n\nRun it{' '}now.\n\n\
+         <Tabs>\n  <TabItem value=\"npm\" label=\"npm\">\n\n  ```bash\n  npm i x\n  ```\n\n  </TabItem>\n</Tabs>\n\n\
+         <Admonition type=\"tip\" title=\"Faster\">\n  Use the **cache**.\n</Admonition>\n\n\
+         <Badge>New</Badge> in this release.\n",
+    );
+    let r = site.publish();
+    assert!(r.failed.is_empty(), "{:#?}", r.failed);
+    let page = page_of(&site, "release").await;
+    let text = html::text_outside_code(&page);
+    for shown in [
+        "import",
+        "{/*",
+        "{'",
+        "<Tabs",
+        "TabItem",
+        "Admonition",
+        "Badge",
+    ] {
+        assert!(!text.contains(shown), "{shown} shown: {text}");
+    }
+    assert!(page.contains("id=\"install\""), "heading id kept");
+    assert!(text.contains("Run it now."));
+    assert!(page.contains("<strong>npm</strong>"));
+    assert!(html::text_of_code(&page).contains("npm i x"));
+    assert!(page.contains("callout callout-tip") && text.contains("Faster"));
+    assert!(text.contains("New in this release."));
+    let warned: Vec<&String> = r
+        .warnings
+        .iter()
+        .filter(|w| w.contains("<Badge>"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{:#?}", r.warnings);
+}

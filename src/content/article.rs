@@ -34,6 +34,8 @@ pub struct PreparedArticle {
     body_line: usize,
     /// The file's folder inside the content root, for relative links.
     dir: String,
+    /// The body is MDX: an `.mdx` file, or ES `import` lines in it.
+    mdx: bool,
 }
 
 /// The first half of `parse`: everything up to rendering an article's Markdown.
@@ -116,6 +118,7 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
             .translation_key
             .clone()
             .unwrap_or_else(|| path_key(dir, base)),
+        mdx: file_name.ends_with(".mdx") || import::mdx::looks_like(split.body),
         body: split.body.to_string(),
         body_line: split.body_line,
         dir: dir.to_string(),
@@ -213,14 +216,14 @@ impl PreparedArticle {
             body,
             body_line,
             dir,
+            mdx,
         } = self;
         let article = render_article(
             slug,
             slug_origin,
             date,
             &fm,
-            &body,
-            body_line,
+            (&body, body_line, mdx),
             &dir,
             settings,
         )?;
@@ -238,8 +241,7 @@ fn render_article(
     slug_origin: SlugOrigin,
     date: Option<OffsetDateTime>,
     fm: &front_matter::FrontMatter,
-    body: &str,
-    body_line: usize,
+    (body, body_line, mdx): (&str, usize, bool),
     dir: &str,
     settings: ContentSettings<'_>,
 ) -> Result<Article, FileError> {
@@ -258,6 +260,7 @@ fn render_article(
             page: &fm.raw,
             site,
             read_file: settings.read_file,
+            mdx,
         },
     );
     let body = translated.body.as_str();

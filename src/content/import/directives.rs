@@ -20,7 +20,17 @@ pub(crate) fn translate(body: &str) -> String {
         let t = t.trim_end();
         let colons = t.chars().take_while(|c| *c == ':').count();
         if colons < 3 {
-            out.push_str(line);
+            // A paragraph wrapped onto the closing fence: `last words. :::`.
+            match t.strip_suffix(":::").filter(|r| r.ends_with(' ')) {
+                Some(text) if !open.is_empty() => {
+                    let (_, ind) = open.pop().expect("open");
+                    out.push_str(indent);
+                    out.push_str(text.trim_end());
+                    out.push('\n');
+                    out.push_str(&callout_close(&ind, false));
+                }
+                _ => out.push_str(line),
+            }
             return;
         }
         let rest = &t[colons..];
@@ -32,10 +42,15 @@ pub(crate) fn translate(body: &str) -> String {
             return;
         }
         match opening(rest) {
-            Some((name, title)) => {
+            Some((name, title, text)) => {
                 let title = title.unwrap_or_else(|| label_of(name));
                 out.push_str(&callout_open(indent, name, &title, None));
                 open.push((colons, indent.to_string()));
+                if !text.is_empty() {
+                    out.push_str(indent);
+                    out.push_str(text);
+                    out.push('\n');
+                }
             }
             None => out.push_str(line),
         }
@@ -47,8 +62,9 @@ pub(crate) fn translate(body: &str) -> String {
 }
 
 /// The name and title of an opening: `note`, `tip Title`, `caution[Title]`,
-/// `info{title="Title"}`.
-fn opening(rest: &str) -> Option<(&str, Option<String>)> {
+/// `info{title="Title"}`, and any text after a bracketed title (a paragraph wrapped
+/// onto the opening line).
+fn opening(rest: &str) -> Option<(&str, Option<String>, &str)> {
     let name_len = rest
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
         .unwrap_or(rest.len());
@@ -57,8 +73,12 @@ fn opening(rest: &str) -> Option<(&str, Option<String>)> {
         return None;
     }
     let after = after.trim();
+    let mut text = "";
     let title = if let Some(t) = after.strip_prefix('[') {
-        t.rsplit_once(']').map(|(t, _)| t.to_string())
+        t.split_once(']').map(|(t, rest)| {
+            text = rest.trim();
+            t.to_string()
+        })
     } else if let Some(attrs) = after.strip_prefix('{') {
         attr(attrs, "title")
     } else if after.is_empty() {
@@ -66,7 +86,7 @@ fn opening(rest: &str) -> Option<(&str, Option<String>)> {
     } else {
         Some(after.to_string())
     };
-    Some((name, title.filter(|t| !t.trim().is_empty())))
+    Some((name, title.filter(|t| !t.trim().is_empty()), text))
 }
 
 /// The quoted value of `key=` in `{key="value" …}`.
@@ -99,5 +119,10 @@ mod tests {
             "{out}"
         );
         assert!(translate(":::note\nx\n:::\n").contains(">Note</p>"));
+        let out = translate(":::caution[Heads up] Wrapped\nparagraph. :::\n\nAfter.\n");
+        assert!(
+            out.contains(">Heads up</p>\n\nWrapped\nparagraph.\n\n</aside>"),
+            "{out}"
+        );
     }
 }

@@ -75,11 +75,11 @@ pub(crate) fn callout_open(indent: &str, kind: &str, title: &str, fold: Option<b
     let title = escape(title.trim());
     match fold {
         Some(open) => format!(
-            "{indent}<details class=\"callout callout-{class}\"{}><summary class=\"callout-label\">{title}</summary>\n\n",
+            "\n{indent}<details class=\"callout callout-{class}\"{}><summary class=\"callout-label\">{title}</summary>\n\n",
             if open { " open" } else { "" }
         ),
         None => format!(
-            "{indent}<aside class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-label\">{title}</p>\n\n"
+            "\n{indent}<aside class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-label\">{title}</p>\n\n"
         ),
     }
 }

@@ -10,6 +10,7 @@ mod go_article;
 mod hugo;
 pub(crate) mod lines;
 mod liquid;
+pub(crate) mod mdx;
 mod zola;
 
 #[cfg(test)]
@@ -43,6 +44,8 @@ pub struct ImportContext<'a> {
     pub site: &'a Map<String, Value>,
     /// Files beside the post, for Go's `{{code}}` and Hugo's `include`.
     pub read_file: Option<ReadFile<'a>>,
+    /// The body is MDX (an `.mdx` file, or ES `import` lines in it).
+    pub mdx: bool,
 }
 
 /// A translated body and what the author should know, each warning with its 0-based line
@@ -77,6 +80,12 @@ pub fn translate(body: &str, cx: &ImportContext<'_>) -> Translated {
     } else {
         body
     };
+    let (mdx_body, mut early) = if cx.mdx {
+        mdx::translate(body)
+    } else {
+        (String::new(), Vec::new())
+    };
+    let body = if cx.mdx { mdx_body.as_str() } else { body };
     let blocks;
     let body = if directives::present(body) {
         blocks = directives::translate(body);
@@ -87,7 +96,7 @@ pub fn translate(body: &str, cx: &ImportContext<'_>) -> Translated {
     if !body.contains("{{") && !body.contains("{%") {
         return Translated {
             body: body.to_string(),
-            warnings: Vec::new(),
+            warnings: early,
         };
     }
     let code = code_ranges(body);
@@ -122,9 +131,10 @@ pub fn translate(body: &str, cx: &ImportContext<'_>) -> Translated {
         }
     }
     s.out.push_str(&body[copied..]);
+    early.append(&mut s.warnings);
     Translated {
         body: s.out,
-        warnings: s.warnings,
+        warnings: early,
     }
 }
 

@@ -22,6 +22,7 @@ fn run(body: &str, go: bool, jekyll: bool, site: Value, files: &[(&str, &str)]) 
             page: &page,
             site: &site,
             read_file: Some(&read),
+            mdx: false,
         },
     )
 }
