@@ -149,3 +149,35 @@ async fn mdx_components_imports_and_comments_never_reach_the_reader() {
         .collect();
     assert_eq!(warned.len(), 1, "{:#?}", r.warnings);
 }
+
+#[tokio::test]
+async fn an_obsidian_vault_links_by_name_and_keeps_its_note_titles() {
+    let site = Site::new();
+    site.file(".obsidian/app.json", "{}")
+        .file(
+            "Daily Agenda.md",
+            "Plans for [[graph theory#Trees|trees]] and [[#Later]]. %%private%% #planning\n\n\
+             ![[Chart.png|300]]\n\n> [!todo]- Open items\n> Read [[Graph Theory]].\n\n## Later\n\nDone.\n",
+        )
+        .file("Math/Graph Theory.md", "## Trees\n\nA tree.\n")
+        .file("attachments/Chart.png", "png bytes");
+    let r = site.publish();
+    assert!(r.failed.is_empty(), "{:#?}", r.failed);
+    let page = page_of(&site, "daily-agenda").await;
+    let text = html::text_outside_code(&page);
+    assert!(text.contains("Daily Agenda"), "the title keeps its case");
+    for shown in ["[[", "]]", "%%", "private", "[!todo]"] {
+        assert!(!text.contains(shown), "{shown} shown: {text}");
+    }
+    assert!(
+        page.contains("href=\"/dispatches/graph-theory#trees\""),
+        "{page}"
+    );
+    assert!(page.contains("href=\"#later\""));
+    assert!(page.contains("width=\"300\""));
+    assert!(page.contains("<details class=\"callout"));
+    let tags: String = site.one("SELECT tags_text FROM articles WHERE slug = 'daily-agenda'");
+    assert!(tags.contains("planning"), "{tags}");
+    let check = site.bin(&["check", "--content", site.content().to_str().unwrap()]);
+    assert_eq!(check.code(), Some(0), "{check:?}");
+}

@@ -36,6 +36,8 @@ pub struct PreparedArticle {
     dir: String,
     /// The body is MDX: an `.mdx` file, or ES `import` lines in it.
     mdx: bool,
+    /// The file's name without extension, as written (an Obsidian note's title).
+    name: String,
 }
 
 /// The first half of `parse`: everything up to rendering an article's Markdown.
@@ -77,6 +79,10 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
         None => (None, name),
     };
     let (mut slug, slug_origin) = choose_slug(&fm, name)?;
+    // A note's name keeps its case as its title; its slug is lower-cased like any other.
+    if slug_origin == SlugOrigin::FileName && settings.vault.is_some_and(|v| v.obsidian) {
+        slug = slug.to_lowercase();
+    }
     // `post.fr.md` beside `post.md`: the translation's slug names its language, unless
     // it is the site's own (Hugo serves that one without a language prefix too).
     if let Some(tag) = &name_lang
@@ -119,6 +125,7 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
             .clone()
             .unwrap_or_else(|| path_key(dir, base)),
         mdx: file_name.ends_with(".mdx") || import::mdx::looks_like(split.body),
+        name: base.to_string(),
         body: split.body.to_string(),
         body_line: split.body_line,
         dir: dir.to_string(),
@@ -217,13 +224,14 @@ impl PreparedArticle {
             body_line,
             dir,
             mdx,
+            name,
         } = self;
         let article = render_article(
             slug,
             slug_origin,
             date,
             &fm,
-            (&body, body_line, mdx),
+            (&body, body_line, mdx, &name),
             &dir,
             settings,
         )?;
@@ -241,7 +249,7 @@ fn render_article(
     slug_origin: SlugOrigin,
     date: Option<OffsetDateTime>,
     fm: &front_matter::FrontMatter,
-    (body, body_line, mdx): (&str, usize, bool),
+    (body, body_line, mdx, note_name): (&str, usize, bool, &str),
     dir: &str,
     settings: ContentSettings<'_>,
 ) -> Result<Article, FileError> {
@@ -249,6 +257,8 @@ fn render_article(
         article_link(dir, url, settings.article_slug).or_else(|| resolve_relative(dir, url))
     };
     bounded_constructs(body, body_line)?;
+    // Obsidian titles a note by its file name, as written.
+    let in_vault = settings.vault.is_some_and(|v| v.obsidian);
     let empty = serde_json::Map::new();
     let site = settings.site.unwrap_or(&empty);
     let translated = import::translate(
@@ -261,6 +271,7 @@ fn render_article(
             site,
             read_file: settings.read_file,
             mdx,
+            vault: settings.vault,
         },
     );
     let body = translated.body.as_str();
@@ -271,13 +282,16 @@ fn render_article(
             highlight_max_bytes: settings.highlight_max_bytes,
             trust_html: settings.trust_html,
             resolve_url: &resolve,
-            take_title: fm.title.is_none(),
+            take_title: fm.title.is_none() && !in_vault,
             emoji: settings.emoji,
         },
     )
     .map_err(|e| too_much(body, body_line, e))?;
     let mut warnings = fm.warnings.clone();
-    let title = title_of(fm, rendered.title.clone(), dir, &slug, &mut warnings);
+    let title = match (&fm.title, in_vault) {
+        (None, true) => note_name.to_string(),
+        _ => title_of(fm, rendered.title.clone(), dir, &slug, &mut warnings),
+    };
     let no_images = |_: &str| None;
     let lookup: &html::images::Lookup<'_> = settings.images.unwrap_or(&no_images);
     let mut hero = fm.hero.clone().map(|mut h| {
@@ -316,7 +330,12 @@ fn render_article(
         date,
         updated: fm.updated,
         stream: fm.stream.as_deref().map(slugify).filter(|s| !s.is_empty()),
-        tags: dedup(fm.tags.iter().map(|t| t.trim().to_string())),
+        tags: dedup(
+            fm.tags
+                .iter()
+                .chain(&translated.tags)
+                .map(|t| t.trim().to_string()),
+        ),
         authors: dedup(fm.authors.iter().cloned()),
         draft: fm.draft,
         // Set by `render` from what `prepare` settled.

@@ -71,6 +71,9 @@ pub struct ContentSettings<'a> {
     /// The size and variants of a published image by its path in the content folder;
     /// `None` knows no images (their tags get loading hints only).
     pub images: Option<&'a html::images::Lookup<'a>>,
+    /// The site's files, for links written by file name (`[[Note]]`); whether it is an
+    /// Obsidian vault.
+    pub vault: Option<&'a import::obsidian::Vault>,
 }
 
 /// Looks up the slug of the article at a content-relative path.
@@ -88,6 +91,7 @@ impl std::fmt::Debug for ContentSettings<'_> {
             .field("site", &self.site)
             .field("knows_slugs", &self.article_slug.is_some())
             .field("knows_images", &self.images.is_some())
+            .field("vault", &self.vault)
             .finish()
     }
 }
@@ -214,6 +218,7 @@ mod tests {
             site: None,
             article_slug: None,
             images: None,
+            vault: None,
         }
     }
 

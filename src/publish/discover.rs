@@ -292,6 +292,19 @@ fn is_editor_junk(name: &str) -> bool {
         || name.starts_with(".#")
 }
 
+/// The paths of every file under `root` (hidden entries left out), for links written by
+/// file name: a note published alone still links to the notes beside it.
+pub(super) fn names_under(root: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.path().strip_prefix(root).ok().map(slash_path))
+        .collect()
+}
+
 /// Whether the source path `rel` lies in the folder `prefix` (`""`: the whole root).
 pub(super) fn under(rel: &str, prefix: &str) -> bool {
     prefix.is_empty()

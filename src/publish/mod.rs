@@ -30,6 +30,7 @@ pub use report::Report;
 
 use crate::config::Config;
 use crate::content::images::ImageFacts;
+use crate::content::import::obsidian::Vault;
 use crate::content::{self, ContentSettings};
 use crate::db::{self, DbError, Writer, read};
 
@@ -134,6 +135,15 @@ pub fn publish(
             .then(|| std::fs::read_to_string(path).ok())
             .flatten()
     };
+    let vault = Vault::new(
+        old_site(inputs, content_root, site_config::obsidian_vault).is_some(),
+        found
+            .files
+            .iter()
+            .map(|f| f.rel.clone())
+            .chain(discover::names_under(content_root))
+            .collect::<HashSet<String>>(),
+    );
     let bar = report::progress_bar(options.progress, found.files.len());
     let now = OffsetDateTime::now_utc().unix_timestamp();
     // Roots are recorded where they are new or changed, so `--prune` can tell folders apart.
@@ -161,6 +171,7 @@ pub fn publish(
         site: site.as_ref().map(|(m, _)| m),
         article_slug: None,
         images: None,
+        vault: Some(&vault),
     };
     let mut ctx = load::LoadContext {
         config,

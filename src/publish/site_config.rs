@@ -22,6 +22,15 @@ pub(super) fn find(folder: &Path) -> Option<(Map<String, Value>, String)> {
     })
 }
 
+/// The Obsidian vault at or above `folder`: the folder holding `.obsidian/`.
+pub(super) fn obsidian_vault(folder: &Path) -> Option<std::path::PathBuf> {
+    let folder = std::fs::canonicalize(folder).ok()?;
+    folder
+        .ancestors()
+        .find(|dir| dir.join(".obsidian").is_dir())
+        .map(Path::to_path_buf)
+}
+
 /// Hugo's and Zola's config files, in the order Hugo looks for them (Zola's is
 /// `config.toml`); Hugo also reads them from `config/_default/`.
 const GENERATOR_CONFIGS: &[&str] = &[

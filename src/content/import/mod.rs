@@ -11,6 +11,7 @@ mod hugo;
 pub(crate) mod lines;
 mod liquid;
 pub(crate) mod mdx;
+pub mod obsidian;
 mod zola;
 
 #[cfg(test)]
@@ -46,6 +47,8 @@ pub struct ImportContext<'a> {
     pub read_file: Option<ReadFile<'a>>,
     /// The body is MDX (an `.mdx` file, or ES `import` lines in it).
     pub mdx: bool,
+    /// The site's files, for `[[Note]]` links, and whether it is an Obsidian vault.
+    pub vault: Option<&'a obsidian::Vault>,
 }
 
 /// A translated body and what the author should know, each warning with its 0-based line
@@ -54,6 +57,8 @@ pub struct ImportContext<'a> {
 pub struct Translated {
     pub body: String,
     pub warnings: Vec<(usize, String)>,
+    /// Tags written in the body (Obsidian's inline `#tags`).
+    pub tags: Vec<String>,
 }
 
 /// Most template constructs (`{{`, `{%`) one file may hold. The most in the corpora is
@@ -69,6 +74,30 @@ pub fn too_many_constructs(body: &str) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
+/// The block-level dialects, before template constructs: MDX, Obsidian's links and
+/// callouts, container directives.
+fn blocks(body: &str, cx: &ImportContext<'_>) -> Translated {
+    let mut t = Translated {
+        body: body.to_string(),
+        ..Translated::default()
+    };
+    if cx.mdx {
+        let (out, warnings) = mdx::translate(&t.body);
+        t.body = out;
+        t.warnings = warnings;
+    }
+    if obsidian::present(&t.body, cx.vault) {
+        let (out, extras) = obsidian::translate(&t.body, cx.vault);
+        t.body = out;
+        t.warnings.extend(extras.warnings);
+        t.tags = extras.tags;
+    }
+    if directives::present(&t.body) {
+        t.body = directives::translate(&t.body);
+    }
+    t
+}
+
 /// Translates every template construct outside code in `body`.
 pub fn translate(body: &str, cx: &ImportContext<'_>) -> Translated {
     // Go evaluated its template everywhere, code included: `{{raw "<"}}` inside a code
@@ -80,23 +109,14 @@ pub fn translate(body: &str, cx: &ImportContext<'_>) -> Translated {
     } else {
         body
     };
-    let (mdx_body, mut early) = if cx.mdx {
-        mdx::translate(body)
-    } else {
-        (String::new(), Vec::new())
-    };
-    let body = if cx.mdx { mdx_body.as_str() } else { body };
-    let blocks;
-    let body = if directives::present(body) {
-        blocks = directives::translate(body);
-        blocks.as_str()
-    } else {
-        body
-    };
+    let blocks = blocks(body, cx);
+    let body = blocks.body.as_str();
+    let (mut early, tags) = (blocks.warnings, blocks.tags);
     if !body.contains("{{") && !body.contains("{%") {
         return Translated {
             body: body.to_string(),
             warnings: early,
+            tags,
         };
     }
     let code = code_ranges(body);
@@ -135,6 +155,7 @@ pub fn translate(body: &str, cx: &ImportContext<'_>) -> Translated {
     Translated {
         body: s.out,
         warnings: early,
+        tags,
     }
 }
 

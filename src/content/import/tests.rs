@@ -23,6 +23,7 @@ fn run(body: &str, go: bool, jekyll: bool, site: Value, files: &[(&str, &str)]) 
             site: &site,
             read_file: Some(&read),
             mdx: false,
+            vault: None,
         },
     )
 }
