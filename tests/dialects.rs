@@ -181,3 +181,64 @@ async fn an_obsidian_vault_links_by_name_and_keeps_its_note_titles() {
     let check = site.bin(&["check", "--content", site.content().to_str().unwrap()]);
     assert_eq!(check.code(), Some(0), "{check:?}");
 }
+
+#[tokio::test]
+async fn eleventy_outputs_read_front_matter_and_data_files() {
+    let site = Site::new();
+    site.file("_data/site.json", "{\"name\": \"Widgets\"}")
+        .file("blog/blog.11tydata.json", "{\"event\": {\"date\": \"Monday\"}}")
+        .file(
+            "blog/2024-05-01-launch.md",
+            "---\ntitle: Launch\nhost: Ada Lovelace\n---\n{{ site.name }} launch on **{{ event.date }}**, hosted by {{ host }}.\n\n\
+             [Share](https://example.org/share?text={{ \"Launch day\" | urlencode }}) {{ collections.all | length }}\n\n\
+             {% raw %}{{ kept }}{% endraw %}\n",
+        );
+    let r = site.publish();
+    assert!(r.failed.is_empty(), "{:#?}", r.failed);
+    let page = page_of(&site, "launch").await;
+    let text = html::text_outside_code(&page);
+    assert!(
+        text.contains("Widgets launch on Monday, hosted by Ada Lovelace."),
+        "{text}"
+    );
+    assert!(page.contains("text=Launch%20day"), "{page}");
+    assert!(!text.contains("{{"), "{text}");
+    assert!(
+        html::text_of_code(&page).contains("{{ kept }}")
+            || page.contains("<code>{{ kept }}</code>")
+    );
+    assert!(
+        r.warnings.iter().any(|w| w.contains("collections.all")),
+        "{:#?}",
+        r.warnings
+    );
+}
+
+#[tokio::test]
+async fn hexo_tag_plugins_become_code_callouts_images_and_math() {
+    let site = Site::new();
+    site.file(
+        "_posts/2024-01-02-release.md",
+        "---\ntitle: Release\ndate: 2024-01-02 10:00:00\n---\nIntro.\n\n<!-- more -->\n\n\
+         {% codeblock lang:js %}\nconst a = 1;\n{% endcodeblock %}\n\n{% note warn %}\nMind the **gap**.\n{% endnote %}\n\n\
+         {% asset_img shot.png A screenshot %}\n\n{% post_link 2023-12-01-older 'The older post' %}\n\n\
+         {% mathjax %}\nE = mc^2\n{% endmathjax %}\n",
+    )
+    .file("_posts/2024-01-02-release/shot.png", "png")
+    .file("_posts/2023-12-01-older.md", "---\ntitle: Older\n---\nOld.\n");
+    let r = site.publish();
+    assert!(r.failed.is_empty(), "{:#?}", r.failed);
+    let page = page_of(&site, "release").await;
+    let text = html::text_outside_code(&page);
+    assert!(!text.contains("{%"), "{text}");
+    assert!(html::text_of_code(&page).contains("const a = 1;"));
+    assert!(page.contains("callout callout-warning") && page.contains("<strong>gap</strong>"));
+    assert!(
+        page.contains("src=\"/files/_posts/2024-01-02-release/shot.png\""),
+        "{page}"
+    );
+    assert!(page.contains("href=\"/dispatches/older\""));
+    assert!(page.contains("<math"), "{page}");
+    let summary: String = site.one("SELECT summary_html FROM articles WHERE slug = 'release'");
+    assert!(summary.contains("Intro.") && !summary.contains("gap"));
+}

@@ -260,11 +260,13 @@ fn render_article(
     // Obsidian titles a note by its file name, as written.
     let in_vault = settings.vault.is_some_and(|v| v.obsidian);
     let empty = serde_json::Map::new();
+    let data = settings.eleventy.map(|d| d.for_dir(dir));
     let site = settings.site.unwrap_or(&empty);
     let translated = import::translate(
         body,
         &import::ImportContext {
             dir,
+            name: note_name,
             go_template: fm.template == Some(Value::Bool(true)),
             jekyll: !site.is_empty() || dir.split('/').any(|d| d == "_posts" || d == "_drafts"),
             page: &fm.raw,
@@ -272,6 +274,7 @@ fn render_article(
             read_file: settings.read_file,
             mdx,
             vault: settings.vault,
+            data: data.as_ref(),
         },
     );
     let body = translated.body.as_str();

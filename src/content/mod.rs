@@ -74,6 +74,8 @@ pub struct ContentSettings<'a> {
     /// The site's files, for links written by file name (`[[Note]]`); whether it is an
     /// Obsidian vault.
     pub vault: Option<&'a import::obsidian::Vault>,
+    /// An Eleventy site's data files, for the `{{ … }}` of its posts.
+    pub eleventy: Option<&'a import::eleventy::Data>,
 }
 
 /// Looks up the slug of the article at a content-relative path.
@@ -92,6 +94,7 @@ impl std::fmt::Debug for ContentSettings<'_> {
             .field("knows_slugs", &self.article_slug.is_some())
             .field("knows_images", &self.images.is_some())
             .field("vault", &self.vault)
+            .field("eleventy", &self.eleventy.is_some())
             .finish()
     }
 }
@@ -219,6 +222,7 @@ mod tests {
             article_slug: None,
             images: None,
             vault: None,
+            eleventy: None,
         }
     }
 

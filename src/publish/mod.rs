@@ -135,13 +135,15 @@ pub fn publish(
             .then(|| std::fs::read_to_string(path).ok())
             .flatten()
     };
+    let names = discover::names_under(content_root);
+    let eleventy = site_config::eleventy(content_root, &names);
     let vault = Vault::new(
         old_site(inputs, content_root, site_config::obsidian_vault).is_some(),
         found
             .files
             .iter()
             .map(|f| f.rel.clone())
-            .chain(discover::names_under(content_root))
+            .chain(names)
             .collect::<HashSet<String>>(),
     );
     let bar = report::progress_bar(options.progress, found.files.len());
@@ -159,6 +161,12 @@ pub fn publish(
         salt.push('|');
         salt.push_str(text);
     }
+    // A change of the data files changes the posts that read them.
+    if let Some(data) = &eleventy {
+        use sha2::Digest;
+        let text = format!("{:?}{:?}", data.global, data.folders);
+        salt.push_str(&format!("|{:x}", sha2::Sha256::digest(text.as_bytes())));
+    }
     // Files beside the articles first: the articles' pages carry their images' sizes.
     let (assets, mut texts): (Vec<_>, Vec<_>) = found.files.into_iter().partition(|f| !f.markdown);
     let no_settings = ContentSettings {
@@ -172,6 +180,7 @@ pub fn publish(
         article_slug: None,
         images: None,
         vault: Some(&vault),
+        eleventy: eleventy.as_ref(),
     };
     let mut ctx = load::LoadContext {
         config,

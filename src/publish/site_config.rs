@@ -8,6 +8,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::content::front_matter;
+use crate::content::import::eleventy::Data;
 
 /// Larger files are not a site's settings, and are not read.
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
@@ -29,6 +30,46 @@ pub(super) fn obsidian_vault(folder: &Path) -> Option<std::path::PathBuf> {
         .ancestors()
         .find(|dir| dir.join(".obsidian").is_dir())
         .map(Path::to_path_buf)
+}
+
+/// Eleventy's config files, any of which marks an Eleventy site.
+const ELEVENTY_CONFIGS: &[&str] = &[
+    ".eleventy.js",
+    "eleventy.config.js",
+    "eleventy.config.mjs",
+    "eleventy.config.cjs",
+];
+
+/// An Eleventy site's data: the data files among `names` (paths inside `root`) and the
+/// `_data` folder at or above `root`; `None` when there is none and no Eleventy config
+/// either, so other sites' `{{` stay as they were.
+pub(super) fn eleventy(root: &Path, names: &[String]) -> Option<Data> {
+    let mut data = Data::default();
+    let mut found = false;
+    for rel in names.iter().filter(|n| n.ends_with(".json")) {
+        if let Some(value) = read_json(&root.join(rel)) {
+            found |= data.add(rel, value);
+        }
+    }
+    let root = std::fs::canonicalize(root).ok()?;
+    for dir in root.ancestors() {
+        found |= ELEVENTY_CONFIGS.iter().any(|c| dir.join(c).is_file());
+        let Ok(entries) = std::fs::read_dir(dir.join("_data")) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(value) = read_json(&entry.path()) {
+                found |= data.add(&format!("_data/{name}"), value);
+            }
+        }
+        break;
+    }
+    found.then_some(data)
+}
+
+fn read_json(path: &Path) -> Option<Value> {
+    serde_json::from_str(&read_small(path)?).ok()
 }
 
 /// Hugo's and Zola's config files, in the order Hugo looks for them (Zola's is

@@ -51,10 +51,12 @@ pub(crate) fn map_prose(body: &str, mut f: impl FnMut(&str, &mut String)) -> Str
 /// The stylesheet's callout kinds, for an admonition of any engine's name.
 pub(crate) fn callout_kind(name: &str) -> &'static str {
     match name.to_ascii_lowercase().as_str() {
-        "tip" | "success" | "hint" | "check" | "done" => "tip",
+        "tip" | "success" | "hint" | "check" | "done" | "positive" => "tip",
         "important" | "abstract" | "summary" | "tldr" | "example" | "quote" => "important",
-        "warning" | "attention" | "question" | "help" | "faq" => "warning",
-        "caution" | "danger" | "error" | "bug" | "failure" | "fail" | "missing" => "caution",
+        "warning" | "warn" | "attention" | "question" | "help" | "faq" => "warning",
+        "caution" | "danger" | "error" | "bug" | "failure" | "fail" | "missing" | "negative" => {
+            "caution"
+        }
         _ => "note",
     }
 }

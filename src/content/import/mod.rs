@@ -6,12 +6,14 @@
 //! nothing, never the syntax.
 
 mod directives;
+pub mod eleventy;
 mod go_article;
 mod hugo;
 pub(crate) mod lines;
 mod liquid;
 pub(crate) mod mdx;
 pub mod obsidian;
+mod tags;
 mod zola;
 
 #[cfg(test)]
@@ -35,6 +37,8 @@ pub type ReadFile<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
 pub struct ImportContext<'a> {
     /// The file's folder inside the content root (`""` at the root).
     pub dir: &'a str,
+    /// The file's name without its extension (a Hexo post's asset folder).
+    pub name: &'a str,
     /// A Go blog post with `template: true`: its body was a Go template.
     pub go_template: bool,
     /// A Jekyll site (a `_config.yml` above it, or a `_posts` folder): `{{ … }}` is Liquid.
@@ -49,6 +53,9 @@ pub struct ImportContext<'a> {
     pub mdx: bool,
     /// The site's files, for `[[Note]]` links, and whether it is an Obsidian vault.
     pub vault: Option<&'a obsidian::Vault>,
+    /// An Eleventy site's data this file sees (global and folder data files): its
+    /// `{{ … }}` are Nunjucks, read from its front matter and this.
+    pub data: Option<&'a Map<String, Value>>,
 }
 
 /// A translated body and what the author should know, each warning with its 0-based line
@@ -198,7 +205,7 @@ impl Scan<'_> {
         if self.cx.go_template && inner.starts_with(|c: char| c.is_ascii_alphabetic() || c == '.') {
             return go_article::at(self, at);
         }
-        if self.cx.jekyll || inner.trim_start().starts_with("site.") {
+        if self.cx.jekyll || self.cx.data.is_some() || inner.trim_start().starts_with("site.") {
             return liquid::output(self, at);
         }
         None

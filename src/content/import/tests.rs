@@ -17,6 +17,7 @@ fn run(body: &str, go: bool, jekyll: bool, site: Value, files: &[(&str, &str)]) 
         body,
         &ImportContext {
             dir: "post",
+            name: "post",
             go_template: go,
             jekyll,
             page: &page,
@@ -24,6 +25,7 @@ fn run(body: &str, go: bool, jekyll: bool, site: Value, files: &[(&str, &str)]) 
             read_file: Some(&read),
             mdx: false,
             vault: None,
+            data: None,
         },
     )
 }
@@ -138,7 +140,7 @@ fn liquid_tags_and_site_values() {
         json!({ "repository": "me/site", "baseurl": "/blog" }),
         &[],
     );
-    assert!(t.body.starts_with("{{ not.liquid }}"), "{}", t.body);
+    assert!(t.body.starts_with("`{{ not.liquid }}`"), "{}", t.body);
     assert!(t.body.contains("```ruby\nputs 1\n```"));
     assert!(
         t.body

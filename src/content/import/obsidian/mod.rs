@@ -169,7 +169,7 @@ impl Inline<'_> {
     fn wikilink(&mut self, text: &str, embed: bool, out: &mut String) -> Option<usize> {
         let end = text.find("]]")?;
         let inner = &text[2..end];
-        if inner.is_empty() || inner.contains('\n') || inner.contains("[[") {
+        if inner.is_empty() || inner.contains(['\n', '<', '>']) || inner.contains("[[") {
             return None;
         }
         let (target, label) = match inner.split_once('|') {
