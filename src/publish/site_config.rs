@@ -23,13 +23,20 @@ pub(super) fn find(folder: &Path) -> Option<(Map<String, Value>, String)> {
     })
 }
 
-/// The Obsidian vault at or above `folder`: the folder holding `.obsidian/`.
+/// The Obsidian vault at or above `folder`, or a little below it (a repository whose
+/// `notes/` is the vault): the folder holding `.obsidian/`.
 pub(super) fn obsidian_vault(folder: &Path) -> Option<std::path::PathBuf> {
     let folder = std::fs::canonicalize(folder).ok()?;
-    folder
-        .ancestors()
-        .find(|dir| dir.join(".obsidian").is_dir())
-        .map(Path::to_path_buf)
+    if let Some(vault) = folder.ancestors().find(|dir| dir.join(".obsidian").is_dir()) {
+        return Some(vault.to_path_buf());
+    }
+    walkdir::WalkDir::new(&folder)
+        .max_depth(3)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_type().is_dir() && e.file_name() == ".obsidian")
+        .and_then(|e| e.path().parent().map(Path::to_path_buf))
 }
 
 /// Eleventy's config files, any of which marks an Eleventy site.
