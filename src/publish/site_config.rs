@@ -27,7 +27,10 @@ pub(super) fn find(folder: &Path) -> Option<(Map<String, Value>, String)> {
 /// `notes/` is the vault): the folder holding `.obsidian/`.
 pub(super) fn obsidian_vault(folder: &Path) -> Option<std::path::PathBuf> {
     let folder = std::fs::canonicalize(folder).ok()?;
-    if let Some(vault) = folder.ancestors().find(|dir| dir.join(".obsidian").is_dir()) {
+    if let Some(vault) = folder
+        .ancestors()
+        .find(|dir| dir.join(".obsidian").is_dir())
+    {
         return Some(vault.to_path_buf());
     }
     walkdir::WalkDir::new(&folder)
