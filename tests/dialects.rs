@@ -242,3 +242,35 @@ async fn hexo_tag_plugins_become_code_callouts_images_and_math() {
     let summary: String = site.one("SELECT summary_html FROM articles WHERE slug = 'release'");
     assert!(summary.contains("Intro.") && !summary.contains("gap"));
 }
+
+#[tokio::test]
+async fn old_addresses_answer_301_by_the_engines_conventions() {
+    let site = Site::new();
+    std::fs::write(
+        site.root().join("hugo.toml"),
+        "baseURL = 'https://example.org/'\n[permalinks]\nnotes = '/:year/:month/:title/'\n",
+    )
+    .unwrap();
+    site.file("posts/hello-hugo.md", post("Hello", "2024-03-05", "Hi."))
+        .file("notes/a-note.md", post("Note", "2024-04-06", "N."));
+    let r = site.publish();
+    assert!(r.failed.is_empty(), "{:#?}", r.failed);
+    for (old, new) in [
+        ("/posts/hello-hugo/", "/dispatches/hello-hugo"),
+        ("/posts/hello-hugo", "/dispatches/hello-hugo"),
+        ("/2024/04/a-note/", "/dispatches/a-note"),
+    ] {
+        let page = site.get(old).await;
+        assert_eq!(page.status, 301, "{old}");
+        assert_eq!(page.header("location"), new, "{old}");
+    }
+    let pelican = Site::new();
+    pelican.file(
+        "articles/x.md",
+        "Title: X\nDate: 2012-08-08\nSlug: memoryview\nsave_as: old/mv.html\n\nText.\n",
+    );
+    pelican.publish();
+    for old in ["/memoryview.html", "/old/mv.html"] {
+        assert_eq!(pelican.get(old).await.status, 301, "{old}");
+    }
+}

@@ -38,6 +38,8 @@ pub struct PreparedArticle {
     mdx: bool,
     /// The file's name without extension, as written (an Obsidian note's title).
     name: String,
+    /// The file had Python-Markdown `Key: value` headers (Pelican).
+    pelican: bool,
 }
 
 /// The first half of `parse`: everything up to rendering an article's Markdown.
@@ -126,6 +128,7 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
             .unwrap_or_else(|| path_key(dir, base)),
         mdx: file_name.ends_with(".mdx") || import::mdx::looks_like(split.body),
         name: base.to_string(),
+        pelican: split.format == front_matter::Format::Meta,
         body: split.body.to_string(),
         body_line: split.body_line,
         dir: dir.to_string(),
@@ -225,13 +228,14 @@ impl PreparedArticle {
             dir,
             mdx,
             name,
+            pelican,
         } = self;
         let article = render_article(
             slug,
             slug_origin,
             date,
             &fm,
-            (&body, body_line, mdx, &name),
+            (&body, body_line, mdx, &name, pelican),
             &dir,
             settings,
         )?;
@@ -249,7 +253,7 @@ fn render_article(
     slug_origin: SlugOrigin,
     date: Option<OffsetDateTime>,
     fm: &front_matter::FrontMatter,
-    (body, body_line, mdx, note_name): (&str, usize, bool, &str),
+    (body, body_line, mdx, note_name, pelican): (&str, usize, bool, &str, bool),
     dir: &str,
     settings: ContentSettings<'_>,
 ) -> Result<Article, FileError> {
@@ -325,6 +329,12 @@ fn render_article(
     let html = images_of(&rendered.html, hero.is_none(), &mut images);
     // A list page shows many summaries: none of their images is the page's first.
     let summary_html = images_of(&rendered.summary_html, false, &mut images);
+    let aliases = dedup(aliases(fm).into_iter().chain(old_paths(
+        settings.old_site,
+        fm,
+        (dir, note_name, &slug, date),
+        pelican,
+    )));
     Ok(Article {
         slug,
         slug_origin,
@@ -346,7 +356,7 @@ fn render_article(
         translation_key: String::new(),
         hero,
         sources: fm.sources.clone(),
-        aliases: aliases(fm),
+        aliases,
         extra: Value::Object(fm.extra.clone()),
         front_matter: Value::Object(fm.raw.clone()),
         markdown: body.to_string(),
@@ -422,6 +432,34 @@ fn aliases(fm: &front_matter::FrontMatter) -> Vec<String> {
                     .map(|p| format!("/{}/", p.trim_matches('/'))),
             )
             .filter(|p| p != "//"),
+    )
+}
+
+/// Where the article lived on its old site, by its engine's conventions.
+fn old_paths(
+    site: Option<&import::old_paths::OldSite>,
+    fm: &front_matter::FrontMatter,
+    (dir, name, slug, date): (&str, &str, &str, Option<OffsetDateTime>),
+    pelican: bool,
+) -> Vec<String> {
+    // A bundle (`name/index.md`) is named by its folder, and lives in the one above.
+    let (dir, name) = match (name, dir.rsplit_once('/')) {
+        ("index", Some((parent, folder))) => (parent, folder),
+        ("index", None) if !dir.is_empty() => ("", dir),
+        _ => (dir, name),
+    };
+    let bare = dates::split_date_prefix(name).map_or(name, |(_, rest)| rest);
+    import::old_paths::old_paths(
+        site,
+        &import::old_paths::Facts {
+            dir,
+            name: bare,
+            slug,
+            chosen_slug: fm.slug.as_deref(),
+            date: date.map(OffsetDateTime::date),
+            front_matter: &fm.raw,
+            pelican,
+        },
     )
 }
 

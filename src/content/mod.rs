@@ -23,7 +23,7 @@ pub use front_matter::{Hero, Source};
 pub use markdown::TocEntry;
 
 /// Raises whenever rendering changes, so republishing re-renders files whose text did not.
-pub const RENDER_VERSION: u32 = 10;
+pub const RENDER_VERSION: u32 = 11;
 
 /// Extensions of the Markdown files the publisher reads as articles: `.mdx` is
 /// Markdown with JSX (MDX), translated before it renders.
@@ -76,6 +76,8 @@ pub struct ContentSettings<'a> {
     pub vault: Option<&'a import::obsidian::Vault>,
     /// An Eleventy site's data files, for the `{{ … }}` of its posts.
     pub eleventy: Option<&'a import::eleventy::Data>,
+    /// The engine the site came from, whose addresses its articles keep as aliases.
+    pub old_site: Option<&'a import::old_paths::OldSite>,
 }
 
 /// Looks up the slug of the article at a content-relative path.
@@ -95,6 +97,7 @@ impl std::fmt::Debug for ContentSettings<'_> {
             .field("knows_images", &self.images.is_some())
             .field("vault", &self.vault)
             .field("eleventy", &self.eleventy.is_some())
+            .field("old_site", &self.old_site)
             .finish()
     }
 }
@@ -223,6 +226,7 @@ mod tests {
             images: None,
             vault: None,
             eleventy: None,
+            old_site: None,
         }
     }
 

@@ -137,6 +137,12 @@ pub fn publish(
     };
     let names = discover::names_under(content_root);
     let eleventy = site_config::eleventy(content_root, &names);
+    let engine = site_config::old_site(
+        content_root,
+        &names,
+        site.as_ref().map(|(m, _)| m),
+        eleventy.is_some(),
+    );
     let vault = Vault::new(
         old_site(inputs, content_root, site_config::obsidian_vault).is_some(),
         found
@@ -181,6 +187,7 @@ pub fn publish(
         images: None,
         vault: Some(&vault),
         eleventy: eleventy.as_ref(),
+        old_site: engine.as_ref(),
     };
     let mut ctx = load::LoadContext {
         config,

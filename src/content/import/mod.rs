@@ -13,6 +13,7 @@ pub(crate) mod lines;
 mod liquid;
 pub(crate) mod mdx;
 pub mod obsidian;
+pub mod old_paths;
 mod tags;
 mod zola;
 
