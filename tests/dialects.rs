@@ -274,3 +274,27 @@ async fn old_addresses_answer_301_by_the_engines_conventions() {
         assert_eq!(pelican.get(old).await.status, 301, "{old}");
     }
 }
+
+#[tokio::test]
+async fn docusaurus_authors_yml_names_the_authors_of_its_posts() {
+    let site = Site::new();
+    site.file(
+        "blog/authors.yml",
+        "jo:\n  name: Jo Doe\n  title: Staff Engineer\n  url: https://jo.example\n  image_url: https://jo.example/jo.png\n",
+    )
+    .file(
+        "blog/2024-05-01-hello/index.md",
+        "---\ntitle: Hello\nauthors: [jo]\n---\nHi.\n\n<!--truncate-->\n\nMore.\n",
+    );
+    let first = site.publish();
+    assert!(first.failed.is_empty(), "{:#?}", first.failed);
+    let page = page_of(&site, "hello").await;
+    assert!(page.contains("Jo Doe"), "{page}");
+    let bio: String = site.one("SELECT bio FROM authors WHERE id = 'jo'");
+    assert_eq!(bio, "Staff Engineer");
+    let second = site.publish();
+    assert_eq!((second.new, second.updated), (0, 0));
+    let summary: String = site.one("SELECT summary_html FROM articles");
+    assert!(summary.contains("Hi.") && !summary.contains("More."));
+    assert_eq!(site.get("/blog/2024/05/01/hello").await.status, 301);
+}

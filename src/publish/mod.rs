@@ -8,6 +8,7 @@
 //! 5. `store`: stream them into one writer transaction that commits at the end;
 //! 6. `report`: counts, skips, failures and the summary line.
 
+mod authors_file;
 mod bundles;
 mod discover;
 mod load;
@@ -137,6 +138,7 @@ pub fn publish(
     };
     let names = discover::names_under(content_root);
     let eleventy = site_config::eleventy(content_root, &names);
+    let names_for_data = names.clone();
     let engine = site_config::old_site(
         content_root,
         &names,
@@ -232,6 +234,11 @@ pub fn publish(
         ctx.stored = &hashes_now;
     }
     loaded.absorb(load::load_all(texts, &ctx, &bar, &mut report, now));
+    // Docusaurus's `authors.yml`: its authors, kept (not pruned) while the file is there.
+    for row in authors_file::read(content_root, &names_for_data) {
+        loaded.seen.insert(row.source_path.clone());
+        loaded.batch.authors.push(row);
+    }
     loaded.batch.roots = new_roots;
     if options.prune {
         loaded.batch.remove = gone(
