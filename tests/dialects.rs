@@ -298,3 +298,22 @@ async fn docusaurus_authors_yml_names_the_authors_of_its_posts() {
     assert!(summary.contains("Hi.") && !summary.contains("More."));
     assert_eq!(site.get("/blog/2024/05/01/hello").await.status, 301);
 }
+
+#[tokio::test]
+async fn other_engines_feeds_move_to_ours() {
+    let site = Site::new();
+    site.file("a.md", post("A", "2024-01-01", "A."));
+    site.publish();
+    for old in [
+        "/index.xml",
+        "/posts/index.xml",
+        "/atom.xml",
+        "/blog/rss.xml",
+        "/feed/",
+    ] {
+        let page = site.get(old).await;
+        assert_eq!(page.status, 301, "{old}");
+        assert_eq!(page.header("location"), "/feed.xml", "{old}");
+    }
+    assert_eq!(site.get("/nothing.xml").await.status, 404);
+}

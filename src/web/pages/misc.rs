@@ -138,7 +138,8 @@ fn stored_bytes(
     resp
 }
 
-/// Old URLs (front matter `aliases`) answer 301; anything else is the 404 page.
+/// Old URLs (front matter `aliases`, other engines' feeds) answer 301; anything else is
+/// the 404 page.
 pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Result<Response> {
     let path = uri.path().to_string();
     with_conn(&state, move |conn, _| {
@@ -149,7 +150,14 @@ pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Result<Respons
         };
         let target = match read::alias_target(conn, &path, now())? {
             Some(t) => t,
-            None => read::alias_target(conn, &other, now())?.ok_or(WebError::NotFound)?,
+            None => match read::alias_target(conn, &other, now())? {
+                Some(t) => t,
+                // Another engine's feed (`/index.xml`, `/blog/atom.xml`, `/feed/`): ours.
+                None if urls::is_old_feed(&path) => {
+                    return Ok(moved(&urls::feed(urls::HOME, "feed.xml")));
+                }
+                None => return Err(WebError::NotFound),
+            },
         };
         Ok(moved(&urls::article(&target)))
     })
