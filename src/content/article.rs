@@ -276,7 +276,12 @@ fn render_article(
             page: &fm.raw,
             site,
             read_file: settings.read_file,
-            mdx,
+            // Docusaurus reads its `.md` files as MDX too.
+            mdx: mdx
+                || matches!(
+                    settings.old_site,
+                    Some(import::old_paths::OldSite::Docusaurus { .. })
+                ),
             vault: settings.vault,
             data: data.as_ref(),
         },
