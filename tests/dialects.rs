@@ -300,6 +300,36 @@ async fn docusaurus_authors_yml_names_the_authors_of_its_posts() {
 }
 
 #[tokio::test]
+async fn a_docusaurus_sites_markdown_is_mdx_and_its_tags_have_labels() {
+    let site = Site::new();
+    site.file(
+        "blog/tags.yml",
+        "k8s:
+  label: Kubernetes
+  permalink: /k8s
+",
+    )
+    .file(
+        "blog/2024-06-01-plain/index.md",
+        "---
+title: Plain
+tags: [k8s]
+---
+Text {/* an editor's note */} here.
+",
+    );
+    let r = site.publish();
+    assert!(r.failed.is_empty(), "{:#?}", r.failed);
+    let text = text_of(&site, "plain").await;
+    assert!(
+        text.contains("Text  here.") && !text.contains("{/*"),
+        "{text}"
+    );
+    let tags: String = site.one("SELECT tags_text FROM articles");
+    assert_eq!(tags, "Kubernetes");
+}
+
+#[tokio::test]
 async fn other_engines_feeds_move_to_ours() {
     let site = Site::new();
     site.file("a.md", post("A", "2024-01-01", "A."));

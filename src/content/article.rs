@@ -348,12 +348,13 @@ fn render_article(
         date,
         updated: fm.updated,
         stream: fm.stream.as_deref().map(slugify).filter(|s| !s.is_empty()),
-        tags: dedup(
-            fm.tags
-                .iter()
-                .chain(&translated.tags)
-                .map(|t| t.trim().to_string()),
-        ),
+        tags: dedup(fm.tags.iter().chain(&translated.tags).map(|t| {
+            let t = t.trim();
+            settings
+                .tag_labels
+                .and_then(|l| l.get(t))
+                .map_or_else(|| t.to_string(), String::clone)
+        })),
         authors: dedup(fm.authors.iter().cloned()),
         draft: fm.draft,
         // Set by `render` from what `prepare` settled.

@@ -78,6 +78,8 @@ pub struct ContentSettings<'a> {
     pub eleventy: Option<&'a import::eleventy::Data>,
     /// The engine the site came from, whose addresses its articles keep as aliases.
     pub old_site: Option<&'a import::old_paths::OldSite>,
+    /// Tag keys and the labels a Docusaurus `tags.yml` gives them.
+    pub tag_labels: Option<&'a std::collections::HashMap<String, String>>,
 }
 
 /// Looks up the slug of the article at a content-relative path.
@@ -98,6 +100,7 @@ impl std::fmt::Debug for ContentSettings<'_> {
             .field("vault", &self.vault)
             .field("eleventy", &self.eleventy.is_some())
             .field("old_site", &self.old_site)
+            .field("tag_labels", &self.tag_labels.map(|t| t.len()))
             .finish()
     }
 }
@@ -227,6 +230,7 @@ mod tests {
             vault: None,
             eleventy: None,
             old_site: None,
+            tag_labels: None,
         }
     }
 

@@ -1,8 +1,10 @@
 //! Between discover and store: Docusaurus's `authors.yml` (an author id → `name`,
 //! `title`, `url`, `image_url`, `socials`) read into author rows, so a post's `authors:
 //! [id]` shows the author's name, title and links. Each author's row is known by the
-//! file and its id (`blog/authors.yml#jo`).
+//! file and its id (`blog/authors.yml#jo`). And its `tags.yml` (a tag key → `label`),
+//! so a post's `tags: [key]` shows the label.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::{Map, Value};
@@ -22,6 +24,26 @@ pub(super) fn read(root: &Path, names: &[String]) -> Vec<AuthorRow> {
             rows(rel, &text)
         })
         .collect()
+}
+
+/// Every `tags.yml` among `names`: tag key → label; and the files' text (a change of
+/// labels re-renders the posts).
+pub(super) fn tag_labels(root: &Path, names: &[String]) -> (HashMap<String, String>, String) {
+    let mut labels = HashMap::new();
+    let mut texts = String::new();
+    for rel in names
+        .iter()
+        .filter(|n| n.rsplit('/').next() == Some("tags.yml"))
+    {
+        let text = std::fs::read_to_string(root.join(rel)).unwrap_or_default();
+        for (key, v) in front_matter::site_settings(&text).unwrap_or_default() {
+            if let Some(label) = v.get("label").and_then(Value::as_str) {
+                labels.insert(key, label.trim().to_string());
+            }
+        }
+        texts.push_str(&text);
+    }
+    (labels, texts)
 }
 
 /// The rows of one `authors.yml` at `rel`.

@@ -139,6 +139,7 @@ pub fn publish(
     let names = discover::names_under(content_root);
     let eleventy = site_config::eleventy(content_root, &names);
     let names_for_data = names.clone();
+    let (tag_labels, tags_text) = authors_file::tag_labels(content_root, &names);
     let engine = site_config::old_site(
         content_root,
         &names,
@@ -169,6 +170,13 @@ pub fn publish(
         salt.push('|');
         salt.push_str(text);
     }
+    if !tags_text.is_empty() {
+        use sha2::Digest;
+        salt.push_str(&format!(
+            "|{:x}",
+            sha2::Sha256::digest(tags_text.as_bytes())
+        ));
+    }
     // A change of the data files changes the posts that read them.
     if let Some(data) = &eleventy {
         use sha2::Digest;
@@ -190,6 +198,7 @@ pub fn publish(
         vault: Some(&vault),
         eleventy: eleventy.as_ref(),
         old_site: engine.as_ref(),
+        tag_labels: Some(&tag_labels),
     };
     let mut ctx = load::LoadContext {
         config,
