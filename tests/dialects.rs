@@ -29,7 +29,9 @@ async fn an_mdx_file_is_read_and_other_files_are_named_with_a_reason() {
     .file("export.xml", "<rss/>")
     .file("authors.yml", "jo:\n  name: Jo\n")
     .file("blog/blog.11tydata.json", "{}")
-    .file("cover.png", "not really a png");
+    .file("cover.png", "not really a png")
+    .file("snippet.js", "console.log(1)")
+    .file("values.yml", "a: 1");
     let r = site.publish();
     assert!(r.failed.is_empty(), "{:#?}", r.failed);
     assert_eq!(r.new, 1);
@@ -42,6 +44,13 @@ async fn an_mdx_file_is_read_and_other_files_are_named_with_a_reason() {
         );
     }
     assert!(r.skipped.iter().all(|(_, why)| !why.is_empty()));
+    // Files a post may show or link to are published as before.
+    assert!(
+        !skipped
+            .iter()
+            .any(|p| p.ends_with("snippet.js") || p.ends_with("values.yml"))
+    );
+    assert_eq!(site.get("/files/snippet.js").await.status, 200);
 }
 
 #[test]

@@ -254,22 +254,41 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 fn not_taken(name: &str, rel: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
     let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+    let stem = lower.rsplit_once('.').map_or(lower.as_str(), |(s, _)| s);
     Some(match ext {
         "xml" => {
             "an export or feed, not an article; bring a WordPress export in with `dispatches import`"
         }
-        "yml" | "yaml" | "toml" => {
-            "the old site's data or settings (authors.yml and tags.yml are read for the posts beside them)"
+        "yml" | "yaml" if matches!(stem, "authors" | "tags") => {
+            "the old site's authors or tags, read for the posts beside it"
+        }
+        "yml" | "yaml" | "toml" | "json" | "js" | "mjs" | "cjs" | "ts" | "py"
+            if SETTINGS.contains(&stem) =>
+        {
+            "the old site's settings, read for its addresses and dialect, not published"
         }
         "json" if eleventy_data(&lower, rel) => {
             "an Eleventy data file, read for the `{{ … }}` of the posts beside it"
         }
-        "js" | "mjs" | "cjs" | "ts" | "jsx" | "tsx" | "astro" | "njk" | "liquid" => {
-            "the old site's code or template, not content"
-        }
+        "njk" | "liquid" | "astro" => "a template of the old site, not content",
+        // Any other file is one an article may show or link to, and is published.
         _ => return None,
     })
 }
+
+/// Settings files of the engines whose sites are read (by name without extension).
+const SETTINGS: &[&str] = &[
+    "_config",
+    "config",
+    "hugo",
+    "docusaurus.config",
+    ".eleventy",
+    "eleventy.config",
+    "pelicanconf",
+    "publishconf",
+    "astro.config",
+    "sidebars",
+];
 
 /// An Eleventy data file: `*.11tydata.json`, anything under `_data/`, or a folder's
 /// `<folder>/<folder>.json`.
