@@ -99,6 +99,21 @@ pub(super) fn at(s: &mut Scan<'_>, at: usize) -> Option<usize> {
     if !sc.self_closing && is_code(&name) {
         return Some(code(s, at, &sc));
     }
+    // An inline shortcode (`{{< x.inline >}}…{{< /x.inline >}}`) is a Go template the
+    // page ran; its text is template code, never shown.
+    if name.ends_with(".inline")
+        && !sc.self_closing
+        && let Some((_, close_end)) = find_closing(s.src, sc.end, sc.name)
+    {
+        s.warn(
+            at,
+            format!(
+                "Hugo inline shortcode `{}` is a template the old site ran; it was left out",
+                sc.name
+            ),
+        );
+        return Some(close_end);
+    }
     if let Some(card) = embed(&name, &sc.args) {
         s.out.push_str(&card);
         return Some(sc.end);

@@ -177,3 +177,13 @@ fn arguments() {
     assert_eq!(a.named("k"), Some("v"));
     assert_eq!(article_url("posts/my-post/index.md"), "/dispatches/my-post");
 }
+
+#[test]
+fn a_hugo_inline_shortcode_is_a_template_and_never_shown() {
+    let t = hugo(
+        "Before.\n{{< math.inline >}}\n{{ if .Page.Params.math }}<link rel=\"x\">{{ end }}\n{{</ math.inline >}}\nAfter.\n",
+    );
+    assert!(!t.body.contains("{{"), "{}", t.body);
+    assert!(t.body.contains("Before.") && t.body.contains("After."));
+    assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
+}
