@@ -130,3 +130,12 @@ async fn the_lit_eleventy_site_publishes_cleanly() {
 async fn the_hexo_blog_publishes_cleanly() {
     assert_clean("hexo-site-news/source/_posts").await;
 }
+
+/// The sites imported before stay clean under the wider count.
+#[tokio::test]
+#[ignore = "needs ../shared/corpora"]
+async fn the_known_blogs_stay_clean() {
+    for corpus in ["rust-blog", "go-blog", "hugo-basic", "hugo-docs"] {
+        assert_clean(&format!("{corpus}/content")).await;
+    }
+}
