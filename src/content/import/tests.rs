@@ -179,11 +179,13 @@ fn arguments() {
 }
 
 #[test]
-fn a_hugo_inline_shortcode_is_a_template_and_never_shown() {
+fn a_hugo_inline_shortcode_shows_its_text_not_its_actions() {
     let t = hugo(
-        "Before.\n{{< math.inline >}}\n{{ if .Page.Params.math }}<link rel=\"x\">{{ end }}\n{{</ math.inline >}}\nAfter.\n",
+        "Before.\n{{< math.inline >}}\n{{ if .Page.Params.math }}<link rel=\"x\">{{ end }}\n{{</ math.inline >}}\n\
+         {{< shown.inline >}}\nInline math: \\(x\\)\n{{</ shown.inline >}}\nAfter.\n",
     );
     assert!(!t.body.contains("{{"), "{}", t.body);
     assert!(t.body.contains("Before.") && t.body.contains("After."));
+    assert!(t.body.contains("Inline math: \\(x\\)"), "{}", t.body);
     assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
 }
