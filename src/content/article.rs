@@ -6,9 +6,11 @@
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use super::links::{article_link, resolve_relative};
+use super::people::{author, stream};
 use super::{
-    Article, ArticleSlug, Author, ContentSettings, FileError, Parsed, Redirect, SlugOrigin,
-    SourceFile, Stream, dates, front_matter,
+    Article, ContentSettings, FileError, Parsed, Redirect, SlugOrigin, SourceFile, dates,
+    front_matter,
 };
 use super::{Hero, html, import, lang, markdown};
 
@@ -504,7 +506,7 @@ fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
 }
 
 /// A render stopped by its bounds, located in the file.
-fn too_much(body: &str, body_line: usize, e: markdown::TooMuch) -> FileError {
+pub(super) fn too_much(body: &str, body_line: usize, e: markdown::TooMuch) -> FileError {
     let at = e.at.min(body.len());
     let line = body_line
         + body.as_bytes()[..at]
@@ -512,66 +514,6 @@ fn too_much(body: &str, body_line: usize, e: markdown::TooMuch) -> FileError {
             .filter(|b| **b == b'\n')
             .count();
     FileError::at(line, None, e.message)
-}
-
-fn render_simple(
-    body: &str,
-    body_line: usize,
-    id: &str,
-    settings: ContentSettings<'_>,
-) -> Result<String, FileError> {
-    markdown::render(
-        body,
-        &markdown::RenderOptions {
-            id_prefix: id,
-            highlight_max_bytes: settings.highlight_max_bytes,
-            trust_html: settings.trust_html,
-            resolve_url: &|_| None,
-            take_title: false,
-            emoji: settings.emoji,
-        },
-    )
-    .map(|r| r.html)
-    .map_err(|e| too_much(body, body_line, e))
-}
-
-fn author(
-    id: &str,
-    fm: &front_matter::FrontMatter,
-    split: &front_matter::Split<'_>,
-    settings: ContentSettings<'_>,
-) -> Result<Author, FileError> {
-    let id = slugify(id);
-    Ok(Author {
-        name: fm
-            .name
-            .clone()
-            .or(fm.title.clone())
-            .unwrap_or_else(|| id.clone()),
-        bio: fm.bio.clone().or(fm.dek.clone()).unwrap_or_default(),
-        links: fm.links.clone(),
-        html: render_simple(split.body, split.body_line, &id, settings)?,
-        id,
-    })
-}
-
-fn stream(
-    id: &str,
-    fm: &front_matter::FrontMatter,
-    split: &front_matter::Split<'_>,
-    settings: ContentSettings<'_>,
-) -> Result<Stream, FileError> {
-    let id = slugify(id);
-    Ok(Stream {
-        name: fm
-            .name
-            .clone()
-            .or(fm.title.clone())
-            .unwrap_or_else(|| id.clone()),
-        description: fm.dek.clone().unwrap_or_default(),
-        html: render_simple(split.body, split.body_line, &id, settings)?,
-        id,
-    })
 }
 
 /// A URL- and id-safe name: lower-case letters and digits (any script), runs of anything
@@ -643,65 +585,4 @@ fn bounded_constructs(body: &str, body_line: usize) -> Result<(), FileError> {
         )),
         None => Ok(()),
     }
-}
-
-/// A link to another article's file (`../other.md#part`, Zola's `@/blog/other.md`) as
-/// that article's URL, when the publish knows its slug.
-fn article_link(dir: &str, url: &str, slugs: Option<&ArticleSlug<'_>>) -> Option<String> {
-    let slugs = slugs?;
-    let url = url.trim();
-    let (path, suffix) = match url.find(['?', '#']) {
-        Some(i) => (&url[..i], &url[i..]),
-        None => (url, ""),
-    };
-    super::markdown_stem(path)?;
-    let rel = match path.strip_prefix("@/") {
-        Some(from_root) => from_root.to_string(),
-        None if path.starts_with('/') || path.contains("://") => return None,
-        None => join_relative(dir, path)?,
-    };
-    slugs(&rel).map(|slug| format!("{}{suffix}", crate::urls::article(&slug)))
-}
-
-/// `path` taken from the folder `dir`, as a content-relative path; `None` when it climbs
-/// out of the content folder.
-fn join_relative(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// A relative link or image in `dir` becomes `/files/<dir>/<path>`, where the publisher
-/// serves files that sit beside articles. Absolute URLs, anchors and paths that climb out
-/// of the content folder are left as written.
-pub fn resolve_relative(dir: &str, url: &str) -> Option<String> {
-    let url = url.trim();
-    if url.is_empty() || url.starts_with(['/', '#', '?']) || url.contains("://") {
-        return None;
-    }
-    // `mailto:x`, `tel:`, `javascript:`: a scheme before any slash.
-    if let Some(colon) = url.find(':')
-        && !url[..colon].contains('/')
-    {
-        return None;
-    }
-    let (path, suffix) = match url.find(['?', '#']) {
-        Some(i) => (&url[..i], &url[i..]),
-        None => (url, ""),
-    };
-    // The author's own spelling is kept (it may be percent-encoded already); only the
-    // prefix comes from the one place paths are built.
-    Some(format!(
-        "{}/{}{suffix}",
-        crate::urls::FILES,
-        join_relative(dir, path)?
-    ))
 }

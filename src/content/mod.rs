@@ -10,16 +10,19 @@ pub mod html;
 pub mod images;
 pub mod import;
 pub mod lang;
+mod links;
 pub mod markdown;
 pub mod math;
+mod people;
 
 use serde_json::Value;
 use time::OffsetDateTime;
 use time_tz::Tz;
 
 pub use crate::error::FileError;
-pub use article::{Prepared, PreparedArticle, prepare, resolve_relative, slugify, url_safe};
+pub use article::{Prepared, PreparedArticle, prepare, slugify, url_safe};
 pub use front_matter::{Hero, Source};
+pub use links::resolve_relative;
 pub use markdown::TocEntry;
 
 /// Raises whenever rendering changes, so republishing re-renders files whose text did not.
