@@ -105,7 +105,7 @@ pub fn check(
     let roots: HashSet<&str> = roots.iter().map(String::as_str).collect();
     let wanted = |source: &str| roots.is_empty() || under_any(source, &roots);
     for (kind, slug, source, ..) in &rows {
-        if !wanted(source) || !source.ends_with(".md") && !source.ends_with(".markdown") {
+        if !wanted(source) || !crate::content::is_markdown_name(source) {
             continue;
         }
         let path = content.join(source);
@@ -300,7 +300,7 @@ fn problem(
     };
     let path = path.split('?').next().unwrap_or(path);
     // A link to another article's file, as the publish resolves it.
-    if path.ends_with(".md") || path.ends_with(".markdown") {
+    if crate::content::is_markdown_name(path) {
         let rel = match path.strip_prefix("@/") {
             Some(r) => Some(r.to_string()),
             None if path.starts_with('/') => None,

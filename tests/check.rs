@@ -312,3 +312,31 @@ fn an_image_at_an_address_nothing_serves_says_where_pictures_go() {
         lines[0]
     );
 }
+
+/// `dispatches check PATH` reads a folder outside the content folder as `publish PATH`
+/// did: as a content folder of its own.
+#[test]
+fn check_finds_the_content_folder_as_publish_does() {
+    let site = Site::new();
+    let blog = site.root().join("blog");
+    std::fs::create_dir_all(&blog).unwrap();
+    std::fs::write(
+        blog.join("a.md"),
+        "---\ntitle: A\ndate: 2024-01-01\n---\nSee [b](b.md) and [gone](gone.md).\n",
+    )
+    .unwrap();
+    std::fs::write(
+        blog.join("b.md"),
+        "---\ntitle: B\ndate: 2024-01-02\n---\nB.\n",
+    )
+    .unwrap();
+    site.bin(&["publish", "blog"]).success();
+    let run = site.bin(&["check", "blog"]);
+    assert_eq!(run.code(), Some(1), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("a.md:5: link gone.md"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("b.md"), "{}", run.stdout);
+}

@@ -3,7 +3,7 @@
 //! `file:line: link TARGET: why` or `file:line: image TARGET: why`; exit 1 when there are
 //! any.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -13,6 +13,28 @@ use time::OffsetDateTime;
 use crate::check::{self, What};
 use crate::db::{self, DbError};
 
+/// The content folder and the folders inside it to check. A folder outside the content
+/// folder (or when there is none) is a content folder of its own, as `publish PATH`
+/// reads it: `dispatches check site` checks what `dispatches publish site` wrote.
+fn content_and_roots(paths: &[String], content: &Path) -> anyhow::Result<(PathBuf, Vec<String>)> {
+    let root = std::fs::canonicalize(content).ok();
+    let mut roots = Vec::new();
+    for p in paths {
+        let full =
+            std::fs::canonicalize(p).with_context(|| format!("{p}: no such file or folder"))?;
+        match root.as_deref().and_then(|r| full.strip_prefix(r).ok()) {
+            Some(rel) => roots.push(rel.to_string_lossy().replace('\\', "/")),
+            None if full.is_dir() && paths.len() == 1 => return Ok((full, Vec::new())),
+            None => anyhow::bail!(
+                "{p} is not inside the content folder {}; name the folder it was published from with --content",
+                content.display()
+            ),
+        }
+    }
+    let root = root.with_context(|| format!("--content {}: no such folder", content.display()))?;
+    Ok((root, roots))
+}
+
 pub fn run(
     paths: &[String],
     content: &Path,
@@ -21,20 +43,10 @@ pub fn run(
     work: &str,
 ) -> anyhow::Result<ExitCode> {
     let conn = db::open_read_only(db_path)?;
-    let root = std::fs::canonicalize(content)
-        .with_context(|| format!("--content {}: no such folder", content.display()))?;
-    let mut roots = Vec::new();
-    for p in paths {
-        let full =
-            std::fs::canonicalize(p).with_context(|| format!("{p}: no such file or folder"))?;
-        let rel = full.strip_prefix(&root).map_err(|_| {
-            anyhow::anyhow!("{p} is not inside the content folder {}", content.display())
-        })?;
-        roots.push(rel.to_string_lossy().replace('\\', "/"));
-    }
+    let (content, roots) = content_and_roots(paths, content)?;
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let (mut broken, outside) =
-        check::check(&conn, content, &roots, now, work).map_err(DbError::from)?;
+        check::check(&conn, &content, &roots, now, work).map_err(DbError::from)?;
     if external {
         broken.extend(check::check_external(
             &outside,

@@ -6,9 +6,11 @@
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use super::links::{article_link, resolve_relative};
+use super::people::{author, stream};
 use super::{
-    Article, ArticleSlug, Author, ContentSettings, FileError, Parsed, Redirect, SlugOrigin,
-    SourceFile, Stream, dates, front_matter,
+    Article, ContentSettings, FileError, Parsed, Redirect, SlugOrigin, SourceFile, dates,
+    front_matter,
 };
 use super::{Hero, html, import, kind, lang, markdown};
 
@@ -36,16 +38,19 @@ pub struct PreparedArticle {
     body_line: usize,
     /// The file's folder inside the content root, for relative links.
     dir: String,
+    /// The body is MDX: an `.mdx` file, or ES `import` lines in it.
+    mdx: bool,
+    /// The file's name without extension, as written (an Obsidian note's title).
+    name: String,
+    /// The file had Python-Markdown `Key: value` headers (Pelican).
+    pelican: bool,
 }
 
 /// The first half of `parse`: everything up to rendering an article's Markdown.
 pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Prepared, FileError> {
     let split = front_matter::split(file.text)?;
     let file_name = file.rel_path.rsplit('/').next().unwrap_or(file.rel_path);
-    let stem = file_name
-        .strip_suffix(".md")
-        .or_else(|| file_name.strip_suffix(".markdown"))
-        .unwrap_or(file_name);
+    let stem = super::markdown_stem(file_name).unwrap_or(file_name);
     // Hugo's `post.fr.md`: the language is the file's, the name is `post`.
     let (base, name_lang) = match lang::split_file_suffix(stem) {
         Some((base, tag)) => (base, Some(tag)),
@@ -81,6 +86,10 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
         None => (None, name),
     };
     let (mut slug, slug_origin) = choose_slug(&fm, name)?;
+    // A note's name keeps its case as its title; its slug is lower-cased like any other.
+    if slug_origin == SlugOrigin::FileName && settings.vault.is_some_and(|v| v.obsidian) {
+        slug = slug.to_lowercase();
+    }
     let mut role = kind::role(
         dir,
         &fm,
@@ -139,6 +148,9 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
             .translation_key
             .clone()
             .unwrap_or_else(|| path_key(dir, base)),
+        mdx: file_name.ends_with(".mdx") || import::mdx::looks_like(split.body),
+        name: base.to_string(),
+        pelican: split.format == front_matter::Format::Meta,
         body: split.body.to_string(),
         body_line: split.body_line,
         dir: dir.to_string(),
@@ -264,6 +276,9 @@ impl PreparedArticle {
             body,
             body_line,
             dir,
+            mdx,
+            name,
+            pelican,
         } = self;
         // A project's `image` is its picture: the hero, with its variants.
         if role.kind == kind::Kind::Project
@@ -281,8 +296,7 @@ impl PreparedArticle {
             slug_origin,
             date,
             &fm,
-            &body,
-            body_line,
+            (&body, body_line, mdx, &name, pelican),
             &dir,
             settings,
         )?;
@@ -304,8 +318,7 @@ fn render_article(
     slug_origin: SlugOrigin,
     date: Option<OffsetDateTime>,
     fm: &front_matter::FrontMatter,
-    body: &str,
-    body_line: usize,
+    (body, body_line, mdx, note_name, pelican): (&str, usize, bool, &str, bool),
     dir: &str,
     settings: ContentSettings<'_>,
 ) -> Result<Article, FileError> {
@@ -313,17 +326,29 @@ fn render_article(
         article_link(dir, url, settings.article_slug).or_else(|| resolve_relative(dir, url))
     };
     bounded_constructs(body, body_line)?;
+    // Obsidian titles a note by its file name, as written.
+    let in_vault = settings.vault.is_some_and(|v| v.obsidian);
     let empty = serde_json::Map::new();
+    let data = settings.eleventy.map(|d| d.for_dir(dir));
     let site = settings.site.unwrap_or(&empty);
     let translated = import::translate(
         body,
         &import::ImportContext {
             dir,
+            name: note_name,
             go_template: fm.template == Some(Value::Bool(true)),
             jekyll: !site.is_empty() || dir.split('/').any(|d| d == "_posts" || d == "_drafts"),
             page: &fm.raw,
             site,
             read_file: settings.read_file,
+            // Docusaurus reads its `.md` files as MDX too.
+            mdx: mdx
+                || matches!(
+                    settings.old_site,
+                    Some(import::old_paths::OldSite::Docusaurus { .. })
+                ),
+            vault: settings.vault,
+            data: data.as_ref(),
         },
     );
     let body = translated.body.as_str();
@@ -334,13 +359,16 @@ fn render_article(
             highlight_max_bytes: settings.highlight_max_bytes,
             trust_html: settings.trust_html,
             resolve_url: &resolve,
-            take_title: fm.title.is_none(),
+            take_title: fm.title.is_none() && !in_vault,
             emoji: settings.emoji,
         },
     )
     .map_err(|e| too_much(body, body_line, e))?;
     let mut warnings = fm.warnings.clone();
-    let title = title_of(fm, rendered.title.clone(), dir, &slug, &mut warnings);
+    let title = match (&fm.title, in_vault) {
+        (None, true) => note_name.to_string(),
+        _ => title_of(fm, rendered.title.clone(), dir, &slug, &mut warnings),
+    };
     let no_images = |_: &str| None;
     let lookup: &html::images::Lookup<'_> = settings.images.unwrap_or(&no_images);
     let mut hero = fm.hero.clone().map(|mut h| {
@@ -371,6 +399,12 @@ fn render_article(
     let html = images_of(&rendered.html, hero.is_none(), &mut images);
     // A list page shows many summaries: none of their images is the page's first.
     let summary_html = images_of(&rendered.summary_html, false, &mut images);
+    let aliases = dedup(aliases(fm).into_iter().chain(old_paths(
+        settings.old_site,
+        fm,
+        (dir, note_name, &slug, date),
+        pelican,
+    )));
     Ok(Article {
         slug,
         slug_origin,
@@ -379,7 +413,13 @@ fn render_article(
         date,
         updated: fm.updated,
         stream: fm.stream.as_deref().map(slugify).filter(|s| !s.is_empty()),
-        tags: dedup(fm.tags.iter().map(|t| t.trim().to_string())),
+        tags: dedup(fm.tags.iter().chain(&translated.tags).map(|t| {
+            let t = t.trim();
+            settings
+                .tag_labels
+                .and_then(|l| l.get(t))
+                .map_or_else(|| t.to_string(), String::clone)
+        })),
         authors: dedup(fm.authors.iter().cloned()),
         draft: fm.draft,
         // Set by `render` from what `prepare` settled.
@@ -388,7 +428,7 @@ fn render_article(
         translation_key: String::new(),
         hero,
         sources: fm.sources.clone(),
-        aliases: aliases(fm),
+        aliases,
         extra: Value::Object(fm.extra.clone()),
         front_matter: Value::Object(fm.raw.clone()),
         markdown: body.to_string(),
@@ -467,6 +507,34 @@ fn aliases(fm: &front_matter::FrontMatter) -> Vec<String> {
     )
 }
 
+/// Where the article lived on its old site, by its engine's conventions.
+fn old_paths(
+    site: Option<&import::old_paths::OldSite>,
+    fm: &front_matter::FrontMatter,
+    (dir, name, slug, date): (&str, &str, &str, Option<OffsetDateTime>),
+    pelican: bool,
+) -> Vec<String> {
+    // A bundle (`name/index.md`) is named by its folder, and lives in the one above.
+    let (dir, name) = match (name, dir.rsplit_once('/')) {
+        ("index", Some((parent, folder))) => (parent, folder),
+        ("index", None) if !dir.is_empty() => ("", dir),
+        _ => (dir, name),
+    };
+    let bare = dates::split_date_prefix(name).map_or(name, |(_, rest)| rest);
+    import::old_paths::old_paths(
+        site,
+        &import::old_paths::Facts {
+            dir,
+            name: bare,
+            slug,
+            chosen_slug: fm.slug.as_deref(),
+            date: date.map(OffsetDateTime::date),
+            front_matter: &fm.raw,
+            pelican,
+        },
+    )
+}
+
 /// The renderer's images without a text alternative, as warnings on their file lines.
 fn missing_alt(
     missing: Vec<(usize, String)>,
@@ -502,7 +570,7 @@ fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
 }
 
 /// A render stopped by its bounds, located in the file.
-fn too_much(body: &str, body_line: usize, e: markdown::TooMuch) -> FileError {
+pub(super) fn too_much(body: &str, body_line: usize, e: markdown::TooMuch) -> FileError {
     let at = e.at.min(body.len());
     let line = body_line
         + body.as_bytes()[..at]
@@ -510,66 +578,6 @@ fn too_much(body: &str, body_line: usize, e: markdown::TooMuch) -> FileError {
             .filter(|b| **b == b'\n')
             .count();
     FileError::at(line, None, e.message)
-}
-
-fn render_simple(
-    body: &str,
-    body_line: usize,
-    id: &str,
-    settings: ContentSettings<'_>,
-) -> Result<String, FileError> {
-    markdown::render(
-        body,
-        &markdown::RenderOptions {
-            id_prefix: id,
-            highlight_max_bytes: settings.highlight_max_bytes,
-            trust_html: settings.trust_html,
-            resolve_url: &|_| None,
-            take_title: false,
-            emoji: settings.emoji,
-        },
-    )
-    .map(|r| r.html)
-    .map_err(|e| too_much(body, body_line, e))
-}
-
-fn author(
-    id: &str,
-    fm: &front_matter::FrontMatter,
-    split: &front_matter::Split<'_>,
-    settings: ContentSettings<'_>,
-) -> Result<Author, FileError> {
-    let id = slugify(id);
-    Ok(Author {
-        name: fm
-            .name
-            .clone()
-            .or(fm.title.clone())
-            .unwrap_or_else(|| id.clone()),
-        bio: fm.bio.clone().or(fm.dek.clone()).unwrap_or_default(),
-        links: fm.links.clone(),
-        html: render_simple(split.body, split.body_line, &id, settings)?,
-        id,
-    })
-}
-
-fn stream(
-    id: &str,
-    fm: &front_matter::FrontMatter,
-    split: &front_matter::Split<'_>,
-    settings: ContentSettings<'_>,
-) -> Result<Stream, FileError> {
-    let id = slugify(id);
-    Ok(Stream {
-        name: fm
-            .name
-            .clone()
-            .or(fm.title.clone())
-            .unwrap_or_else(|| id.clone()),
-        description: fm.dek.clone().unwrap_or_default(),
-        html: render_simple(split.body, split.body_line, &id, settings)?,
-        id,
-    })
 }
 
 /// A URL- and id-safe name: lower-case letters and digits (any script), runs of anything
@@ -641,67 +649,4 @@ fn bounded_constructs(body: &str, body_line: usize) -> Result<(), FileError> {
         )),
         None => Ok(()),
     }
-}
-
-/// A link to another article's file (`../other.md#part`, Zola's `@/blog/other.md`) as
-/// that article's URL, when the publish knows its slug.
-fn article_link(dir: &str, url: &str, slugs: Option<&ArticleSlug<'_>>) -> Option<String> {
-    let slugs = slugs?;
-    let url = url.trim();
-    let (path, suffix) = match url.find(['?', '#']) {
-        Some(i) => (&url[..i], &url[i..]),
-        None => (url, ""),
-    };
-    if !(path.ends_with(".md") || path.ends_with(".markdown")) {
-        return None;
-    }
-    let rel = match path.strip_prefix("@/") {
-        Some(from_root) => from_root.to_string(),
-        None if path.starts_with('/') || path.contains("://") => return None,
-        None => join_relative(dir, path)?,
-    };
-    slugs(&rel).map(|slug| format!("{}{suffix}", crate::urls::article(&slug)))
-}
-
-/// `path` taken from the folder `dir`, as a content-relative path; `None` when it climbs
-/// out of the content folder.
-fn join_relative(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// A relative link or image in `dir` becomes `/files/<dir>/<path>`, where the publisher
-/// serves files that sit beside articles. Absolute URLs, anchors and paths that climb out
-/// of the content folder are left as written.
-pub fn resolve_relative(dir: &str, url: &str) -> Option<String> {
-    let url = url.trim();
-    if url.is_empty() || url.starts_with(['/', '#', '?']) || url.contains("://") {
-        return None;
-    }
-    // `mailto:x`, `tel:`, `javascript:`: a scheme before any slash.
-    if let Some(colon) = url.find(':')
-        && !url[..colon].contains('/')
-    {
-        return None;
-    }
-    let (path, suffix) = match url.find(['?', '#']) {
-        Some(i) => (&url[..i], &url[i..]),
-        None => (url, ""),
-    };
-    // The author's own spelling is kept (it may be percent-encoded already); only the
-    // prefix comes from the one place paths are built.
-    Some(format!(
-        "{}/{}{suffix}",
-        crate::urls::FILES,
-        join_relative(dir, path)?
-    ))
 }

@@ -6,9 +6,11 @@ use time_tz::{OffsetResult, PrimitiveDateTimeExt, Tz};
 
 use super::lang::Locale;
 
-/// Parses `YYYY-MM-DD` (month and day may be unpadded) into a calendar date.
+/// Parses `YYYY-MM-DD` (month and day may be unpadded; `/` may stand for `-`, as
+/// Next.js and Hexo posts write `2024/12/05`) into a calendar date.
 pub fn parse_calendar_date(s: &str) -> Result<Date, String> {
-    let mut parts = s.trim().splitn(3, '-');
+    let sep = if s.contains('/') { '/' } else { '-' };
+    let mut parts = s.trim().splitn(3, sep);
     let mut next = |what: &str| -> Result<i64, String> {
         let p = parts
             .next()
@@ -41,6 +43,11 @@ pub fn parse_calendar_date(s: &str) -> Result<Date, String> {
 /// `2026-06-04T08:15:30.25Z`, `2026-06-04T08:15:30+02:00`, `2026-06-04 08:15:30 +0200`.
 pub fn parse_datetime(s: &str, tz: &Tz) -> Result<OffsetDateTime, String> {
     let s = s.trim();
+    // `Fri, 17 Apr 2026 09:00:00 GMT`: an RFC 2822 date, as feeds and `Date:` headers
+    // write them.
+    if s.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return rfc2822(s);
+    }
     let (date_part, rest) = match s.find(['T', 't', ' ']) {
         Some(i) => (&s[..i], s[i + 1..].trim_start()),
         None => (s, ""),
@@ -65,6 +72,18 @@ pub fn parse_datetime(s: &str, tz: &Tz) -> Result<OffsetDateTime, String> {
         format!("{s:?}: unknown time zone suffix {zone:?} (use Z or an offset like +02:00)")
     })?;
     Ok(local.assume_offset(offset).to_offset(UtcOffset::UTC))
+}
+
+/// An RFC 2822 date; `GMT`/`UT` (which `time` does not read) are `+0000`.
+fn rfc2822(s: &str) -> Result<OffsetDateTime, String> {
+    use time::format_description::well_known::Rfc2822;
+    let numeric = match s.rsplit_once(' ') {
+        Some((head, "GMT" | "UT" | "UTC" | "Z")) => format!("{head} +0000"),
+        _ => s.to_string(),
+    };
+    OffsetDateTime::parse(&numeric, &Rfc2822)
+        .map(|d| d.to_offset(UtcOffset::UTC))
+        .map_err(|_| format!("{s:?} is not a date (expected YYYY-MM-DD)"))
 }
 
 /// `2023-01-29 18:30:22 2023 -0800` (a date written with its year again before the zone,
@@ -164,15 +183,19 @@ pub fn date_in_path(path: &str) -> Option<Date> {
     })
 }
 
-/// Splits a `YYYY-MM-DD-` prefix off a file stem: `2026-05-12-wal` → (date, `wal`).
+/// Splits a `YYYY-MM-DD-` prefix off a file stem: `2026-05-12-wal` → (date, `wal`);
+/// month and day may be unpadded (`2025-10-7-upgrades`), as Docusaurus reads them.
 pub fn split_date_prefix(stem: &str) -> Option<(Date, &str)> {
-    let b = stem.as_bytes();
-    if b.len() > 11 && b[4] == b'-' && b[7] == b'-' && b[10] == b'-' {
-        let date = parse_calendar_date(&stem[..10]).ok()?;
-        Some((date, &stem[11..]))
-    } else {
-        None
+    let mut parts = stem.splitn(4, '-');
+    let (y, m, d, rest) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2)) || rest.is_empty() {
+        return None;
     }
+    let date = parse_calendar_date(&format!("{y}-{m}-{d}")).ok()?;
+    Some((date, rest))
 }
 
 /// The calendar day of Unix time `ts` in `tz`.
@@ -331,6 +354,27 @@ mod tests {
     }
 
     #[test]
+    fn slashed_dates_and_rfc_2822_dates_are_read() {
+        let utc = time_tz::timezones::db::UTC;
+        let cases = [
+            ("2024/12/05", datetime!(2024-12-05 00:00 UTC)),
+            ("2024/1/5 10:00", datetime!(2024-01-05 10:00 UTC)),
+            ("2024-12-05 10:00:00 +0100", datetime!(2024-12-05 09:00 UTC)),
+            (
+                "Fri, 17 Apr 2026 09:30:00 GMT",
+                datetime!(2026-04-17 09:30 UTC),
+            ),
+            (
+                "Fri, 17 Apr 2026 09:30:00 +0200",
+                datetime!(2026-04-17 07:30 UTC),
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_datetime(text, utc).unwrap(), want, "{text}");
+        }
+    }
+
+    #[test]
     fn impossible_dates_are_named() {
         let e = parse_datetime("2026-02-30", berlin()).unwrap_err();
         assert!(e.contains("February 2026 has 28 days"), "{e}");
@@ -364,6 +408,12 @@ mod tests {
         let e = parse_calendar_date("0000-01-01").unwrap_err();
         assert!(e.contains("year 0"), "{e}");
         assert!(parse_calendar_date("0001-01-01").is_ok());
+        let (d, rest) = split_date_prefix("2025-10-7-os-upgrades").unwrap();
+        assert_eq!(
+            (d, rest),
+            (time::macros::date!(2025 - 10 - 07), "os-upgrades")
+        );
+        assert!(split_date_prefix("2025-10-7").is_none());
         assert!(split_date_prefix("wal-mode").is_none());
         assert_eq!(
             without_repeated_year("2023-01-29 18:30:22 2023 -0800").as_deref(),

@@ -52,6 +52,18 @@ pub fn makes_variants(content_type: &str) -> bool {
 }
 
 /// Whether `content_type` is an image whose size a page should carry.
+/// Whether a file name is an image's, by its extension.
+pub fn is_image_path(path: &str) -> bool {
+    let ext = path
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    matches!(
+        ext.as_str(),
+        "png" | "jpg" | "jpeg" | "gif" | "webp" | "avif" | "svg" | "bmp"
+    )
+}
+
 pub fn is_image(content_type: &str) -> bool {
     matches!(
         content_type,

@@ -11,20 +11,39 @@ pub mod images;
 pub mod import;
 pub mod kind;
 pub mod lang;
+mod links;
 pub mod markdown;
 pub mod math;
+mod people;
 
 use serde_json::Value;
 use time::OffsetDateTime;
 use time_tz::Tz;
 
 pub use crate::error::FileError;
-pub use article::{Prepared, PreparedArticle, prepare, resolve_relative, slugify, url_safe};
+pub use article::{Prepared, PreparedArticle, prepare, slugify, url_safe};
 pub use front_matter::{Hero, Source};
+pub use links::resolve_relative;
 pub use markdown::TocEntry;
 
 /// Raises whenever rendering changes, so republishing re-renders files whose text did not.
 pub const RENDER_VERSION: u32 = 11;
+
+/// Extensions of the Markdown files the publisher reads as articles: `.mdx` is
+/// Markdown with JSX (MDX), translated before it renders.
+pub const MARKDOWN_EXTENSIONS: &[&str] = &[".md", ".markdown", ".mdx"];
+
+/// A Markdown file name without its extension; `None` for any other file.
+pub fn markdown_stem(name: &str) -> Option<&str> {
+    MARKDOWN_EXTENSIONS
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+}
+
+/// Whether a file name is a Markdown file's.
+pub fn is_markdown_name(name: &str) -> bool {
+    markdown_stem(name).is_some()
+}
 
 /// One file handed to the content stage.
 #[derive(Debug, Clone, Copy)]
@@ -61,6 +80,15 @@ pub struct ContentSettings<'a> {
     pub root_pages: bool,
     /// The portfolio's path segment (the `work_path` setting): no page may take it.
     pub work_path: &'a str,
+    /// The site's files, for links written by file name (`[[Note]]`); whether it is an
+    /// Obsidian vault.
+    pub vault: Option<&'a import::obsidian::Vault>,
+    /// An Eleventy site's data files, for the `{{ … }}` of its posts.
+    pub eleventy: Option<&'a import::eleventy::Data>,
+    /// The engine the site came from, whose addresses its articles keep as aliases.
+    pub old_site: Option<&'a import::old_paths::OldSite>,
+    /// Tag keys and the labels a Docusaurus `tags.yml` gives them.
+    pub tag_labels: Option<&'a std::collections::HashMap<String, String>>,
 }
 
 /// Looks up the slug of the article at a content-relative path.
@@ -80,6 +108,10 @@ impl std::fmt::Debug for ContentSettings<'_> {
             .field("knows_images", &self.images.is_some())
             .field("root_pages", &self.root_pages)
             .field("work_path", &self.work_path)
+            .field("vault", &self.vault)
+            .field("eleventy", &self.eleventy.is_some())
+            .field("old_site", &self.old_site)
+            .field("tag_labels", &self.tag_labels.map(|t| t.len()))
             .finish()
     }
 }
@@ -210,6 +242,10 @@ mod tests {
             images: None,
             root_pages: false,
             work_path: "work",
+            vault: None,
+            eleventy: None,
+            old_site: None,
+            tag_labels: None,
         }
     }
 

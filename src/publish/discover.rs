@@ -55,9 +55,10 @@ pub(super) fn expand(inputs: &[String], root: &Path, report: &mut Report) -> Dis
             match explicit_file(path, root.as_deref()) {
                 Some(f) => vec![f],
                 None => {
-                    report
-                        .failed
-                        .push(FileError::file(input, "not a Markdown file (.md)"));
+                    report.failed.push(FileError::file(
+                        input,
+                        "not a Markdown file (.md, .markdown or .mdx)",
+                    ));
                     Vec::new()
                 }
             }
@@ -131,7 +132,14 @@ fn walk_folder(
         } else {
             format!("{prefix}/{inner}")
         };
-        let junk = is_editor_junk(&e.file_name().to_string_lossy());
+        let name = e.file_name().to_string_lossy();
+        if let Some(why) = not_taken(&name, &rel) {
+            report
+                .skipped
+                .push((e.path().display().to_string(), why.into()));
+            continue;
+        }
+        let junk = is_editor_junk(&name);
         files.extend(found_file(e.path(), rel, &base).filter(|f| f.markdown || !junk));
     }
     let walk = canonical.map(|_| (base, prefix));
@@ -226,7 +234,7 @@ pub(super) fn found_again(root: &Path, rel: &str) -> Option<Found> {
 
 fn found_file(path: &Path, rel: String, root: &str) -> Option<Found> {
     let name = path.file_name()?.to_string_lossy();
-    let markdown = name.ends_with(".md") || name.ends_with(".markdown");
+    let markdown = crate::content::is_markdown_name(&name);
     Some(Found {
         path: path.to_path_buf(),
         rel,
@@ -240,6 +248,59 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
 
+/// Why a file found in a folder is not published, when it is the old site's data,
+/// settings or code rather than an article or a file an article shows. Named in the
+/// report, so nothing is left out in silence.
+fn not_taken(name: &str, rel: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+    let stem = lower.rsplit_once('.').map_or(lower.as_str(), |(s, _)| s);
+    Some(match ext {
+        "xml" => {
+            "an export or feed, not an article; bring a WordPress export in with `dispatches import`"
+        }
+        "yml" | "yaml" if matches!(stem, "authors" | "tags") => {
+            "the old site's authors or tags, read for the posts beside it"
+        }
+        "yml" | "yaml" | "toml" | "json" | "js" | "mjs" | "cjs" | "ts" | "py"
+            if SETTINGS.contains(&stem) =>
+        {
+            "the old site's settings, read for its addresses and dialect, not published"
+        }
+        "json" if eleventy_data(&lower, rel) => {
+            "an Eleventy data file, read for the `{{ … }}` of the posts beside it"
+        }
+        "njk" | "liquid" | "astro" => "a template of the old site, not content",
+        // Any other file is one an article may show or link to, and is published.
+        _ => return None,
+    })
+}
+
+/// Settings files of the engines whose sites are read (by name without extension).
+const SETTINGS: &[&str] = &[
+    "_config",
+    "config",
+    "hugo",
+    "docusaurus.config",
+    ".eleventy",
+    "eleventy.config",
+    "pelicanconf",
+    "publishconf",
+    "astro.config",
+    "sidebars",
+];
+
+/// An Eleventy data file: `*.11tydata.json`, anything under `_data/`, or a folder's
+/// `<folder>/<folder>.json`.
+fn eleventy_data(lower: &str, rel: &str) -> bool {
+    let mut parts = rel.rsplit('/');
+    parts.next();
+    let folder = parts.next().unwrap_or("").to_ascii_lowercase();
+    lower.ends_with(".11tydata.json")
+        || rel.split('/').any(|d| d == "_data")
+        || lower.strip_suffix(".json") == Some(folder.as_str())
+}
+
 /// Editor swap, backup and probe files are never published.
 fn is_editor_junk(name: &str) -> bool {
     name.ends_with('~')
@@ -248,6 +309,19 @@ fn is_editor_junk(name: &str) -> bool {
         || name.ends_with(".tmp")
         || name == "4913"
         || name.starts_with(".#")
+}
+
+/// The paths of every file under `root` (hidden entries left out), for links written by
+/// file name: a note published alone still links to the notes beside it.
+pub(super) fn names_under(root: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.path().strip_prefix(root).ok().map(slash_path))
+        .collect()
 }
 
 /// Whether the source path `rel` lies in the folder `prefix` (`""`: the whole root).

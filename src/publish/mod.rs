@@ -8,6 +8,7 @@
 //! 5. `store`: stream them into one writer transaction that commits at the end;
 //! 6. `report`: counts, skips, failures and the summary line.
 
+mod authors_file;
 mod bundles;
 mod discover;
 mod load;
@@ -30,6 +31,7 @@ pub use report::Report;
 
 use crate::config::Config;
 use crate::content::images::ImageFacts;
+use crate::content::import::obsidian::Vault;
 use crate::content::{self, ContentSettings};
 use crate::db::{self, DbError, Writer, read};
 
@@ -134,6 +136,25 @@ pub fn publish(
             .then(|| std::fs::read_to_string(path).ok())
             .flatten()
     };
+    let names = discover::names_under(content_root);
+    let eleventy = site_config::eleventy(content_root, &names);
+    let names_for_data = names.clone();
+    let (tag_labels, tags_text) = authors_file::tag_labels(content_root, &names);
+    let engine = site_config::old_site(
+        content_root,
+        &names,
+        site.as_ref().map(|(m, _)| m),
+        eleventy.is_some(),
+    );
+    let vault = Vault::new(
+        old_site(inputs, content_root, site_config::obsidian_vault).is_some(),
+        found
+            .files
+            .iter()
+            .map(|f| f.rel.clone())
+            .chain(names)
+            .collect::<HashSet<String>>(),
+    );
     let bar = report::progress_bar(options.progress, found.files.len());
     let now = OffsetDateTime::now_utc().unix_timestamp();
     // Roots are recorded where they are new or changed, so `--prune` can tell folders apart.
@@ -148,6 +169,19 @@ pub fn publish(
     if let Some((_, text)) = &site {
         salt.push('|');
         salt.push_str(text);
+    }
+    if !tags_text.is_empty() {
+        use sha2::Digest;
+        salt.push_str(&format!(
+            "|{:x}",
+            sha2::Sha256::digest(tags_text.as_bytes())
+        ));
+    }
+    // A change of the data files changes the posts that read them.
+    if let Some(data) = &eleventy {
+        use sha2::Digest;
+        let text = format!("{:?}{:?}", data.global, data.folders);
+        salt.push_str(&format!("|{:x}", sha2::Sha256::digest(text.as_bytes())));
     }
     // Files beside the articles first: the articles' pages carry their images' sizes.
     // The folder the files are named from: the content root, or a folder published as a
@@ -171,6 +205,10 @@ pub fn publish(
         images: None,
         root_pages,
         work_path: &config.work_path,
+        vault: Some(&vault),
+        eleventy: eleventy.as_ref(),
+        old_site: engine.as_ref(),
+        tag_labels: Some(&tag_labels),
     };
     let mut ctx = load::LoadContext {
         config,
@@ -215,6 +253,11 @@ pub fn publish(
         ctx.stored = &hashes_now;
     }
     loaded.absorb(load::load_all(texts, &ctx, &bar, &mut report, now));
+    // Docusaurus's `authors.yml`: its authors, kept (not pruned) while the file is there.
+    for row in authors_file::read(content_root, &names_for_data) {
+        loaded.seen.insert(row.source_path.clone());
+        loaded.batch.authors.push(row);
+    }
     loaded.batch.roots = new_roots;
     if options.prune {
         loaded.batch.remove = gone(

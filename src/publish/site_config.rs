@@ -8,6 +8,8 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::content::front_matter;
+use crate::content::import::eleventy::Data;
+use crate::content::import::old_paths::OldSite;
 
 /// Larger files are not a site's settings, and are not read.
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
@@ -20,6 +22,155 @@ pub(super) fn find(folder: &Path) -> Option<(Map<String, Value>, String)> {
         let text = read_small(&dir.join("_config.yml"))?;
         front_matter::site_settings(&text).map(|m| (m, text))
     })
+}
+
+/// The Obsidian vault at or above `folder`, or a little below it (a repository whose
+/// `notes/` is the vault): the folder holding `.obsidian/`.
+pub(super) fn obsidian_vault(folder: &Path) -> Option<std::path::PathBuf> {
+    let folder = std::fs::canonicalize(folder).ok()?;
+    if let Some(vault) = folder
+        .ancestors()
+        .find(|dir| dir.join(".obsidian").is_dir())
+    {
+        return Some(vault.to_path_buf());
+    }
+    walkdir::WalkDir::new(&folder)
+        .max_depth(3)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_type().is_dir() && e.file_name() == ".obsidian")
+        .and_then(|e| e.path().parent().map(Path::to_path_buf))
+}
+
+/// The engine the site at `root` came from, by its settings files at or above the
+/// content folder and the files beside its posts: its articles keep their old
+/// addresses as aliases.
+pub(super) fn old_site(
+    root: &Path,
+    names: &[String],
+    jekyll: Option<&Map<String, Value>>,
+    eleventy: bool,
+) -> Option<OldSite> {
+    if let Some(settings) = jekyll {
+        let permalink = settings.get("permalink").and_then(Value::as_str);
+        return Some(OldSite::Jekyll {
+            permalink: permalink.map(str::to_string),
+        });
+    }
+    if eleventy {
+        return Some(OldSite::Eleventy);
+    }
+    let folder = std::fs::canonicalize(root).ok()?;
+    for dir in folder.ancestors() {
+        if let Some(site) = generator_at(dir) {
+            return Some(site);
+        }
+    }
+    let by_name = |n: &str| {
+        names
+            .iter()
+            .any(|p| p == n || p.ends_with(&format!("/{n}")))
+    };
+    if by_name("authors.yml") || by_name("tags.yml") {
+        return Some(OldSite::Docusaurus {
+            base: "/blog".into(),
+        });
+    }
+    names
+        .iter()
+        .any(|p| p.starts_with("_posts/") || p.contains("/_posts/"))
+        .then_some(OldSite::Jekyll { permalink: None })
+}
+
+/// The generator whose settings file is in `dir`.
+fn generator_at(dir: &Path) -> Option<OldSite> {
+    for name in [
+        "docusaurus.config.js",
+        "docusaurus.config.ts",
+        "docusaurus.config.mjs",
+    ] {
+        if let Some(text) = read_small(&dir.join(name)) {
+            return Some(OldSite::Docusaurus {
+                base: docusaurus_base(&text),
+            });
+        }
+    }
+    if dir.join("pelicanconf.py").is_file() {
+        return Some(OldSite::Pelican);
+    }
+    GENERATOR_CONFIGS.iter().find_map(|name| {
+        let path = dir.join(name);
+        let settings = parse_config(&path, &read_small(&path)?)?;
+        if settings.contains_key("base_url") {
+            return Some(OldSite::Zola);
+        }
+        let permalinks = settings
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("permalinks"))
+            .and_then(|(_, v)| v.as_object().cloned())
+            .unwrap_or_default();
+        Some(OldSite::Hugo { permalinks })
+    })
+}
+
+/// The blog's `routeBasePath` in a Docusaurus config (`/blog` by default).
+fn docusaurus_base(config: &str) -> String {
+    config
+        .split("routeBasePath")
+        .nth(1)
+        .and_then(|rest| {
+            let rest = rest.trim_start().strip_prefix(':')?.trim_start();
+            let q = rest
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+            rest[1..]
+                .split(q)
+                .next()
+                .map(|b| format!("/{}", b.trim_matches('/')))
+        })
+        .unwrap_or_else(|| "/blog".into())
+}
+
+/// Eleventy's config files, any of which marks an Eleventy site.
+const ELEVENTY_CONFIGS: &[&str] = &[
+    ".eleventy.js",
+    "eleventy.config.js",
+    "eleventy.config.mjs",
+    "eleventy.config.cjs",
+];
+
+/// An Eleventy site's data: the data files among `names` (paths inside `root`) and the
+/// `_data` folder at or above `root`; `None` when there is none and no Eleventy config
+/// either, so other sites' `{{` stay as they were.
+pub(super) fn eleventy(root: &Path, names: &[String]) -> Option<Data> {
+    let mut data = Data::default();
+    let mut found = false;
+    for rel in names.iter().filter(|n| n.ends_with(".json")) {
+        if let Some(value) = read_json(&root.join(rel)) {
+            found |= data.add(rel, value);
+        }
+    }
+    let root = std::fs::canonicalize(root).ok()?;
+    for dir in root.ancestors() {
+        found |= ELEVENTY_CONFIGS.iter().any(|c| dir.join(c).is_file());
+        let Ok(entries) = std::fs::read_dir(dir.join("_data")) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(value) = read_json(&entry.path()) {
+                found |= data.add(&format!("_data/{name}"), value);
+            }
+        }
+        break;
+    }
+    found.then_some(data)
+}
+
+fn read_json(path: &Path) -> Option<Value> {
+    serde_json::from_str(&read_small(path)?).ok()
 }
 
 /// Hugo's and Zola's config files, in the order Hugo looks for them (Zola's is

@@ -1,6 +1,7 @@
 //! Step 3, settle slugs: before anything renders, every changed article gets a slug no
 //! other article holds. The earlier of two posts sharing a Zola `path` name keeps it and
-//! the later is qualified with its date; of two files of the same name in different
+//! the later is qualified with its date, as is the later of two files whose names differ
+//! only by their date prefix; of two files of the same name in different
 //! folders the later is qualified with its folder; a translation (an article with a
 //! language) is qualified with its language; any other clash of slugs the authors chose
 //! fails the later file, naming the file that holds the slug.
@@ -129,6 +130,14 @@ fn qualified(
             (!taken.contains_key(&q)).then_some((q, "date"))
         }
         SlugOrigin::FileName => {
+            // `2019-05-01-funding-update.md` and `2019-11-07-funding-update.md`: dated
+            // names, told apart by their dates as their old addresses were.
+            if dated_name(rel) {
+                let q = format!("{}-{}", article.slug, published_at.date());
+                if !taken.contains_key(&q) {
+                    return Some((q, "date"));
+                }
+            }
             let mut folders: Vec<&str> = rel.split('/').collect();
             folders.pop();
             // A bundle is named by its folder already.
@@ -150,6 +159,18 @@ fn qualified(
         }
         SlugOrigin::FrontMatter => None,
     }
+}
+
+/// Whether the file (or a bundle's folder) is named with a `YYYY-MM-DD-` date.
+fn dated_name(rel: &str) -> bool {
+    let mut parts = rel.rsplit('/');
+    let name = parts.next().unwrap_or(rel);
+    let name = match crate::content::markdown_stem(name) {
+        Some("index") => parts.next().unwrap_or(name),
+        Some(stem) => stem,
+        None => name,
+    };
+    crate::content::dates::split_date_prefix(name).is_some()
 }
 
 /// The failure of a file whose slug `holder` already uses.

@@ -155,6 +155,17 @@ pub fn feed(list: &str, file: &str) -> String {
     }
 }
 
+/// Whether `path` is where another engine served its feed: Hugo's `index.xml`,
+/// Jekyll's, Hexo's and Zola's `atom.xml`/`feed.xml`/`rss.xml`, WordPress's `feed/`, at
+/// the root or under an old section.
+pub fn is_old_feed(path: &str) -> bool {
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    matches!(
+        last,
+        "index.xml" | "atom.xml" | "rss.xml" | "feed.xml" | "feed" | "rss" | "atom"
+    )
+}
+
 /// Page `page` of the list at `base`: the first page is the list itself.
 pub fn paged(base: &str, page: i64) -> String {
     if page <= 1 {

@@ -8,9 +8,12 @@ use time_tz::Tz;
 
 use super::{dates, lang};
 
+mod meta;
+mod split;
 mod yaml;
 use super::html::is_safe_url;
 use crate::error::FileError;
+pub use split::{Split, split};
 pub use yaml::site_settings;
 use yaml::{Warnings, parse_yaml};
 
@@ -19,59 +22,9 @@ use yaml::{Warnings, parse_yaml};
 pub enum Format {
     Yaml,
     Toml,
+    /// Python-Markdown `Key: value` headers (Pelican), without fences.
+    Meta,
     None,
-}
-
-/// A file cut in two: front matter text and Markdown body, with their first line numbers.
-#[derive(Debug)]
-pub struct Split<'a> {
-    pub format: Format,
-    pub front: &'a str,
-    /// 1-based line of the first front-matter line (after the opening fence).
-    pub front_line: usize,
-    pub body: &'a str,
-    /// 1-based line on which the body starts.
-    pub body_line: usize,
-}
-
-/// Cuts the first `---`/`+++` block off `text` (a BOM is ignored). We do this ourselves
-/// rather than with pulldown-cmark's metadata options, which also match `---` mid-document.
-pub fn split(text: &str) -> Result<Split<'_>, FileError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first = text.lines().next().unwrap_or("").trim_end();
-    let (format, fences): (Format, &[&str]) = match first {
-        "---" => (Format::Yaml, &["---", "..."]),
-        "+++" => (Format::Toml, &["+++"]),
-        _ => {
-            return Ok(Split {
-                format: Format::None,
-                front: "",
-                front_line: 1,
-                body: text,
-                body_line: 1,
-            });
-        }
-    };
-    let front_start = text.find('\n').map_or(text.len(), |i| i + 1);
-    let mut offset = front_start;
-    for (line, raw) in (2..).zip(text[front_start..].split_inclusive('\n')) {
-        if fences.contains(&raw.trim_end()) {
-            return Ok(Split {
-                format,
-                front: &text[front_start..offset],
-                front_line: 2,
-                body: &text[offset + raw.len()..],
-                body_line: line + 1,
-            });
-        }
-        offset += raw.len();
-    }
-    Err(FileError {
-        path: String::new(),
-        line: Some(1),
-        field: None,
-        message: format!("front matter opened with `{first}` is never closed"),
-    })
 }
 
 /// An image shown above the article, with its credit.
@@ -158,7 +111,12 @@ pub fn line_of_key(split: &Split<'_>, key: &str) -> usize {
         .lines()
         .position(|l| {
             let l = l.trim_start().trim_start_matches(['"', '\'']);
-            l.strip_prefix(key).is_some_and(|rest| {
+            // Pelican's headers are `Title:` for `title`.
+            let rest = l
+                .get(..key.len())
+                .filter(|p| p.eq_ignore_ascii_case(key))
+                .map(|_| &l[key.len()..]);
+            rest.is_some_and(|rest| {
                 let rest = rest.trim_start_matches(['"', '\'']).trim_start();
                 rest.starts_with(':') || rest.starts_with('=')
             })
@@ -190,6 +148,7 @@ pub fn to_map(split: &Split<'_>) -> Result<Map<String, Value>, FileError> {
 fn to_map_warning(split: &Split<'_>) -> Result<(Map<String, Value>, Warnings), FileError> {
     match split.format {
         Format::None => Ok((Map::new(), Vec::new())),
+        Format::Meta => Ok((meta::parse(split.front), Vec::new())),
         Format::Yaml => parse_yaml(split),
         Format::Toml => Ok((parse_toml(split)?, Vec::new())),
     }
@@ -447,14 +406,34 @@ impl Reader<'_> {
     }
 
     /// A string; a number is taken as its text (`title: 2048` means the title "2048").
+    /// A plain YAML scalar that reads as a boolean or a number (`title: no`, `On`,
+    /// `1.10`) is the text as written: the key wants text.
     fn text(&self, key: &str) -> Result<Option<String>, FileError> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
-            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(v @ (Value::Number(_) | Value::Bool(_))) => match self.plain_scalar(key) {
+                Some(raw) => Ok(Some(raw)),
+                None if v.is_number() => Ok(Some(v.to_string())),
+                None => Err(self.wrong(key, "text", v)),
+            },
             Some(v) => Err(self.wrong(key, "text", v)),
         }
+    }
+
+    /// The plain scalar written after a top-level `key:` in YAML, without a comment.
+    fn plain_scalar(&self, key: &str) -> Option<String> {
+        if self.split.format != Format::Yaml {
+            return None;
+        }
+        let line = self.split.front.lines().find_map(|l| {
+            l.strip_prefix(key)
+                .and_then(|r| r.trim_start().strip_prefix(':'))
+        })?;
+        let value = line.split(" #").next().unwrap_or(line).trim();
+        (!value.is_empty() && !value.starts_with(['"', '\'', '[', '{', '&', '*', '!']))
+            .then(|| value.to_string())
     }
 
     /// A language tag, checked and written in BCP 47 case.
@@ -502,12 +481,20 @@ impl Reader<'_> {
         let item = |x: &Value| match x {
             Value::String(s) => Ok(s.trim().to_string()),
             Value::Number(n) => Ok(n.to_string()),
+            // Docusaurus's inline author: `{ name, title, url, image_url }`.
+            Value::Object(m) if matches!(key, "author" | "authors") => {
+                match m.get("name").or(m.get("key")) {
+                    Some(Value::String(name)) => Ok(name.trim().to_string()),
+                    _ => Err(self.err(key, "an author given as a mapping needs a `name`".into())),
+                }
+            }
             other => Err(self.wrong(key, "a list of text items", other)),
         };
         let items = match v {
             Value::Null => Vec::new(),
             Value::Array(a) => a.iter().map(item).collect::<Result<Vec<_>, _>>()?,
             Value::String(s) => s.split(',').map(|t| t.trim().to_string()).collect(),
+            Value::Object(_) if matches!(key, "author" | "authors") => vec![item(v)?],
             other => return Err(self.wrong(key, "a list such as [a, b]", other)),
         };
         Ok(items.into_iter().filter(|s| !s.is_empty()).collect())

@@ -227,3 +227,38 @@ fn language_and_translation_key() {
     let e = fm("---\nlanguage: [en]\n---\n").unwrap_err();
     assert_eq!(e.field.as_deref(), Some("language"));
 }
+
+#[test]
+fn a_yaml_1_1_boolean_or_number_is_text_where_the_key_wants_text() {
+    let f = fm("---\ntitle: no\ndescription: On # a switch\nslug: 1.10\n---\n").unwrap();
+    assert_eq!(f.title.as_deref(), Some("no"));
+    assert_eq!(f.dek.as_deref(), Some("On"));
+    assert_eq!(f.slug.as_deref(), Some("1.10"));
+}
+
+#[test]
+fn a_quoted_title_continued_on_an_unindented_line_is_one_title() {
+    let f = fm("---\ntitle: \"Pair a model\nwith a workflow\"\ndate: 2025-09-12\n---\n").unwrap();
+    assert_eq!(f.title.as_deref(), Some("Pair a model with a workflow"));
+    assert!(f.date.is_some());
+}
+
+#[test]
+fn slashed_and_zoned_dates_are_dates() {
+    for date in [
+        "2024/12/05",
+        "2024-12-05 10:00:00 +0100",
+        "Fri, 17 Apr 2026 00:00:00 GMT",
+    ] {
+        let f = fm(&format!("---\ntitle: T\ndate: {date}\n---\n")).unwrap();
+        assert!(f.date.is_some(), "{date}");
+    }
+}
+
+#[test]
+fn docusaurus_inline_author_objects_are_authors() {
+    let f = fm("---\ntitle: T\nauthors:\n  - name: Jo Doe\n    title: Engineer\n    url: https://example.org\n    image_url: https://example.org/jo.png\n  - vera\n---\n").unwrap();
+    assert_eq!(f.authors, ["Jo Doe", "vera"]);
+    let f = fm("---\ntitle: T\nauthors: { name: Ann, title: Writer }\n---\n").unwrap();
+    assert_eq!(f.authors, ["Ann"]);
+}

@@ -99,6 +99,25 @@ pub(super) fn at(s: &mut Scan<'_>, at: usize) -> Option<usize> {
     if !sc.self_closing && is_code(&name) {
         return Some(code(s, at, &sc));
     }
+    // An inline shortcode (`{{< x.inline >}}…{{< /x.inline >}}`) is a Go template the
+    // page ran: its text is shown, its actions (`{{ if … }}`, `{{ end }}`) are not.
+    if name.ends_with(".inline")
+        && !sc.self_closing
+        && let Some((close_at, close_end)) = find_closing(s.src, sc.end, sc.name)
+    {
+        let inner = &s.src[sc.end..close_at];
+        if inner.contains("{{") {
+            s.warn(
+                at,
+                format!(
+                    "Hugo inline shortcode `{}` runs template actions; they were left out",
+                    sc.name
+                ),
+            );
+        }
+        s.out.push_str(&without_actions(inner));
+        return Some(close_end);
+    }
     if let Some(card) = embed(&name, &sc.args) {
         s.out.push_str(&card);
         return Some(sc.end);
@@ -137,6 +156,23 @@ pub(super) fn at(s: &mut Scan<'_>, at: usize) -> Option<usize> {
     }
     let _ = sc.delim;
     Some(sc.end)
+}
+
+/// A Go template's text without its actions (`{{ … }}`).
+fn without_actions(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(at) = rest.find("{{") {
+        out.push_str(&rest[..at]);
+        match rest[at..].find("}}") {
+            Some(end) => rest = &rest[at + end + 2..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Shortcodes whose inner text is code: Hugo's `highlight`, and the `code` ones sites add.

@@ -1,9 +1,9 @@
-//! Jekyll's Liquid: `{% raw %}` literal, `{% highlight %}` as code, `{% link %}` and
+//! Jekyll's Liquid (and Eleventy's Nunjucks, which reads the same): `{% raw %}` literal, `{% highlight %}` as code, `{% link %}` and
 //! `{% post_url %}` as article URLs, `{{ site.X }}`/`{{ page.X }}` and the
 //! `relative_url`/`absolute_url` filters from the site's settings; any other tag or
 //! output a warning, and the reader sees the text between block tags or nothing.
 
-use super::{Scan, article_url, code_block, lookup};
+use super::{Scan, article_url, code_block, inline_code, lookup};
 
 /// Block tags whose text between the tags stays; their closing tags go silently.
 const BLOCKS: &[&str] = &["if", "unless", "for", "case", "capture", "tablerow"];
@@ -15,6 +15,11 @@ pub(super) fn tag(s: &mut Scan<'_>, at: usize) -> Option<usize> {
     let inner = s.src[at + 2..inner_end].trim_matches(|c: char| c == '-' || c.is_whitespace());
     let (name, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
     let args = args.trim();
+    if !matches!(name, "raw" | "highlight" | "comment" | "link" | "post_url")
+        && let Some(end) = super::tags::at(s, name, args, end)
+    {
+        return Some(end);
+    }
     match name {
         "raw" => Some(literal(s, end, "endraw", None)),
         "highlight" => {
@@ -54,13 +59,18 @@ fn literal(s: &mut Scan<'_>, from: usize, closer: &str, lang: Option<&str>) -> u
     let text = &s.src[from..close_at];
     match lang {
         Some(lang) => s.out.push_str(&code_block(lang, text)),
+        // A template expression shown inline (`{% raw %}{{ name }}{% endraw %}`) is
+        // shown as the code it is.
+        None if !text.contains('\n') && (text.contains("{{") || text.contains("{%")) => {
+            s.out.push_str(&inline_code(text));
+        }
         None => s.out.push_str(text),
     }
     close_end
 }
 
 /// Where the tag `{% name %}` (any spacing, `-` trims) after `from` starts and ends.
-fn skip_to(src: &str, from: usize, name: &str) -> Option<(usize, usize)> {
+pub(super) fn skip_to(src: &str, from: usize, name: &str) -> Option<(usize, usize)> {
     let mut i = from;
     while let Some(found) = src[i..].find("{%") {
         let at = i + found;
@@ -83,8 +93,14 @@ pub(super) fn output(s: &mut Scan<'_>, at: usize) -> Option<usize> {
     }
     let mut parts = inner.split('|').map(str::trim);
     let head = parts.next().unwrap_or("");
+    // Nunjucks names front matter and data files without a prefix (`site` may be one).
+    let data =
+        s.cx.data
+            .and_then(|data| lookup(s.cx.page, head).or_else(|| lookup(data, head)));
     let mut value = if let Some(q) = head.strip_prefix('"').or_else(|| head.strip_prefix('\'')) {
         Some(q.trim_end_matches(['"', '\'']).to_string())
+    } else if data.is_some() {
+        data
     } else if let Some(key) = head.strip_prefix("site.") {
         lookup(s.cx.site, key)
     } else if let Some(key) = head.strip_prefix("page.") {
@@ -116,7 +132,12 @@ fn apply(s: &Scan<'_>, filter: &str, value: String) -> String {
             format!("{base}/{}", v.trim_start_matches('/'))
         }
     };
-    match filter {
+    let (filter, _) = filter.split_once('(').unwrap_or((filter, ""));
+    match filter.trim() {
+        "urlencode" | "uri_escape" | "url_encode" => crate::urls::encode(&value),
+        "lower" | "downcase" => value.to_lowercase(),
+        "upper" | "upcase" => value.to_uppercase(),
+        "trim" | "strip" => value.trim().to_string(),
         "relative_url" => join(&value),
         "absolute_url" => {
             let url = lookup(s.cx.site, "url").unwrap_or_default();

@@ -5,9 +5,16 @@
 //! meaning outside its theme becomes a warning, and the reader sees its inner text or
 //! nothing, never the syntax.
 
+mod directives;
+pub mod eleventy;
 mod go_article;
 mod hugo;
+pub(crate) mod lines;
 mod liquid;
+pub(crate) mod mdx;
+pub mod obsidian;
+pub mod old_paths;
+mod tags;
 mod zola;
 
 #[cfg(test)]
@@ -31,6 +38,8 @@ pub type ReadFile<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
 pub struct ImportContext<'a> {
     /// The file's folder inside the content root (`""` at the root).
     pub dir: &'a str,
+    /// The file's name without its extension (a Hexo post's asset folder).
+    pub name: &'a str,
     /// A Go blog post with `template: true`: its body was a Go template.
     pub go_template: bool,
     /// A Jekyll site (a `_config.yml` above it, or a `_posts` folder): `{{ … }}` is Liquid.
@@ -41,6 +50,13 @@ pub struct ImportContext<'a> {
     pub site: &'a Map<String, Value>,
     /// Files beside the post, for Go's `{{code}}` and Hugo's `include`.
     pub read_file: Option<ReadFile<'a>>,
+    /// The body is MDX (an `.mdx` file, or ES `import` lines in it).
+    pub mdx: bool,
+    /// The site's files, for `[[Note]]` links, and whether it is an Obsidian vault.
+    pub vault: Option<&'a obsidian::Vault>,
+    /// An Eleventy site's data this file sees (global and folder data files): its
+    /// `{{ … }}` are Nunjucks, read from its front matter and this.
+    pub data: Option<&'a Map<String, Value>>,
 }
 
 /// A translated body and what the author should know, each warning with its 0-based line
@@ -49,6 +65,8 @@ pub struct ImportContext<'a> {
 pub struct Translated {
     pub body: String,
     pub warnings: Vec<(usize, String)>,
+    /// Tags written in the body (Obsidian's inline `#tags`).
+    pub tags: Vec<String>,
 }
 
 /// Most template constructs (`{{`, `{%`) one file may hold. The most in the corpora is
@@ -64,6 +82,30 @@ pub fn too_many_constructs(body: &str) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
+/// The block-level dialects, before template constructs: MDX, Obsidian's links and
+/// callouts, container directives.
+fn blocks(body: &str, cx: &ImportContext<'_>) -> Translated {
+    let mut t = Translated {
+        body: body.to_string(),
+        ..Translated::default()
+    };
+    if cx.mdx {
+        let (out, warnings) = mdx::translate(&t.body);
+        t.body = out;
+        t.warnings = warnings;
+    }
+    if obsidian::present(&t.body, cx.vault) {
+        let (out, extras) = obsidian::translate(&t.body, cx.vault);
+        t.body = out;
+        t.warnings.extend(extras.warnings);
+        t.tags = extras.tags;
+    }
+    if directives::present(&t.body) {
+        t.body = directives::translate(&t.body);
+    }
+    t
+}
+
 /// Translates every template construct outside code in `body`.
 pub fn translate(body: &str, cx: &ImportContext<'_>) -> Translated {
     // Go evaluated its template everywhere, code included: `{{raw "<"}}` inside a code
@@ -75,10 +117,14 @@ pub fn translate(body: &str, cx: &ImportContext<'_>) -> Translated {
     } else {
         body
     };
+    let blocks = blocks(body, cx);
+    let body = blocks.body.as_str();
+    let (mut early, tags) = (blocks.warnings, blocks.tags);
     if !body.contains("{{") && !body.contains("{%") {
         return Translated {
             body: body.to_string(),
-            warnings: Vec::new(),
+            warnings: early,
+            tags,
         };
     }
     let code = code_ranges(body);
@@ -113,9 +159,11 @@ pub fn translate(body: &str, cx: &ImportContext<'_>) -> Translated {
         }
     }
     s.out.push_str(&body[copied..]);
+    early.append(&mut s.warnings);
     Translated {
         body: s.out,
-        warnings: s.warnings,
+        warnings: early,
+        tags,
     }
 }
 
@@ -158,7 +206,7 @@ impl Scan<'_> {
         if self.cx.go_template && inner.starts_with(|c: char| c.is_ascii_alphabetic() || c == '.') {
             return go_article::at(self, at);
         }
-        if self.cx.jekyll || inner.trim_start().starts_with("site.") {
+        if self.cx.jekyll || self.cx.data.is_some() || inner.trim_start().starts_with("site.") {
             return liquid::output(self, at);
         }
         None

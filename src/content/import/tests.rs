@@ -17,11 +17,15 @@ fn run(body: &str, go: bool, jekyll: bool, site: Value, files: &[(&str, &str)]) 
         body,
         &ImportContext {
             dir: "post",
+            name: "post",
             go_template: go,
             jekyll,
             page: &page,
             site: &site,
             read_file: Some(&read),
+            mdx: false,
+            vault: None,
+            data: None,
         },
     )
 }
@@ -136,7 +140,7 @@ fn liquid_tags_and_site_values() {
         json!({ "repository": "me/site", "baseurl": "/blog" }),
         &[],
     );
-    assert!(t.body.starts_with("{{ not.liquid }}"), "{}", t.body);
+    assert!(t.body.starts_with("`{{ not.liquid }}`"), "{}", t.body);
     assert!(t.body.contains("```ruby\nputs 1\n```"));
     assert!(
         t.body
@@ -172,4 +176,16 @@ fn arguments() {
     assert_eq!(a.named("file"), Some("a b.go"));
     assert_eq!(a.named("k"), Some("v"));
     assert_eq!(article_url("posts/my-post/index.md"), "/dispatches/my-post");
+}
+
+#[test]
+fn a_hugo_inline_shortcode_shows_its_text_not_its_actions() {
+    let t = hugo(
+        "Before.\n{{< math.inline >}}\n{{ if .Page.Params.math }}<link rel=\"x\">{{ end }}\n{{</ math.inline >}}\n\
+         {{< shown.inline >}}\nInline math: \\(x\\)\n{{</ shown.inline >}}\nAfter.\n",
+    );
+    assert!(!t.body.contains("{{"), "{}", t.body);
+    assert!(t.body.contains("Before.") && t.body.contains("After."));
+    assert!(t.body.contains("Inline math: \\(x\\)"), "{}", t.body);
+    assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
 }

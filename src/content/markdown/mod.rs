@@ -578,12 +578,19 @@ fn heading_levels(markdown: &str) -> Vec<(u8, usize)> {
     levels
 }
 
+/// The summary's end as engines mark it: Hugo's and WordPress's `<!--more-->`,
+/// Docusaurus's `<!--truncate-->`, the Pelican summary plugin's end marker.
 fn is_more_marker(html: &str) -> bool {
     let inner = html.trim();
     inner
         .strip_prefix("<!--")
         .and_then(|s| s.strip_suffix("-->"))
-        .is_some_and(|s| s.trim().eq_ignore_ascii_case("more"))
+        .is_some_and(|s| {
+            let s = s.trim();
+            ["more", "truncate", "PELICAN_END_SUMMARY"]
+                .iter()
+                .any(|m| s.eq_ignore_ascii_case(m))
+        })
 }
 
 fn is_block_end(end: &TagEnd) -> bool {

@@ -122,6 +122,19 @@ fn summary_is_more_marker_or_first_paragraph() {
 }
 
 #[test]
+fn docusaurus_truncate_and_pelican_end_markers_end_the_summary() {
+    for marker in [
+        "<!--truncate-->",
+        "<!-- truncate -->",
+        "<!-- PELICAN_END_SUMMARY -->",
+    ] {
+        let r = md(&format!("One.\n\nTwo.\n\n{marker}\n\nThree.\n"));
+        assert!(r.summary_html.contains("Two."), "{marker}");
+        assert!(!r.summary_html.contains("Three."), "{marker}");
+    }
+}
+
+#[test]
 fn words_exclude_code_but_text_keeps_it() {
     let r = md("one two three\n\n```rust\nfn main() { let x = Box::<dyn Error>::new(); }\n```\n");
     assert_eq!(r.word_count, 3);

@@ -138,7 +138,8 @@ fn stored_bytes(
     resp
 }
 
-/// Old URLs (front matter `aliases`) answer 301; anything else is the 404 page.
+/// Old URLs (front matter `aliases`, other engines' feeds) answer 301; anything else is
+/// the 404 page.
 pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Result<Response> {
     let path = uri.path().to_string();
     let query = uri.query().map(str::to_string);
@@ -179,18 +180,22 @@ pub(super) fn old_address(
     state: &AppState,
     path: &str,
 ) -> Result<Response> {
-    {
-        let path = path.to_string();
-        // `/2020/07/27/post` and `/2020/07/27/post/` name the same old address.
-        let other = match path.strip_suffix('/') {
-            Some(p) => p.to_string(),
-            None => format!("{path}/"),
-        };
-        let (kind, slug) = match read::alias_target(conn, &path, now())? {
+    // `/2020/07/27/post` and `/2020/07/27/post/` name the same old address.
+    let other = match path.strip_suffix('/') {
+        Some(p) => p.to_string(),
+        None => format!("{path}/"),
+    };
+    let (kind, slug) = match read::alias_target(conn, &path, now())? {
+        Some(t) => t,
+        None => match read::alias_target(conn, &other, now())? {
             Some(t) => t,
-            None => read::alias_target(conn, &other, now())?.ok_or(WebError::NotFound)?,
-        };
-        let kind = crate::content::kind::Kind::parse(&kind);
-        Ok(moved(&urls::entry(kind, &slug, &state.config.work_path)))
-    }
+            // Another engine's feed (`/index.xml`, `/blog/atom.xml`, `/feed/`): ours.
+            None if urls::is_old_feed(&path) => {
+                return Ok(moved(&urls::feed(urls::HOME, "feed.xml")));
+            }
+            None => return Err(WebError::NotFound),
+        },
+    };
+    let kind = crate::content::kind::Kind::parse(&kind);
+    Ok(moved(&urls::entry(kind, &slug, &state.config.work_path)))
 }
