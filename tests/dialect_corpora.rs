@@ -54,18 +54,21 @@ async fn measure(path: &str) -> (usize, usize, Vec<String>, Site) {
         eprintln!("failed: {f}");
     }
     let files = r.new + r.failed.len() + r.skipped.len();
-    let slugs: Vec<String> = site
+    // Every published entry at its own address: dispatches, pages and projects.
+    let entries: Vec<(String, String)> = site
         .conn()
-        .prepare("SELECT slug FROM articles WHERE draft = 0 AND published_at <= unixepoch()")
+        .prepare("SELECT kind, slug FROM articles WHERE draft = 0 AND published_at <= unixepoch()")
         .unwrap()
-        .query_map([], |r| r.get(0))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .map(Result::unwrap)
         .collect();
     let mut shown = Vec::new();
-    for slug in slugs {
-        let page = site.get(&format!("/dispatches/{slug}")).await;
-        assert_eq!(page.status, 200, "/dispatches/{slug}");
+    for (kind, slug) in entries {
+        let kind = dispatches::content::kind::Kind::parse(&kind);
+        let url = dispatches::urls::entry(kind, &slug, "work");
+        let page = site.get(&url).await;
+        assert_eq!(page.status, 200, "{url}");
         let text = html::text_outside_code(&page.body);
         if let Some(at) = ENGINE_SYNTAX.iter().filter_map(|s| shows(&text, s)).min() {
             let end = (at + 70..=text.len())
