@@ -81,7 +81,7 @@ pub fn to_markdown(props: &Props, keep: &Map<String, Value>, now: &str) -> Resul
     }
     let mut out = String::from("---\n");
     for (k, v) in &front {
-        out.push_str(&format!("{}: {}\n", json!(k), v));
+        out.push_str(&yaml_safe(&format!("{}: {}\n", json!(k), v)));
     }
     out.push_str("---\n");
     out.push_str(&body);
@@ -93,6 +93,27 @@ pub fn to_markdown(props: &Props, keep: &Map<String, Value>, now: &str) -> Resul
     }
     out.push('\n');
     Ok(out)
+}
+
+/// JSON is YAML, except for the characters YAML will not take unescaped inside a quoted
+/// string (DEL, the C1 controls, the BOM and noncharacters) which JSON leaves as they are:
+/// those are written as `\uXXXX`, which both read back the same.
+fn yaml_safe(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        let printable = matches!(c, '\t' | '\n' | '\u{20}'..='\u{7e}' | '\u{85}')
+            || matches!(c, '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+                && c != '\u{feff}';
+        if printable {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        }
+    }
+    out
 }
 
 /// Refuses what the post would not be as asked: a status other than published or
