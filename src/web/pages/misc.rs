@@ -185,12 +185,12 @@ pub(super) fn old_address(
         Some(p) => p.to_string(),
         None => format!("{path}/"),
     };
-    let (kind, slug) = match read::alias_target(conn, &path, now())? {
+    let (kind, slug) = match read::alias_target(conn, path, now())? {
         Some(t) => t,
         None => match read::alias_target(conn, &other, now())? {
             Some(t) => t,
             // Another engine's feed (`/index.xml`, `/blog/atom.xml`, `/feed/`): ours.
-            None if urls::is_old_feed(&path) => {
+            None if urls::is_old_feed(path) => {
                 return Ok(moved(&urls::feed(urls::HOME, "feed.xml")));
             }
             None => return Err(WebError::NotFound),
