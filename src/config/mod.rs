@@ -207,9 +207,9 @@ pub const SETTINGS: &[Setting] = &[
     },
     Setting {
         key: "cache_bytes",
-        default: "33554432",
-        meaning: "memory for rendered responses (32 MiB: about 1,200 article pages with their \
-                  compressed copies)",
+        default: "67108864",
+        meaning: "memory for rendered responses (64 MiB: about 9,000 article pages, kept \
+                  compressed)",
         field: Number(|c| &mut c.cache_bytes),
     },
     Setting {

@@ -1,10 +1,13 @@
 //! The HTTP cache in front of every GET: rendered responses are kept per URL and site
 //! generation, so a publish invalidates exactly (a new generation) and nothing is ever
-//! served stale. It also owns validators (strong ETags from the body, Last-Modified from
-//! the generation), conditional requests (304) and content encoding (br, zstd, gzip, each
-//! compressed once per entry and kept).
+//! served stale. It also owns validators (ETags from the body, strong as rendered and
+//! weak when compressed; Last-Modified from the generation), conditional requests (304)
+//! and content encoding (`encoding`): a text response is kept brotli-compressed, the
+//! encoding browsers and crawlers ask for, so most answers send the kept bytes as they
+//! are, and an article page takes about 7 KB of the budget instead of 26.
 
-use std::io::Write as _;
+mod encoding;
+
 use std::sync::{Arc, OnceLock};
 
 use axum::body::{Body, Bytes};
@@ -17,6 +20,7 @@ use sha2::{Digest, Sha256};
 use super::AppState;
 use crate::db::Snapshot;
 use crate::urls;
+use encoding::Encoding;
 
 /// Bodies above this are served but not kept (large images stream straight through).
 const MAX_ENTRY_BYTES: usize = 4 * 1024 * 1024;
@@ -24,6 +28,9 @@ const MAX_ENTRY_BYTES: usize = 4 * 1024 * 1024;
 const MAX_KEY_BYTES: usize = 1024;
 /// Below this, compression costs more than it saves.
 const MIN_COMPRESS_BYTES: usize = 256;
+/// What an entry costs beyond its bytes: the headers of the entry and of each answer
+/// built from it (a dozen security headers each), and the entry itself.
+const ENTRY_OVERHEAD: usize = 3 * 1024;
 
 /// The bounded store of rendered responses.
 pub struct ResponseCache {
@@ -35,8 +42,9 @@ struct ByBytes;
 
 impl quick_cache::Weighter<String, Arc<Entry>> for ByBytes {
     fn weight(&self, key: &String, e: &Arc<Entry>) -> u64 {
-        // Room for the encoded copies, which arrive later (a weight may not change).
-        (key.len() + e.body.len() * 2 + 512) as u64
+        // Fixed for an entry's life (the cache's accounting needs that): an entry that
+        // gains an encoding is replaced by a copy that counts it (`Entry::regrown`).
+        (key.len() + e.weight) as u64
     }
 }
 
@@ -50,6 +58,18 @@ impl ResponseCache {
             ),
         }
     }
+
+    /// Puts `entry` back under `key` if it is still the one kept there, so that its
+    /// weight counts what it has grown by (or `new` in its place).
+    fn replace(&self, key: &str, old: &Arc<Entry>, new: Arc<Entry>) {
+        if self
+            .entries
+            .get(key)
+            .is_some_and(|current| Arc::ptr_eq(&current, old))
+        {
+            self.entries.insert(key.to_string(), new);
+        }
+    }
 }
 
 /// One rendered response and what it was rendered under.
@@ -57,71 +77,27 @@ struct Entry {
     generation: u64,
     status: StatusCode,
     headers: HeaderMap,
-    body: Bytes,
-    /// Hex digest prefix of the body: the strong validator of the identity encoding.
+    /// Hex digest prefix of the rendered body: the validator of every encoding.
     digest: String,
     last_modified: i64,
+    /// The body as kept: brotli-compressed when `compressible`, else as rendered.
+    kept: Bytes,
+    /// The rendered body's length.
+    size: usize,
     compressible: bool,
-    /// The whole answer in each encoding (identity, then `Encoding::ALL`), built on first
-    /// use: a hit copies headers and shares the body, it computes nothing.
+    /// The answer in each encoding (`Encoding::ALL`, then identity), built on first use.
     variants: [OnceLock<Variant>; 4],
+    /// Bytes held when the entry was made: `kept`, the encodings then built, overhead.
+    weight: usize,
 }
 
 /// One encoding of an entry, ready to send.
+#[derive(Clone)]
 struct Variant {
     headers: HeaderMap,
+    /// Empty for a compressible entry's identity: decompressed from `kept` when sent.
     body: Bytes,
     etag: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encoding {
-    Brotli,
-    Zstd,
-    Gzip,
-}
-
-impl Encoding {
-    const ALL: [Encoding; 3] = [Encoding::Brotli, Encoding::Zstd, Encoding::Gzip];
-
-    fn token(self) -> &'static str {
-        match self {
-            Encoding::Brotli => "br",
-            Encoding::Zstd => "zstd",
-            Encoding::Gzip => "gzip",
-        }
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-
-    fn compress(self, data: &[u8]) -> Bytes {
-        let out = match self {
-            // Quality 9 and a 4 MiB window: most of brotli's gain at a fraction of
-            // quality 11's time, and it is paid once per entry.
-            Encoding::Brotli => {
-                let mut out = Vec::with_capacity(data.len() / 3);
-                let params = brotli::enc::BrotliEncoderParams {
-                    quality: 9,
-                    lgwin: 22,
-                    ..Default::default()
-                };
-                let mut input = data;
-                brotli::BrotliCompress(&mut input, &mut out, &params).map(|_| out)
-            }
-            Encoding::Zstd => zstd::bulk::compress(data, 9),
-            Encoding::Gzip => {
-                let mut enc = flate2::write::GzEncoder::new(
-                    Vec::with_capacity(data.len() / 3),
-                    flate2::Compression::new(7),
-                );
-                enc.write_all(data).and_then(|()| enc.finish())
-            }
-        };
-        // Compressing a buffer in memory cannot fail short of allocation failure.
-        Bytes::from(out.expect("in-memory compression"))
-    }
 }
 
 /// Marks a request the cache was already asked about before routing, with the
@@ -183,12 +159,16 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     *req.method_mut() = Method::GET;
     let resp = next.run(req).await;
     match keep(resp, snapshot).await {
-        Ok(entry) => {
+        Ok((entry, rendered)) => {
             let entry = Arc::new(entry);
             if key.len() <= MAX_KEY_BYTES {
-                state.cache.entries.insert(key, entry.clone());
+                state.cache.entries.insert(key.clone(), entry.clone());
             }
-            strip_for_head(answer(&entry, &asked), &method)
+            let (resp, grown) = answer(&entry, &asked, &method, Some(&rendered));
+            if grown {
+                state.cache.replace(&key, &entry, Arc::new(entry.regrown()));
+            }
+            resp
         }
         Err(resp) => strip_for_head(resp, &method),
     }
@@ -213,12 +193,17 @@ fn lookup(
     uri: &axum::http::Uri,
     asked: &HeaderMap,
 ) -> Option<Response> {
+    let key = cache_key(uri);
     let entry = state
         .cache
         .entries
-        .get(cache_key(uri))
+        .get(key)
         .filter(|e| e.generation == snapshot.number)?;
-    Some(strip_for_head(answer(&entry, asked), method))
+    let (resp, grown) = answer(&entry, asked, method, None);
+    if grown {
+        state.cache.replace(key, &entry, Arc::new(entry.regrown()));
+    }
+    Some(resp)
 }
 
 /// Paths whose responses must be live each time.
@@ -229,8 +214,9 @@ fn bypass(path: &str) -> bool {
         || path.starts_with(urls::PREVIEW)
 }
 
-/// Turns a rendered response into an entry, or hands it back when it must not be kept.
-async fn keep(resp: Response, snapshot: Snapshot) -> Result<Entry, Response> {
+/// Turns a rendered response into an entry (and hands back the rendered body), or hands
+/// the response back when it must not be kept.
+async fn keep(resp: Response, snapshot: Snapshot) -> Result<(Entry, Bytes), Response> {
     let status = resp.status();
     let storable = matches!(
         status,
@@ -263,16 +249,25 @@ async fn keep(resp: Response, snapshot: Snapshot) -> Result<Entry, Response> {
             .is_some_and(is_text);
     let digest = Sha256::digest(&body);
     let digest: String = digest[..10].iter().map(|b| format!("{b:02x}")).collect();
-    Ok(Entry {
+    let kept = if compressible {
+        Encoding::Brotli.compress(&body)
+    } else {
+        body.clone()
+    };
+    let entry = Entry {
         generation: snapshot.number,
         status,
         headers: parts.headers,
-        body,
         digest,
         last_modified: snapshot.modified_at,
+        kept,
+        size: body.len(),
         compressible,
         variants: Default::default(),
-    })
+        weight: 0,
+    }
+    .weighed();
+    Ok((entry, body))
 }
 
 fn is_text(content_type: &str) -> bool {
@@ -290,14 +285,21 @@ fn is_text(content_type: &str) -> bool {
 }
 
 /// The response for one request from an entry: 304 when the client's copy is current,
-/// otherwise the best encoding the client accepts.
-fn answer(entry: &Entry, asked: &HeaderMap) -> Response {
+/// otherwise the best encoding the client accepts. `rendered` is the body as rendered
+/// when the caller has it (a miss). Also says whether the entry grew (a new encoding
+/// was kept), so that the caller weighs it again.
+fn answer(
+    entry: &Entry,
+    asked: &HeaderMap,
+    method: &Method,
+    rendered: Option<&Bytes>,
+) -> (Response, bool) {
     let encoding = if entry.compressible {
-        choose_encoding(asked)
+        encoding::choose(asked)
     } else {
         None
     };
-    let variant = entry.variant(encoding);
+    let (variant, grown) = entry.variant(encoding, rendered);
     if entry.status == StatusCode::OK && not_modified(asked, &variant.etag, entry.last_modified) {
         let mut headers = variant.headers.clone();
         for name in [
@@ -309,51 +311,137 @@ fn answer(entry: &Entry, asked: &HeaderMap) -> Response {
         }
         let mut resp = StatusCode::NOT_MODIFIED.into_response();
         *resp.headers_mut() = headers;
-        return resp;
+        return (resp, grown);
     }
-    let mut resp = Response::new(Body::from(variant.body.clone()));
+    let body = if method == Method::HEAD {
+        Body::empty()
+    } else if entry.compressible && encoding.is_none() {
+        // Identity is rare (no browser or crawler asks for it) and decompressing costs
+        // a fraction of compressing: it is not kept.
+        match rendered.cloned().or_else(|| entry.rendered()) {
+            Some(b) => Body::from(b),
+            None => return (StatusCode::INTERNAL_SERVER_ERROR.into_response(), grown),
+        }
+    } else {
+        Body::from(variant.body.clone())
+    };
+    let mut resp = Response::new(body);
     *resp.status_mut() = entry.status;
     *resp.headers_mut() = variant.headers.clone();
-    resp
+    (resp, grown)
 }
 
 impl Entry {
-    /// The entry as sent in `encoding` (`None`: as rendered), built once.
-    fn variant(&self, encoding: Option<Encoding>) -> &Variant {
-        let slot = encoding.map_or(0, |e| e.index() + 1);
-        self.variants[slot].get_or_init(|| {
-            let etag = match encoding {
-                Some(e) => format!("\"{}-{}\"", self.digest, e.token()),
-                None => format!("\"{}\"", self.digest),
+    /// The entry as sent in `encoding` (`None`: as rendered), built once; and whether it
+    /// was built now (the entry grew).
+    fn variant(&self, encoding: Option<Encoding>, rendered: Option<&Bytes>) -> (&Variant, bool) {
+        let slot = encoding.map_or(3, Encoding::index);
+        let mut grown = false;
+        let variant = self.variants[slot].get_or_init(|| {
+            let (etag, body) = match encoding {
+                // Weak, as nginx makes them for what it compresses: the same page
+                // compressed by another build (or level) is other bytes.
+                Some(e) => (
+                    format!("W/\"{}-{}\"", self.digest, e.token()),
+                    self.encoded(e, rendered),
+                ),
+                None if self.compressible => (format!("\"{}\"", self.digest), Bytes::new()),
+                None => (format!("\"{}\"", self.digest), self.kept.clone()),
             };
-            let body = match encoding {
-                Some(e) => e.compress(&self.body),
-                None => self.body.clone(),
-            };
-            let mut headers = self.headers.clone();
-            if self.status == StatusCode::OK {
-                headers.insert(header::ETAG, value(&etag));
-                headers.insert(
-                    header::LAST_MODIFIED,
-                    value(&httpdate::fmt_http_date(to_system_time(self.last_modified))),
-                );
+            grown = encoding.is_some_and(|e| e != Encoding::Brotli);
+            self.variant_of(encoding, body, etag)
+        });
+        (variant, grown)
+    }
+
+    /// The body in `e`: the kept bytes for brotli, else compressed now.
+    fn encoded(&self, e: Encoding, rendered: Option<&Bytes>) -> Bytes {
+        if e == Encoding::Brotli {
+            return self.kept.clone();
+        }
+        match rendered.cloned().or_else(|| self.rendered()) {
+            Some(b) => e.compress(&b),
+            None => Bytes::new(),
+        }
+    }
+
+    /// The body as rendered.
+    fn rendered(&self) -> Option<Bytes> {
+        if !self.compressible {
+            return Some(self.kept.clone());
+        }
+        let b = encoding::unbrotli(&self.kept, self.size);
+        if b.is_none() {
+            tracing::error!("a kept response did not decompress");
+        }
+        b
+    }
+
+    fn variant_of(&self, encoding: Option<Encoding>, body: Bytes, etag: String) -> Variant {
+        let mut headers = self.headers.clone();
+        if self.status == StatusCode::OK {
+            headers.insert(header::ETAG, value(&etag));
+            headers.insert(
+                header::LAST_MODIFIED,
+                value(&httpdate::fmt_http_date(to_system_time(self.last_modified))),
+            );
+        }
+        if self.compressible {
+            headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        }
+        if let Some(e) = encoding {
+            headers.insert(
+                header::CONTENT_ENCODING,
+                HeaderValue::from_static(e.token()),
+            );
+        }
+        let len = match encoding {
+            None if self.compressible => self.size,
+            None => self.kept.len(),
+            Some(_) => body.len(),
+        };
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+        Variant {
+            headers,
+            body,
+            etag,
+        }
+    }
+
+    /// A copy with the encodings built so far, weighed with them.
+    fn regrown(&self) -> Entry {
+        let variants = std::array::from_fn(|i| {
+            let slot = OnceLock::new();
+            if let Some(v) = self.variants[i].get() {
+                let _ = slot.set(v.clone());
             }
-            if self.compressible {
-                headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-            }
-            if let Some(e) = encoding {
-                headers.insert(
-                    header::CONTENT_ENCODING,
-                    HeaderValue::from_static(e.token()),
-                );
-            }
-            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
-            Variant {
-                headers,
-                body,
-                etag,
-            }
-        })
+            slot
+        });
+        Entry {
+            generation: self.generation,
+            status: self.status,
+            headers: self.headers.clone(),
+            digest: self.digest.clone(),
+            last_modified: self.last_modified,
+            kept: self.kept.clone(),
+            size: self.size,
+            compressible: self.compressible,
+            variants,
+            weight: 0,
+        }
+        .weighed()
+    }
+
+    /// The entry with its weight set from what it holds now.
+    fn weighed(mut self) -> Entry {
+        let encoded: usize = self.variants[..3]
+            .iter()
+            .filter_map(|v| v.get())
+            .filter(|v| !v.body.is_empty() && v.body.as_ptr() != self.kept.as_ptr())
+            .map(|v| v.body.len())
+            .sum();
+        self.weight = self.kept.len() + encoded + ENTRY_OVERHEAD;
+        self
     }
 }
 
@@ -367,6 +455,7 @@ fn to_system_time(unix: i64) -> std::time::SystemTime {
 
 /// RFC 9110 §13.1: If-None-Match (weak comparison) wins over If-Modified-Since.
 fn not_modified(asked: &HeaderMap, etag: &str, last_modified: i64) -> bool {
+    let etag = etag.strip_prefix("W/").unwrap_or(etag);
     if let Some(inm) = asked.get(header::IF_NONE_MATCH) {
         let Ok(inm) = inm.to_str() else { return false };
         return inm
@@ -379,38 +468,6 @@ fn not_modified(asked: &HeaderMap, etag: &str, last_modified: i64) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| httpdate::parse_http_date(v).ok())
         .is_some_and(|since| to_system_time(last_modified) <= since)
-}
-
-/// The client's preferred encoding among ours (ties go to br, then zstd, then gzip);
-/// `q=0` refuses one, `*` stands for any not named.
-fn choose_encoding(asked: &HeaderMap) -> Option<Encoding> {
-    let header = asked.get(header::ACCEPT_ENCODING)?.to_str().ok()?;
-    let mut q = [None::<f32>; 3];
-    let mut star = None::<f32>;
-    for item in header.split(',') {
-        let mut parts = item.split(';');
-        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let weight = parts
-            .find_map(|p| p.trim().strip_prefix("q=").map(|v| v.trim().parse::<f32>()))
-            .map_or(Some(1.0), Result::ok)
-            .unwrap_or(0.0);
-        match name.as_str() {
-            "*" => star = Some(weight),
-            _ => {
-                if let Some(e) = Encoding::ALL.iter().find(|e| e.token() == name) {
-                    q[e.index()] = Some(weight);
-                }
-            }
-        }
-    }
-    let mut best: Option<(Encoding, f32)> = None;
-    for e in Encoding::ALL {
-        let w = q[e.index()].or(star).unwrap_or(0.0);
-        if w > 0.0 && best.is_none_or(|(_, b)| w > b) {
-            best = Some((e, w));
-        }
-    }
-    best.map(|(e, _)| e)
 }
 
 /// A HEAD answer carries a GET's headers and no body.
@@ -426,34 +483,6 @@ fn strip_for_head(resp: Response, method: &Method) -> Response {
 mod tests {
     use super::*;
 
-    fn asked(v: &str) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
-        h
-    }
-
-    #[test]
-    fn encoding_negotiation_follows_q_values() {
-        assert_eq!(
-            choose_encoding(&asked("gzip, deflate, br, zstd")),
-            Some(Encoding::Brotli)
-        );
-        assert_eq!(choose_encoding(&asked("gzip")), Some(Encoding::Gzip));
-        assert_eq!(
-            choose_encoding(&asked("br;q=0.5, gzip;q=0.9")),
-            Some(Encoding::Gzip)
-        );
-        assert_eq!(
-            choose_encoding(&asked("br;q=0, zstd")),
-            Some(Encoding::Zstd)
-        );
-        assert_eq!(choose_encoding(&asked("identity")), None);
-        assert_eq!(choose_encoding(&asked("*;q=0")), None);
-        assert_eq!(choose_encoding(&asked("*")), Some(Encoding::Brotli));
-        assert_eq!(choose_encoding(&asked("gzip;q=bogus")), None);
-        assert_eq!(choose_encoding(&HeaderMap::new()), None);
-    }
-
     #[test]
     fn if_none_match_wins_and_compares_weakly() {
         let mut h = HeaderMap::new();
@@ -462,6 +491,7 @@ mod tests {
             HeaderValue::from_static("\"x\", W/\"abc\""),
         );
         assert!(not_modified(&h, "\"abc\"", 0));
+        assert!(not_modified(&h, "W/\"abc\"", 0));
         // A stale tag is not overridden by a matching date.
         h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"old\""));
         h.insert(
@@ -476,29 +506,5 @@ mod tests {
             HeaderValue::from_static("not a date"),
         );
         assert!(!not_modified(&h, "\"abc\"", 0));
-    }
-
-    #[test]
-    fn every_encoding_round_trips() {
-        use std::io::Read as _;
-        let text = "The quick brown fox. ".repeat(200);
-        let br = Encoding::Brotli.compress(text.as_bytes());
-        let mut out = Vec::new();
-        brotli::Decompressor::new(&br[..], 4096)
-            .read_to_end(&mut out)
-            .unwrap();
-        assert_eq!(out, text.as_bytes());
-        let z = Encoding::Zstd.compress(text.as_bytes());
-        assert_eq!(
-            zstd::bulk::decompress(&z, 1 << 20).unwrap(),
-            text.as_bytes()
-        );
-        let gz = Encoding::Gzip.compress(text.as_bytes());
-        let mut out = String::new();
-        flate2::read::GzDecoder::new(&gz[..])
-            .read_to_string(&mut out)
-            .unwrap();
-        assert_eq!(out, text);
-        assert!(br.len() < text.len() / 10);
     }
 }
