@@ -17,7 +17,9 @@ pub fn apply_batch(
 ) -> rusqlite::Result<Applied> {
     let mut applied = Applied::default();
     let mut departed = Vec::new();
+    let mut related = super::related::Tracker::default();
     for path in &batch.remove {
+        related.before(conn, path)?;
         departed.extend(departing(conn, path)?);
         applied.removed += remove_source(conn, path)?;
     }
@@ -37,11 +39,15 @@ pub fn apply_batch(
     let mut articles = articles.peekable();
     while articles.peek().is_some() {
         let group: Vec<ArticleRow> = articles.by_ref().take(ARTICLES_PER_SAVEPOINT).collect();
+        for a in &group {
+            related.before(conn, &a.source_path)?;
+        }
         apply_group(conn, &group, batch.now, &mut applied)?;
     }
     for d in &departed {
         settle_departed(conn, d, batch.now)?;
     }
+    related.finish(conn)?;
     for r in &batch.redirects {
         upsert_redirect(conn, r)?;
     }

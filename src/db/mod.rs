@@ -6,6 +6,7 @@
 //! - `writer`: the single writer thread, alone with the only read-write connection;
 //! - `readers`: the pool of read-only connections the server borrows from;
 //! - `read`: every read query of the publish and the pages;
+//! - `related`: related dispatches, ranked at publish time and kept up to date;
 //! - `search`: the full-text search SQL;
 //! - `generation`: the number caches key on, which changes when a page may have;
 //! - `backup`: checked copies out and restores in;
@@ -19,6 +20,7 @@ pub mod generation;
 pub mod micropub;
 pub mod read;
 pub mod readers;
+pub mod related;
 pub mod search;
 pub mod secrets;
 pub mod tokens;
@@ -38,7 +40,7 @@ pub use readers::ReadPool;
 pub use writer::{OpenPublish, Writer};
 
 /// The schema version this binary writes and reads.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -333,6 +335,7 @@ fn migrate(conn: &Connection, shown: &str) -> Result<bool, DbError> {
         include_str!("schema_8.sql"),
         include_str!("schema_9.sql"),
         include_str!("schema_10.sql"),
+        include_str!("schema_11.sql"),
     ];
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
@@ -356,6 +359,21 @@ fn migrate(conn: &Connection, shown: &str) -> Result<bool, DbError> {
                 cause,
             }
         })?;
+    }
+    if (1..11).contains(&found) {
+        // Related lists are kept from version 11 on: rank an upgraded archive's now.
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        match related::rank_all(conn) {
+            Ok(()) => conn.execute_batch("COMMIT")?,
+            Err(cause) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(DbError::Open {
+                    path: shown.to_string(),
+                    action: "ranking related articles after the schema upgrade",
+                    cause,
+                });
+            }
+        }
     }
     Ok(found > 0 && found < SCHEMA_VERSION)
 }
