@@ -100,46 +100,21 @@ struct Variant {
     etag: String,
 }
 
-/// Marks a request the cache was already asked about before routing, with the
-/// generation it was asked under, so that `layer` does not ask again.
-#[derive(Clone, Copy)]
-struct Missed(Snapshot);
-
-/// Answers `req` from the cache if a fresh entry exists, before any routing; `None`
-/// sends it down the router (where `layer` renders and keeps it).
-pub fn answer_early<B>(state: &AppState, req: &mut Request<B>) -> Option<Response> {
-    if !cacheable(state, req.method(), req.uri().path()) {
-        return None;
-    }
-    let snapshot = state.generation.current().ok()?;
-    let hit = lookup(state, snapshot, req.method(), req.uri(), req.headers());
-    if hit.is_none() {
-        req.extensions_mut().insert(Missed(snapshot));
-    }
-    hit
-}
-
 /// Serves GET and HEAD from the cache, rendering (through `next`) on a miss.
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if !cacheable(&state, req.method(), req.uri().path()) {
         return next.run(req).await;
     }
-    let snapshot = match req.extensions().get::<Missed>() {
-        Some(Missed(snapshot)) => *snapshot,
-        None => {
-            let snapshot = match state.generation.current() {
-                Ok(s) => s,
-                Err(e) => {
-                    tracing::error!("reading the archive's generation: {e}");
-                    return next.run(req).await;
-                }
-            };
-            if let Some(resp) = lookup(&state, snapshot, req.method(), req.uri(), req.headers()) {
-                return resp;
-            }
-            snapshot
+    let snapshot = match state.generation.current() {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("reading the archive's generation: {e}");
+            return next.run(req).await;
         }
     };
+    if let Some(resp) = lookup(&state, snapshot, req.method(), req.uri(), req.headers()) {
+        return resp;
+    }
     let method = req.method().clone();
     let key = cache_key(req.uri()).to_string();
     // Only what answering needs: the request itself goes to the handler.
