@@ -47,7 +47,14 @@ pub fn apply_batch(
     for d in &departed {
         settle_departed(conn, d, batch.now)?;
     }
-    related.finish(conn)?;
+    let mut touched = related.finish(conn)?;
+    // What every article page shows besides its own article: its stream's and author's
+    // names, and the 301s and 410s of removed articles' slugs.
+    touched.all |= !(batch.remove.is_empty()
+        && batch.streams.is_empty()
+        && batch.authors.is_empty()
+        && batch.redirects.is_empty());
+    super::changes::record(conn, &touched)?;
     for r in &batch.redirects {
         upsert_redirect(conn, r)?;
     }

@@ -7,6 +7,7 @@
 //! - `readers`: the pool of read-only connections the server borrows from;
 //! - `read`: every read query of the publish and the pages;
 //! - `related`: related dispatches, ranked at publish time and kept up to date;
+//! - `changes`: which article pages each publish changed, for the response cache;
 //! - `search`: the full-text search SQL;
 //! - `generation`: the number caches key on, which changes when a page may have;
 //! - `backup`: checked copies out and restores in;
@@ -16,6 +17,7 @@
 pub mod apply;
 pub mod backup;
 pub mod batch;
+pub mod changes;
 pub mod generation;
 pub mod micropub;
 pub mod read;

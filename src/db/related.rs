@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::changes::{self, Touched};
+
 /// Related articles kept per article: a page shows 3, and scheduled articles hold places
 /// until they are out.
 pub const KEPT: i64 = 8;
@@ -177,6 +179,7 @@ fn enter(conn: &Connection, x: i64) -> rusqlite::Result<Vec<i64>> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Key {
     id: i64,
+    slug: String,
     candidate: bool,
     published_at: i64,
     stream_id: Option<String>,
@@ -185,7 +188,7 @@ struct Key {
 
 fn key(conn: &Connection, source_path: &str) -> rusqlite::Result<Option<Key>> {
     conn.prepare_cached(&format!(
-        "SELECT c.id, {CANDIDATE}, c.published_at, c.stream_id,
+        "SELECT c.id, c.slug, {CANDIDATE}, c.published_at, c.stream_id,
                 (SELECT group_concat(tag, char(31)) FROM
                      (SELECT tag FROM article_tags WHERE article_id = c.id ORDER BY tag))
          FROM articles c WHERE c.source_path = ?1"
@@ -193,10 +196,11 @@ fn key(conn: &Connection, source_path: &str) -> rusqlite::Result<Option<Key>> {
     .query_row([source_path], |r| {
         Ok(Key {
             id: r.get(0)?,
-            candidate: r.get(1)?,
-            published_at: r.get(2)?,
-            stream_id: r.get(3)?,
-            tags: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+            slug: r.get(1)?,
+            candidate: r.get(2)?,
+            published_at: r.get(3)?,
+            stream_id: r.get(4)?,
+            tags: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
         })
     })
     .optional()
@@ -217,8 +221,8 @@ pub struct Tracker {
     before: BTreeMap<String, (Option<Key>, Vec<i64>)>,
     /// Lists that showed an article whose key changed or that left.
     stale: BTreeSet<i64>,
-    /// Articles whose lists (and pages) changed: for the response cache.
-    pub changed: BTreeSet<i64>,
+    /// The article pages that changed: for the response cache.
+    touched: Touched,
 }
 
 impl Tracker {
@@ -233,17 +237,33 @@ impl Tracker {
             None => Vec::new(),
         };
         // Whatever changes, a page showing this article shows it again.
-        self.changed.extend(shown_by.iter().copied());
+        self.touched.ids.extend(shown_by.iter().copied());
+        if let Some(k) = &key {
+            self.note_page(conn, k)?;
+        }
         self.before.insert(path.to_string(), (key, shown_by));
+        Ok(())
+    }
+
+    /// Notes article `k`'s page as changed, and its neighbours', which link to it.
+    fn note_page(&mut self, conn: &Connection, k: &Key) -> rusqlite::Result<()> {
+        self.touched.slugs.insert(k.slug.clone());
+        if k.candidate {
+            let near = changes::neighbours(conn, k.published_at, k.id)?;
+            self.touched.ids.extend(near.into_iter().flatten());
+        }
         Ok(())
     }
 
     /// Re-ranks what the publish changed: lists that showed a moved or departed article
     /// from scratch, then each moved article into the lists it now beats.
-    pub fn finish(mut self, conn: &Connection) -> rusqlite::Result<BTreeSet<i64>> {
+    pub fn finish(mut self, conn: &Connection) -> rusqlite::Result<Touched> {
         let mut moved = Vec::new();
         for (path, (old, shown_by)) in std::mem::take(&mut self.before) {
             let new = key(conn, &path)?;
+            if let Some(k) = &new {
+                self.note_page(conn, k)?;
+            }
             if new == old {
                 continue;
             }
@@ -256,25 +276,23 @@ impl Tracker {
             }
         }
         if moved.is_empty() && self.stale.is_empty() {
-            return Ok(self.changed);
+            return Ok(self.touched);
         }
         let total: i64 = conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
         let work = moved.len() + self.stale.len();
         if work > WHOLE_ARCHIVE_MIN && work * WHOLE_ARCHIVE_RATIO > total.max(0) as usize {
             rank_all(conn)?;
             // Every list may have changed.
-            return Ok(BTreeSet::from([ALL]));
+            self.touched.all = true;
+            return Ok(self.touched);
         }
         for &y in self.stale.iter().chain(&moved) {
             rank_one(conn, y)?;
-            self.changed.insert(y);
+            self.touched.ids.insert(y);
         }
         for &x in &moved {
-            self.changed.extend(enter(conn, x)?);
+            self.touched.ids.extend(enter(conn, x)?);
         }
-        Ok(self.changed)
+        Ok(self.touched)
     }
 }
-
-/// In a `finish` result: every list changed.
-pub const ALL: i64 = -1;

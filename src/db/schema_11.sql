@@ -18,3 +18,11 @@ CREATE TABLE related (
 CREATE INDEX related_rank ON related (article_id, score DESC, published_at DESC, related_id DESC);
 -- The lists an article is in: they change with it.
 CREATE INDEX related_by ON related (related_id);
+
+-- The article pages each publish changed (by slug; '*' for all of them), in commit
+-- order, so that a response cache, in this process or over a replica, drops those and
+-- keeps the rest. Only the latest rows are kept (`changes::KEPT_ROWS`).
+CREATE TABLE page_changes (
+    seq  INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL
+) STRICT;

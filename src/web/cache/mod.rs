@@ -1,14 +1,21 @@
 //! The HTTP cache in front of every GET: rendered responses are kept per URL and site
-//! generation, so a publish invalidates exactly (a new generation) and nothing is ever
-//! served stale. It also owns validators (ETags from the body, strong as rendered and
+//! generation. A new generation (any commit, a scheduled article going live, midnight)
+//! drops every page but article pages: those are dropped by the publish that changed
+//! them (`db::changes`: the article, its neighbours, the lists it left or entered and
+//! those showing it), read by the first request of the new generation before any
+//! article page is answered, so an article's own text is never served stale once its
+//! publish has committed. What an article page shares with every page (the masthead's
+//! date, "Now writing", the number of streams), and neighbours and lists changed by a
+//! scheduled article going live, may lag by up to `CHROME_LAG_SECS`. It also owns validators (ETags from the body, strong as rendered and
 //! weak when compressed; Last-Modified from the generation), conditional requests (304)
 //! and content encoding (`encoding`): a text response is kept brotli-compressed, the
 //! encoding browsers and crawlers ask for, so most answers send the kept bytes as they
 //! are, and an article page takes about 7 KB of the budget instead of 26.
 
 mod encoding;
+mod sync;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -21,6 +28,7 @@ use super::AppState;
 use crate::db::Snapshot;
 use crate::urls;
 use encoding::Encoding;
+use sync::Synced;
 
 /// Bodies above this are served but not kept (large images stream straight through).
 const MAX_ENTRY_BYTES: usize = 4 * 1024 * 1024;
@@ -32,9 +40,15 @@ const MIN_COMPRESS_BYTES: usize = 256;
 /// built from it (a dozen security headers each), and the entry itself.
 const ENTRY_OVERHEAD: usize = 3 * 1024;
 
+/// How long an article page rendered under an earlier generation may still be served
+/// (when no publish since changed it): the bound on how late its chrome may be.
+pub const CHROME_LAG_SECS: i64 = 60;
+
 /// The bounded store of rendered responses.
 pub struct ResponseCache {
     entries: quick_cache::sync::Cache<String, Arc<Entry>, ByBytes>,
+    /// The generation whose page changes have been applied to `entries`.
+    synced: Mutex<Synced>,
 }
 
 #[derive(Clone)]
@@ -56,6 +70,11 @@ impl ResponseCache {
                 capacity_bytes.max(1024 * 1024),
                 ByBytes,
             ),
+            synced: Mutex::new(Synced {
+                number: 0,
+                seq: None,
+                epoch: 0,
+            }),
         }
     }
 
@@ -89,6 +108,11 @@ struct Entry {
     variants: [OnceLock<Variant>; 4],
     /// Bytes held when the entry was made: `kept`, the encodings then built, overhead.
     weight: usize,
+    /// For an article page, the epoch it was rendered in: it may then outlive its
+    /// generation (see the module's documentation).
+    epoch: Option<u64>,
+    /// Unix seconds.
+    rendered_at: i64,
 }
 
 /// One encoding of an entry, ready to send.
@@ -112,7 +136,14 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             return next.run(req).await;
         }
     };
-    if let Some(resp) = lookup(&state, snapshot, req.method(), req.uri(), req.headers()) {
+    // An article page may outlive its generation: the changes since must be applied to
+    // the cache before one is looked up or kept.
+    let article = req.uri().query().is_none() && urls::article_slug(req.uri().path()).is_some();
+    let epoch = match article {
+        true => Some(state.cache.sync(&state, snapshot).await),
+        false => None,
+    };
+    if let Some(resp) = lookup(&state, snapshot, epoch, &req) {
         return resp;
     }
     let method = req.method().clone();
@@ -133,11 +164,11 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let mut req = req;
     *req.method_mut() = Method::GET;
     let resp = next.run(req).await;
-    match keep(resp, snapshot).await {
+    match keep(resp, snapshot, epoch).await {
         Ok((entry, rendered)) => {
             let entry = Arc::new(entry);
             if key.len() <= MAX_KEY_BYTES {
-                state.cache.entries.insert(key.clone(), entry.clone());
+                state.cache.insert(key.clone(), entry.clone());
             }
             let (resp, grown) = answer(&entry, &asked, &method, Some(&rendered));
             if grown {
@@ -160,25 +191,35 @@ fn cache_key(uri: &axum::http::Uri) -> &str {
     uri.path_and_query().map_or("/", |p| p.as_str())
 }
 
-/// The answer from a fresh entry for this URL, if there is one.
+/// The answer from a fresh entry for this URL, if there is one: rendered under this
+/// generation, or an article page of this `epoch` rendered less than `CHROME_LAG_SECS`
+/// ago that no publish since has changed (`sync` dropped those).
 fn lookup(
     state: &AppState,
     snapshot: Snapshot,
-    method: &Method,
-    uri: &axum::http::Uri,
-    asked: &HeaderMap,
+    epoch: Option<u64>,
+    req: &Request,
 ) -> Option<Response> {
-    let key = cache_key(uri);
-    let entry = state
-        .cache
-        .entries
-        .get(key)
-        .filter(|e| e.generation == snapshot.number)?;
-    let (resp, grown) = answer(&entry, asked, method, None);
+    let key = cache_key(req.uri());
+    let entry = state.cache.entries.get(key)?;
+    let fresh = entry.generation == snapshot.number
+        || (epoch.is_some()
+            && entry.epoch == epoch
+            && unix_now() - entry.rendered_at < CHROME_LAG_SECS);
+    if !fresh {
+        return None;
+    }
+    let (resp, grown) = answer(&entry, req.headers(), req.method(), None);
     if grown {
         state.cache.replace(key, &entry, Arc::new(entry.regrown()));
     }
     Some(resp)
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Paths whose responses must be live each time.
@@ -191,7 +232,11 @@ fn bypass(path: &str) -> bool {
 
 /// Turns a rendered response into an entry (and hands back the rendered body), or hands
 /// the response back when it must not be kept.
-async fn keep(resp: Response, snapshot: Snapshot) -> Result<(Entry, Bytes), Response> {
+async fn keep(
+    resp: Response,
+    snapshot: Snapshot,
+    epoch: Option<u64>,
+) -> Result<(Entry, Bytes), Response> {
     let status = resp.status();
     let storable = matches!(
         status,
@@ -240,6 +285,8 @@ async fn keep(resp: Response, snapshot: Snapshot) -> Result<(Entry, Bytes), Resp
         compressible,
         variants: Default::default(),
         weight: 0,
+        epoch,
+        rendered_at: unix_now(),
     }
     .weighed();
     Ok((entry, body))
@@ -403,6 +450,8 @@ impl Entry {
             compressible: self.compressible,
             variants,
             weight: 0,
+            epoch: self.epoch,
+            rendered_at: self.rendered_at,
         }
         .weighed()
     }
