@@ -48,6 +48,18 @@ pub fn neighbours(
     Ok([older, newer])
 }
 
+/// The other versions of article `id` (sharing its translation key), whose pages link
+/// to it.
+pub fn translations(conn: &Connection, id: i64) -> rusqlite::Result<Vec<i64>> {
+    conn.prepare_cached(
+        "SELECT t.article_id FROM article_languages me
+           JOIN article_languages t ON t.translation_key = me.translation_key
+         WHERE me.article_id = ?1 AND t.article_id <> ?1",
+    )?
+    .query_map([id], |r| r.get(0))?
+    .collect()
+}
+
 /// Records what a publish touched, in its transaction.
 pub fn record(conn: &Connection, touched: &Touched) -> rusqlite::Result<()> {
     if touched.all {

@@ -245,9 +245,11 @@ impl Tracker {
         Ok(())
     }
 
-    /// Notes article `k`'s page as changed, and its neighbours', which link to it.
+    /// Notes article `k`'s page as changed, and those of its neighbours and other
+    /// versions, which link to it.
     fn note_page(&mut self, conn: &Connection, k: &Key) -> rusqlite::Result<()> {
         self.touched.slugs.insert(k.slug.clone());
+        self.touched.ids.extend(changes::translations(conn, k.id)?);
         if k.candidate {
             let near = changes::neighbours(conn, k.published_at, k.id)?;
             self.touched.ids.extend(near.into_iter().flatten());
