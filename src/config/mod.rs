@@ -207,8 +207,8 @@ pub const SETTINGS: &[Setting] = &[
     },
     Setting {
         key: "cache_bytes",
-        default: "67108864",
-        meaning: "memory for rendered responses (64 MiB: about 9,000 article pages, kept \
+        default: "50331648",
+        meaning: "memory for rendered responses (48 MiB: about 7,000 article pages, kept \
                   compressed)",
         field: Number(|c| &mut c.cache_bytes),
     },
