@@ -78,10 +78,16 @@ def main():
     crawl = None
     try:
         deadline = time.time() + 300
-        while not fetch(base + "/healthz").startswith("ok"):
+        # The server answers while its first publish runs, and watches the folder only
+        # after it: a save before then is never seen.
+        while True:
+            health = fetch(base + "/healthz")
+            if health.startswith("ok") and "publishing" not in health:
+                break
             if time.time() > deadline:
                 sys.exit("server did not start")
             time.sleep(0.05)
+        time.sleep(1)
         if args.crawl:
             crawl = start_crawl(base, content, work, args.n)
         path = os.path.join(content, "bench-latency.md")
