@@ -528,3 +528,33 @@ async fn head_gets_headers_and_the_next_get_its_body() {
     let (_, _, body) = fetch(&site, "/archive", &[]).await;
     assert_eq!(body.len(), len);
 }
+
+/// The response cache is the router's outermost layer: what serves most requests in
+/// production is what a request through `app` meets.
+#[tokio::test]
+async fn a_conditional_get_and_an_encoded_hit_are_answered_through_app() {
+    let site = Site::fixture();
+    let br = [("accept-encoding", "gzip, deflate, br, zstd")];
+    let (status, first_h, first) = fetch(&site, "/dispatches/wal", &br).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&first_h, "content-encoding"), "br");
+    // The hit: the kept bytes, with their validator.
+    let (status, h, body) = fetch(&site, "/dispatches/wal", &br).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, first);
+    assert_eq!(header(&h, "etag"), header(&first_h, "etag"));
+    assert!(header(&h, "etag").starts_with("W/\""));
+    assert_eq!(header(&h, "content-length"), first.len().to_string());
+    // The conditional GET of the same representation.
+    let etag = header(&first_h, "etag").to_string();
+    let (status, h, body) = fetch(
+        &site,
+        "/dispatches/wal",
+        &[br[0], ("if-none-match", etag.as_str())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    assert_eq!(header(&h, "etag"), etag);
+    assert_eq!(header(&h, "content-encoding"), "");
+}

@@ -233,3 +233,21 @@ fn a_bad_language_names_the_file_line_and_key() {
         "{e}"
     );
 }
+
+#[tokio::test]
+async fn a_new_translation_is_linked_at_once_from_the_kept_original() {
+    let site = translated();
+    let de = site.get("/dispatches/zug").await.body;
+    assert!(!de.contains("This dispatch in"));
+    site.file(
+        "zug.en.md",
+        // Another date: not the original's neighbour, which would be dropped anyway.
+        "---\ntitle: The train\ndate: 2024-01-01\n---\nThe train leaves.\n",
+    )
+    .publish();
+    let de = site.get("/dispatches/zug").await.body;
+    assert!(
+        de.contains(r#"href="/dispatches/zug-en" hreflang="en""#),
+        "{de}"
+    );
+}

@@ -150,3 +150,14 @@ fn articles_published_after_the_upgrade_are_searchable() {
     }
     common::db::check_file(&site.archive()).unwrap();
 }
+
+#[test]
+fn an_upgraded_archive_has_its_related_lists_ranked() {
+    let (_site, conn) = upgraded();
+    // 200 articles sharing one tag: each keeps its best eight (the newest others).
+    assert_eq!(
+        one(&conn, "SELECT count(DISTINCT article_id) FROM related"),
+        200
+    );
+    assert_eq!(one(&conn, "SELECT count(*) FROM related"), 200 * 8);
+}

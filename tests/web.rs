@@ -383,3 +383,87 @@ fn a_replica_notices_writes_behind_sqlites_back() {
     drop(file);
     assert_ne!(db::generation(&state), before);
 }
+
+/// Five articles in two streams: `p1` and `p2` share a tag, `p3` to `p5` another.
+fn two_families() -> Site {
+    let site = Site::new();
+    for (i, stream, tag) in [
+        (1, "letters", "q"),
+        (2, "letters", "q"),
+        (3, "technical", "z"),
+        (4, "technical", "z"),
+        (5, "technical", "z"),
+    ] {
+        site.file(
+            &format!("p{i}.md"),
+            format!(
+                "---\ntitle: P{i}\ndate: 2026-03-0{i}\nstream: {stream}\ntags: [{tag}]\n---\nText {i}.\n"
+            ),
+        );
+    }
+    site.publish();
+    site
+}
+
+#[tokio::test]
+async fn a_publish_drops_the_article_pages_it_changed_and_keeps_the_rest() {
+    let site = two_families();
+    for slug in ["p1", "p2", "p4"] {
+        site.get(&format!("/dispatches/{slug}")).await;
+    }
+    // One publish: p1's text changes and a draft starts (shown as "Now writing").
+    site.file(
+        "p1.md",
+        site.read("p1.md").replace("Text 1.", "Revised text."),
+    )
+    .file(
+        "d.md",
+        "---\ntitle: Secret plan\ndate: 2026-03-09\ndraft: true\n---\nSoon.\n",
+    )
+    .publish();
+    // The edit is visible at once, and so is the page that links to it (p2: its
+    // neighbour and its related article), both rendered again.
+    let p1 = site.get("/dispatches/p1").await.body;
+    assert!(p1.contains("Revised text.") && p1.contains("Now writing"));
+    assert!(
+        site.get("/dispatches/p2")
+            .await
+            .body
+            .contains("Now writing")
+    );
+    // p4 shows nothing p1's publish changed: kept, with its chrome as it was.
+    let p4 = site.get("/dispatches/p4").await.body;
+    assert!(
+        p4.contains("Text 4.") && !p4.contains("Now writing"),
+        "{p4}"
+    );
+    // Other pages follow every publish.
+    assert!(site.get("/").await.body.contains("Now writing"));
+}
+
+#[tokio::test]
+async fn a_deleted_article_is_not_served_from_the_cache() {
+    let site = two_families();
+    assert_eq!(site.get("/dispatches/p4").await.status, StatusCode::OK);
+    for slug in ["p3", "p5"] {
+        let body = site.get(&format!("/dispatches/{slug}")).await.body;
+        assert!(
+            body.contains("/dispatches/p4\""),
+            "{slug} does not link to p4"
+        );
+    }
+    site.remove("p4.md");
+    site.publish_with(dispatches::publish::Options {
+        prune: true,
+        ..Default::default()
+    });
+    assert_eq!(site.get("/dispatches/p4").await.status, StatusCode::GONE);
+    // Its neighbours and its family no longer show it.
+    for slug in ["p3", "p5"] {
+        let body = site.get(&format!("/dispatches/{slug}")).await.body;
+        assert!(
+            !body.contains("/dispatches/p4\""),
+            "{slug} still links to p4"
+        );
+    }
+}

@@ -128,7 +128,7 @@ fn defaults() {
     assert_eq!(c.max_file_bytes, 4 * 1024 * 1024);
     assert_eq!(c.highlight_max_bytes, 256 * 1024);
     assert_eq!(c.hsts_max_age, 0);
-    assert_eq!(c.cache_bytes, 32 * 1024 * 1024);
+    assert_eq!(c.cache_bytes, 48 * 1024 * 1024);
     assert_eq!(c.header_timeout, std::time::Duration::from_secs(10));
     assert_eq!(c.idle_timeout, std::time::Duration::from_secs(60));
 }

@@ -17,7 +17,9 @@ pub fn apply_batch(
 ) -> rusqlite::Result<Applied> {
     let mut applied = Applied::default();
     let mut departed = Vec::new();
+    let mut related = super::related::Tracker::default();
     for path in &batch.remove {
+        related.before(conn, path)?;
         departed.extend(departing(conn, path)?);
         applied.removed += remove_source(conn, path)?;
     }
@@ -37,11 +39,22 @@ pub fn apply_batch(
     let mut articles = articles.peekable();
     while articles.peek().is_some() {
         let group: Vec<ArticleRow> = articles.by_ref().take(ARTICLES_PER_SAVEPOINT).collect();
+        for a in &group {
+            related.before(conn, &a.source_path)?;
+        }
         apply_group(conn, &group, batch.now, &mut applied)?;
     }
     for d in &departed {
         settle_departed(conn, d, batch.now)?;
     }
+    let mut touched = related.finish(conn)?;
+    // What every article page shows besides its own article: its stream's and author's
+    // names, and the 301s and 410s of removed articles' slugs.
+    touched.all |= !(batch.remove.is_empty()
+        && batch.streams.is_empty()
+        && batch.authors.is_empty()
+        && batch.redirects.is_empty());
+    super::changes::record(conn, &touched)?;
     for r in &batch.redirects {
         upsert_redirect(conn, r)?;
     }

@@ -6,6 +6,8 @@
 //! - `writer`: the single writer thread, alone with the only read-write connection;
 //! - `readers`: the pool of read-only connections the server borrows from;
 //! - `read`: every read query of the publish and the pages;
+//! - `related`: related dispatches, ranked at publish time and kept up to date;
+//! - `changes`: which article pages each publish changed, for the response cache;
 //! - `search`: the full-text search SQL;
 //! - `generation`: the number caches key on, which changes when a page may have;
 //! - `backup`: checked copies out and restores in;
@@ -15,11 +17,13 @@
 pub mod apply;
 pub mod backup;
 pub mod batch;
+pub mod changes;
 pub mod entries;
 pub mod generation;
 pub mod micropub;
 pub mod read;
 pub mod readers;
+pub mod related;
 pub mod search;
 pub mod secrets;
 pub mod tokens;
@@ -39,7 +43,7 @@ pub use readers::ReadPool;
 pub use writer::{OpenPublish, Writer};
 
 /// The schema version this binary writes and reads.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 12;
 
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -335,6 +339,7 @@ fn migrate(conn: &Connection, shown: &str) -> Result<bool, DbError> {
         include_str!("schema_9.sql"),
         include_str!("schema_10.sql"),
         include_str!("schema_11.sql"),
+        include_str!("schema_12.sql"),
     ];
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
@@ -358,6 +363,21 @@ fn migrate(conn: &Connection, shown: &str) -> Result<bool, DbError> {
                 cause,
             }
         })?;
+    }
+    if (1..12).contains(&found) {
+        // Related lists are kept from version 12 on: rank an upgraded archive's now.
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        match related::rank_all(conn) {
+            Ok(()) => conn.execute_batch("COMMIT")?,
+            Err(cause) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(DbError::Open {
+                    path: shown.to_string(),
+                    action: "ranking related articles after the schema upgrade",
+                    cause,
+                });
+            }
+        }
     }
     Ok(found > 0 && found < SCHEMA_VERSION)
 }

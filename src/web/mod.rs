@@ -178,27 +178,33 @@ pub fn app(state: AppState) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(10),
         ));
-    site.merge(micropub)
-        // Inside the cache, so that kept responses carry the headers and a hit need not
-        // add them again.
+    let routed = site
+        .merge(micropub)
         // Innermost: the site's 404 and 410 pages are rendered before the security
         // headers and the cache see the response.
         .layer(middleware::from_fn_with_state(
             state.clone(),
             pages::error_pages,
         ))
+        // Inside the cache, so that kept responses carry the headers and a hit need not
+        // add them again.
         .layer(middleware::from_fn_with_state(state.clone(), security))
-        .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         // One line per request at DEBUG (`DISPATCHES_LOG=tower_http=debug`); server errors
         // are logged at ERROR whatever the level, except searches refused on purpose
-        // (`searches` counts those and warns once a minute). Cache hits answered before routing
-        // (see `serve_listener`) are not logged, as nginx with `access_log off`.
+        // (`searches` counts those and warns once a minute). Cache hits are not logged,
+        // as nginx with `access_log off`.
         .layer(
             TraceLayer::new(SharedClassifier::new(SiteFailures))
                 .make_span_with(DefaultMakeSpan::new().level(Level::DEBUG))
                 .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
         )
-        .with_state(state)
+        .with_state(state.clone());
+    // The cache wraps the whole router as its only service, so a hit costs a lookup and a
+    // header copy, before any routing, and every test through `app` takes the path that
+    // serves most requests.
+    Router::new()
+        .fallback_service(routed)
+        .layer(middleware::from_fn_with_state(state, cache::layer))
 }
 
 /// The handler of each route of the table; the match is exhaustive, so a new route
@@ -332,8 +338,6 @@ pub(crate) fn readers() -> usize {
 /// finish (for up to 10 s) while idle connections close at once. Unlike `axum::serve`,
 /// a client that sends no request in time is cut off, and the connections held stay
 /// below the open-file limit (see [`conn`] for how).
-/// A request the response cache can answer is answered before routing: a hit then
-/// costs a hash lookup and a header copy, not the whole middleware stack.
 pub async fn serve_listener(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -358,7 +362,6 @@ pub async fn serve_listener(
         let peer = stream.peer_addr().ok();
         let service = hyper::service::service_fn({
             let app = app.clone();
-            let state = state.clone();
             let activity = slot.activity().clone();
             let backoff = searches::Backoff::default();
             move |mut req: axum::http::Request<hyper::body::Incoming>| {
@@ -369,15 +372,11 @@ pub async fn serve_listener(
                     req.extensions_mut()
                         .insert(axum::extract::ConnectInfo(peer));
                 }
-                let early = cache::answer_early(&state, &mut req);
                 let app = app.clone();
                 async move {
-                    let resp = match early {
-                        Some(resp) => resp,
-                        None => match app.oneshot(req.map(axum::body::Body::new)).await {
-                            Ok(resp) => resp,
-                            Err(never) => match never {},
-                        },
+                    let resp = match app.oneshot(req.map(axum::body::Body::new)).await {
+                        Ok(resp) => resp,
+                        Err(never) => match never {},
                     };
                     Ok::<_, std::convert::Infallible>(
                         resp.map(|body| conn::Tracked::new(body, in_flight)),
