@@ -28,6 +28,15 @@ const TABLE: &[(&str, [&str; 4])] = &[
         ],
     ),
     ("search", ["Search", "Rechercher", "Suchen", "Buscar"]),
+    (
+        "site_search",
+        [
+            "Site search",
+            "Recherche sur le site",
+            "Seitensuche",
+            "Búsqueda en el sitio",
+        ],
+    ),
     ("archive", ["Archive", "Archives", "Archiv", "Archivo"]),
     ("tags", ["Tags", "Mots-clés", "Schlagwörter", "Etiquetas"]),
     (

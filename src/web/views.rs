@@ -376,6 +376,8 @@ pub struct HomePage {
     pub intro_html: Option<String>,
     /// Featured projects (`featured: true`), up to the `home_projects` setting.
     pub cards: Vec<super::pages::ProjectCardView>,
+    /// Always false: the cards sit under the home page's section heading.
+    pub cards_top: bool,
     pub work_url: String,
     pub work_label: String,
     pub items: Vec<Item>,

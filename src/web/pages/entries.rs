@@ -21,7 +21,8 @@ use crate::web::AppState;
 use crate::web::error::WebError;
 use crate::web::views::*;
 
-/// A page or a project, whole.
+/// A page or a project, whole. (Its tags are shown, not linked: tag pages list
+/// dispatches.)
 #[derive(Template)]
 #[template(path = "page.html")]
 pub struct EntryPage {
@@ -207,6 +208,8 @@ impl ProjectCardView {
 pub struct WorkPage {
     pub layout: Layout,
     pub heading: String,
+    /// The cards' titles are the page's second level (on the home page, its third).
+    pub cards_top: bool,
     pub cards: Vec<ProjectCardView>,
     pub pager: Pager,
 }
@@ -229,6 +232,7 @@ pub async fn work(State(state): State<AppState>, Query(q): Query<PageQuery>) -> 
                 None,
             ),
             heading: config.work_label.clone(),
+            cards_top: true,
             cards: cards
                 .iter()
                 .map(|c| ProjectCardView::new(c, state))

@@ -48,6 +48,7 @@ pub async fn home(
                 .iter()
                 .map(|c| super::ProjectCardView::new(c, state))
                 .collect(),
+            cards_top: false,
             work_url: urls::work(&state.config.work_path),
             work_label: state.config.work_label.clone(),
             layout: layout_with(conn, state, "", streams.len())?.at(
