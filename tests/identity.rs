@@ -254,3 +254,39 @@ fn an_unknown_string_key_is_refused_with_the_known_keys() {
         run.stderr
     );
 }
+
+#[tokio::test]
+async fn the_owners_profiles_are_linked_rel_me_and_the_logo_is_the_tab_icon() {
+    let site = german_personal().with_config(|c| {
+        c.links = vec![dispatches::config::MenuLink {
+            name: "Mastodon".into(),
+            url: "https://example.org/@mira".into(),
+        }];
+    });
+    let home = site.get("/").await.body;
+    assert!(
+        home.contains("<a rel=\"me\" href=\"https://example.org/@mira\">Mastodon</a>"),
+        "{home}"
+    );
+    assert!(
+        home.contains("<link rel=\"icon\" href=\"/files/media/logo.svg?v="),
+        "{home}"
+    );
+    let with_icon = german_personal().with_config(|c| c.favicon = Some("media/site.css".into()));
+    assert!(
+        with_icon
+            .get("/")
+            .await
+            .body
+            .contains("<link rel=\"icon\" href=\"/files/media/site.css?v=")
+    );
+    let plain = Site::new();
+    plain.file("a.md", "---\ntitle: A\n---\nA.\n").publish();
+    assert!(
+        plain
+            .get("/")
+            .await
+            .body
+            .contains("<link rel=\"icon\" href=\"data:,\">")
+    );
+}

@@ -103,6 +103,10 @@ pub struct Config {
     pub css: Option<String>,
     /// Words the site writes, overriding its table (`[strings]`).
     pub strings: std::sync::Arc<BTreeMap<String, String>>,
+    /// An icon in the content folder for browsers' tabs (`favicon`); else the logo.
+    pub favicon: Option<String>,
+    /// The owner's profiles elsewhere, linked with `rel="me"` in the footer.
+    pub links: Vec<MenuLink>,
 }
 
 /// The two mastheads.
@@ -279,6 +283,20 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "a stylesheet of one's own in the content folder (`media/site.css`), linked \
                   after the site's and fingerprinted; it may set the theme's custom properties",
         field: OptionalText(|c| &mut c.css),
+    },
+    Setting {
+        key: "favicon",
+        default: "",
+        meaning: "an icon in the content folder (`media/icon.png`, `.svg` or `.ico`) for browsers' \
+                  tabs; without it the logo serves",
+        field: OptionalText(|c| &mut c.favicon),
+    },
+    Setting {
+        key: "links",
+        default: "",
+        meaning: "the owner's profiles elsewhere, `[[links]]` tables with `name` and `url`, in the \
+                  footer with `rel=\"me\"` (IndieWeb verification)",
+        field: Links(|c| &mut c.links),
     },
     Setting {
         key: "strings",
@@ -534,7 +552,7 @@ impl Setting {
             }
             Links(_) => (
                 value.as_array().and_then(|a| serde_json::to_string(a).ok()),
-                "a list of [[menu]] tables",
+                "a list of tables with name and url ([[menu]], [[links]])",
             ),
             Table(_) => (
                 value.as_table().and_then(|t| serde_json::to_string(t).ok()),
@@ -608,6 +626,8 @@ impl Config {
             accent_dark: None,
             css: None,
             strings: std::sync::Arc::default(),
+            favicon: None,
+            links: Vec::new(),
         }
     }
 

@@ -35,6 +35,10 @@ pub struct Layout {
     pub logo: Option<Logo>,
     /// The site's own stylesheet (`css`), fingerprinted, linked after ours.
     pub user_css: Option<String>,
+    /// The icon for browsers' tabs (`favicon`, else the logo); `data:,` asks for none.
+    pub favicon: String,
+    /// The owner's profiles (`links`), linked `rel="me"` in the footer.
+    pub me_links: Vec<NavLink>,
     /// The words the site writes, in the site's language.
     pub w: super::strings::Words,
     pub contact_url: Option<String>,
@@ -191,6 +195,12 @@ impl Layout {
             simple,
             logo: None,
             user_css: None,
+            favicon: "data:,".into(),
+            me_links: config
+                .links
+                .iter()
+                .map(|l| NavLink::new(&l.name, &l.url))
+                .collect(),
             contact_url: config.contact_url.clone(),
             query: String::new(),
             canonical: format!("{}/", config.base_url),

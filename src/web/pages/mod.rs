@@ -83,6 +83,11 @@ fn own_files(conn: &Connection, state: &AppState, layout: &mut Layout) -> Result
             height,
         });
     }
+    if let Some(path) = config.favicon.as_ref().or(config.logo.as_ref())
+        && let Some((hash, ..)) = crate::db::entries::file_facts(conn, path)?
+    {
+        layout.favicon = format!("{}?v={}", urls::file(path), &hash[..hash.len().min(12)]);
+    }
     if let Some(path) = &config.css
         && let Some((hash, ..)) = crate::db::entries::file_facts(conn, path)?
     {
