@@ -1,4 +1,4 @@
-// Screenshots for the README: home and an article, light and dark, 1280 and 390 px wide,
+// Screenshots for the README: home, an article and the portfolio, light and dark, 1280 and 390 px wide,
 // from headless Chromium. Usage: node tools/screenshots.mjs http://127.0.0.1:PORT /dispatches/SLUG
 import { chromium } from 'playwright-core';
 
@@ -8,7 +8,7 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
-for (const [name, path] of [['home', '/'], ['article', article]]) {
+for (const [name, path] of [['home', '/'], ['article', article], ['work', '/work']]) {
   for (const width of [1280, 390]) {
     for (const scheme of ['light', 'dark']) {
       const context = await browser.newContext({
