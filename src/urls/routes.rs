@@ -227,12 +227,18 @@ pub fn build(pattern: &str, args: &[&str]) -> String {
 }
 
 /// The pattern of `id` when the portfolio lives at `/{work}`.
-pub fn pattern(id: RouteId, work: &str) -> String {
+/// Borrowed for every route but the portfolio's, so building a link (a list page builds
+/// dozens) allocates no pattern.
+pub fn pattern(id: RouteId, work: &str) -> std::borrow::Cow<'static, str> {
     let (_, p) = PATTERNS
         .iter()
         .find(|(i, _)| *i == id)
         .expect("every route has a pattern");
-    p.replace("{work}", &encode(work))
+    if p.contains("{work}") {
+        p.replace("{work}", &encode(work)).into()
+    } else {
+        (*p).into()
+    }
 }
 
 /// The route whose first segment is `segment` when it is fixed (`archive`, `feed.xml`,

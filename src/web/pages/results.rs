@@ -40,15 +40,7 @@ pub async fn search_page(
                 .remember_masthead(streams, l.now_writing.clone());
             let search_url = urls::search;
             let mut view = search_view(state, l, &query);
-            let status = match search::search(
-                conn,
-                &query,
-                page,
-                PER_PAGE,
-                now(),
-                state.config.timezone,
-                &state.config.work_path,
-            ) {
+            let status = match run_search(conn, state, &query, page) {
                 Ok(r) => {
                     // Arriving from a result, the article marks the words searched for.
                     let fragment = if r.terms.is_empty() {
@@ -149,15 +141,7 @@ pub async fn search_json(
         .searches
         .run(&state, backoff.as_deref(), move |conn, state| {
             let no_cache = [(header::CACHE_CONTROL, "no-cache")];
-            match search::search(
-                conn,
-                &query,
-                page,
-                PER_PAGE,
-                now(),
-                state.config.timezone,
-                &state.config.work_path,
-            ) {
+            match run_search(conn, state, &query, page) {
                 Ok(results) => Ok((no_cache, Json(results)).into_response()),
                 Err(SearchError::BadQuery(m)) => Ok((
                     StatusCode::BAD_REQUEST,
@@ -179,4 +163,23 @@ pub async fn search_json(
                 .into_response(),
         )),
     }
+}
+
+/// One page of the site's search for `query`, in the site's zone and with its portfolio's
+/// addresses: what the page and the JSON answer both show.
+fn run_search(
+    conn: &rusqlite::Connection,
+    state: &AppState,
+    query: &str,
+    page: i64,
+) -> std::result::Result<search::Results, SearchError> {
+    search::search(
+        conn,
+        query,
+        page,
+        PER_PAGE,
+        now(),
+        state.config.timezone,
+        &state.config.work_path,
+    )
 }
