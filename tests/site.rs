@@ -391,3 +391,29 @@ async fn an_old_address_with_a_query_answers_301_to_its_entry() {
     assert_eq!(site.get("/?p=13").await.status, StatusCode::OK);
     assert_eq!(site.get("/?page=1").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn hostile_page_addresses_and_queries_answer_404_never_a_500() {
+    let site = personal();
+    let long = format!("/{}", "a".repeat(60_000));
+    let long_query = format!("/?p={}", "9".repeat(60_000));
+    let nested = format!("/{}", "%2F".repeat(20_000));
+    for path in [
+        long.as_str(),
+        "/%FF%FE",
+        "/%",
+        "/..%2F..%2Fetc%2Fpasswd",
+        nested.as_str(),
+        long_query.as_str(),
+        "/work/%00",
+        "/about/extra/segments",
+    ] {
+        let page = site.get(path).await;
+        assert!(
+            page.status.is_client_error() || page.status == StatusCode::OK,
+            "{}: {}",
+            &path[..path.len().min(40)],
+            page.status
+        );
+    }
+}
