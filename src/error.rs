@@ -8,12 +8,14 @@
 //!   live.
 //! - **The archive** (`crate::db`) returns `db::DbError`: what was being done, to which
 //!   file, and SQLite's failure in words an operator can act on (`db::explain`).
-//! - **A search a reader typed** returns `search::SearchError`: a bad query becomes a 400
-//!   with its message, a query over its time budget a 503; anything else is a database
-//!   error.
+//! - **A search a reader typed** returns `search::SearchError`: a bad query, or one that
+//!   ran over its time budget, is answered 400 with a message saying how to narrow it;
+//!   anything else is a database error. (A search refused for want of a free slot is a
+//!   503 with `Retry-After`, decided before it runs, in `web::searches`.)
 //! - **The web layer** returns `web::error::WebError` from handlers, which implements
-//!   `IntoResponse`: 404 and 400 render a page with the message, internal failures are
-//!   logged at ERROR with their cause and the reader sees a plain 500 page without it.
+//!   `IntoResponse`: 404 and 400 render a page with the message; an internal failure
+//!   keeps the error itself (`Cause`), is logged at ERROR with its whole chain of causes,
+//!   and the reader sees a plain 500 page without it.
 //! - **Commands** (`crate::commands`) return `anyhow::Result`, adding what the command
 //!   was doing as context; `main` prints `error: …` with every cause and exits 1 (2 for
 //!   a usage error, which clap and the configuration report before any command runs).
@@ -22,6 +24,22 @@
 //! only return.
 
 use std::fmt;
+
+/// A failure kept whole, so a log can show its chain of causes, not one line of it.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
+/// `error: cause: cause …`, each `source()` in turn, the way `main` prints a command's
+/// error.
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
+}
 
 /// A problem in one file, located as precisely as it can be.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,5 +114,14 @@ mod tests {
             FileError::file("content/b.md", "too large").to_string(),
             "content/b.md: too large"
         );
+    }
+
+    #[test]
+    fn a_logged_failure_names_every_cause_in_its_chain() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("the page failed")]
+        struct Page(#[source] std::io::Error);
+        let e: Cause = Box::new(Page(std::io::Error::other("disk full")));
+        assert_eq!(chain(e.as_ref()), "the page failed: disk full");
     }
 }

@@ -204,7 +204,7 @@ pub fn publish_folder(
     db: &Path,
     problems: &Problems,
     cancel: Option<Arc<AtomicBool>>,
-) -> Result<publish::Report, publish::PublishError> {
+) -> Result<publish::Report, crate::db::DbError> {
     let options = Options {
         prune: true,
         cancel,

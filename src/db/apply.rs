@@ -6,10 +6,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::batch::{Applied, ArticleRow, AuthorRow, Batch, FileRow, RedirectRow, StreamRow};
 
-/// Applies a publish batch inside the caller's transaction. A row the database refuses
-/// is rolled back alone (savepoint) and reported; the others stay.
 /// Applies `batch` with `articles` (which may still be arriving: the writer streams them
-/// from the renderers) inside the caller's transaction.
+/// from the renderers) inside the caller's transaction. A row the database refuses is
+/// rolled back alone (savepoint) and reported; the others stay.
 pub fn apply_batch(
     conn: &Connection,
     batch: &Batch,

@@ -49,13 +49,6 @@ pub struct Options {
     pub cancel: Option<Arc<AtomicBool>>,
 }
 
-/// Errors that stop a whole publish (the database, not a file).
-#[derive(Debug, thiserror::Error)]
-pub enum PublishError {
-    #[error(transparent)]
-    Db(#[from] DbError),
-}
-
 /// What the archive already holds, read before loading.
 #[derive(Default)]
 struct Stored {
@@ -83,7 +76,7 @@ impl Stored {
 
     /// Reads the archive at `db_path`, bringing it to this version's schema first when
     /// the publish will write through a writer of its own.
-    fn read(db_path: &Path, migrate: bool) -> Result<Stored, PublishError> {
+    fn read(db_path: &Path, migrate: bool) -> Result<Stored, DbError> {
         // A new file, an older archive, or one left empty by a crash during creation.
         if migrate {
             drop(db::open_writable(db_path)?);
@@ -98,7 +91,7 @@ impl Stored {
             }),
             // A new archive (or a dry run before the first publish) has nothing stored.
             Err(_) if !db_path.exists() => Ok(Stored::default()),
-            Err(e) => Err(e.into()),
+            Err(e) => Err(e),
         }
     }
 }
@@ -112,7 +105,7 @@ pub fn publish(
     writer: Option<&Writer>,
     db_path: &Path,
     options: &Options,
-) -> Result<Report, PublishError> {
+) -> Result<Report, DbError> {
     let started = Instant::now();
     let mut report = Report {
         dry_run: options.dry_run,

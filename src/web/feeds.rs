@@ -172,8 +172,7 @@ async fn feed(state: AppState, scope: Scope, format: Format, page: i64) -> Resul
                     lang: &config.language,
                     generator_version: env!("CARGO_PKG_VERSION"),
                 }
-                .render()
-                .map_err(|e| WebError::Internal(e.to_string()))?;
+                .render()?;
                 typed("application/atom+xml; charset=utf-8", FEED_CACHE, xml)
             }
             Format::Json => typed(
@@ -406,9 +405,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
                 lastmod,
             })
             .collect();
-        let xml = SitemapTemplate { urls }
-            .render()
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+        let xml = SitemapTemplate { urls }.render()?;
         Ok(typed(
             "application/xml; charset=utf-8",
             "public, max-age=3600",

@@ -195,11 +195,11 @@ impl Searches {
             let _ = tx.send(r);
         });
         // A thread is free: only a search holding a `running` permit sends a job.
-        self.jobs.send(job).map_err(|_| {
-            Refused::Failed(WebError::Internal("the search threads stopped".into()))
-        })?;
+        self.jobs
+            .send(job)
+            .map_err(|_| Refused::Failed(WebError::internal("the search threads stopped")))?;
         rx.await
-            .map_err(|_| Refused::Failed(WebError::Internal("a search thread failed".into())))?
+            .map_err(|_| Refused::Failed(WebError::internal("a search thread failed")))?
             .map_err(Refused::Failed)
     }
 

@@ -16,13 +16,13 @@ use bounds::Bounds;
 pub use bounds::TooMuch;
 use math_and_callouts::callout_start;
 
-/// Words a minute for the reading-time estimate.
 mod bounds;
 mod emoji;
 mod footnotes;
 mod kept;
 mod math_and_callouts;
 
+/// Words a minute for the reading-time estimate.
 const WORDS_PER_MINUTE: usize = 230;
 
 /// The parser options, in one place. Definition lists stay off: together with heading

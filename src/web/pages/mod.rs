@@ -43,8 +43,7 @@ pub(super) async fn with_conn<T: Send + 'static>(
         let conn = state.pool.get()?;
         f(&conn, &state)
     })
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))?
+    .await?
 }
 
 pub(crate) fn now() -> i64 {
