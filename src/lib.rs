@@ -7,6 +7,7 @@ pub mod config;
 pub mod content;
 pub mod db;
 pub mod error;
+pub mod hex;
 pub mod import_export;
 pub mod micropub;
 pub mod preview;

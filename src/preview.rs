@@ -6,8 +6,6 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::tokens::hex;
-
 /// The name of the secret in the archive's `secrets` table.
 pub const SECRET: &str = "preview";
 
@@ -17,7 +15,7 @@ type Signer = Hmac<Sha256>;
 pub fn new_secret() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)?;
-    Ok(hex(&bytes))
+    Ok(crate::hex::encode(&bytes))
 }
 
 fn signer(secret: &str, slug: &str, expires: i64) -> Signer {
@@ -30,7 +28,7 @@ fn signer(secret: &str, slug: &str, expires: i64) -> Signer {
 
 /// The signature of a link to `slug` that expires at `expires` (Unix seconds).
 pub fn sign(secret: &str, slug: &str, expires: i64) -> String {
-    hex(&signer(secret, slug, expires).finalize().into_bytes())
+    crate::hex::encode(&signer(secret, slug, expires).finalize().into_bytes())
 }
 
 /// The longest a preview link lasts: a year.
@@ -50,13 +48,7 @@ pub fn verify(secret: &str, slug: &str, expires: i64, sig: &str, now: i64) -> bo
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
-        .collect()
+    crate::hex::decode(s).filter(|bytes| bytes.len() == 32)
 }
 
 #[cfg(test)]

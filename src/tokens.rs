@@ -13,12 +13,12 @@ pub const SCOPES: &[&str] = &["create", "update", "delete", "undelete", "media"]
 pub fn generate() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)?;
-    Ok(format!("{PREFIX}{}", hex(&bytes)))
+    Ok(format!("{PREFIX}{}", crate::hex::encode(&bytes)))
 }
 
 /// The hex SHA-256 of `token`: what the archive stores.
 pub fn hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
+    crate::hex::encode(&Sha256::digest(token.as_bytes()))
 }
 
 /// Whether two hashes are equal, in a time that does not depend on where they differ.
@@ -54,11 +54,6 @@ pub fn parse_scopes(list: &str) -> Result<String, String> {
         return Err(format!("give at least one scope of {}", SCOPES.join(", ")));
     }
     Ok(scopes.join(" "))
-}
-
-/// Bytes as lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -179,17 +179,9 @@ fn owner_name() -> Option<String> {
         .find(|n| !n.is_empty() && n != "root" && n.chars().count() <= 60)
 }
 
-/// An author id made of `name`: lower-case letters, digits and dashes.
+/// An author id made of `name` (`content::slugify`); `None` when nothing is left.
 fn slug(name: &str) -> Option<String> {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_string();
+    let out = crate::content::slugify(name);
     (!out.is_empty()).then_some(out)
 }
 

@@ -237,23 +237,7 @@ fn floor_char_boundary(s: &str, max: usize) -> usize {
 
 /// `%e2%80%99` → `’`: WordPress stores non-ASCII slugs percent-encoded.
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::urls::decode_lossy(s)
 }
 
 /// Counts of skipped items by reason, for the summary line.

@@ -31,13 +31,32 @@ const SLUG_CHARS: usize = 60;
 pub enum FolderError {
     /// The client's fault (`invalid_request`), in a sentence.
     Invalid(String),
-    /// Ours: the folder or the archive failed; logged, not shown.
-    Internal(String),
+    /// Ours: the folder or the archive failed, with its causes; logged, not shown.
+    Internal(crate::error::Cause),
 }
 
-impl<E: std::fmt::Display> From<E> for FolderError {
-    fn from(e: E) -> Self {
-        FolderError::Internal(e.to_string())
+impl FolderError {
+    /// A failure of ours that has no error value of its own, said in words.
+    fn internal(message: &str) -> FolderError {
+        FolderError::Internal(message.into())
+    }
+}
+
+impl From<std::io::Error> for FolderError {
+    fn from(e: std::io::Error) -> Self {
+        FolderError::Internal(Box::new(e))
+    }
+}
+
+impl From<db::DbError> for FolderError {
+    fn from(e: db::DbError) -> Self {
+        FolderError::Internal(Box::new(e))
+    }
+}
+
+impl From<rusqlite::Error> for FolderError {
+    fn from(e: rusqlite::Error) -> Self {
+        FolderError::Internal(Box::new(e))
     }
 }
 
@@ -111,7 +130,7 @@ impl Folder {
         let keep_none = serde_json::Map::new();
         let base = file::text(props, "mp-slug")
             .or_else(|| file::text(props, "name"))
-            .map(|s| slugify(&s))
+            .map(|s| slug_from_title(&s))
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| format!("note-{}", OffsetDateTime::now_utc().unix_timestamp()));
         for n in 1..=1000 {
@@ -209,9 +228,7 @@ impl Folder {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(FolderError::Internal(
-            "no free media name after 10 tries".into(),
-        ))
+        Err(FolderError::internal("no free media name after 10 tries"))
     }
 
     /// Publishes the media folder (files other than Markdown publish with the folder
@@ -304,10 +321,7 @@ pub(super) fn write_beside(path: &Path, bytes: &[u8], replace: bool) -> std::io:
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    let tmp = dir.join(format!(
-        ".{name}.{}.tmp",
-        random_name().map_err(std::io::Error::other)?
-    ));
+    let tmp = dir.join(format!(".{name}.{}.tmp", random_name()?));
     let mut f = std::fs::File::create_new(&tmp)?;
     f.write_all(bytes)?;
     f.sync_all()?;
@@ -322,10 +336,11 @@ pub(super) fn write_beside(path: &Path, bytes: &[u8], replace: bool) -> std::io:
     placed
 }
 
-pub(crate) fn random_name() -> std::result::Result<String, String> {
+pub(crate) fn random_name() -> std::io::Result<String> {
     let mut bytes = [0u8; 12];
-    getrandom::fill(&mut bytes).map_err(|e| format!("random source: {e}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    getrandom::fill(&mut bytes)
+        .map_err(|e| std::io::Error::other(format!("random source: {e}")))?;
+    Ok(crate::hex::encode(&bytes))
 }
 
 fn now() -> String {
@@ -336,18 +351,11 @@ fn now() -> String {
         .unwrap_or_default()
 }
 
-/// A URL name from a title: lower-case letters and digits joined by `-`.
-pub fn slugify(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-        if out.chars().count() >= SLUG_CHARS {
-            break;
-        }
+/// A URL name from a title (`content::slugify`), cut to `SLUG_CHARS` characters.
+pub fn slug_from_title(s: &str) -> String {
+    let slug = crate::content::slugify(s);
+    match slug.char_indices().nth(SLUG_CHARS) {
+        Some((end, _)) => slug[..end].trim_end_matches('-').to_string(),
+        None => slug,
     }
-    out.trim_end_matches('-').to_string()
 }

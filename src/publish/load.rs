@@ -232,7 +232,7 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
     hasher.update(salt.as_bytes());
     hasher.update([0]);
     hasher.update(&bytes);
-    let hash = hex(&hasher.finalize());
+    let hash = crate::hex::encode(&hasher.finalize());
     if stored.get(&f.rel) == Some(&hash) {
         return Outcome::Unchanged;
     }
@@ -310,7 +310,7 @@ fn file_row(
     if images::makes_variants(content_type) && width > images::VARIANT_WIDTHS[0] {
         // Named by the bytes alone: the same picture keeps its variants' addresses
         // across renames, copies and upgrades, and a changed one gets new ones.
-        let key = hex(&Sha256::digest(&row.bytes))[..20].to_string();
+        let key = crate::hex::encode(&Sha256::digest(&row.bytes))[..20].to_string();
         facts.variant_widths = match stored.get(&key) {
             Some(widths) => widths.clone(),
             None => {
@@ -327,10 +327,6 @@ fn file_row(
     }
     row.image = Some(facts);
     (row, warning)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn content_type(path: &str) -> &'static str {

@@ -162,7 +162,7 @@ fn resolve(from: &str, specifier: &str) -> String {
 
 fn fingerprint(stem: &str, ext: &str, content_type: &'static str, bytes: Vec<u8>) -> Asset {
     let digest = Sha256::digest(&bytes);
-    let short: String = digest[..5].iter().map(|b| format!("{b:02x}")).collect();
+    let short = crate::hex::encode(&digest[..5]);
     Asset {
         name: format!("{stem}.{short}.{ext}"),
         content_type,

@@ -142,29 +142,10 @@ pub fn srcset(path: &str, f: &ImageFacts) -> String {
 pub fn published_path(src: &str) -> Option<String> {
     let rest = src.strip_prefix(crate::urls::FILES)?.strip_prefix('/')?;
     let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
-    let bytes: Vec<u8> = percent_decode(rest.as_bytes());
+    // Lenient on escapes (an author's `100%.png`), strict on UTF-8: a path that is not
+    // text names no file.
+    let bytes: Vec<u8> = percent_encoding::percent_decode_str(rest).collect();
     String::from_utf8(bytes).ok().filter(|p| !p.is_empty())
-}
-
-fn percent_decode(s: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if s[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                s.get(i + 1).copied().and_then(hex),
-                s.get(i + 2).copied().and_then(hex),
-            )
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(s[i]);
-            i += 1;
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ static KEY: LazyLock<String> = LazyLock::new(|| {
             .map_or(0, |d| d.as_nanos() as u64);
         bytes = t.to_le_bytes();
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::encode(&bytes)
 });
 
 impl Renderer<'_, '_> {

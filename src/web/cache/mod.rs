@@ -265,7 +265,7 @@ async fn keep(
             .and_then(|v| v.to_str().ok())
             .is_some_and(is_text);
     let digest = Sha256::digest(&body);
-    let digest: String = digest[..10].iter().map(|b| format!("{b:02x}")).collect();
+    let digest = crate::hex::encode(&digest[..10]);
     let kept = if compressible {
         Encoding::Brotli.compress(&body)
     } else {

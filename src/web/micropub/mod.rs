@@ -255,7 +255,7 @@ fn answer(a: Answer) -> Response {
 fn folder_failure(e: FolderError) -> Failure {
     match e {
         FolderError::Invalid(m) => bad(m),
-        FolderError::Internal(m) => internal(m),
+        FolderError::Internal(e) => internal(crate::error::chain(e.as_ref())),
     }
 }
 
