@@ -46,6 +46,29 @@ pub struct PreparedArticle {
     pelican: bool,
 }
 
+/// A file that publishes no page of its own: a redirect stub (a forward from `slug`), or
+/// a file the old site's templates drew or never rendered (a theme's page may forward).
+fn not_rendered(fm: &front_matter::FrontMatter, body: &str, slug: &str) -> Option<Parsed> {
+    if let Some(target) = &fm.redirect
+        && fm.title.is_none()
+    {
+        return Some(Parsed::Skipped {
+            reason: format!("redirect stub to {target}"),
+            redirect: Some(Redirect {
+                from: slug.to_string(),
+                target: target.clone(),
+            }),
+        });
+    }
+    let why = template_only(fm, body)
+        .or_else(|| import::not_rendered(&fm.raw))
+        .or_else(|| layout_only(fm, body))?;
+    Some(Parsed::Skipped {
+        redirect: theme_page(fm, slug),
+        reason: why,
+    })
+}
+
 /// The first half of `parse`: everything up to rendering an article's Markdown.
 pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Prepared, FileError> {
     let split = front_matter::split(file.text)?;
@@ -112,25 +135,8 @@ pub fn prepare(file: SourceFile<'_>, settings: ContentSettings<'_>) -> Result<Pr
     {
         slug = super::lang::slug_with(&slug, tag);
     }
-    if let Some(target) = &fm.redirect
-        && fm.title.is_none()
-    {
-        return Ok(Prepared::Done(Parsed::Skipped {
-            reason: format!("redirect stub to {target}"),
-            redirect: Some(Redirect {
-                from: slug,
-                target: target.clone(),
-            }),
-        }));
-    }
-    if let Some(why) = template_only(&fm, split.body)
-        .or_else(|| import::not_rendered(&fm.raw))
-        .or_else(|| layout_only(&fm, split.body))
-    {
-        return Ok(Prepared::Done(Parsed::Skipped {
-            redirect: theme_page(&fm, &slug),
-            reason: why,
-        }));
+    if let Some(skipped) = not_rendered(&fm, split.body, &slug) {
+        return Ok(Prepared::Done(skipped));
     }
     let date = fm.date.or_else(|| {
         fm.path
@@ -312,26 +318,18 @@ impl PreparedArticle {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render_article(
-    slug: String,
-    slug_origin: SlugOrigin,
-    date: Option<OffsetDateTime>,
+/// Another engine's syntax in `body` (shortcodes, Liquid, MDX, Go's directives, wiki
+/// links) turned into Markdown, as the file's folder, name and kind read it.
+fn translate(
     fm: &front_matter::FrontMatter,
-    (body, body_line, mdx, note_name, pelican): (&str, usize, bool, &str, bool),
-    dir: &str,
-    settings: ContentSettings<'_>,
-) -> Result<Article, FileError> {
-    let resolve = |url: &str| {
-        article_link(dir, url, settings.article_slug).or_else(|| resolve_relative(dir, url))
-    };
-    bounded_constructs(body, body_line)?;
-    // Obsidian titles a note by its file name, as written.
-    let in_vault = settings.vault.is_some_and(|v| v.obsidian);
+    body: &str,
+    (dir, note_name, mdx): (&str, &str, bool),
+    settings: &ContentSettings<'_>,
+) -> import::Translated {
     let empty = serde_json::Map::new();
     let data = settings.eleventy.map(|d| d.for_dir(dir));
     let site = settings.site.unwrap_or(&empty);
-    let translated = import::translate(
+    import::translate(
         body,
         &import::ImportContext {
             dir,
@@ -350,7 +348,52 @@ fn render_article(
             vault: settings.vault,
             data: data.as_ref(),
         },
-    );
+    )
+}
+
+/// The front matter's tags and those the body declared, each under the label a
+/// Docusaurus `tags.yml` gives it, once each.
+fn tags(
+    fm: &front_matter::FrontMatter,
+    from_body: &[String],
+    settings: &ContentSettings<'_>,
+) -> Vec<String> {
+    dedup(fm.tags.iter().chain(from_body).map(|t| {
+        let t = t.trim();
+        settings
+            .tag_labels
+            .and_then(|l| l.get(t))
+            .map_or_else(|| t.to_string(), String::clone)
+    }))
+}
+
+/// Warnings placed by their line in the body, placed in the file.
+fn below(
+    warnings: Vec<(usize, String)>,
+    body_line: usize,
+) -> impl Iterator<Item = (usize, String)> {
+    warnings
+        .into_iter()
+        .map(move |(line, message)| (body_line + line, message))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_article(
+    slug: String,
+    slug_origin: SlugOrigin,
+    date: Option<OffsetDateTime>,
+    fm: &front_matter::FrontMatter,
+    (body, body_line, mdx, note_name, pelican): (&str, usize, bool, &str, bool),
+    dir: &str,
+    settings: ContentSettings<'_>,
+) -> Result<Article, FileError> {
+    let resolve = |url: &str| {
+        article_link(dir, url, settings.article_slug).or_else(|| resolve_relative(dir, url))
+    };
+    bounded_constructs(body, body_line)?;
+    // Obsidian titles a note by its file name, as written.
+    let in_vault = settings.vault.is_some_and(|v| v.obsidian);
+    let translated = translate(fm, body, (dir, note_name, mdx), &settings);
     let body = translated.body.as_str();
     let rendered = markdown::render(
         body,
@@ -413,13 +456,7 @@ fn render_article(
         date,
         updated: fm.updated,
         stream: fm.stream.as_deref().map(slugify).filter(|s| !s.is_empty()),
-        tags: dedup(fm.tags.iter().chain(&translated.tags).map(|t| {
-            let t = t.trim();
-            settings
-                .tag_labels
-                .and_then(|l| l.get(t))
-                .map_or_else(|| t.to_string(), String::clone)
-        })),
+        tags: tags(fm, &translated.tags, &settings),
         authors: dedup(fm.authors.iter().cloned()),
         draft: fm.draft,
         // Set by `render` from what `prepare` settled.
@@ -441,19 +478,9 @@ fn render_article(
         reading_minutes: rendered.reading_minutes,
         warnings: warnings
             .into_iter()
-            .chain(
-                translated
-                    .warnings
-                    .into_iter()
-                    .map(|(line, message)| (body_line + line, message)),
-            )
+            .chain(below(translated.warnings, body_line))
             .chain(missing_alt(rendered.missing_alt, body_line))
-            .chain(
-                rendered
-                    .warnings
-                    .into_iter()
-                    .map(|(line, message)| (body_line + line, message)),
-            )
+            .chain(below(rendered.warnings, body_line))
             .collect(),
     })
 }

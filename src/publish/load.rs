@@ -228,11 +228,7 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
         Ok(b) => b,
         Err(e) => return fail(None, format!("cannot read: {e}")),
     };
-    let mut hasher = Sha256::new();
-    hasher.update(salt.as_bytes());
-    hasher.update([0]);
-    hasher.update(&bytes);
-    let hash = crate::hex::encode(&hasher.finalize());
+    let hash = salted_hash(salt, &bytes);
     if stored.get(&f.rel) == Some(&hash) {
         return Outcome::Unchanged;
     }
@@ -243,10 +239,7 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
         Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
-            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-            let column =
-                good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+            let (line, column) = line_and_column(&bytes[..e.valid_up_to()]);
             return fail(
                 Some(line),
                 format!("not UTF-8 text (bad byte at column {column}); save the file as UTF-8"),
@@ -274,6 +267,22 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
         Ok(Err(e)) => Outcome::Failed(e.in_file(&f.shown)),
         Err(_) => fail(None, RENDERER_CRASHED.into()),
     }
+}
+
+/// The file's identity for "unchanged": its bytes, salted with what changes the output.
+fn salted_hash(salt: &str, bytes: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(salt.as_bytes());
+    hasher.update([0]);
+    hasher.update(bytes);
+    crate::hex::encode(&hasher.finalize())
+}
+
+/// The 1-based line and column just after `good`, the bytes before a bad one.
+fn line_and_column(good: &[u8]) -> (usize, usize) {
+    let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+    (line, column)
 }
 
 /// A file beside the articles; an image with its size and (unless its variants are

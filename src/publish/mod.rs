@@ -14,6 +14,7 @@ mod discover;
 mod load;
 mod render;
 mod report;
+mod site;
 mod site_config;
 mod slugs;
 mod store;
@@ -31,9 +32,9 @@ pub use report::Report;
 
 use crate::config::Config;
 use crate::content::images::ImageFacts;
-use crate::content::import::obsidian::Vault;
 use crate::content::{self, ContentSettings};
 use crate::db::{self, DbError, Writer, read};
+use site::Site;
 
 /// What to do.
 #[derive(Debug, Clone, Default)]
@@ -106,209 +107,206 @@ pub fn publish(
     db_path: &Path,
     options: &Options,
 ) -> Result<Report, DbError> {
-    let started = Instant::now();
-    let mut report = Report {
-        dry_run: options.dry_run,
-        ..Report::default()
-    };
-    let found = discover::expand(inputs, content_root, &mut report);
+    let mut run = Run::new(content_root, config, options);
+    let found = run.discover(inputs);
     let stored = Stored::read(db_path, !options.dry_run && writer.is_none())?;
-    // Files a post shows (Go's `{{code}}`, Hugo's `include`): only those this publish
-    // found, by their names inside the content root, so nothing outside it is read.
-    let beside: HashMap<String, std::path::PathBuf> = found
-        .files
-        .iter()
-        .map(|f| (f.rel.clone(), f.path.clone()))
-        .collect();
-    let site = old_site(inputs, content_root, site_config::find);
-    let emoji = config.emoji || old_site(inputs, content_root, site_config::emoji) == Some(true);
-    let read_file = |rel: &str| -> Option<String> {
-        let path = beside.get(rel)?;
-        let meta = std::fs::metadata(path).ok()?;
-        (meta.len() <= config.max_file_bytes)
-            .then(|| std::fs::read_to_string(path).ok())
-            .flatten()
-    };
-    let names = discover::names_under(content_root);
-    let eleventy = site_config::eleventy(content_root, &names);
-    let names_for_data = names.clone();
-    let (tag_labels, tags_text) = authors_file::tag_labels(content_root, &names);
-    let engine = site_config::old_site(
-        content_root,
-        &names,
-        site.as_ref().map(|(m, _)| m),
-        eleventy.is_some(),
-    );
-    let vault = Vault::new(
-        old_site(inputs, content_root, site_config::obsidian_vault).is_some(),
-        found
-            .files
-            .iter()
-            .map(|f| f.rel.clone())
-            .chain(names)
-            .collect::<HashSet<String>>(),
-    );
-    let bar = report::progress_bar(options.progress, found.files.len());
-    let now = OffsetDateTime::now_utc().unix_timestamp();
-    // Roots are recorded where they are new or changed, so `--prune` can tell folders apart.
-    let new_roots: Vec<(String, String)> = found
-        .files
-        .iter()
-        .filter(|f| stored.roots.get(&f.rel) != Some(&f.root))
-        .map(|f| (f.rel.clone(), f.root.clone()))
-        .collect();
-    let hidden = bundles::hidden_folders(&found.files, config.timezone);
-    let mut salt = render_salt(config, emoji);
-    if let Some((_, text)) = &site {
-        salt.push('|');
-        salt.push_str(text);
-    }
-    if !tags_text.is_empty() {
-        use sha2::Digest;
-        salt.push_str(&format!(
-            "|{:x}",
-            sha2::Sha256::digest(tags_text.as_bytes())
-        ));
-    }
-    // A change of the data files changes the posts that read them.
-    if let Some(data) = &eleventy {
-        use sha2::Digest;
-        let text = format!("{:?}{:?}", data.global, data.folders);
-        salt.push_str(&format!("|{:x}", sha2::Sha256::digest(text.as_bytes())));
-    }
+    let site = Site::read(inputs, content_root, config, &found.files);
+    let read_file = |rel: &str| site.read_file(rel, config.max_file_bytes);
+    let settings = site.settings(config, &read_file);
+    let new_roots = new_roots(&found.files, &stored);
     // Files beside the articles first: the articles' pages carry their images' sizes.
-    // The folder the files are named from: the content root, or a folder published as a
-    // root of its own (an old site's `content/`).
-    let root_pages = bundles::root_pages(
-        found
-            .files
-            .first()
-            .map_or(content_root, |f| Path::new(&f.root)),
-    );
-    let (assets, mut texts): (Vec<_>, Vec<_>) = found.files.into_iter().partition(|f| !f.markdown);
-    let no_settings = ContentSettings {
-        timezone: config.timezone,
-        language: &config.language,
-        trust_html: config.trust_html,
-        highlight_max_bytes: config.highlight_max_bytes,
-        emoji,
-        read_file: Some(&read_file),
-        site: site.as_ref().map(|(m, _)| m),
-        article_slug: None,
-        images: None,
-        root_pages,
-        work_path: &config.work_path,
-        vault: Some(&vault),
-        eleventy: eleventy.as_ref(),
-        old_site: engine.as_ref(),
-        tag_labels: Some(&tag_labels),
-    };
-    let mut ctx = load::LoadContext {
-        config,
-        salt: &salt,
-        stored: &stored.hashes,
-        settings: no_settings,
-        hidden: &hidden,
-        variants: &stored.variants_by_key(),
-    };
-    let mut loaded = load::load_all(assets, &ctx, &bar, &mut report, now);
-    // An image pruned away changes the pages that showed it as much as a changed one.
-    let removed_images = if options.prune {
-        gone(
-            stored.images.keys(),
-            &stored,
-            &loaded.seen,
-            &found.walked,
-            content_root,
-        )
-    } else {
-        Vec::new()
-    };
+    let (assets, texts): (Vec<_>, Vec<_>) = found.files.into_iter().partition(|f| !f.markdown);
+    let mut loaded = run.load(assets, &site, &stored, &stored.hashes, settings);
+    let removed_images = run.pruned(stored.images.keys(), &stored, &loaded, &found.walked);
     let (images, users) = images_after(&stored, &loaded.batch.files, &removed_images);
     let lookup = |path: &str| images.get(path).cloned();
     let settings = ContentSettings {
         images: Some(&lookup),
-        ..no_settings
+        ..settings
     };
-    ctx.settings = settings;
-    // Articles showing a changed image are rendered again, found or not.
-    let mut hashes_now;
-    if !users.is_empty() {
-        hashes_now = stored.hashes.clone();
-        let found_already: HashSet<String> = texts.iter().map(|f| f.rel.clone()).collect();
-        for rel in &users {
-            hashes_now.remove(rel);
-            if !found_already.contains(rel) {
-                let root = stored.roots.get(rel).map_or(content_root, |r| Path::new(r));
-                texts.extend(discover::found_again(root, rel));
-            }
-        }
-        ctx.stored = &hashes_now;
+    // Articles showing a changed image are rendered again, found or not, changed or not.
+    let texts = run.with_image_users(texts, &users, &stored);
+    let mut hashes = stored.hashes.clone();
+    for rel in &users {
+        hashes.remove(rel);
     }
-    loaded.absorb(load::load_all(texts, &ctx, &bar, &mut report, now));
+    loaded.absorb(run.load(texts, &site, &stored, &hashes, settings));
     // Docusaurus's `authors.yml`: its authors, kept (not pruned) while the file is there.
-    for row in authors_file::read(content_root, &names_for_data) {
+    for row in authors_file::read(content_root, &site.names) {
         loaded.seen.insert(row.source_path.clone());
         loaded.batch.authors.push(row);
     }
     loaded.batch.roots = new_roots;
-    if options.prune {
-        loaded.batch.remove = gone(
-            stored.hashes.keys(),
-            &stored,
-            &loaded.seen,
-            &found.walked,
-            content_root,
-        );
-    }
-    let owners = stored.owners.clone();
-    let planned = slugs::settle(
-        loaded.articles,
-        stored.owners,
-        &loaded.batch.remove,
-        &slugs::Present {
-            seen: &loaded.seen,
-            content_root,
-        },
-        &mut report,
-    );
-    let by_source = slugs_by_source(owners, &planned);
+    loaded.batch.remove = run.pruned(stored.hashes.keys(), &stored, &loaded, &found.walked);
+    let by_source = run.settle_slugs(&mut loaded, &stored);
     let article_slug = |rel: &str| by_source.get(rel).cloned();
-    let how = store::Rendering {
-        settings: ContentSettings {
-            article_slug: Some(&article_slug),
-            ..settings
-        },
-        config,
-        bar: &bar,
-        cancel: options.cancel.as_deref(),
+    let settings = ContentSettings {
+        article_slug: Some(&article_slug),
+        ..settings
     };
-    if options.dry_run {
-        store::dry_run(planned, &loaded.batch, &stored.hashes, &how, &mut report);
-    } else {
-        store::store(planned, loaded.batch, writer, db_path, &how, &mut report)?;
-    }
-    bar.finish_and_clear();
-    report.failed.sort_by(|a, b| a.path.cmp(&b.path));
-    report.skipped.sort();
-    report.elapsed = started.elapsed();
-    Ok(report)
+    run.render_and_store(loaded, &stored.hashes, settings, writer, db_path)?;
+    Ok(run.finish())
 }
 
-/// What `find` reads of the old site's settings (see `site_config`) at or above the content
-/// root, or else at or above a folder being published.
-fn old_site<T>(
-    inputs: &[String],
-    content_root: &Path,
-    find: impl Fn(&Path) -> Option<T>,
-) -> Option<T> {
-    find(content_root).or_else(|| {
-        inputs
-            .iter()
-            .map(Path::new)
-            .filter(|p| p.is_dir())
-            .find_map(find)
-    })
+/// One publish, as the module's numbered steps: each method is one step.
+struct Run<'a> {
+    content_root: &'a Path,
+    config: &'a Config,
+    options: &'a Options,
+    report: Report,
+    bar: indicatif::ProgressBar,
+    now: i64,
+    started: Instant,
+    /// The articles whose slugs are settled (step 3), waiting to render (step 4).
+    planned: Vec<render::Planned>,
+}
+
+impl<'a> Run<'a> {
+    fn new(content_root: &'a Path, config: &'a Config, options: &'a Options) -> Run<'a> {
+        Run {
+            content_root,
+            config,
+            options,
+            report: Report {
+                dry_run: options.dry_run,
+                ..Report::default()
+            },
+            bar: indicatif::ProgressBar::hidden(),
+            now: OffsetDateTime::now_utc().unix_timestamp(),
+            started: Instant::now(),
+            planned: Vec::new(),
+        }
+    }
+
+    /// Step 1: the files to publish.
+    fn discover(&mut self, inputs: &[String]) -> discover::Discovered {
+        let found = discover::expand(inputs, self.content_root, &mut self.report);
+        self.bar = report::progress_bar(self.options.progress, found.files.len());
+        found
+    }
+
+    /// Step 2: read, hash (skipping files unchanged against `hashes`) and parse `files`.
+    fn load(
+        &mut self,
+        files: Vec<discover::Found>,
+        site: &Site,
+        stored: &Stored,
+        hashes: &HashMap<String, String>,
+        settings: ContentSettings<'_>,
+    ) -> load::LoadedAll {
+        let ctx = load::LoadContext {
+            config: self.config,
+            salt: &site.salt,
+            stored: hashes,
+            settings,
+            hidden: &site.hidden,
+            variants: &stored.variants_by_key(),
+        };
+        load::load_all(files, &ctx, &self.bar, &mut self.report, self.now)
+    }
+
+    /// Step 2 for images: the stored articles showing a changed image join the files to
+    /// load.
+    fn with_image_users(
+        &self,
+        mut texts: Vec<discover::Found>,
+        users: &[String],
+        stored: &Stored,
+    ) -> Vec<discover::Found> {
+        let found_already: HashSet<String> = texts.iter().map(|f| f.rel.clone()).collect();
+        for rel in users.iter().filter(|rel| !found_already.contains(*rel)) {
+            let root = stored
+                .roots
+                .get(rel)
+                .map_or(self.content_root, |r| Path::new(r));
+            texts.extend(discover::found_again(root, rel));
+        }
+        texts
+    }
+
+    /// With `--prune`, the `candidates` (stored sources or images) whose files are gone.
+    fn pruned<'s>(
+        &self,
+        candidates: impl Iterator<Item = &'s String>,
+        stored: &Stored,
+        loaded: &load::LoadedAll,
+        walked: &[(String, String)],
+    ) -> Vec<String> {
+        if !self.options.prune {
+            return Vec::new();
+        }
+        gone(candidates, stored, &loaded.seen, walked, self.content_root)
+    }
+
+    /// Step 3: every changed article's slug, settled before anything renders; returns
+    /// each article's slug by its source path, for links between articles.
+    fn settle_slugs(
+        &mut self,
+        loaded: &mut load::LoadedAll,
+        stored: &Stored,
+    ) -> HashMap<String, String> {
+        self.planned = slugs::settle(
+            std::mem::take(&mut loaded.articles),
+            stored.owners.clone(),
+            &loaded.batch.remove,
+            &slugs::Present {
+                seen: &loaded.seen,
+                content_root: self.content_root,
+            },
+            &mut self.report,
+        );
+        slugs_by_source(stored.owners.clone(), &self.planned)
+    }
+
+    /// Steps 4 and 5: render the settled articles on every core and stream them into
+    /// one writer transaction (or, in a dry run, count what would change).
+    fn render_and_store(
+        &mut self,
+        loaded: load::LoadedAll,
+        hashes: &HashMap<String, String>,
+        settings: ContentSettings<'_>,
+        writer: Option<&Writer>,
+        db_path: &Path,
+    ) -> Result<(), DbError> {
+        let how = store::Rendering {
+            settings,
+            config: self.config,
+            bar: &self.bar,
+            cancel: self.options.cancel.as_deref(),
+        };
+        let planned = std::mem::take(&mut self.planned);
+        if self.options.dry_run {
+            store::dry_run(planned, &loaded.batch, hashes, &how, &mut self.report);
+            Ok(())
+        } else {
+            store::store(
+                planned,
+                loaded.batch,
+                writer,
+                db_path,
+                &how,
+                &mut self.report,
+            )
+        }
+    }
+
+    /// Step 6: the report, in a stable order.
+    fn finish(mut self) -> Report {
+        self.bar.finish_and_clear();
+        self.report.failed.sort_by(|a, b| a.path.cmp(&b.path));
+        self.report.skipped.sort();
+        self.report.elapsed = self.started.elapsed();
+        self.report
+    }
+}
+
+/// Roots are recorded where they are new or changed, so `--prune` can tell folders apart.
+fn new_roots(files: &[discover::Found], stored: &Stored) -> Vec<(String, String)> {
+    files
+        .iter()
+        .filter(|f| stored.roots.get(&f.rel) != Some(&f.root))
+        .map(|f| (f.rel.clone(), f.root.clone()))
+        .collect()
 }
 
 /// Every published image's facts once this publish's files are in, and the stored
