@@ -26,6 +26,7 @@ pub mod readers;
 pub mod related;
 pub mod search;
 pub mod secrets;
+pub mod stored;
 pub mod tokens;
 pub mod writer;
 

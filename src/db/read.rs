@@ -1,63 +1,10 @@
-//! Read queries: what the publish needs to skip unchanged files and settle slugs, and
-//! everything the server's pages and feeds show. The visibility rule (`PUBLISHED`) is
-//! written once, here.
-
-use std::collections::HashMap;
+//! Read queries: everything the server's pages and feeds show (what a publish reads
+//! first is in `stored`). The visibility rule (`PUBLISHED`) is written once, here.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 // ---------------------------------------------------------------------------------------
-// Publishing
-
-/// Content hash of every stored source file, by source path (articles, authors, streams,
-/// redirect stubs, files), so unchanged files are skipped without parsing.
-pub fn source_hashes(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT source_path, content_hash FROM articles
-         UNION ALL SELECT source_path, content_hash FROM authors WHERE source_path IS NOT NULL
-         UNION ALL SELECT source_path, content_hash FROM streams WHERE source_path IS NOT NULL
-         UNION ALL SELECT source_path, content_hash FROM redirects
-         UNION ALL SELECT source_path, content_hash FROM files",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect()
-}
-
-/// The size and variants of every published image, by its path in the content folder
-/// (from the `files_images` index: the bytes are never read).
-pub fn image_facts(
-    conn: &Connection,
-) -> rusqlite::Result<HashMap<String, crate::content::images::ImageFacts>> {
-    let mut stmt = conn.prepare(
-        "SELECT path, width, height, variant_key, variant_widths FROM files
-         WHERE width IS NOT NULL AND height IS NOT NULL",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let widths: String = r.get(4)?;
-        Ok((
-            r.get(0)?,
-            crate::content::images::ImageFacts {
-                width: r.get(1)?,
-                height: r.get(2)?,
-                variant_key: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                variant_widths: widths.split(',').filter_map(|w| w.parse().ok()).collect(),
-            },
-        ))
-    })?;
-    rows.collect()
-}
-
-/// The articles (source paths) whose pages show each published image.
-pub fn image_users(conn: &Connection) -> rusqlite::Result<HashMap<String, Vec<String>>> {
-    let mut stmt = conn.prepare("SELECT image_path, source_path FROM article_images")?;
-    let mut users: HashMap<String, Vec<String>> = HashMap::new();
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
-    for row in rows {
-        let (image, source) = row?;
-        users.entry(image).or_default().push(source);
-    }
-    Ok(users)
-}
+// Images
 
 /// One WebP variant of a published image.
 pub fn image_variant(
@@ -68,20 +15,6 @@ pub fn image_variant(
     conn.prepare_cached("SELECT bytes FROM image_variants WHERE key = ?1 AND width = ?2")?
         .query_row(params![key, width], |r| r.get(0))
         .optional()
-}
-
-/// The folder each source file was published from, by source path.
-pub fn source_roots(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
-    let mut stmt = conn.prepare("SELECT source_path, root FROM source_roots")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect()
-}
-
-/// Which source file holds each article slug.
-pub fn slug_owners(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
-    let mut stmt = conn.prepare_cached("SELECT slug, source_path FROM articles")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect()
 }
 
 // ---------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ pub use report::Report;
 use crate::config::Config;
 use crate::content::images::ImageFacts;
 use crate::content::{self, ContentSettings};
-use crate::db::{self, DbError, Writer, read};
+use crate::db::{self, DbError, Writer};
 use site::Site;
 
 /// What to do.
@@ -84,11 +84,11 @@ impl Stored {
         }
         match db::open_read_only(db_path) {
             Ok(conn) => Ok(Stored {
-                hashes: read::source_hashes(&conn).map_err(DbError::from)?,
-                owners: read::slug_owners(&conn).map_err(DbError::from)?,
-                roots: read::source_roots(&conn).map_err(DbError::from)?,
-                images: read::image_facts(&conn).map_err(DbError::from)?,
-                image_users: read::image_users(&conn).map_err(DbError::from)?,
+                hashes: db::stored::source_hashes(&conn).map_err(DbError::from)?,
+                owners: db::stored::slug_owners(&conn).map_err(DbError::from)?,
+                roots: db::stored::source_roots(&conn).map_err(DbError::from)?,
+                images: db::stored::image_facts(&conn).map_err(DbError::from)?,
+                image_users: db::stored::image_users(&conn).map_err(DbError::from)?,
             }),
             // A new archive (or a dry run before the first publish) has nothing stored.
             Err(_) if !db_path.exists() => Ok(Stored::default()),

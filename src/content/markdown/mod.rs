@@ -3,15 +3,14 @@
 //! code, rewritten relative links, emoji shortcodes, a summary and the plain text for search.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
 };
 
 use super::highlight;
-use super::html::{alignment_classes, decode_entities, escape, repair, sanitize};
-use super::slugify;
+use super::html::{alignment_classes, decode_entities, repair, sanitize};
+
 use bounds::Bounds;
 pub use bounds::TooMuch;
 use math_and_callouts::callout_start;
@@ -19,6 +18,7 @@ use math_and_callouts::callout_start;
 mod bounds;
 mod emoji;
 mod footnotes;
+mod headings;
 mod kept;
 mod math_and_callouts;
 
@@ -89,7 +89,7 @@ pub struct Rendered {
 pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Result<Rendered, TooMuch> {
     let mut bounds = Bounds::new();
     let mut r = Renderer::new(opts);
-    r.levels = heading_levels(markdown);
+    r.levels = headings::levels(markdown);
     let mut alt = AltCheck::default();
     let mut lines = LineCounter::default();
     let events = Parser::new_ext(markdown, options()).into_offset_iter();
@@ -431,72 +431,6 @@ impl<'o, 'a> Renderer<'o, 'a> {
         }
     }
 
-    fn end_heading(&mut self) {
-        let Some((level, explicit_id, events)) = self.heading.take() else {
-            return;
-        };
-        let mut inner = String::new();
-        html::push_html(&mut inner, events.iter().cloned());
-        let plain = plain_text(&events);
-        // The heading's words reached the text (and the count) as its events passed.
-        self.text.push('\n');
-        if self.opts.take_title
-            && self.title.is_none()
-            && !self.seen_block
-            && level == HeadingLevel::H1
-        {
-            self.title = Some(plain);
-            // The title is no longer part of the outline.
-            if let Some(i) = self.levels.iter().position(|(l, _)| *l == 1) {
-                self.levels[i].1 -= 1;
-                if self.levels[i].1 == 0 {
-                    self.levels.remove(i);
-                }
-            }
-            return;
-        }
-        self.seen_block = true;
-        // The page's own title is the one h1; body headings start at h2 and the levels an
-        // author used are packed together (### then ##### becomes h2 then h3), so the
-        // outline never skips a level.
-        let rank = self
-            .levels
-            .iter()
-            .position(|(l, _)| *l == level as u8)
-            .unwrap_or(0) as u8;
-        let n = (2 + rank).min(6);
-        let base = explicit_id.unwrap_or_else(|| slugify(&plain));
-        let id = self.unique_id(if base.is_empty() {
-            "section".into()
-        } else {
-            base
-        });
-        if n <= 3 {
-            self.toc.push(TocEntry {
-                level: n,
-                id: id.clone(),
-                title: plain.clone(),
-            });
-        }
-        let id = escape(&id);
-        let mut h = String::new();
-        let _ = writeln!(
-            h,
-            "<h{n} id=\"{id}\">{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>"
-        );
-        self.out.push(Event::Html(h.into()));
-    }
-
-    fn unique_id(&mut self, base: String) -> String {
-        let mut id = base.clone();
-        let mut n = 1;
-        while !self.ids.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        id
-    }
-
     fn end_code(&mut self) {
         let Some((info, code)) = self.code.take() else {
             return;
@@ -561,21 +495,6 @@ impl<'o, 'a> Renderer<'o, 'a> {
             warnings: self.warnings,
         }
     }
-}
-
-/// The heading levels in `markdown`, ascending, with their counts (a cheap first pass).
-fn heading_levels(markdown: &str) -> Vec<(u8, usize)> {
-    let mut levels: Vec<(u8, usize)> = Vec::new();
-    for e in Parser::new_ext(markdown, options()) {
-        if let Event::Start(Tag::Heading { level, .. }) = e {
-            match levels.iter_mut().find(|(l, _)| *l == level as u8) {
-                Some((_, n)) => *n += 1,
-                None => levels.push((level as u8, 1)),
-            }
-        }
-    }
-    levels.sort_unstable();
-    levels
 }
 
 /// The summary's end as engines mark it: Hugo's and WordPress's `<!--more-->`,

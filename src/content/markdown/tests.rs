@@ -1,6 +1,7 @@
 //! Unit tests of the Markdown renderer: ids, footnotes, extensions, summaries, sanitising.
 
 use super::*;
+use crate::content::slugify;
 
 fn opts<'a>(resolve: &'a dyn Fn(&str) -> Option<String>) -> RenderOptions<'a> {
     RenderOptions {
