@@ -234,14 +234,7 @@ impl Folder {
     /// Publishes the media folder (files other than Markdown publish with the folder
     /// that holds them); an error only if the file `name` in it was refused.
     fn publish_media(&self, dir: &Path, name: &str) -> Result<()> {
-        let report = publish::publish(
-            &[dir.display().to_string()],
-            &self.content,
-            &self.config,
-            Some(&self.writer),
-            &self.db,
-            &Options::default(),
-        )?;
+        let report = self.publish(dir)?;
         let ours = |p: &str| p.rsplit(['/', '\\']).next() == Some(name);
         if let Some(f) = report.failed.iter().find(|f| ours(&f.path)) {
             return Err(FolderError::Invalid(f.to_string()));
@@ -250,6 +243,18 @@ impl Folder {
             return Err(FolderError::Invalid(why.clone()));
         }
         Ok(())
+    }
+
+    /// Publishes a file or folder of the content folder through the server's writer.
+    fn publish(&self, input: &Path) -> Result<publish::Report> {
+        Ok(publish::publish(
+            &[input.display().to_string()],
+            &self.content,
+            &self.config,
+            Some(&self.writer),
+            &self.db,
+            &Options::default(),
+        )?)
     }
 
     fn read_post(
@@ -282,15 +287,7 @@ impl Folder {
     }
 
     fn publish_file(&self, path: &Path) -> Result<()> {
-        let report = publish::publish(
-            &[path.display().to_string()],
-            &self.content,
-            &self.config,
-            Some(&self.writer),
-            &self.db,
-            &Options::default(),
-        )?;
-        match report.failed.first() {
+        match self.publish(path)?.failed.first() {
             Some(f) => Err(FolderError::Invalid(f.to_string())),
             None => Ok(()),
         }

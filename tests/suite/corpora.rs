@@ -85,32 +85,10 @@ const TEMPLATE_SYNTAX: &[&str] = &[
     "{{<", "{{%", "{%", "{{ site", "{{raw", "{{image", "{{code", "{{play", "{{video",
 ];
 
-/// Every published entry's page (dispatches, pages, projects; the home page for its
-/// introduction), fetched through the router: (slug, page body).
-async fn every_article(site: &Site) -> Vec<(String, String)> {
-    let entries: Vec<(String, String)> = site
-        .conn()
-        .prepare("SELECT kind, slug FROM articles WHERE draft = 0 AND published_at <= unixepoch()")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    let mut pages = Vec::with_capacity(entries.len());
-    for (kind, slug) in entries {
-        let kind = dispatches::content::kind::Kind::parse(&kind);
-        let url = dispatches::urls::entry(kind, &slug, "work");
-        let page = site.get(&url).await;
-        assert_eq!(page.status, 200, "{url}");
-        pages.push((slug, page.body));
-    }
-    pages
-}
-
 /// Articles whose text outside code shows template syntax, with what it shows.
 async fn template_syntax_shown(site: &Site) -> Vec<String> {
     let mut shown = Vec::new();
-    for (slug, body) in every_article(site).await {
+    for (slug, body) in site.every_entry_page().await {
         let text = html::text_outside_code(&body);
         for syntax in TEMPLATE_SYNTAX {
             if let Some(at) = text.find(syntax) {

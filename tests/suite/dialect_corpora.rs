@@ -53,21 +53,9 @@ async fn measure(path: &str) -> (usize, usize, Vec<String>, Site) {
     }
     let files = r.new + r.failed.len() + r.skipped.len();
     // Every published entry at its own address: dispatches, pages and projects.
-    let entries: Vec<(String, String)> = site
-        .conn()
-        .prepare("SELECT kind, slug FROM articles WHERE draft = 0 AND published_at <= unixepoch()")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
     let mut shown = Vec::new();
-    for (kind, slug) in entries {
-        let kind = dispatches::content::kind::Kind::parse(&kind);
-        let url = dispatches::urls::entry(kind, &slug, "work");
-        let page = site.get(&url).await;
-        assert_eq!(page.status, 200, "{url}");
-        let text = html::text_outside_code(&page.body);
+    for (slug, body) in site.every_entry_page().await {
+        let text = html::text_outside_code(&body);
         if let Some(at) = ENGINE_SYNTAX.iter().filter_map(|s| shows(&text, s)).min() {
             let end = (at + 70..=text.len())
                 .find(|i| text.is_char_boundary(*i))

@@ -206,17 +206,21 @@ impl Expander {
 
     /// The rest of a group whose `{` was read, without its closing `}`.
     fn group_rest(&mut self) -> Result<Vec<Tok>, Refused> {
+        self.until(|t| *t == Tok::End, "a group is not closed")
+    }
+
+    /// The tokens up to the first one that `closes` outside any group (not kept).
+    fn until(&mut self, closes: fn(&Tok) -> bool, unclosed: &str) -> Result<Vec<Tok>, Refused> {
         let mut depth = 0usize;
         let mut toks = Vec::new();
         loop {
-            let t = self
-                .pending
-                .pop()
-                .ok_or_else(|| invalid("a group is not closed"))?;
+            let t = self.pending.pop().ok_or_else(|| invalid(unclosed))?;
+            if depth == 0 && closes(&t) {
+                return Ok(toks);
+            }
             match t {
                 Tok::Begin => depth += 1,
-                Tok::End if depth == 0 => return Ok(toks),
-                Tok::End => depth -= 1,
+                Tok::End => depth = depth.saturating_sub(1),
                 _ => {}
             }
             toks.push(t);
@@ -230,21 +234,8 @@ impl Expander {
             return Ok(None);
         }
         self.pending.pop();
-        let mut depth = 0usize;
-        let mut toks = Vec::new();
-        loop {
-            let t = self
-                .pending
-                .pop()
-                .ok_or_else(|| invalid("a `[` is not closed"))?;
-            match t {
-                Tok::Char(']') if depth == 0 => return Ok(Some(toks)),
-                Tok::Begin => depth += 1,
-                Tok::End => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-            toks.push(t);
-        }
+        self.until(|t| *t == Tok::Char(']'), "a `[` is not closed")
+            .map(Some)
     }
 
     /// The name a definition defines: `\name` or `{\name}`.

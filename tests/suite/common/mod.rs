@@ -387,6 +387,30 @@ impl Site {
         self.get_with(uri, &[]).await
     }
 
+    /// Every published entry's page (dispatches, pages, projects; the home page for its
+    /// introduction), fetched through the router, each asserted 200: (slug, page body).
+    pub async fn every_entry_page(&self) -> Vec<(String, String)> {
+        let entries: Vec<(String, String)> = self
+            .conn()
+            .prepare(
+                "SELECT kind, slug FROM articles WHERE draft = 0 AND published_at <= unixepoch()",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let mut pages = Vec::with_capacity(entries.len());
+        for (kind, slug) in entries {
+            let kind = dispatches::content::kind::Kind::parse(&kind);
+            let url = dispatches::urls::entry(kind, &slug, "work");
+            let page = self.get(&url).await;
+            assert_eq!(page.status, 200, "{url}");
+            pages.push((slug, page.body));
+        }
+        pages
+    }
+
     /// A GET with request headers.
     pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> Page {
         let mut req = Request::get(uri);
