@@ -1,3 +1,5 @@
+//! Unit tests of the export readers: slugs, kinds, permalinks and the writing of files.
+
 use super::*;
 
 pub(super) fn entry(slug: &str, id: &str) -> Entry {

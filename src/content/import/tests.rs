@@ -1,3 +1,5 @@
+//! Unit tests of other engines' syntax: shortcodes, Liquid, MDX and directives.
+
 use serde_json::{Map, Value, json};
 
 use super::*;

@@ -1,3 +1,5 @@
+//! Unit tests of WordPress shortcodes: captions, galleries, embeds and the ones removed.
+
 use super::*;
 
 fn attachment(id: &str, url: &str) -> Attachment {

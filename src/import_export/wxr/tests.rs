@@ -1,3 +1,5 @@
+//! Unit tests of the WXR reader: items, attachments, permalinks and hostile XML.
+
 use super::*;
 
 #[test]

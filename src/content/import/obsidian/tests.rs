@@ -1,3 +1,5 @@
+//! Unit tests of Obsidian vaults: wiki links, embeds, callouts and inline tags.
+
 use super::*;
 
 fn vault() -> Vault {
