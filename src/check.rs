@@ -17,7 +17,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use self::targets::Target;
-pub use self::targets::What;
+pub(crate) use self::targets::What;
 use crate::content::html::images::published_path;
 use crate::content::resolve_relative;
 use crate::db::read;
@@ -30,7 +30,7 @@ const AUTHORS_DIR: &str = "authors";
 
 /// One link that leads nowhere, or one image that shows nothing.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Broken {
+pub(crate) struct Broken {
     /// The source file, as the user would find it.
     pub file: String,
     pub line: usize,
@@ -68,7 +68,7 @@ struct Site<'c> {
 }
 
 /// A link to another site, where it was written.
-pub struct External {
+pub(crate) struct External {
     pub file: String,
     pub line: usize,
     pub what: What,
@@ -78,7 +78,7 @@ pub struct External {
 /// Checks the articles whose source files lie under `roots` (content-relative prefixes;
 /// empty: all), reading their files from `content`. Links to other sites are not
 /// followed here; they are handed back for `check_external`.
-pub fn check(
+pub(crate) fn check(
     conn: &Connection,
     content: &Path,
     roots: &[String],
@@ -196,7 +196,7 @@ impl Found {
 /// once and reported at each. Answers from 200 to 399 are good; so are 401, 403 and 429,
 /// which say the page exists but will not be shown to a checker. Loopback and private
 /// addresses are not asked unless `local`.
-pub fn check_external(
+pub(crate) fn check_external(
     links: &[External],
     workers: usize,
     timeout: Duration,

@@ -26,11 +26,11 @@
 use std::fmt;
 
 /// A failure kept whole, so a log can show its chain of causes, not one line of it.
-pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+pub(crate) type Cause = Box<dyn std::error::Error + Send + Sync>;
 
 /// `error: cause: cause …`, each `source()` in turn, the way `main` prints a command's
 /// error.
-pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {

@@ -2,7 +2,7 @@
 //! random names across the program.
 
 /// `[0xab, 0x01]` → `"ab01"`.
-pub fn encode(bytes: &[u8]) -> String {
+pub(crate) fn encode(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -14,7 +14,7 @@ pub fn encode(bytes: &[u8]) -> String {
 
 /// Undoes [`encode`] (either case); `None` for an odd length or a character that is not a
 /// hex digit.
-pub fn decode(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn decode(s: &str) -> Option<Vec<u8>> {
     let digits = s.as_bytes();
     if !digits.len().is_multiple_of(2) {
         return None;

@@ -7,12 +7,12 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 /// The name of the secret in the archive's `secrets` table.
-pub const SECRET: &str = "preview";
+pub(crate) const SECRET: &str = "preview";
 
 type Signer = Hmac<Sha256>;
 
 /// A fresh secret: 256 bits from the OS's random source, as hex.
-pub fn new_secret() -> Result<String, getrandom::Error> {
+pub(crate) fn new_secret() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)?;
     Ok(crate::hex::encode(&bytes))
@@ -27,15 +27,15 @@ fn signer(secret: &str, slug: &str, expires: i64) -> Signer {
 }
 
 /// The signature of a link to `slug` that expires at `expires` (Unix seconds).
-pub fn sign(secret: &str, slug: &str, expires: i64) -> String {
+pub(crate) fn sign(secret: &str, slug: &str, expires: i64) -> String {
     crate::hex::encode(&signer(secret, slug, expires).finalize().into_bytes())
 }
 
 /// The longest a preview link lasts: a year.
-pub const MAX_HOURS: u32 = 8760;
+pub(crate) const MAX_HOURS: u32 = 8760;
 
 /// Whether `sig` signs `slug` until `expires`, and `expires` is still ahead of `now`.
-pub fn verify(secret: &str, slug: &str, expires: i64, sig: &str, now: i64) -> bool {
+pub(crate) fn verify(secret: &str, slug: &str, expires: i64, sig: &str, now: i64) -> bool {
     let Some(bytes) = unhex(sig) else {
         return false;
     };

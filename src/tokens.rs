@@ -4,25 +4,25 @@
 use sha2::{Digest, Sha256};
 
 /// Every token starts with this, so secret scanners can recognise a leaked one.
-pub const PREFIX: &str = "dsp_";
+pub(crate) const PREFIX: &str = "dsp_";
 
 /// What a token may do (Micropub's scope names).
-pub const SCOPES: &[&str] = &["create", "update", "delete", "undelete", "media"];
+pub(crate) const SCOPES: &[&str] = &["create", "update", "delete", "undelete", "media"];
 
 /// A new token: the prefix and 256 bits from the OS's random source, in hex.
-pub fn generate() -> Result<String, getrandom::Error> {
+pub(crate) fn generate() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)?;
     Ok(format!("{PREFIX}{}", crate::hex::encode(&bytes)))
 }
 
 /// The hex SHA-256 of `token`: what the archive stores.
-pub fn hash(token: &str) -> String {
+pub(crate) fn hash(token: &str) -> String {
     crate::hex::encode(&Sha256::digest(token.as_bytes()))
 }
 
 /// Whether two hashes are equal, in a time that does not depend on where they differ.
-pub fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
@@ -33,7 +33,7 @@ pub fn same(a: &str, b: &str) -> bool {
 }
 
 /// Checks a comma- or space-separated scope list; the normal form is space-separated.
-pub fn parse_scopes(list: &str) -> Result<String, String> {
+pub(crate) fn parse_scopes(list: &str) -> Result<String, String> {
     let mut scopes: Vec<&str> = Vec::new();
     for s in list
         .split([',', ' '])

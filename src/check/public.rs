@@ -13,7 +13,7 @@ use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 /// An agent under `config` that only ever connects to public addresses.
-pub fn agent(config: Config) -> ureq::Agent {
+pub(super) fn agent(config: Config) -> ureq::Agent {
     ureq::Agent::with_parts(config, DefaultConnector::default(), PublicOnly::default())
 }
 
@@ -43,7 +43,7 @@ impl Resolver for PublicOnly {
 }
 
 /// Whether `ip` is an address of the public internet.
-pub fn is_public(ip: IpAddr) -> bool {
+pub(super) fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

@@ -10,13 +10,13 @@ use crate::content::{html, markdown};
 
 /// Whether a target is followed (a link) or shown (an image).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum What {
+pub(crate) enum What {
     Link,
     Image,
 }
 
 impl What {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             What::Link => "link",
             What::Image => "image",
@@ -26,7 +26,7 @@ impl What {
 
 /// One address as written, and where.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Target {
+pub(super) struct Target {
     pub line: usize,
     pub what: What,
     pub url: String,
@@ -34,7 +34,7 @@ pub struct Target {
 
 /// Everything an article's file points at: its front matter's images first (a project's
 /// `image` counts when it has no `hero`, as the publish reads it), then its body's.
-pub fn of_article(text: &str, project: bool) -> Vec<Target> {
+pub(super) fn of_article(text: &str, project: bool) -> Vec<Target> {
     let Ok(split) = front_matter::split(text) else {
         return Vec::new();
     };
@@ -52,7 +52,7 @@ pub fn of_article(text: &str, project: bool) -> Vec<Target> {
 }
 
 /// The picture an author's file names (`avatar`), if any.
-pub fn of_author(text: &str) -> Vec<Target> {
+pub(super) fn of_author(text: &str) -> Vec<Target> {
     let Ok(split) = front_matter::split(text) else {
         return Vec::new();
     };

@@ -35,7 +35,7 @@ fn content_and_roots(paths: &[String], content: &Path) -> anyhow::Result<(PathBu
     Ok((root, roots))
 }
 
-pub fn run(
+pub(super) fn run(
     paths: &[String],
     content: &Path,
     (external, local): (bool, bool),

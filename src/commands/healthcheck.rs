@@ -7,7 +7,7 @@ use anyhow::Context as _;
 
 /// `dispatches healthcheck`: asks the server's `/healthz` over plain HTTP (slim images
 /// have no curl). Exit 0 when it answers 200 within three seconds.
-pub fn run(addr: &str) -> anyhow::Result<ExitCode> {
+pub(super) fn run(addr: &str) -> anyhow::Result<ExitCode> {
     use std::io::{Read as _, Write as _};
     use std::net::{TcpStream, ToSocketAddrs};
     let timeout = std::time::Duration::from_secs(3);

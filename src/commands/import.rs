@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use crate::import_export::{self, Options};
 
 /// Runs the import and reports it.
-pub fn run(export: &Path, into: &Path, force: bool) -> anyhow::Result<ExitCode> {
+pub(super) fn run(export: &Path, into: &Path, force: bool) -> anyhow::Result<ExitCode> {
     if into.exists() && !into.is_dir() {
         eprintln!(
             "error: {} is a file; --into names the folder to write Markdown into",

@@ -46,7 +46,7 @@ struct Owner {
 
 /// `dispatches init DIR`: writes every file of a new site that DIR lacks, then says how
 /// to serve and publish it. Exit 2 when DIR is not a folder.
-pub fn run(dir: &Path) -> anyhow::Result<ExitCode> {
+pub(super) fn run(dir: &Path) -> anyhow::Result<ExitCode> {
     if dir.exists() && !dir.is_dir() {
         eprintln!(
             "error: {} is a file; name a folder for the site (a new one, or one to add to)",

@@ -10,7 +10,7 @@ mod init;
 mod preview;
 mod publish;
 mod search;
-pub mod serve;
+pub(crate) mod serve;
 mod token;
 
 use std::process::ExitCode;

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::db::{self, DbError, read, secrets};
 use crate::{preview, urls};
 
-pub fn run(
+pub(super) fn run(
     slug: Option<&str>,
     hours: u32,
     rotate: bool,

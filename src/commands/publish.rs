@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::publish::{self, Options};
 
 /// `dispatches publish`: prints problems, skips and the summary; exit 1 if any file failed.
-pub fn run(
+pub(super) fn run(
     paths: &[String],
     content: &Path,
     config: &Config,

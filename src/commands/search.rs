@@ -7,7 +7,12 @@ use crate::config::Config;
 use crate::db;
 
 /// `dispatches search`.
-pub fn run(query: &str, json: bool, db_path: &Path, config: &Config) -> anyhow::Result<ExitCode> {
+pub(super) fn run(
+    query: &str,
+    json: bool,
+    db_path: &Path,
+    config: &Config,
+) -> anyhow::Result<ExitCode> {
     let conn = db::open_read_only(db_path)?;
     let results = match crate::search::search(
         &conn,

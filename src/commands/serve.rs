@@ -19,7 +19,7 @@ use crate::web::{self, AppState};
 
 /// How `serve` treats the archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Publish the content folder at start, then watch it (the default).
     Watch,
     /// Publish at start only (`--no-watch`).
@@ -30,7 +30,7 @@ pub enum Mode {
 
 /// `dispatches serve`: serve until Ctrl-C or SIGTERM while `content` is published (unless
 /// read-only) and then watched (in `Watch` mode).
-pub fn run(
+pub(crate) fn run(
     addr: &str,
     content: &Path,
     mode: Mode,

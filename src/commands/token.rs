@@ -11,7 +11,7 @@ use crate::cli::TokenAction;
 use crate::db::{self, tokens as stored};
 use crate::tokens;
 
-pub fn run(action: TokenAction, db_path: &Path) -> anyhow::Result<ExitCode> {
+pub(super) fn run(action: TokenAction, db_path: &Path) -> anyhow::Result<ExitCode> {
     let conn = db::open_writable(db_path)?;
     match action {
         TokenAction::Add { name, scope } => {

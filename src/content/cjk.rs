@@ -4,7 +4,7 @@
 //! finds any substring, as unigram indexes of CJK search engines do.
 
 /// Han ideographs, kana and CJK punctuation-free ranges that have no spaces between words.
-pub fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF      // Hiragana, Katakana
         | 0x3400..=0x4DBF    // CJK Extension A
@@ -14,7 +14,7 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 /// Puts a space between adjacent CJK characters.
-pub fn space(s: &str) -> String {
+pub(crate) fn space(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 4);
     let mut prev_cjk = false;
     for c in s.chars() {
@@ -30,7 +30,7 @@ pub fn space(s: &str) -> String {
 
 /// Undoes `space` in text shown to readers (snippets). Characters in `invisible` (our
 /// match sentinels) may sit between the two CJK characters and are kept.
-pub fn unspace(s: &str, invisible: &[char]) -> String {
+pub(crate) fn unspace(s: &str, invisible: &[char]) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     for (i, &c) in chars.iter().enumerate() {

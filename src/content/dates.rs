@@ -8,7 +8,7 @@ use super::lang::Locale;
 
 /// Parses `YYYY-MM-DD` (month and day may be unpadded; `/` may stand for `-`, as
 /// Next.js and Hexo posts write `2024/12/05`) into a calendar date.
-pub fn parse_calendar_date(s: &str) -> Result<Date, String> {
+pub(crate) fn parse_calendar_date(s: &str) -> Result<Date, String> {
     let sep = if s.contains('/') { '/' } else { '-' };
     let mut parts = s.trim().splitn(3, sep);
     let mut next = |what: &str| -> Result<i64, String> {
@@ -41,7 +41,7 @@ pub fn parse_calendar_date(s: &str) -> Result<Date, String> {
 /// Parses a date, a date and time, or an RFC 3339 timestamp, in any of the shapes:
 /// `2026-06-04`, `2026-6-4`, `2026-06-04 08:15`, `2026-06-04T08:15:30`,
 /// `2026-06-04T08:15:30.25Z`, `2026-06-04T08:15:30+02:00`, `2026-06-04 08:15:30 +0200`.
-pub fn parse_datetime(s: &str, tz: &Tz) -> Result<OffsetDateTime, String> {
+pub(crate) fn parse_datetime(s: &str, tz: &Tz) -> Result<OffsetDateTime, String> {
     let s = s.trim();
     // `Fri, 17 Apr 2026 09:00:00 GMT`: an RFC 2822 date, as feeds and `Date:` headers
     // write them.
@@ -88,7 +88,7 @@ fn rfc2822(s: &str) -> Result<OffsetDateTime, String> {
 
 /// `2023-01-29 18:30:22 2023 -0800` (a date written with its year again before the zone,
 /// which Jekyll accepts) without the repeated year; `None` for any other shape.
-pub fn without_repeated_year(s: &str) -> Option<String> {
+pub(crate) fn without_repeated_year(s: &str) -> Option<String> {
     let mut words = s.split_whitespace();
     let (date, clock, year) = (words.next()?, words.next()?, words.next()?);
     let zone: Vec<&str> = words.collect();
@@ -169,7 +169,7 @@ fn in_zone(local: PrimitiveDateTime, tz: &Tz, shown: &str) -> Result<OffsetDateT
 }
 
 /// Finds a `YYYY/MM/DD` run in a path such as `inside-rust/2020/07/27/1.45.1-prerelease`.
-pub fn date_in_path(path: &str) -> Option<Date> {
+pub(crate) fn date_in_path(path: &str) -> Option<Date> {
     let segs: Vec<&str> = path.split('/').collect();
     segs.windows(3).find_map(|w| {
         if w[0].len() == 4
@@ -185,7 +185,7 @@ pub fn date_in_path(path: &str) -> Option<Date> {
 
 /// Splits a `YYYY-MM-DD-` prefix off a file stem: `2026-05-12-wal` → (date, `wal`);
 /// month and day may be unpadded (`2025-10-7-upgrades`), as Docusaurus reads them.
-pub fn split_date_prefix(stem: &str) -> Option<(Date, &str)> {
+pub(crate) fn split_date_prefix(stem: &str) -> Option<(Date, &str)> {
     let mut parts = stem.splitn(4, '-');
     let (y, m, d, rest) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
@@ -201,14 +201,14 @@ pub fn split_date_prefix(stem: &str) -> Option<(Date, &str)> {
 /// The calendar day of Unix time `ts` in `tz`.
 /// A Unix time as RFC 3339 in UTC (`2026-06-04T08:00:00Z`), for feeds, sitemaps,
 /// JSON-LD and microformats.
-pub fn rfc3339(unix: i64) -> String {
+pub(crate) fn rfc3339(unix: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
 
-pub fn local_date(ts: i64, tz: &Tz) -> Date {
+pub(crate) fn local_date(ts: i64, tz: &Tz) -> Date {
     use time_tz::OffsetDateTimeExt;
     OffsetDateTime::from_unix_timestamp(ts)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
@@ -232,7 +232,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// `29 June 2026`.
-pub fn long_date(d: Date) -> String {
+pub(crate) fn long_date(d: Date) -> String {
     format!(
         "{} {} {}",
         d.day(),
@@ -242,7 +242,7 @@ pub fn long_date(d: Date) -> String {
 }
 
 /// `4 Jun 2026`.
-pub fn short_date(d: Date) -> String {
+pub(crate) fn short_date(d: Date) -> String {
     format!(
         "{} {} {}",
         d.day(),
@@ -253,7 +253,7 @@ pub fn short_date(d: Date) -> String {
 
 /// A day as the article's language writes it: `4 Jun 2026`, `3 mars 2025` (`1er mars`),
 /// `3. März 2025`, `3 de marzo de 2025`. Any other language reads as English.
-pub fn spelled_date(d: Date, locale: Locale) -> String {
+pub(crate) fn spelled_date(d: Date, locale: Locale) -> String {
     let (day, month, year) = (d.day(), d.month() as usize - 1, d.year());
     match locale {
         Locale::En => short_date(d),
@@ -309,7 +309,7 @@ const MONTHS_ES: [&str; 12] = [
     "diciembre",
 ];
 
-pub fn month_name(m: i64) -> &'static str {
+pub(crate) fn month_name(m: i64) -> &'static str {
     MONTHS
         .get((m - 1).clamp(0, 11) as usize)
         .copied()

@@ -119,12 +119,12 @@ static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_new
 
 /// The themes the two stylesheets are generated from.
 /// Both themes keep every token at 4.5:1 or better against our code background.
-pub const LIGHT_THEME: EmbeddedThemeName = EmbeddedThemeName::ColdarkCold;
-pub const DARK_THEME: EmbeddedThemeName = EmbeddedThemeName::CatppuccinMocha;
+pub(crate) const LIGHT_THEME: EmbeddedThemeName = EmbeddedThemeName::ColdarkCold;
+pub(crate) const DARK_THEME: EmbeddedThemeName = EmbeddedThemeName::CatppuccinMocha;
 
 /// A fenced block's info string, e.g. `swift, highlight=[1, 3]` or `rust,ignore`.
 #[derive(Debug, Default, PartialEq)]
-pub struct Info {
+pub(crate) struct Info {
     /// The language token as written, lower-cased (`""` when none).
     pub lang: String,
     /// 1-based line numbers to emphasise.
@@ -132,7 +132,7 @@ pub struct Info {
 }
 
 /// Reads the language and `highlight=`/`hl_lines=` attributes; anything else is ignored.
-pub fn parse_info(info: &str) -> Info {
+pub(crate) fn parse_info(info: &str) -> Info {
     let info = info.trim();
     let lang: String = info
         .trim_start_matches(['{', '.'])
@@ -180,19 +180,21 @@ fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
 
 /// How every highlighted block opens; the renderer keeps this element for the sanitiser
 /// to see (so it closes an open paragraph as any `<pre>` does) and only the inside aside.
-pub const PRE_OPEN: &str = "<pre class=\"code\" tabindex=\"0\">";
+pub(crate) const PRE_OPEN: &str = "<pre class=\"code\" tabindex=\"0\">";
 
-/// Renders one code block as `<pre><code>` with one `<span class="line">` per line.
-/// Unknown languages, blocks over `max_bytes` and very long lines come out as escaped text.
-pub fn highlight_block(code: &str, info: &Info, max_bytes: usize) -> String {
+/// Renders one code block as `<pre><code>` with one `<span class="line">` per line, as
+/// the renderer writes it around [`highlight_code`].
+#[cfg(test)]
+fn highlight_block(code: &str, info: &Info, max_bytes: usize) -> String {
     format!(
         "{PRE_OPEN}{}</pre>\n",
         highlight_code(code, info, max_bytes)
     )
 }
 
-/// The `<code>` element of [`highlight_block`], without the `<pre>` around it.
-pub fn highlight_code(code: &str, info: &Info, max_bytes: usize) -> String {
+/// The `<code>` element of a highlighted block, without the `<pre>` around it. Unknown
+/// languages, blocks over `max_bytes` and very long lines come out as escaped text.
+pub(crate) fn highlight_code(code: &str, info: &Info, max_bytes: usize) -> String {
     let syntax = find_syntax(&info.lang)
         .filter(|_| code.len() <= max_bytes && code.lines().all(|l| l.len() <= MAX_LINE_BYTES));
     let mut out = String::with_capacity(code.len() * 2 + 64);
@@ -285,7 +287,7 @@ fn classed_lines(code: &str, syntax: &SyntaxReference) -> Option<Vec<String>> {
 
 /// The highlight stylesheet: each class coloured as the light theme colours its kind of
 /// token, then as the dark theme does inside `prefers-color-scheme: dark`.
-pub fn stylesheet() -> String {
+pub(crate) fn stylesheet() -> String {
     let themes = two_face::theme::extra();
     // Each theme only under its own scheme: a light rule with no dark counterpart would
     // otherwise leak its colour into dark mode.

@@ -7,7 +7,7 @@ use std::io::Cursor;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits, metadata::Orientation};
 
 /// Widths of the responsive variants, each made only when the original is wider.
-pub const VARIANT_WIDTHS: [u32; 3] = [480, 960, 1600];
+pub(crate) const VARIANT_WIDTHS: [u32; 3] = [480, 960, 1600];
 
 /// libwebp's quality for the variants: where photographs stop showing artefacts at
 /// the sizes they are shown, and a fifth of a PNG screenshot's bytes.
@@ -47,13 +47,13 @@ pub struct Variant {
 
 /// Whether a content type is a raster format we decode for variants. GIFs are left
 /// whole: a variant would drop their animation.
-pub fn makes_variants(content_type: &str) -> bool {
+pub(crate) fn makes_variants(content_type: &str) -> bool {
     matches!(content_type, "image/png" | "image/jpeg" | "image/webp")
 }
 
 /// Whether `content_type` is an image whose size a page should carry.
 /// Whether a file name is an image's, by its extension.
-pub fn is_image_path(path: &str) -> bool {
+pub(crate) fn is_image_path(path: &str) -> bool {
     let ext = path
         .rsplit_once('.')
         .map_or("", |(_, e)| e)
@@ -64,7 +64,7 @@ pub fn is_image_path(path: &str) -> bool {
     )
 }
 
-pub fn is_image(content_type: &str) -> bool {
+pub(crate) fn is_image(content_type: &str) -> bool {
     matches!(
         content_type,
         "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "image/svg+xml"
@@ -81,7 +81,7 @@ fn limits() -> Limits {
 
 /// The displayed size of an image, read from its header only; `None` when the bytes are
 /// not an image we can read (the file is still served, without a size).
-pub fn measure(bytes: &[u8], content_type: &str) -> Option<(u32, u32)> {
+pub(crate) fn measure(bytes: &[u8], content_type: &str) -> Option<(u32, u32)> {
     if content_type == "image/svg+xml" {
         return svg_size(bytes);
     }
@@ -103,7 +103,7 @@ pub fn measure(bytes: &[u8], content_type: &str) -> Option<(u32, u32)> {
 /// The WebP variants of a raster image narrower than its original, widest last; none
 /// when the format keeps its own (SVG, GIF) or the image is small. An image too large
 /// to decode within the bounds has none either, and the author hears why (`Err`).
-pub fn variants(bytes: &[u8], content_type: &str) -> Result<Vec<Variant>, String> {
+pub(crate) fn variants(bytes: &[u8], content_type: &str) -> Result<Vec<Variant>, String> {
     if !makes_variants(content_type) {
         return Ok(Vec::new());
     }

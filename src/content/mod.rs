@@ -2,13 +2,13 @@
 //! skip) out. Pure: no database, no clock, no file system.
 
 mod article;
-pub mod cjk;
-pub mod dates;
+pub(crate) mod cjk;
+pub(crate) mod dates;
 pub mod front_matter;
-pub mod highlight;
-pub mod html;
-pub mod images;
-pub mod import;
+pub(crate) mod highlight;
+pub(crate) mod html;
+pub(crate) mod images;
+pub(crate) mod import;
 pub mod kind;
 pub mod lang;
 mod links;

@@ -9,7 +9,7 @@ use super::batch::{Applied, ArticleRow, AuthorRow, Batch, FileRow, RedirectRow, 
 /// Applies `batch` with `articles` (which may still be arriving: the writer streams them
 /// from the renderers) inside the caller's transaction. A row the database refuses is
 /// rolled back alone (savepoint) and reported; the others stay.
-pub fn apply_batch(
+pub(crate) fn apply_batch(
     conn: &Connection,
     batch: &Batch,
     articles: impl Iterator<Item = ArticleRow>,

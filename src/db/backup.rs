@@ -13,7 +13,7 @@ use super::{DbError, SCHEMA_VERSION, open_writable};
 /// Copies the archive at `src` to `out`: `VACUUM INTO` a temporary file beside OUT, run
 /// both checks on it, fsync it, then rename it into place, so OUT is never half-written
 /// and nothing is left beside it when a step fails. Returns the copy's article count.
-pub fn checked_copy(src: &Path, out: &Path) -> Result<i64, DbError> {
+pub(crate) fn checked_copy(src: &Path, out: &Path) -> Result<i64, DbError> {
     // Not `open_read_only`: its query_only pragma forbids VACUUM INTO.
     let conn = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|cause| DbError::open(src, "opening the archive to copy", cause))?;
@@ -56,7 +56,7 @@ pub fn checked_copy(src: &Path, out: &Path) -> Result<i64, DbError> {
 /// that in with SQLite's backup API (readers see the whole old or the whole new archive),
 /// then migrates and checks once more. Returns the restored article count. No scratch
 /// file is left behind, whether it succeeds or is refused.
-pub fn restore(from: &Path, db_path: &Path) -> Result<i64, DbError> {
+pub(crate) fn restore(from: &Path, db_path: &Path) -> Result<i64, DbError> {
     let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|cause| DbError::open(from, "opening the backup", cause))?;
     let version: i64 = source

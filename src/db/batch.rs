@@ -1,7 +1,7 @@
 //! What one publish hands the writer: typed rows for every kind of source file, the
 //! removals, and what the transaction reports back. Plain data, no SQL.
 
-pub use crate::content::images::{ImageFacts, Variant};
+pub(crate) use crate::content::images::{ImageFacts, Variant};
 
 /// An article ready to store.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 /// Rows kept: a cache further behind than this forgets every article page.
 const KEPT_ROWS: i64 = 100_000;
 /// The slug that stands for every article page.
-pub const ALL: &str = "*";
+pub(crate) const ALL: &str = "*";
 
 /// The article pages one publish changed.
 #[derive(Debug, Default)]
@@ -24,7 +24,7 @@ pub struct Touched {
 
 /// The published-or-scheduled articles just before and after `(published_at, id)`, whose
 /// pages link to it as their neighbour.
-pub fn neighbours(
+pub(crate) fn neighbours(
     conn: &Connection,
     published_at: i64,
     id: i64,
@@ -50,7 +50,7 @@ pub fn neighbours(
 
 /// The other versions of article `id` (sharing its translation key), whose pages link
 /// to it.
-pub fn translations(conn: &Connection, id: i64) -> rusqlite::Result<Vec<i64>> {
+pub(crate) fn translations(conn: &Connection, id: i64) -> rusqlite::Result<Vec<i64>> {
     conn.prepare_cached(
         "SELECT t.article_id FROM article_languages me
            JOIN article_languages t ON t.translation_key = me.translation_key
@@ -61,7 +61,7 @@ pub fn translations(conn: &Connection, id: i64) -> rusqlite::Result<Vec<i64>> {
 }
 
 /// Records what a publish touched, in its transaction.
-pub fn record(conn: &Connection, touched: &Touched) -> rusqlite::Result<()> {
+pub(crate) fn record(conn: &Connection, touched: &Touched) -> rusqlite::Result<()> {
     if touched.all {
         conn.execute("INSERT INTO page_changes (slug) VALUES (?1)", [ALL])?;
     } else {
@@ -85,7 +85,7 @@ pub fn record(conn: &Connection, touched: &Touched) -> rusqlite::Result<()> {
 
 /// What changed after change `seq`: the latest change and the slugs, or `None` when the
 /// rows after `seq` are gone (the reader must forget every article page).
-pub fn since(conn: &Connection, seq: i64) -> rusqlite::Result<Option<(i64, Vec<String>)>> {
+pub(crate) fn since(conn: &Connection, seq: i64) -> rusqlite::Result<Option<(i64, Vec<String>)>> {
     let (first, last): (Option<i64>, Option<i64>) = conn
         .prepare_cached("SELECT min(seq), max(seq) FROM page_changes")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -106,7 +106,7 @@ pub fn since(conn: &Connection, seq: i64) -> rusqlite::Result<Option<(i64, Vec<S
 }
 
 /// The latest change, for a reader starting with nothing kept.
-pub fn latest(conn: &Connection) -> rusqlite::Result<i64> {
+pub(crate) fn latest(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT ifnull(max(seq), 0) FROM page_changes", [], |r| {
         r.get(0)
     })

@@ -8,14 +8,14 @@ use super::read::{PUBLISHED, SUMMARY_COLUMNS, Summary, summary};
 
 /// A page's entry in the site's menu.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MenuPage {
+pub(crate) struct MenuPage {
     pub label: String,
     pub slug: String,
     pub weight: Option<i64>,
 }
 
 /// The published pages that asked for a place in the menu, by weight, then title.
-pub fn menu_pages(conn: &Connection, now: i64) -> rusqlite::Result<Vec<MenuPage>> {
+pub(crate) fn menu_pages(conn: &Connection, now: i64) -> rusqlite::Result<Vec<MenuPage>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.menu, a.slug, a.weight FROM articles a
          WHERE a.kind = 'page' AND a.menu IS NOT NULL AND {PUBLISHED}
@@ -33,17 +33,16 @@ pub fn menu_pages(conn: &Connection, now: i64) -> rusqlite::Result<Vec<MenuPage>
 
 /// A project of the portfolio as its card shows it.
 #[derive(Debug, Clone)]
-pub struct ProjectCard {
+pub(crate) struct ProjectCard {
     pub summary: Summary,
     pub hero_json: Option<String>,
     /// Its own keys: role, client, year, link, repo.
     pub extra_json: String,
-    pub featured: bool,
 }
 
 /// One page of the published projects, by weight (smaller first), then newest; with
 /// `featured` only those marked so. Also how many there are in all.
-pub fn projects(
+pub(crate) fn projects(
     conn: &Connection,
     now: i64,
     featured: bool,
@@ -58,7 +57,7 @@ pub fn projects(
         ))?
         .query_row([now], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {SUMMARY_COLUMNS}, a.hero_json, a.extra_json, a.featured
+        "SELECT {SUMMARY_COLUMNS}, a.hero_json, a.extra_json
          FROM articles a
          WHERE a.kind = 'project' AND {PUBLISHED} {only}
          ORDER BY a.weight IS NULL, a.weight, a.published_at DESC, a.id DESC
@@ -69,14 +68,13 @@ pub fn projects(
             summary: summary(r)?,
             hero_json: r.get(8)?,
             extra_json: r.get(9)?,
-            featured: r.get(10)?,
         })
     })?;
     Ok((rows.collect::<Result<_, _>>()?, total))
 }
 
 /// The home page's introduction (`content/_index.md`), rendered, when there is one.
-pub fn intro(conn: &Connection, now: i64) -> rusqlite::Result<Option<String>> {
+pub(crate) fn intro(conn: &Connection, now: i64) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached(&format!(
         "SELECT a.html FROM articles a
          WHERE a.kind = 'intro' AND {PUBLISHED} LIMIT 1"
@@ -87,7 +85,7 @@ pub fn intro(conn: &Connection, now: i64) -> rusqlite::Result<Option<String>> {
 
 /// Every tag of the published dispatches with how many carry it, spelled as its page
 /// goes by (the first spelling in byte order), most used first, then by name.
-pub fn tag_counts(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, i64)>> {
+pub(crate) fn tag_counts(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, i64)>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT min(t.tag), count(*) FROM article_tags t JOIN articles a ON a.id = t.article_id
          WHERE {PUBLISHED} AND a.kind = 'dispatch'
@@ -98,11 +96,11 @@ pub fn tag_counts(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, 
 }
 
 /// A published file's content hash and, for an image, its width and height.
-pub type FileFacts = (String, Option<u32>, Option<u32>);
+pub(crate) type FileFacts = (String, Option<u32>, Option<u32>);
 
 /// What the header needs to link the site's own logo and stylesheet under names that
 /// change with them.
-pub fn file_facts(conn: &Connection, path: &str) -> rusqlite::Result<Option<FileFacts>> {
+pub(crate) fn file_facts(conn: &Connection, path: &str) -> rusqlite::Result<Option<FileFacts>> {
     conn.prepare_cached("SELECT content_hash, width, height FROM files WHERE path = ?1")?
         .query_row([path], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()

@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 /// The source path (relative to the content folder) of the article `slug`, whatever
 /// its state.
-pub fn source_of(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
+pub(crate) fn source_of(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
     conn.query_row(
         "SELECT source_path FROM articles WHERE slug = ?1",
         [slug],
@@ -15,7 +15,7 @@ pub fn source_of(conn: &Connection, slug: &str) -> rusqlite::Result<Option<Strin
 }
 
 /// Whether an article or a redirect stub answers at `slug`.
-pub fn slug_in_use(conn: &Connection, slug: &str) -> rusqlite::Result<bool> {
+pub(crate) fn slug_in_use(conn: &Connection, slug: &str) -> rusqlite::Result<bool> {
     conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM articles WHERE slug = ?1)
              OR EXISTS (SELECT 1 FROM redirects WHERE slug = ?1)",
@@ -26,7 +26,7 @@ pub fn slug_in_use(conn: &Connection, slug: &str) -> rusqlite::Result<bool> {
 
 /// Whether an article other than `rel` has its source under the folder `dir`: a
 /// bundle's folder that holds other posts is not moved as a whole.
-pub fn others_under(conn: &Connection, dir: &str, rel: &str) -> rusqlite::Result<bool> {
+pub(crate) fn others_under(conn: &Connection, dir: &str, rel: &str) -> rusqlite::Result<bool> {
     conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM articles
              WHERE substr(source_path, 1, length(?1) + 1) = ?1 || '/' AND source_path <> ?2)",

@@ -14,21 +14,21 @@
 //! - `tokens`: publishing tokens (hashes only); `micropub`: what Micropub looks up;
 //! - `secrets`: the key preview links are signed with.
 
-pub mod apply;
-pub mod backup;
-pub mod batch;
-pub mod changes;
-pub mod entries;
-pub mod generation;
-pub mod micropub;
-pub mod read;
-pub mod readers;
+pub(crate) mod apply;
+pub(crate) mod backup;
+pub(crate) mod batch;
+pub(crate) mod changes;
+pub(crate) mod entries;
+pub(crate) mod generation;
+pub(crate) mod micropub;
+pub(crate) mod read;
+pub(crate) mod readers;
 pub mod related;
-pub mod search;
-pub mod secrets;
-pub mod stored;
-pub mod tokens;
-pub mod writer;
+pub(crate) mod search;
+pub(crate) mod secrets;
+pub(crate) mod stored;
+pub(crate) mod tokens;
+pub(crate) mod writer;
 
 use std::cell::{Cell, RefCell};
 use std::path::Path;

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 // Images
 
 /// One WebP variant of a published image.
-pub fn image_variant(
+pub(crate) fn image_variant(
     conn: &Connection,
     key: &str,
     width: u32,
@@ -21,7 +21,7 @@ pub fn image_variant(
 // Checks
 
 /// Runs SQLite's `integrity_check` and the FTS5 external-content check; `Ok(())` when both pass.
-pub fn check_integrity(conn: &Connection) -> Result<(), String> {
+pub(crate) fn check_integrity(conn: &Connection) -> Result<(), String> {
     let verdict: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .map_err(|e| e.to_string())?;
@@ -37,7 +37,7 @@ pub fn check_integrity(conn: &Connection) -> Result<(), String> {
 }
 
 /// Number of articles, drafts and scheduled ones included.
-pub fn article_count(conn: &Connection) -> rusqlite::Result<i64> {
+pub(crate) fn article_count(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
 }
 
@@ -46,7 +46,7 @@ pub fn article_count(conn: &Connection) -> rusqlite::Result<i64> {
 
 /// When the visible archive last changed (the latest publish or the latest article to
 /// go live) and when it will next change by itself (the next scheduled article).
-pub fn site_clock(conn: &Connection, now: i64) -> rusqlite::Result<(i64, Option<i64>)> {
+pub(crate) fn site_clock(conn: &Connection, now: i64) -> rusqlite::Result<(i64, Option<i64>)> {
     conn.prepare_cached(
         "SELECT max(ifnull((SELECT max(finished_at) FROM publishes), 0),
                     ifnull((SELECT max(published_at) FROM articles WHERE draft = 0 AND published_at <= ?1), 0)),
@@ -57,7 +57,7 @@ pub fn site_clock(conn: &Connection, now: i64) -> rusqlite::Result<(i64, Option<
 
 /// An article as listed on index pages.
 #[derive(Debug, Clone)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub slug: String,
     pub title: String,
     pub dek: String,
@@ -70,7 +70,7 @@ pub struct Summary {
 
 /// Which articles a list shows.
 #[derive(Debug, Clone)]
-pub enum Filter<'a> {
+pub(crate) enum Filter<'a> {
     All,
     Stream(&'a str),
     Tag(&'a str),
@@ -120,7 +120,7 @@ fn count_articles(conn: &Connection, cond: &str, arg: &str, now: i64) -> rusqlit
 }
 
 /// One page of published articles, newest first, and how many there are in all.
-pub fn list_articles(
+pub(crate) fn list_articles(
     conn: &Connection,
     filter: &Filter<'_>,
     now: i64,
@@ -142,7 +142,7 @@ pub fn list_articles(
 
 /// A whole article for its page.
 #[derive(Debug, Clone)]
-pub struct FullArticle {
+pub(crate) struct FullArticle {
     pub id: i64,
     /// The file it came from, relative to the content folder.
     pub source_path: String,
@@ -165,13 +165,17 @@ pub struct FullArticle {
 }
 
 /// The published article at `slug`.
-pub fn article(conn: &Connection, slug: &str, now: i64) -> rusqlite::Result<Option<FullArticle>> {
+pub(crate) fn article(
+    conn: &Connection,
+    slug: &str,
+    now: i64,
+) -> rusqlite::Result<Option<FullArticle>> {
     article_where(conn, slug, now, PUBLISHED)
 }
 
 /// The article at `slug` whether or not it is out: a draft or a scheduled article for a
 /// preview link or `serve --drafts`, and `draft`/`published_at` say which it is.
-pub fn any_article(conn: &Connection, slug: &str) -> rusqlite::Result<Option<FullArticle>> {
+pub(crate) fn any_article(conn: &Connection, slug: &str) -> rusqlite::Result<Option<FullArticle>> {
     article_where(conn, slug, 0, "?1 = ?1")
 }
 
@@ -219,7 +223,7 @@ fn article_where(
 
 /// An article's language and those of its published translations.
 #[derive(Debug, Clone, Default)]
-pub struct Languages {
+pub(crate) struct Languages {
     /// The article's own tag; empty for the site's language.
     pub lang: String,
     /// (slug, tag) of each published translation, oldest first; tags as stored.
@@ -228,7 +232,7 @@ pub struct Languages {
 
 /// The language of article `id` and its published translations (those sharing its
 /// translation key).
-pub fn languages(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Languages> {
+pub(crate) fn languages(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Languages> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.slug, t.lang, t.article_id = ?2 FROM article_languages me
            JOIN article_languages t ON t.translation_key = me.translation_key
@@ -251,7 +255,10 @@ pub fn languages(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Langu
 
 /// (slug, tag, translation key) of every published article that has a published
 /// translation, grouped by key, for the sitemap's alternates.
-pub fn translated(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, String, String)>> {
+pub(crate) fn translated(
+    conn: &Connection,
+    now: i64,
+) -> rusqlite::Result<Vec<(String, String, String)>> {
     let mut stmt = conn.prepare_cached(&format!(
         "WITH shared (translation_key) AS (
              SELECT l.translation_key FROM article_languages l JOIN articles a ON a.id = l.article_id
@@ -271,7 +278,7 @@ pub fn translated(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, 
 /// listing index on both sides of `a`'s date, so it is a seek: with only "published by
 /// now" as a bound, SQLite walked the index from now to `a` (9.9 ms, against 8 µs now,
 /// for the newer neighbour of an old article at 2,000 articles, in SQLite 3.40).
-pub fn neighbours(
+pub(crate) fn neighbours(
     conn: &Connection,
     a: &FullArticle,
     now: i64,
@@ -299,7 +306,7 @@ pub fn neighbours(
 
 /// Up to `n` published articles sharing the most tags (and then the stream) with `a`,
 /// from the list ranked at publish time (`related`); a draft has none.
-pub fn related(
+pub(crate) fn related(
     conn: &Connection,
     a: &FullArticle,
     now: i64,
@@ -317,7 +324,7 @@ pub fn related(
 
 /// An author for the byline box and author page.
 #[derive(Debug, Clone)]
-pub struct AuthorInfo {
+pub(crate) struct AuthorInfo {
     pub id: String,
     pub name: String,
     pub bio: String,
@@ -325,7 +332,7 @@ pub struct AuthorInfo {
     pub html: String,
 }
 
-pub fn author(conn: &Connection, id: &str) -> rusqlite::Result<Option<AuthorInfo>> {
+pub(crate) fn author(conn: &Connection, id: &str) -> rusqlite::Result<Option<AuthorInfo>> {
     conn.prepare_cached("SELECT id, name, bio, links_json, html FROM authors WHERE id = ?1")?
         .query_row([id], |r| {
             Ok(AuthorInfo {
@@ -341,7 +348,7 @@ pub fn author(conn: &Connection, id: &str) -> rusqlite::Result<Option<AuthorInfo
 
 /// A stream with its number of published articles.
 #[derive(Debug, Clone)]
-pub struct StreamInfo {
+pub(crate) struct StreamInfo {
     pub id: String,
     pub name: String,
     pub description: String,
@@ -349,7 +356,7 @@ pub struct StreamInfo {
 }
 
 /// Streams that have at least one published article, largest first.
-pub fn streams(conn: &Connection, now: i64) -> rusqlite::Result<Vec<StreamInfo>> {
+pub(crate) fn streams(conn: &Connection, now: i64) -> rusqlite::Result<Vec<StreamInfo>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT s.id, s.name, s.description, count(a.id) FROM streams s
          JOIN articles a ON a.stream_id = s.id AND {LISTED}
@@ -368,7 +375,7 @@ pub fn streams(conn: &Connection, now: i64) -> rusqlite::Result<Vec<StreamInfo>>
 
 /// How many streams have a published article: one index probe per stream, where
 /// `streams` counts every article (a tenth of an article page's time at 2,000).
-pub fn live_stream_count(conn: &Connection, now: i64) -> rusqlite::Result<usize> {
+pub(crate) fn live_stream_count(conn: &Connection, now: i64) -> rusqlite::Result<usize> {
     conn.prepare_cached(&format!(
         "SELECT count(*) FROM streams s WHERE EXISTS (
              SELECT 1 FROM articles a INDEXED BY articles_stream_visible
@@ -378,7 +385,7 @@ pub fn live_stream_count(conn: &Connection, now: i64) -> rusqlite::Result<usize>
     .map(|n| n as usize)
 }
 
-pub fn stream(conn: &Connection, id: &str) -> rusqlite::Result<Option<StreamInfo>> {
+pub(crate) fn stream(conn: &Connection, id: &str) -> rusqlite::Result<Option<StreamInfo>> {
     conn.prepare_cached("SELECT id, name, description FROM streams WHERE id = ?1")?
         .query_row([id], |r| {
             Ok(StreamInfo {
@@ -392,7 +399,7 @@ pub fn stream(conn: &Connection, id: &str) -> rusqlite::Result<Option<StreamInfo
 }
 
 /// The title of the most recently touched draft, for "Now writing".
-pub fn now_writing(conn: &Connection) -> rusqlite::Result<Option<String>> {
+pub(crate) fn now_writing(conn: &Connection) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached(
         "SELECT title FROM articles WHERE draft = 1 ORDER BY touched_at DESC, id DESC LIMIT 1",
     )?
@@ -401,7 +408,10 @@ pub fn now_writing(conn: &Connection) -> rusqlite::Result<Option<String>> {
 }
 
 /// Published articles per month: (year, month, count), newest first.
-pub fn archive_months(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(i64, i64, i64)>> {
+pub(crate) fn archive_months(
+    conn: &Connection,
+    now: i64,
+) -> rusqlite::Result<Vec<(i64, i64, i64)>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT CAST(strftime('%Y', a.published_at, 'unixepoch') AS INTEGER),
                 CAST(strftime('%m', a.published_at, 'unixepoch') AS INTEGER), count(*)
@@ -413,7 +423,7 @@ pub fn archive_months(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(i64,
 
 /// One page of the published articles from `from` up to (not including) `to`, unix
 /// times, newest first, and how many there are in all: a year or a month of the archive.
-pub fn list_period(
+pub(crate) fn list_period(
     conn: &Connection,
     now: i64,
     (from, to): (i64, i64),
@@ -435,7 +445,7 @@ pub fn list_period(
 }
 
 /// Where an old URL now lives: the (kind, slug) of the entry an alias points to.
-pub fn alias_target(
+pub(crate) fn alias_target(
     conn: &Connection,
     path: &str,
     now: i64,
@@ -451,14 +461,14 @@ pub fn alias_target(
 /// The target of a redirect stub named `slug`.
 /// The spelling a tag's page goes by when authors wrote it several ways (`Community`,
 /// `community`): the first in byte order, as the sitemap lists it.
-pub fn canonical_tag(conn: &Connection, tag: &str) -> rusqlite::Result<Option<String>> {
+pub(crate) fn canonical_tag(conn: &Connection, tag: &str) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached("SELECT min(tag) FROM article_tags WHERE tag = ?1 COLLATE NOCASE")?
         .query_row([tag], |r| r.get(0))
 }
 
 /// Where an entry that had `slug` lives now, if it was renamed and is visible: its
 /// (kind, slug).
-pub fn moved_to(
+pub(crate) fn moved_to(
     conn: &Connection,
     slug: &str,
     now: i64,
@@ -472,20 +482,23 @@ pub fn moved_to(
 }
 
 /// The title of the removed article that had `slug`.
-pub fn gone(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
+pub(crate) fn gone(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached("SELECT title FROM gone WHERE slug = ?1")?
         .query_row([slug], |r| r.get(0))
         .optional()
 }
 
-pub fn redirect_target(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
+pub(crate) fn redirect_target(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached("SELECT target FROM redirects WHERE slug = ?1")?
         .query_row([slug], |r| r.get(0))
         .optional()
 }
 
 /// A published file: (content type, bytes, hash).
-pub fn file(conn: &Connection, path: &str) -> rusqlite::Result<Option<(String, Vec<u8>, String)>> {
+pub(crate) fn file(
+    conn: &Connection,
+    path: &str,
+) -> rusqlite::Result<Option<(String, Vec<u8>, String)>> {
     conn.prepare_cached("SELECT content_type, bytes, content_hash FROM files WHERE path = ?1")?
         .query_row([path], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()
@@ -493,7 +506,7 @@ pub fn file(conn: &Connection, path: &str) -> rusqlite::Result<Option<(String, V
 
 /// An article as a feed entry carries it: whole, with its dates and tags.
 #[derive(Debug, Clone)]
-pub struct FeedEntry {
+pub(crate) struct FeedEntry {
     pub summary: Summary,
     pub updated_at: Option<i64>,
     pub author_name: String,
@@ -505,7 +518,7 @@ pub struct FeedEntry {
 }
 
 /// One page of a feed, newest first, and how many entries the feed has in all.
-pub fn feed_entries(
+pub(crate) fn feed_entries(
     conn: &Connection,
     filter: &Filter<'_>,
     now: i64,
@@ -540,7 +553,7 @@ pub fn feed_entries(
 
 /// Every public page and when it last changed, for the sitemap: `article:`, `stream:`,
 /// `author:` and `tag:` names for the caller to encode into paths.
-pub fn sitemap(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, i64)>> {
+pub(crate) fn sitemap(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.kind || ':' || a.slug, max(a.published_at, ifnull(a.updated_at, 0))
            FROM articles a WHERE a.draft = 0 AND a.published_at <= ?1 AND a.kind <> 'intro'
@@ -569,7 +582,7 @@ pub fn sitemap(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, i64
 
 /// Every entry's kind, slug, source path and whether it is published now, for
 /// `dispatches check`.
-pub fn link_targets(
+pub(crate) fn link_targets(
     conn: &Connection,
     now: i64,
 ) -> rusqlite::Result<Vec<(String, String, String, bool)>> {
@@ -581,7 +594,7 @@ pub fn link_targets(
 }
 
 /// The HTML of the article at `slug`, whatever its state (for its ids).
-pub fn article_html(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
+pub(crate) fn article_html(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
     conn.query_row("SELECT html FROM articles WHERE slug = ?1", [slug], |r| {
         r.get(0)
     })
@@ -589,7 +602,7 @@ pub fn article_html(conn: &Connection, slug: &str) -> rusqlite::Result<Option<St
 }
 
 /// Whether a file published beside the articles has this path.
-pub fn has_file(conn: &Connection, path: &str) -> rusqlite::Result<bool> {
+pub(crate) fn has_file(conn: &Connection, path: &str) -> rusqlite::Result<bool> {
     conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM files WHERE path = ?1)",
         [path],

@@ -18,7 +18,7 @@ pub enum SearchFilter {
 }
 
 /// A compiled search: an FTS5 expression (or none: filters only, newest first).
-pub struct SearchSpec<'a> {
+pub(crate) struct SearchSpec<'a> {
     pub fts: Option<&'a str>,
     /// Articles matching this phrase rank above the rest.
     pub phrase: Option<&'a str>,
@@ -29,7 +29,7 @@ pub struct SearchSpec<'a> {
 }
 
 /// One search result as stored.
-pub struct SearchRow {
+pub(crate) struct SearchRow {
     pub slug: String,
     pub title: String,
     pub dek: String,
@@ -54,7 +54,10 @@ const RANK: &str = "'bm25(10.0, 4.0, 1.0, 3.0, 2.0, 2.0)'";
 /// another, each in rank order, and the page is cut from the first and then the second.
 /// (An `ORDER BY` on "holds the phrase" would make SQLite rank and sort every match
 /// itself.) Most first pages need only the first query.
-pub fn search(conn: &Connection, spec: &SearchSpec<'_>) -> rusqlite::Result<(i64, Vec<SearchRow>)> {
+pub(crate) fn search(
+    conn: &Connection,
+    spec: &SearchSpec<'_>,
+) -> rusqlite::Result<(i64, Vec<SearchRow>)> {
     let Some(fts) = spec.fts else {
         return listing(conn, spec);
     };
@@ -266,7 +269,7 @@ fn rows(conn: &Connection, sql: &str, args: &[Value]) -> rusqlite::Result<Vec<Se
 /// The indexed term closest to `word` (edit distance 1, or 2 for long words), most
 /// frequent first; `None` when `word` is itself indexed or nothing is close. Candidates
 /// share the first letter, which keeps the scan to one slice of the vocabulary.
-pub fn closest_term(conn: &Connection, word: &str) -> rusqlite::Result<Option<String>> {
+pub(crate) fn closest_term(conn: &Connection, word: &str) -> rusqlite::Result<Option<String>> {
     let Some(first) = word.chars().next() else {
         return Ok(None);
     };

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// The secret named `name`, if one was made.
-pub fn get(conn: &Connection, name: &str) -> rusqlite::Result<Option<String>> {
+pub(crate) fn get(conn: &Connection, name: &str) -> rusqlite::Result<Option<String>> {
     conn.query_row("SELECT value FROM secrets WHERE name = ?1", [name], |r| {
         r.get(0)
     })
@@ -12,7 +12,7 @@ pub fn get(conn: &Connection, name: &str) -> rusqlite::Result<Option<String>> {
 }
 
 /// Sets (or replaces) the secret named `name`.
-pub fn set(conn: &Connection, name: &str, value: &str) -> rusqlite::Result<()> {
+pub(crate) fn set(conn: &Connection, name: &str, value: &str) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO secrets (name, value) VALUES (?1, ?2)
          ON CONFLICT (name) DO UPDATE SET value = excluded.value",

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 
 /// Content hash of every stored source file, by source path (articles, authors, streams,
 /// redirect stubs, files), so unchanged files are skipped without parsing.
-pub fn source_hashes(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
+pub(crate) fn source_hashes(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT source_path, content_hash FROM articles
          UNION ALL SELECT source_path, content_hash FROM authors WHERE source_path IS NOT NULL
@@ -22,7 +22,7 @@ pub fn source_hashes(conn: &Connection) -> rusqlite::Result<HashMap<String, Stri
 
 /// The size and variants of every published image, by its path in the content folder
 /// (from the `files_images` index: the bytes are never read).
-pub fn image_facts(
+pub(crate) fn image_facts(
     conn: &Connection,
 ) -> rusqlite::Result<HashMap<String, crate::content::images::ImageFacts>> {
     let mut stmt = conn.prepare(
@@ -45,7 +45,7 @@ pub fn image_facts(
 }
 
 /// The articles (source paths) whose pages show each published image.
-pub fn image_users(conn: &Connection) -> rusqlite::Result<HashMap<String, Vec<String>>> {
+pub(crate) fn image_users(conn: &Connection) -> rusqlite::Result<HashMap<String, Vec<String>>> {
     let mut stmt = conn.prepare("SELECT image_path, source_path FROM article_images")?;
     let mut users: HashMap<String, Vec<String>> = HashMap::new();
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
@@ -57,14 +57,14 @@ pub fn image_users(conn: &Connection) -> rusqlite::Result<HashMap<String, Vec<St
 }
 
 /// The folder each source file was published from, by source path.
-pub fn source_roots(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
+pub(crate) fn source_roots(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
     let mut stmt = conn.prepare("SELECT source_path, root FROM source_roots")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
 
 /// Which source file holds each article slug.
-pub fn slug_owners(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
+pub(crate) fn slug_owners(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
     let mut stmt = conn.prepare_cached("SELECT slug, source_path FROM articles")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()

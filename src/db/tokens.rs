@@ -1,11 +1,11 @@
 //! The SQL of publishing tokens: add, list, revoke, the hashes a request is checked
 //! against, and when a token was last used. Hashing and checking are `crate::tokens`.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 /// One stored token, without any way back to the token itself.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TokenRow {
+pub(crate) struct TokenRow {
     pub name: String,
     /// Hex SHA-256 of the token.
     pub hash: String,
@@ -16,7 +16,7 @@ pub struct TokenRow {
 }
 
 /// Stores a new token; false when `name` is taken.
-pub fn add(
+pub(crate) fn add(
     conn: &Connection,
     name: &str,
     hash: &str,
@@ -32,7 +32,7 @@ pub fn add(
 }
 
 /// Every token, by name.
-pub fn list(conn: &Connection) -> rusqlite::Result<Vec<TokenRow>> {
+pub(crate) fn list(conn: &Connection) -> rusqlite::Result<Vec<TokenRow>> {
     let mut stmt = conn
         .prepare("SELECT name, hash, scopes, created_at, last_used_at FROM tokens ORDER BY name")?;
     stmt.query_map([], |r| {
@@ -48,12 +48,12 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<TokenRow>> {
 }
 
 /// Deletes the token `name`; false when there was none.
-pub fn revoke(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
+pub(crate) fn revoke(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
     Ok(conn.execute("DELETE FROM tokens WHERE name = ?1", [name])? == 1)
 }
 
 /// Records that `name` was used at `now`.
-pub fn touch(conn: &Connection, name: &str, now: i64) -> rusqlite::Result<()> {
+pub(crate) fn touch(conn: &Connection, name: &str, now: i64) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE tokens SET last_used_at = ?2 WHERE name = ?1",
         params![name, now],
@@ -61,18 +61,8 @@ pub fn touch(conn: &Connection, name: &str, now: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// When `name` was last used, if it exists.
-pub fn last_used(conn: &Connection, name: &str) -> rusqlite::Result<Option<Option<i64>>> {
-    conn.query_row(
-        "SELECT last_used_at FROM tokens WHERE name = ?1",
-        [name],
-        |r| r.get(0),
-    )
-    .optional()
-}
-
 /// Records through the server's writer that `name` was used at `now` (dropped when the
 /// writer is busy: the time is bookkeeping, not worth holding a request for).
-pub fn touch_through(writer: &super::Writer, name: String, now: i64) {
+pub(crate) fn touch_through(writer: &super::Writer, name: String, now: i64) {
     writer.try_small(move |conn| touch(conn, &name, now));
 }

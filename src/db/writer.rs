@@ -13,7 +13,7 @@ use super::batch::{Applied, ArticleRow, Batch};
 use super::{DbError, count_commit, open_writable};
 
 /// What a streamed publish sends after its head.
-pub enum Incoming {
+pub(crate) enum Incoming {
     /// The next rows, in order; sent a few at a time so that neither side wakes the
     /// other for every row.
     Rows(Vec<ArticleRow>),

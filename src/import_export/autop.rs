@@ -7,7 +7,7 @@ use super::html_md::{CLOSE, Held, OPEN};
 
 /// Removes WordPress's block comments (`<!-- wp:paragraph -->`, `<!-- /wp:… -->`),
 /// marks `<!--more-->` for the summary's end, and drops `<!--nextpage-->`.
-pub fn strip_block_comments(html: &str, held: &mut Held) -> String {
+pub(super) fn strip_block_comments(html: &str, held: &mut Held) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find("<!--") {
@@ -88,7 +88,7 @@ pub(super) const BLOCKS: &[&str] = &[
 
 /// wpautop's rule: text separated by a blank line is a paragraph, a single line break
 /// inside one is `<br>`, and block tags stand on their own; `<pre>` is left alone.
-pub fn autop(html: &str) -> String {
+pub(super) fn autop(html: &str) -> String {
     let html = html.replace("\r\n", "\n").replace('\r', "\n");
     let (html, pres) = hold_pre(&html);
     let spaced = space_blocks(&html);

@@ -9,13 +9,13 @@ use super::shortcodes::{self, Context};
 use super::{Attachment, BodyFormat, Entry};
 
 /// The export's attachments, by id and by the post they were uploaded to.
-pub struct Media<'a> {
+pub(super) struct Media<'a> {
     by_id: HashMap<String, &'a Attachment>,
     by_parent: HashMap<String, Vec<&'a Attachment>>,
 }
 
 impl<'a> Media<'a> {
-    pub fn new(attachments: &'a [Attachment]) -> Media<'a> {
+    pub(super) fn new(attachments: &'a [Attachment]) -> Media<'a> {
         let mut by_parent: HashMap<String, Vec<&Attachment>> = HashMap::new();
         for a in attachments {
             if let Some(p) = &a.parent {
@@ -30,7 +30,7 @@ impl<'a> Media<'a> {
 }
 
 /// A body converted, with what the conversion found.
-pub struct Rendered {
+pub(super) struct Rendered {
     pub markdown: String,
     /// Shortcodes removed, by name.
     pub removed: BTreeSet<String>,
@@ -39,7 +39,7 @@ pub struct Rendered {
 }
 
 /// `entry`'s body as Markdown.
-pub fn render(entry: &Entry, media: &Media<'_>) -> Rendered {
+pub(super) fn render(entry: &Entry, media: &Media<'_>) -> Rendered {
     let text = html_md::strip_private(&entry.body);
     let mut held = Held::default();
     let children = media
@@ -82,7 +82,7 @@ pub fn render(entry: &Entry, media: &Media<'_>) -> Rendered {
 }
 
 /// An excerpt as one line of text, shortcodes and tags gone.
-pub fn excerpt(html: &str, media: &Media<'_>) -> String {
+pub(super) fn excerpt(html: &str, media: &Media<'_>) -> String {
     let mut held = Held::default();
     let mut cx = Context {
         attachments: &media.by_id,

@@ -15,7 +15,7 @@ use super::{Author, BodyFormat, Entry, Export, ImportError, Kind};
 const MAX_BYTES: u64 = 512 << 20;
 
 /// Reads the Ghost export at `path`.
-pub fn read(path: &Path) -> Result<Export, ImportError> {
+pub(super) fn read(path: &Path) -> Result<Export, ImportError> {
     let shown = path.display().to_string();
     let unreadable = |message: String| ImportError::Unreadable {
         path: shown.clone(),

@@ -18,13 +18,13 @@ pub(super) const CLOSE: char = '\u{E001}';
 
 /// Blocks held back from conversion, put back afterwards.
 #[derive(Default)]
-pub struct Held {
+pub(super) struct Held {
     blocks: Vec<String>,
 }
 
 impl Held {
     /// A placeholder for `markdown`, which the caller gives its own blank lines.
-    pub fn hold(&mut self, markdown: String) -> String {
+    pub(super) fn hold(&mut self, markdown: String) -> String {
         self.blocks.push(markdown);
         format!("{OPEN}{}{CLOSE}", self.blocks.len() - 1)
     }
@@ -56,13 +56,13 @@ impl Held {
 }
 
 /// `text` without any placeholder (for a summary, where held blocks have no place).
-pub fn erase_placeholders(text: &str) -> String {
+pub(super) fn erase_placeholders(text: &str) -> String {
     Held::default().restore(text)
 }
 
 /// Characters the placeholders use, removed from an export's text so that none can be
 /// forged.
-pub fn strip_private(s: &str) -> String {
+pub(super) fn strip_private(s: &str) -> String {
     s.replace([OPEN, CLOSE], "")
 }
 
@@ -99,7 +99,7 @@ fn inline_kept(handlers: &dyn Handlers, element: Element) -> Option<HandlerResul
 }
 
 /// Markdown for an HTML fragment whose held blocks are in `held`.
-pub fn to_markdown(html: &str, held: &mut Held) -> String {
+pub(super) fn to_markdown(html: &str, held: &mut Held) -> String {
     let html = keep_as_html(html, held);
     let html = figures(&html, held);
     let html = code_blocks(&html, held);
@@ -264,13 +264,13 @@ fn figures(html: &str, held: &mut Held) -> String {
 }
 
 /// Markdown's image: `![alt](src)`.
-pub fn image_md(alt: &str, src: &str) -> String {
+pub(super) fn image_md(alt: &str, src: &str) -> String {
     let alt = alt.replace(['[', ']', '\n'], " ");
     format!("![{}]({})", alt.trim(), md_url(src))
 }
 
 /// A URL fit for a Markdown link destination.
-pub fn md_url(u: &str) -> String {
+pub(super) fn md_url(u: &str) -> String {
     let u = u.trim();
     if u.contains([' ', '(', ')', '<', '>']) {
         format!("<{}>", u.replace(['<', '>', '\n'], ""))
@@ -280,7 +280,7 @@ pub fn md_url(u: &str) -> String {
 }
 
 /// An image (Markdown) and its caption (text) as a figure the sanitiser keeps.
-pub fn figure_md(image: &str, caption: &str) -> String {
+pub(super) fn figure_md(image: &str, caption: &str) -> String {
     let caption = html_escape::encode_text(caption);
     format!("\n\n<figure>\n\n{image}\n\n<figcaption>{caption}</figcaption>\n</figure>\n\n")
 }
@@ -383,7 +383,7 @@ fn iframes_as_links(html: &str) -> String {
 }
 
 /// The value of attribute `name` in one start tag, entities decoded.
-pub fn attr(tag: &str, name: &str) -> Option<String> {
+pub(super) fn attr(tag: &str, name: &str) -> Option<String> {
     let lower = tag.to_ascii_lowercase();
     let mut from = 0;
     while let Some(i) = lower[from..].find(name) {
@@ -410,7 +410,7 @@ pub fn attr(tag: &str, name: &str) -> Option<String> {
 
 /// The text of an HTML fragment: tags dropped (a block tag or `<br>` leaves a space),
 /// entities decoded, white space collapsed.
-pub fn plain_text(html: &str) -> String {
+pub(super) fn plain_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find('<') {

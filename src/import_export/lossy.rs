@@ -6,7 +6,7 @@
 use std::io::{self, Read};
 
 /// Reads `inner`, repairing as it goes; [`Lossy::repaired`] counts what it changed.
-pub struct Lossy<R> {
+pub(super) struct Lossy<R> {
     inner: R,
     /// The start of a character cut by the end of the last chunk.
     pending: Vec<u8>,
@@ -17,7 +17,7 @@ pub struct Lossy<R> {
 }
 
 impl<R: Read> Lossy<R> {
-    pub fn new(inner: R) -> Lossy<R> {
+    pub(super) fn new(inner: R) -> Lossy<R> {
         Lossy {
             inner,
             pending: Vec::new(),
@@ -29,7 +29,7 @@ impl<R: Read> Lossy<R> {
     }
 
     /// Bytes replaced or dropped so far.
-    pub fn repaired(&self) -> u64 {
+    pub(super) fn repaired(&self) -> u64 {
         self.repaired
     }
 

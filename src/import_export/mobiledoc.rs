@@ -13,10 +13,10 @@ use serde_json::Value;
 const MAX_DEPTH: usize = 32;
 
 /// Cards and nodes left out, by name, for a warning.
-pub type Dropped = BTreeSet<String>;
+pub(super) type Dropped = BTreeSet<String>;
 
 /// HTML for a mobiledoc document (the JSON text Ghost stores).
-pub fn mobiledoc(json: &str, dropped: &mut Dropped) -> Option<String> {
+pub(super) fn mobiledoc(json: &str, dropped: &mut Dropped) -> Option<String> {
     let doc: Value = serde_json::from_str(json).ok()?;
     let empty = Vec::new();
     let list = |k: &str| doc.get(k).and_then(Value::as_array).unwrap_or(&empty);
@@ -244,7 +244,7 @@ fn link(url: &str, label: &str) -> String {
 }
 
 /// HTML for a lexical document (the JSON text Ghost 5 stores).
-pub fn lexical(json: &str, dropped: &mut Dropped) -> Option<String> {
+pub(super) fn lexical(json: &str, dropped: &mut Dropped) -> Option<String> {
     let doc: Value = serde_json::from_str(json).ok()?;
     let root = doc.get("root")?;
     let mut out = String::new();

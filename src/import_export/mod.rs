@@ -17,11 +17,11 @@ use std::path::{Path, PathBuf};
 
 use crate::content::slugify;
 
-pub use write::{Outcome, Summary};
+pub(crate) use write::Summary;
 
 /// What an item becomes on the new site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Post,
     Page,
     Project,
@@ -40,7 +40,7 @@ impl Kind {
 
 /// How an entry's body is written in the export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyFormat {
+pub(crate) enum BodyFormat {
     /// WordPress post content: HTML whose blank lines are paragraphs, with shortcodes.
     WordPress,
     /// Finished HTML (Ghost's `html`, or what its mobiledoc or lexical documents render to).
@@ -49,7 +49,7 @@ pub enum BodyFormat {
 
 /// One post, page or project as the export gives it.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub kind: Kind,
     /// The export's own id (WordPress post ID, Ghost id).
     pub id: String,
@@ -78,7 +78,7 @@ pub struct Entry {
 
 /// A person named in the export.
 #[derive(Debug, Clone)]
-pub struct Author {
+pub(crate) struct Author {
     /// The login or slug entries name them by.
     pub id: String,
     pub name: String,
@@ -87,7 +87,7 @@ pub struct Author {
 
 /// A media file the export lists.
 #[derive(Debug, Clone)]
-pub struct Attachment {
+pub(crate) struct Attachment {
     pub id: String,
     pub url: String,
     pub title: String,
@@ -98,7 +98,7 @@ pub struct Attachment {
 
 /// Everything read from one export, before any file is written.
 #[derive(Debug, Default)]
-pub struct Export {
+pub(crate) struct Export {
     pub entries: Vec<Entry>,
     pub authors: Vec<Author>,
     pub attachments: Vec<Attachment>,
@@ -111,7 +111,7 @@ pub struct Export {
 
 /// An export that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
-pub enum ImportError {
+pub(crate) enum ImportError {
     #[error("{path}: {message}")]
     Unreadable { path: String, message: String },
     #[error("{path}:{line}: {message}")]
@@ -124,20 +124,20 @@ pub enum ImportError {
 
 /// What `dispatches import` was asked to do.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     pub export: PathBuf,
     pub into: PathBuf,
     pub force: bool,
 }
 
 /// Reads the export at `options.export` and writes its entries under `options.into`.
-pub fn import(options: &Options) -> Result<Summary, ImportError> {
+pub(crate) fn import(options: &Options) -> Result<Summary, ImportError> {
     let export = read(&options.export)?;
     Ok(write::write(export, &options.into, options.force))
 }
 
 /// Reads an export of either kind, told apart by its first character.
-pub fn read(path: &Path) -> Result<Export, ImportError> {
+pub(crate) fn read(path: &Path) -> Result<Export, ImportError> {
     let shown = path.display().to_string();
     let unreadable = |e: std::io::Error| ImportError::Unreadable {
         path: shown.clone(),

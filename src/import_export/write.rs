@@ -14,7 +14,7 @@ use crate::content::slugify;
 
 /// What happened to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     New,
     Updated,
     Unchanged,
@@ -24,7 +24,7 @@ pub enum Outcome {
 
 /// What an import did, for the summary line and the exit code.
 #[derive(Debug, Default)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub posts: usize,
     pub pages: usize,
     pub projects: usize,
@@ -41,7 +41,7 @@ pub struct Summary {
 impl Summary {
     /// `imported 3 posts, 1 page, 0 projects; 2 unchanged; 4 skipped (…)`, as `publish`
     /// prints its own.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let plural =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let mut line = format!(
@@ -67,7 +67,7 @@ impl Summary {
 }
 
 /// Writes `export` under `into`.
-pub fn write(export: Export, into: &Path, force: bool) -> Summary {
+pub(super) fn write(export: Export, into: &Path, force: bool) -> Summary {
     let mut s = Summary {
         skipped: export.skipped.clone(),
         failed: export.failed.clone(),

@@ -10,13 +10,13 @@ use std::path::{Path, PathBuf};
 use super::file;
 
 /// The folder deleted posts wait in, inside the content folder.
-pub const DELETED: &str = ".deleted";
+pub(super) const DELETED: &str = ".deleted";
 /// The list of deleted posts' slugs, inside `DELETED`.
 const SLUGS: &str = ".slugs";
 
 /// What a delete moves for the post in `rel`: its bundle's folder when it is a bundle's
 /// `index.md` and `alone` (nothing else published lives under that folder), else the file.
-pub fn moved_part(rel: &str, alone: bool) -> &str {
+pub(super) fn moved_part(rel: &str, alone: bool) -> &str {
     match rel.strip_suffix("/index.md") {
         Some(dir) if alone && !dir.is_empty() => dir,
         _ => rel,
@@ -25,7 +25,7 @@ pub fn moved_part(rel: &str, alone: bool) -> &str {
 
 /// Moves `part` (a file or a bundle's folder, relative to `content`) into the deleted
 /// folder and notes that it answered at `slug`.
-pub fn put_away(content: &Path, part: &str, slug: &str) -> std::io::Result<()> {
+pub(super) fn put_away(content: &Path, part: &str, slug: &str) -> std::io::Result<()> {
     let deleted = content.join(DELETED);
     let to = deleted.join(part);
     std::fs::create_dir_all(to.parent().unwrap_or(&deleted))?;
@@ -44,7 +44,7 @@ pub fn put_away(content: &Path, part: &str, slug: &str) -> std::io::Result<()> {
 /// The part (relative to the deleted folder) that answered at `slug`, if one is kept:
 /// from the list, else (for posts deleted before there was one) a file whose `slug`
 /// key or name is `slug`.
-pub fn find(content: &Path, slug: &str) -> Option<String> {
+pub(super) fn find(content: &Path, slug: &str) -> Option<String> {
     let deleted = content.join(DELETED);
     let listed = read_list(&deleted)
         .into_iter()
@@ -65,7 +65,7 @@ pub fn find(content: &Path, slug: &str) -> Option<String> {
 }
 
 /// Moves `part` back where it was; the path it is back at.
-pub fn take_back(content: &Path, part: &str) -> std::io::Result<PathBuf> {
+pub(super) fn take_back(content: &Path, part: &str) -> std::io::Result<PathBuf> {
     let deleted = content.join(DELETED);
     let to = content.join(part);
     std::fs::create_dir_all(to.parent().unwrap_or(content))?;

@@ -20,9 +20,9 @@ use crate::urls;
 use crate::watch::{self, Problems};
 
 /// Uploaded files go here, inside the content folder.
-pub const MEDIA: &str = "media";
+pub(crate) const MEDIA: &str = "media";
 /// How an upload's temporary file in `MEDIA` is named: hidden, so never published.
-pub const UPLOAD_PREFIX: &str = ".upload-";
+pub(crate) const UPLOAD_PREFIX: &str = ".upload-";
 /// The longest slug made from a title.
 const SLUG_CHARS: usize = 60;
 
@@ -349,7 +349,7 @@ fn now() -> String {
 }
 
 /// A URL name from a title (`content::slugify`), cut to `SLUG_CHARS` characters.
-pub fn slug_from_title(s: &str) -> String {
+pub(crate) fn slug_from_title(s: &str) -> String {
     let slug = crate::content::slugify(s);
     match slug.char_indices().nth(SLUG_CHARS) {
         Some((end, _)) => slug[..end].trim_end_matches('-').to_string(),

@@ -4,7 +4,7 @@
 
 mod deleted;
 pub mod file;
-pub mod folder;
+pub(crate) mod folder;
 
 use serde_json::{Map, Value};
 

@@ -59,7 +59,7 @@ pub(super) struct LoadedAll {
 
 impl LoadedAll {
     /// Adds what another round of loading gave.
-    pub fn absorb(&mut self, other: LoadedAll) {
+    pub(super) fn absorb(&mut self, other: LoadedAll) {
         let b = other.batch;
         self.batch.streams.extend(b.streams);
         self.batch.authors.extend(b.authors);

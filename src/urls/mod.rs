@@ -3,7 +3,7 @@
 //! patterns, so handlers, views, feeds, the sitemap, search results and the content
 //! stage's file links cannot disagree with the routes they point at.
 
-pub mod routes;
+pub(crate) mod routes;
 
 use std::borrow::Cow;
 

@@ -103,7 +103,7 @@ impl RouteId {
 /// One entry of the table: what the route is and its axum pattern (`/{name}` captures
 /// one segment, `/{*name}` the rest of the path).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Route {
+pub(crate) struct Route {
     pub id: RouteId,
     pub pattern: String,
 }
@@ -147,7 +147,7 @@ const PATTERNS: [(RouteId, &str); 33] = [
 ];
 
 /// The whole table for a site whose portfolio lives at `/{work}`.
-pub fn table(work: &str) -> Vec<Route> {
+pub(crate) fn table(work: &str) -> Vec<Route> {
     PATTERNS
         .iter()
         .map(|(id, pattern)| Route {
@@ -168,7 +168,7 @@ pub fn parse(path: &str, work: &str) -> Option<(RouteId, Vec<String>)> {
 }
 
 /// Whether `path` is one of the routes whose answers must be live ([`RouteId::is_live`]).
-pub fn is_live(path: &str) -> bool {
+pub(crate) fn is_live(path: &str) -> bool {
     PATTERNS
         .iter()
         .any(|(id, pattern)| id.is_live() && matches(pattern, path).is_some())
@@ -207,7 +207,7 @@ fn matches(pattern: &str, path: &str) -> Option<Vec<String>> {
 
 /// Fills a pattern's captures with `args`, each percent-encoded (a `{*rest}` capture
 /// keeps its slashes).
-pub fn build(pattern: &str, args: &[&str]) -> String {
+pub(crate) fn build(pattern: &str, args: &[&str]) -> String {
     let mut args = args.iter();
     let segments: Vec<String> = pattern
         .split('/')
@@ -229,7 +229,7 @@ pub fn build(pattern: &str, args: &[&str]) -> String {
 /// The pattern of `id` when the portfolio lives at `/{work}`.
 /// Borrowed for every route but the portfolio's, so building a link (a list page builds
 /// dozens) allocates no pattern.
-pub fn pattern(id: RouteId, work: &str) -> std::borrow::Cow<'static, str> {
+pub(crate) fn pattern(id: RouteId, work: &str) -> std::borrow::Cow<'static, str> {
     let (_, p) = PATTERNS
         .iter()
         .find(|(i, _)| *i == id)

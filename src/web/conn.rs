@@ -59,7 +59,7 @@ pub(super) struct Limits {
 
 impl Limits {
     /// The site's timeouts, and as many connections as the open-file limit leaves room for.
-    pub fn new(config: &Config) -> Limits {
+    pub(super) fn new(config: &Config) -> Limits {
         Limits {
             header_timeout: config.header_timeout,
             idle_timeout: config.idle_timeout,
@@ -222,7 +222,7 @@ enum Due {
 pub(super) struct InFlight(Arc<Activity>);
 
 impl InFlight {
-    pub fn begin(activity: &Arc<Activity>) -> InFlight {
+    pub(super) fn begin(activity: &Arc<Activity>) -> InFlight {
         activity.touch();
         activity.requested.store(true, Ordering::Release);
         activity.in_flight.fetch_add(1, Ordering::AcqRel);
@@ -249,7 +249,7 @@ pub(super) struct Tracked<B> {
 }
 
 impl<B> Tracked<B> {
-    pub fn new(body: B, in_flight: InFlight) -> Tracked<B> {
+    pub(super) fn new(body: B, in_flight: InFlight) -> Tracked<B> {
         Tracked { body, in_flight }
     }
 }
@@ -319,7 +319,7 @@ impl Drop for Slot {
 }
 
 impl Slot {
-    pub fn activity(&self) -> &Arc<Activity> {
+    pub(super) fn activity(&self) -> &Arc<Activity> {
         &self.activity
     }
 
@@ -327,7 +327,7 @@ impl Slot {
     /// stops (then at once if nothing is in flight, else after a graceful close).
     /// `graceful` starts hyper's graceful close: HTTP/1 ends after the response in
     /// flight, HTTP/2 sends GOAWAY and finishes its streams.
-    pub async fn run<C, F>(self, conn: C, graceful: F)
+    pub(super) async fn run<C, F>(self, conn: C, graceful: F)
     where
         C: Future,
         F: FnOnce(Pin<&mut C>),
@@ -397,7 +397,7 @@ pub(super) struct Acceptor {
 }
 
 impl Acceptor {
-    pub fn new(limits: Limits) -> Acceptor {
+    pub(super) fn new(limits: Limits) -> Acceptor {
         Acceptor {
             slots: Arc::new(Semaphore::new(limits.max_connections)),
             limits,
@@ -415,7 +415,7 @@ impl Acceptor {
     /// out lets the accept loop go on at once instead of waiting for it. With every slot
     /// busy, this waits for one, and the connections behind this one wait in the kernel's
     /// backlog.
-    pub async fn accept(&mut self, listener: &TcpListener) -> (TcpStream, Slot) {
+    pub(super) async fn accept(&mut self, listener: &TcpListener) -> (TcpStream, Slot) {
         loop {
             let stream = match listener.accept().await {
                 Ok((stream, _)) => stream,
@@ -497,7 +497,7 @@ impl Acceptor {
 
     /// Tells every connection to stop and waits up to `grace` for them: idle ones close at
     /// once, busy ones after their responses.
-    pub async fn shutdown(self, grace: Duration) {
+    pub(super) async fn shutdown(self, grace: Duration) {
         self.stop.send_replace(true);
         let all = u32::try_from(self.limits.max_connections).expect("at most MAX_CONNECTIONS");
         if tokio::time::timeout(grace, self.slots.acquire_many(all))

@@ -21,7 +21,7 @@ pub enum WebError {
     Internal(Cause),
 }
 
-pub use crate::error::Cause;
+pub(crate) use crate::error::Cause;
 
 impl WebError {
     /// A failure that has no error value of its own, said in words.

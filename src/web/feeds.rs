@@ -285,7 +285,7 @@ fn typed(content_type: &'static str, cache: &'static str, body: String) -> Respo
 
 /// The handler of a feed route of the table (`/feed.xml`, a stream's, tag's or author's,
 /// in both formats); `None` for a route that is not a feed.
-pub fn route(id: RouteId) -> Option<MethodRouter<AppState>> {
+pub(super) fn route(id: RouteId) -> Option<MethodRouter<AppState>> {
     type Named = fn(String) -> Scope;
     let (format, scope): (Format, Option<Named>) = match id {
         RouteId::Feed => (Format::Atom, None),
@@ -351,7 +351,7 @@ fn sitemap_alternates(
     Ok(out)
 }
 
-pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
+pub(super) async fn sitemap(State(state): State<AppState>) -> Result<Response> {
     with_conn(&state, |conn, state| {
         let base = &state.config.base_url;
         let rows = read::sitemap(conn, now())?;
@@ -415,7 +415,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
     .await
 }
 
-pub async fn robots(State(state): State<AppState>) -> Response {
+pub(super) async fn robots(State(state): State<AppState>) -> Response {
     // Result pages are endless combinations of queries; crawlers should read articles.
     let body = format!(
         "User-agent: *\nDisallow: /search\nDisallow: /search.json\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
@@ -430,7 +430,7 @@ struct OpenSearchTemplate<'a> {
     config: &'a Config,
 }
 
-pub async fn opensearch(State(state): State<AppState>) -> Response {
+pub(super) async fn opensearch(State(state): State<AppState>) -> Response {
     match (OpenSearchTemplate {
         config: &state.config,
     })

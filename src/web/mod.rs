@@ -5,12 +5,12 @@
 mod assets;
 mod cache;
 mod conn;
-pub mod error;
+pub(crate) mod error;
 mod feeds;
 mod micropub;
 mod pages;
-pub mod searches;
-pub mod strings;
+pub(crate) mod searches;
+pub(crate) mod strings;
 mod views;
 
 use std::path::Path;

@@ -29,12 +29,12 @@ use crate::db::{self, ReadPool, read};
 
 /// How long a search may wait for a slot before it is refused. Searches take a few
 /// milliseconds each, so a queue that has not moved for a second is a flood.
-pub const QUEUE_WAIT: Duration = Duration::from_secs(1);
+pub(crate) const QUEUE_WAIT: Duration = Duration::from_secs(1);
 /// How long one search request may run in all: its query and any suggestions (each
 /// query also has `search::TIME_BUDGET`). Well inside the server's request timeout.
-pub const RUN_BUDGET: Duration = Duration::from_secs(2);
+pub(crate) const RUN_BUDGET: Duration = Duration::from_secs(2);
 /// What a refused search is told: the `Retry-After` seconds.
-pub const RETRY_AFTER_SECS: u64 = 1;
+pub(crate) const RETRY_AFTER_SECS: u64 = 1;
 /// The search threads' nice value: CFS then gives a page's thread about nine times a
 /// search thread's share of a busy core.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -69,7 +69,7 @@ impl Backoff {
 
 /// Marks a response refusing a search (503 on purpose): not a server failure to log.
 #[derive(Clone, Copy)]
-pub struct Refusal;
+pub(crate) struct Refusal;
 
 /// Work for a search thread.
 type Job = Box<dyn FnOnce() + Send>;
@@ -109,7 +109,7 @@ impl From<WebError> for Refused {
 /// Searches that may run at once under `config`: its setting, or half the cores (at
 /// least one). Half, because a running search uses a whole core while it lasts: the other
 /// half is left to pages, whatever the searches do.
-pub fn slots(config: &Config) -> usize {
+pub(crate) fn slots(config: &Config) -> usize {
     match config.search_slots {
         0 => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
         n => n,

@@ -178,13 +178,13 @@ const TABLE: &[(&str, [&str; 4])] = &[
 ];
 
 /// The keys a `[strings]` table may set.
-pub fn keys() -> impl Iterator<Item = &'static str> {
+pub(crate) fn keys() -> impl Iterator<Item = &'static str> {
     TABLE.iter().map(|(k, _)| *k)
 }
 
 /// The words of one language, with the site's overrides.
 #[derive(Debug, Clone)]
-pub struct Words {
+pub(crate) struct Words {
     locale: Locale,
     overrides: std::sync::Arc<BTreeMap<String, String>>,
 }
@@ -192,7 +192,7 @@ pub struct Words {
 impl Words {
     /// The words for the language `tag` (English when we have no table for it);
     /// `overrides` (the `[strings]` setting) win where they are given.
-    pub fn new(tag: &str, overrides: &std::sync::Arc<BTreeMap<String, String>>) -> Words {
+    pub(crate) fn new(tag: &str, overrides: &std::sync::Arc<BTreeMap<String, String>>) -> Words {
         Words {
             locale: Locale::of(tag),
             overrides: overrides.clone(),
@@ -201,7 +201,7 @@ impl Words {
 
     /// The text of `key`. A key the table lacks shows as itself in brackets, so a page
     /// test finds it.
-    pub fn t(&self, key: &str) -> &str {
+    pub(crate) fn t(&self, key: &str) -> &str {
         if let Some(text) = self.overrides.get(key) {
             return text;
         }
@@ -218,14 +218,9 @@ impl Words {
     }
 
     /// `3 streams`, `1 Rubrik`.
-    pub fn streams_count(&self, n: usize) -> String {
+    pub(crate) fn streams_count(&self, n: usize) -> String {
         let word = if n == 1 { "stream_one" } else { "stream_many" };
         format!("{n} {}", self.t(word))
-    }
-
-    /// `2 min read` in this language.
-    pub fn reading_time(&self, minutes: i64) -> String {
-        self.locale.reading_time(minutes)
     }
 }
 

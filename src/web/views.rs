@@ -7,13 +7,13 @@ use time_tz::OffsetDateTimeExt;
 
 use crate::config::Config;
 use crate::content::dates;
-pub use crate::content::dates::{long_date, month_name, short_date};
+pub(super) use crate::content::dates::{long_date, month_name, short_date};
 use crate::content::{Hero, Source};
 use crate::db::read::{StreamInfo, Summary};
 use crate::urls;
 
 /// What the shared layout shows on every page.
-pub struct Layout {
+pub(super) struct Layout {
     pub lang: String,
     pub site_title: String,
     /// The site's home page, absolute.
@@ -69,7 +69,7 @@ pub struct Layout {
 
 /// The logo in the header.
 #[derive(Debug, Clone)]
-pub struct Logo {
+pub(super) struct Logo {
     pub url: String,
     pub width: Option<u32>,
     pub height: Option<u32>,
@@ -77,7 +77,7 @@ pub struct Logo {
 
 /// One link of the site's menu.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NavLink {
+pub(super) struct NavLink {
     pub label: String,
     pub url: String,
     /// The page shown is this entry's (`aria-current="page"`).
@@ -85,7 +85,7 @@ pub struct NavLink {
 }
 
 impl NavLink {
-    pub fn new(label: &str, url: &str) -> NavLink {
+    pub(super) fn new(label: &str, url: &str) -> NavLink {
         NavLink {
             label: label.to_string(),
             url: url.to_string(),
@@ -97,7 +97,7 @@ impl NavLink {
 /// One language version of a dispatch: what `hreflang` links, the sitemap's alternates
 /// and the list "This dispatch in" name.
 #[derive(Debug, Clone)]
-pub struct Translation {
+pub(super) struct Translation {
     /// The tag as pages declare it (the site's language when the article names none).
     pub lang: String,
     /// The language as its readers call it (`Français`).
@@ -109,12 +109,12 @@ pub struct Translation {
 
 /// More language versions than any site translates into: every page and sitemap entry of
 /// a group lists them all, so without a bound a group's cost grows with its square.
-pub const MAX_LANGUAGE_VERSIONS: usize = 64;
+pub(super) const MAX_LANGUAGE_VERSIONS: usize = 64;
 
 /// The language versions of one dispatch from (slug, stored tag) pairs, each language
 /// once (the first listed keeps it; at most [`MAX_LANGUAGE_VERSIONS`]); empty unless two languages remain, since a page
 /// with no translation has no alternates to declare.
-pub fn language_versions<'a>(
+pub(super) fn language_versions<'a>(
     items: impl IntoIterator<Item = (&'a str, &'a str)>,
     config: &Config,
 ) -> Vec<Translation> {
@@ -140,7 +140,7 @@ pub fn language_versions<'a>(
 }
 
 /// The language a page declares: the article's tag, else the site's.
-pub fn page_lang<'a>(stored: &'a str, config: &'a Config) -> &'a str {
+pub(super) fn page_lang<'a>(stored: &'a str, config: &'a Config) -> &'a str {
     if stored.is_empty() {
         &config.language
     } else {
@@ -149,14 +149,14 @@ pub fn page_lang<'a>(stored: &'a str, config: &'a Config) -> &'a str {
 }
 
 /// A feed link in `<head>`.
-pub struct FeedLink {
+pub(super) struct FeedLink {
     pub title: String,
     pub href: String,
     pub kind: &'static str,
 }
 
 impl Layout {
-    pub fn new(
+    pub(super) fn new(
         config: &Config,
         css_url: &str,
         js_url: &str,
@@ -220,7 +220,12 @@ impl Layout {
 
     /// Sets the page's canonical path, and offers its own feeds when `feed_base` names a
     /// stream, tag or author page.
-    pub fn at(mut self, config: &Config, path: &str, feed_base: Option<(&str, &str)>) -> Layout {
+    pub(super) fn at(
+        mut self,
+        config: &Config,
+        path: &str,
+        feed_base: Option<(&str, &str)>,
+    ) -> Layout {
         self.canonical = urls::absolute(&config.base_url, path);
         for link in &mut self.nav {
             link.current = link.url == path
@@ -251,13 +256,13 @@ fn feed_links(title: &str, base: &str, config: &Config) -> Vec<FeedLink> {
 
 /// Serialises JSON-LD for a `<script>` element: `<` is escaped so no `</script>` or
 /// comment opener inside a title can end the element early.
-pub fn json_ld(value: &serde_json::Value) -> String {
+pub(super) fn json_ld(value: &serde_json::Value) -> String {
     value.to_string().replace('<', "\\u003c")
 }
 
 /// `Vol. IV · No. 04  Monday · 29 June 2026`: the volume counts years since the founding
 /// (plus one), the number is the week within that volume.
-pub fn masthead(founded: Date, today: Date) -> String {
+pub(super) fn masthead(founded: Date, today: Date) -> String {
     let mut years = today.year() - founded.year();
     if (today.month() as u8, today.day()) < (founded.month() as u8, founded.day()) {
         years -= 1;
@@ -279,7 +284,7 @@ fn anniversary(founded: Date, year: i32) -> Date {
         .unwrap_or(founded)
 }
 
-pub fn roman(mut n: u32) -> String {
+pub(super) fn roman(mut n: u32) -> String {
     const TABLE: [(u32, &str); 13] = [
         (1000, "M"),
         (900, "CM"),
@@ -318,7 +323,7 @@ fn weekday(w: Weekday) -> &'static str {
 }
 
 /// A list entry.
-pub struct Item {
+pub(super) struct Item {
     pub url: String,
     pub title: String,
     pub dek: String,
@@ -332,7 +337,7 @@ pub struct Item {
 }
 
 impl Item {
-    pub fn from_summary(s: &Summary, config: &Config) -> Item {
+    pub(super) fn from_summary(s: &Summary, config: &Config) -> Item {
         let local = local_date(s.published_at, config);
         Item {
             url: urls::article(&s.slug),
@@ -353,12 +358,12 @@ impl Item {
     }
 }
 
-pub fn local_date(ts: i64, config: &Config) -> Date {
+pub(super) fn local_date(ts: i64, config: &Config) -> Date {
     dates::local_date(ts, config.timezone)
 }
 
 /// Links to the previous and next page of a list.
-pub struct Pager {
+pub(super) struct Pager {
     pub page: i64,
     pub pages: i64,
     pub prev_url: Option<String>,
@@ -366,7 +371,7 @@ pub struct Pager {
 }
 
 impl Pager {
-    pub fn new(base: &str, page: i64, per_page: i64, total: i64) -> Pager {
+    pub(super) fn new(base: &str, page: i64, per_page: i64, total: i64) -> Pager {
         let pages = ((total + per_page - 1) / per_page).max(1);
         let url = |p: i64| urls::paged(base, p);
         Pager {
@@ -380,7 +385,7 @@ impl Pager {
 
 #[derive(Template)]
 #[template(path = "home.html")]
-pub struct HomePage {
+pub(super) struct HomePage {
     pub layout: Layout,
     /// `content/_index.md`, rendered: the site's own introduction above the list.
     pub intro_html: Option<String>,
@@ -396,7 +401,7 @@ pub struct HomePage {
 }
 
 /// A stream as the home page lists it.
-pub struct StreamLink {
+pub(super) struct StreamLink {
     pub url: String,
     pub name: String,
     pub description: String,
@@ -416,7 +421,7 @@ impl From<&StreamInfo> for StreamLink {
 
 #[derive(Template)]
 #[template(path = "list.html")]
-pub struct ListPage {
+pub(super) struct ListPage {
     pub layout: Layout,
     pub kicker: String,
     pub heading: String,
@@ -428,13 +433,13 @@ pub struct ListPage {
     pub pager: Pager,
 }
 
-pub struct Byline {
+pub(super) struct Byline {
     pub name: String,
     pub bio: String,
     pub url: String,
 }
 
-pub struct TocView {
+pub(super) struct TocView {
     pub id: String,
     pub title: String,
     pub sub: bool,
@@ -442,7 +447,7 @@ pub struct TocView {
 
 #[derive(Template)]
 #[template(path = "article.html")]
-pub struct ArticlePage {
+pub(super) struct ArticlePage {
     pub layout: Layout,
     /// The words of the article's furniture, in the article's language.
     pub aw: super::strings::Words,
@@ -472,7 +477,7 @@ pub struct ArticlePage {
 
 /// What an article's h-entry (microformats2) carries that the page does not show as
 /// such: readers such as IndieWeb clients and feed readers take the post from it.
-pub struct HEntry {
+pub(super) struct HEntry {
     /// Absolute URL of the article.
     pub url: String,
     /// RFC 3339 times.
@@ -485,13 +490,13 @@ pub struct HEntry {
     pub site_url: String,
 }
 
-pub struct MonthView {
+pub(super) struct MonthView {
     pub name: String,
     pub count: i64,
     pub url: String,
 }
 
-pub struct YearView {
+pub(super) struct YearView {
     pub year: i64,
     pub count: i64,
     pub url: String,
@@ -502,7 +507,7 @@ pub struct YearView {
 /// that hold any (label, URL).
 #[derive(Template)]
 #[template(path = "archive_period.html")]
-pub struct PeriodPage {
+pub(super) struct PeriodPage {
     pub layout: Layout,
     pub heading: String,
     pub archive_url: &'static str,
@@ -515,13 +520,13 @@ pub struct PeriodPage {
 
 #[derive(Template)]
 #[template(path = "archive.html")]
-pub struct ArchivePage {
+pub(super) struct ArchivePage {
     pub layout: Layout,
     pub total: i64,
     pub years: Vec<YearView>,
 }
 
-pub struct HitView {
+pub(super) struct HitView {
     pub url: String,
     pub title: String,
     pub stream: String,
@@ -531,7 +536,7 @@ pub struct HitView {
 
 #[derive(Template)]
 #[template(path = "search.html")]
-pub struct SearchPage {
+pub(super) struct SearchPage {
     pub layout: Layout,
     pub query: String,
     pub total: i64,
@@ -546,7 +551,7 @@ pub struct SearchPage {
 
 #[derive(Template)]
 #[template(path = "not_found.html")]
-pub struct NotFoundPage {
+pub(super) struct NotFoundPage {
     pub layout: Layout,
     pub heading: String,
     pub message: String,

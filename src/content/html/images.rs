@@ -9,15 +9,15 @@ use crate::content::images::ImageFacts;
 /// The width an image takes in the page's column, for the browser to pick a variant:
 /// the column (`--measure` in the stylesheet, 70ch of the body font, about 40rem), or
 /// the viewport less its margins on a phone.
-pub const SIZES: &str = "(min-width: 44rem) 40rem, calc(100vw - 2rem)";
+pub(crate) const SIZES: &str = "(min-width: 44rem) 40rem, calc(100vw - 2rem)";
 
 /// Looks up a published image by its path inside the content folder.
-pub type Lookup<'a> = dyn Fn(&str) -> Option<ImageFacts> + Sync + 'a;
+pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<ImageFacts> + Sync + 'a;
 
 /// What decorating gave: the HTML and the published images it uses (by their paths in
 /// the content folder), so the page is rendered again when one of them changes.
 #[derive(Debug, Default, PartialEq)]
-pub struct Decorated {
+pub(crate) struct Decorated {
     pub html: String,
     pub used: Vec<String>,
 }
@@ -27,7 +27,7 @@ pub struct Decorated {
 /// images are resolved as they are rendered). With `first_is_eager`, the first image
 /// loads at once (it may be what the reader sees first); every other image waits until
 /// it nears the viewport.
-pub fn decorate(
+pub(crate) fn decorate(
     html: &str,
     lookup: &Lookup<'_>,
     resolve: &dyn Fn(&str) -> Option<String>,
@@ -128,7 +128,7 @@ fn add_size(tag: &str, f: &ImageFacts, added: &mut String) {
 }
 
 /// The variants, then the original at its own width.
-pub fn srcset(path: &str, f: &ImageFacts) -> String {
+pub(crate) fn srcset(path: &str, f: &ImageFacts) -> String {
     let mut parts: Vec<String> = f
         .variant_widths
         .iter()
@@ -139,7 +139,7 @@ pub fn srcset(path: &str, f: &ImageFacts) -> String {
 }
 
 /// The path inside the content folder of a `src` that points at a published file.
-pub fn published_path(src: &str) -> Option<String> {
+pub(crate) fn published_path(src: &str) -> Option<String> {
     let rest = src.strip_prefix(crate::urls::FILES)?.strip_prefix('/')?;
     let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
     // Lenient on escapes (an author's `100%.png`), strict on UTF-8: a path that is not

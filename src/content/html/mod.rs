@@ -2,21 +2,21 @@
 //! the sanitising policy (`sanitize`), repairs of authors' raw HTML (`repair`), and
 //! making site paths absolute for feeds and meta tags.
 
-pub mod images;
-pub mod repair;
-pub mod sanitize;
+pub(crate) mod images;
+pub(crate) mod repair;
+pub(crate) mod sanitize;
 
 pub(crate) use repair::tags;
 
 /// The value of attribute `name` (any case) in a tag's text `<x a="1" b=2 c>`, unquoted
 /// and with character references decoded; `Some("")` for a bare attribute.
-pub fn attribute(tag: &str, name: &str) -> Option<String> {
+pub(crate) fn attribute(tag: &str, name: &str) -> Option<String> {
     attribute_at(tag, name).map(|(_, value)| value)
 }
 
 /// [`attribute`], with where its value is written in `tag`: quotes included, empty (at
 /// the attribute's end) for a bare attribute.
-pub fn attribute_at(tag: &str, name: &str) -> Option<(std::ops::Range<usize>, String)> {
+pub(crate) fn attribute_at(tag: &str, name: &str) -> Option<(std::ops::Range<usize>, String)> {
     let bytes = tag.as_bytes();
     let mut i = tag.find(|c: char| c.is_ascii_whitespace())?;
     while i < bytes.len() {
@@ -70,7 +70,7 @@ pub fn attribute_at(tag: &str, name: &str) -> Option<(std::ops::Range<usize>, St
 }
 
 /// Escapes text for an HTML element or attribute.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -89,7 +89,7 @@ pub fn escape(s: &str) -> String {
 /// markup that skips the sanitiser comes out byte for byte as if it had passed): `&`,
 /// `<`, `>` and no-break spaces as references, line ends as `\n`, NUL dropped as
 /// HTML's parser drops it.
-pub fn escape_text(s: &str) -> String {
+pub(crate) fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -112,7 +112,7 @@ pub fn escape_text(s: &str) -> String {
 /// Decodes every character reference HTML knows (`&amp;`, `&mdash;`, `&#39;`, `&#x2014;`
 /// …) into text: for titles and plain text taken from authors' raw HTML, and for
 /// snippets shown as text.
-pub fn decode_entities(s: &str) -> String {
+pub(crate) fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
@@ -120,7 +120,7 @@ pub fn decode_entities(s: &str) -> String {
 }
 
 /// A site path made absolute; full URLs are left alone.
-pub fn absolute(src: &str, base: &str) -> String {
+pub(crate) fn absolute(src: &str, base: &str) -> String {
     if src.starts_with('/') && !src.starts_with("//") {
         format!("{base}{src}")
     } else {
@@ -131,7 +131,7 @@ pub fn absolute(src: &str, base: &str) -> String {
 /// Makes the links and images of rendered HTML absolute, for readers that show an entry
 /// away from the site: `href="/…"`, `src="/…"` get the base URL, `href="#…"` the
 /// article's own URL. Our renderer and sanitiser always write double-quoted attributes.
-pub fn absolutize(html: &str, base: &str, page: &str) -> String {
+pub(crate) fn absolutize(html: &str, base: &str, page: &str) -> String {
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
     while let Some(i) = rest.find("=\"") {
@@ -179,7 +179,7 @@ fn has_scheme(value: &str) -> bool {
 
 /// Table cell alignment as classes instead of pulldown-cmark's `style` attributes, so
 /// pages satisfy a Content-Security-Policy without `'unsafe-inline'` styles.
-pub fn alignment_classes(html: &str) -> String {
+pub(crate) fn alignment_classes(html: &str) -> String {
     if !html.contains(" style=\"text-align: ") {
         return html.to_string();
     }
@@ -190,7 +190,7 @@ pub fn alignment_classes(html: &str) -> String {
 
 /// The text of an HTML fragment without its tags (for titles and plain text taken from
 /// authors' raw HTML; entities are decoded separately).
-pub fn strip_tags(html: &str) -> String {
+pub(crate) fn strip_tags(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in html.chars() {
@@ -209,7 +209,7 @@ pub fn strip_tags(html: &str) -> String {
 /// puts in pages, meta tags, JSON-LD and feeds. Tabs and newlines are dropped first and
 /// leading spaces and control characters ignored, as browsers do, so that
 /// `java\tscript:` cannot pass as a relative path.
-pub fn is_safe_url(url: &str) -> bool {
+pub(crate) fn is_safe_url(url: &str) -> bool {
     let cleaned: String = url
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))

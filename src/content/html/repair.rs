@@ -73,7 +73,7 @@ fn has_attr(tag: &str, attr: &str) -> bool {
 }
 
 /// The `src` of every `<img>` in an author's raw `html` that has no `alt` attribute.
-pub fn images_without_alt(html: &str) -> Vec<String> {
+pub(crate) fn images_without_alt(html: &str) -> Vec<String> {
     tags(html)
         .iter()
         .filter(|t| !t.closing && t.name.eq_ignore_ascii_case("img"))
@@ -110,7 +110,7 @@ fn src_of(text: &str, lower: &str) -> String {
 }
 
 /// Repairs `html`, the body of an article under a page whose `h1` is its title.
-pub fn article(html: &str) -> String {
+pub(crate) fn article(html: &str) -> String {
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let all = tags(html);
     // Headings: each at most one level below the one before; the first is h2. Closing
@@ -231,7 +231,7 @@ fn apply(html: &str, mut edits: Vec<(usize, usize, String)>) -> String {
 
 /// A summary shown on a list page: no ids (many summaries share a page), headings
 /// become paragraphs (the list's own headings are the outline), no anchor links.
-pub fn summary(html: &str) -> String {
+pub(crate) fn summary(html: &str) -> String {
     let mut edits = Vec::new();
     let all = tags(html);
     let mut skip_until: Option<usize> = None;

@@ -69,7 +69,7 @@ static POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 /// Cleans `html` under the site's policy.
-pub fn clean(html: &str) -> String {
+pub(crate) fn clean(html: &str) -> String {
     // `<a name>` is the old way to make a link target; `id` is the current one.
     if html.contains("<a name=") {
         let html = html.replace("<a name=", "<a id=");

@@ -369,7 +369,7 @@ fn include(s: &mut Scan<'_>, at: usize, path: &str) {
 
 /// Why Hugo would not render a page, from its own front matter: `headless: true`, or
 /// `build` (`_build`) with `render: never` (`false` in older versions).
-pub fn not_rendered(fm: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+pub(crate) fn not_rendered(fm: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
     if fm.get("headless") == Some(&serde_json::Value::Bool(true)) {
         return Some("headless bundle (headless: true), not an article".into());
     }
@@ -380,7 +380,7 @@ pub fn not_rendered(fm: &serde_json::Map<String, serde_json::Value>) -> Option<S
 /// Why nothing in a folder is an article, from its `index.md` (a headless leaf bundle:
 /// the other pages in it are its resources) or its `_index.md` (a `cascade` that sets
 /// `build.render: never` for everything below).
-pub fn folder_not_rendered(
+pub(crate) fn folder_not_rendered(
     file_name: &str,
     fm: &serde_json::Map<String, serde_json::Value>,
 ) -> Option<String> {

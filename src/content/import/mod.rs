@@ -6,14 +6,14 @@
 //! nothing, never the syntax.
 
 mod directives;
-pub mod eleventy;
+pub(crate) mod eleventy;
 mod go_article;
 mod hugo;
 pub(crate) mod lines;
 mod liquid;
 pub(crate) mod mdx;
-pub mod obsidian;
-pub mod old_paths;
+pub(crate) mod obsidian;
+pub(crate) mod old_paths;
 mod tags;
 mod zola;
 
@@ -27,15 +27,15 @@ use serde_json::{Map, Value};
 
 use super::html::escape;
 
-pub use hugo::{folder_not_rendered, not_rendered};
+pub(crate) use hugo::{folder_not_rendered, not_rendered};
 
 /// Reads a file by its `/`-separated path inside the content folder; `None` when it is
 /// not there. The content stage reads nothing itself: the publisher lends it this.
-pub type ReadFile<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
+pub(crate) type ReadFile<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
 
 /// What the translators know about the file and its site.
 #[derive(Clone, Copy)]
-pub struct ImportContext<'a> {
+pub(crate) struct ImportContext<'a> {
     /// The file's folder inside the content root (`""` at the root).
     pub dir: &'a str,
     /// The file's name without its extension (a Hexo post's asset folder).
@@ -62,7 +62,7 @@ pub struct ImportContext<'a> {
 /// A translated body and what the author should know, each warning with its 0-based line
 /// in the body.
 #[derive(Debug, Default)]
-pub struct Translated {
+pub(crate) struct Translated {
     pub body: String,
     pub warnings: Vec<(usize, String)>,
     /// Tags written in the body (Obsidian's inline `#tags`).
@@ -72,10 +72,10 @@ pub struct Translated {
 /// Most template constructs (`{{`, `{%`) one file may hold. The most in the corpora is
 /// 139 (a page of Hugo's documentation about templates); translating is quadratic in
 /// nested constructs, so a file of a hundred thousand would stall the writer.
-pub const MAX_CONSTRUCTS: usize = 2_000;
+pub(crate) const MAX_CONSTRUCTS: usize = 2_000;
 
 /// The byte offset of the construct past `MAX_CONSTRUCTS` in `body`, if there is one.
-pub fn too_many_constructs(body: &str) -> Option<usize> {
+pub(crate) fn too_many_constructs(body: &str) -> Option<usize> {
     body.match_indices('{')
         .filter(|(i, _)| matches!(body.as_bytes().get(i + 1), Some(b'{' | b'%')))
         .nth(MAX_CONSTRUCTS)
@@ -107,7 +107,7 @@ fn blocks(body: &str, cx: &ImportContext<'_>) -> Translated {
 }
 
 /// Translates every template construct outside code in `body`.
-pub fn translate(body: &str, cx: &ImportContext<'_>) -> Translated {
+pub(crate) fn translate(body: &str, cx: &ImportContext<'_>) -> Translated {
     // Go evaluated its template everywhere, code included: `{{raw "<"}}` inside a code
     // block was the way to write `<` there, and readers saw `<`.
     let unquoted;
@@ -213,11 +213,11 @@ impl Scan<'_> {
     }
 
     /// 0-based line of byte `at` in the body.
-    pub fn line(&self, at: usize) -> usize {
+    pub(crate) fn line(&self, at: usize) -> usize {
         self.src[..at.min(self.src.len())].matches('\n').count()
     }
 
-    pub fn warn(&mut self, at: usize, message: String) {
+    pub(crate) fn warn(&mut self, at: usize, message: String) {
         let line = self.line(at);
         self.warnings.push((line, message));
     }
@@ -242,7 +242,7 @@ pub(crate) struct Args {
 }
 
 impl Args {
-    pub fn parse(text: &str) -> Args {
+    pub(crate) fn parse(text: &str) -> Args {
         let mut args = Args::default();
         let mut chars = text.trim().chars().peekable();
         loop {
@@ -264,7 +264,7 @@ impl Args {
     }
 
     /// The value named `key`, else the positional one at `index`.
-    pub fn get(&self, key: &str, index: usize) -> Option<&str> {
+    pub(crate) fn get(&self, key: &str, index: usize) -> Option<&str> {
         self.named
             .iter()
             .find(|(k, _)| k == key)
@@ -273,7 +273,7 @@ impl Args {
             .filter(|v| !v.is_empty())
     }
 
-    pub fn named(&self, key: &str) -> Option<&str> {
+    pub(crate) fn named(&self, key: &str) -> Option<&str> {
         self.named
             .iter()
             .find(|(k, _)| k == key)

@@ -30,7 +30,7 @@ pub enum OldSite {
 }
 
 /// What an article's old address is made of.
-pub struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     /// The file's folder inside the content root.
     pub dir: &'a str,
     /// The file's name without date prefix or extension (a bundle's folder name).
@@ -45,7 +45,7 @@ pub struct Facts<'a> {
 }
 
 /// The old addresses of one article.
-pub fn old_paths(site: Option<&OldSite>, f: &Facts<'_>) -> Vec<String> {
+pub(crate) fn old_paths(site: Option<&OldSite>, f: &Facts<'_>) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(Value::String(p)) = f.front_matter.get("permalink")
         && !p.contains("{{")

@@ -10,16 +10,16 @@ use std::time::{Duration, Instant};
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// Deepest nesting of block containers (lists, items, quotes, footnotes).
-pub const MAX_NESTING: usize = 64;
+pub(super) const MAX_NESTING: usize = 64;
 /// Deepest nesting of an author's raw HTML elements.
-pub const MAX_HTML_NESTING: usize = 64;
+pub(super) const MAX_HTML_NESTING: usize = 64;
 /// Most footnote references and definitions in one file.
-pub const MAX_FOOTNOTES: usize = 2_000;
+pub(super) const MAX_FOOTNOTES: usize = 2_000;
 /// Most parser events in one file (about one per word or tag): bounds the memory one
 /// render holds.
-pub const MAX_EVENTS: usize = 1_500_000;
+pub(super) const MAX_EVENTS: usize = 1_500_000;
 /// Longest one file's render may take on a busy machine.
-pub const TIME_BUDGET: Duration = Duration::from_secs(10);
+pub(super) const TIME_BUDGET: Duration = Duration::from_secs(10);
 
 /// Why a file was too much to render; `at` is a byte offset in the Markdown.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,7 +35,7 @@ const NOT_NESTING: &[&str] = &[
     "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option",
 ];
 
-pub struct Bounds {
+pub(super) struct Bounds {
     depth: usize,
     html_depth: usize,
     footnotes: usize,
@@ -45,11 +45,11 @@ pub struct Bounds {
 }
 
 impl Bounds {
-    pub fn new() -> Bounds {
+    pub(super) fn new() -> Bounds {
         Bounds::with_budget(TIME_BUDGET)
     }
 
-    pub fn with_budget(budget: Duration) -> Bounds {
+    pub(super) fn with_budget(budget: Duration) -> Bounds {
         Bounds {
             depth: 0,
             html_depth: 0,
@@ -61,7 +61,7 @@ impl Bounds {
     }
 
     /// Counts `event`, which starts at byte `at`; an error once a bound is passed.
-    pub fn see(&mut self, event: &Event<'_>, at: usize) -> Result<(), TooMuch> {
+    pub(super) fn see(&mut self, event: &Event<'_>, at: usize) -> Result<(), TooMuch> {
         self.events += 1;
         let fail = |message: String| Err(TooMuch { at, message });
         match event {
@@ -111,7 +111,7 @@ impl Bounds {
     }
 
     /// An error once the render has taken longer than its budget.
-    pub fn check_time(&self, at: usize) -> Result<(), TooMuch> {
+    pub(super) fn check_time(&self, at: usize) -> Result<(), TooMuch> {
         if self.started.elapsed() > self.budget {
             return Err(TooMuch {
                 at,

@@ -8,11 +8,11 @@
 use std::collections::HashMap;
 
 /// Most macro expansions in one formula; a real one uses a handful.
-pub const MAX_EXPANSIONS: usize = 2_000;
+pub(super) const MAX_EXPANSIONS: usize = 2_000;
 /// Most tokens expansion may produce in one formula (the work it may do).
-pub const MAX_TOKENS: usize = 50_000;
+pub(super) const MAX_TOKENS: usize = 50_000;
 /// Longest TeX expansion may hand on to the parser: as long as a formula may be.
-pub const MAX_EXPANDED_BYTES: usize = super::MAX_TEX_BYTES;
+pub(super) const MAX_EXPANDED_BYTES: usize = super::MAX_TEX_BYTES;
 
 /// Why a formula's macros could not be expanded.
 #[derive(Debug, PartialEq)]
@@ -68,13 +68,13 @@ const DEFINING: [&str; 7] = [
 ];
 
 /// Whether `tex` needs expanding at all: it defines macros or has comments.
-pub fn needed(tex: &str) -> bool {
+pub(super) fn needed(tex: &str) -> bool {
     tex.contains('%') || DEFINING.iter().any(|d| tex.contains(&format!("\\{d}")))
 }
 
 /// `tex` with every macro the author defined in it expanded and every definition and
 /// comment removed.
-pub fn expand(tex: &str) -> Result<String, Refused> {
+pub(super) fn expand(tex: &str) -> Result<String, Refused> {
     let mut pending = tokenize(tex);
     pending.reverse();
     let mut x = Expander {

@@ -75,7 +75,7 @@ const PROVIDERS: &[(&str, &str)] = &[
 ];
 
 /// What expanding one body needs and what it learns.
-pub struct Context<'a> {
+pub(super) struct Context<'a> {
     pub attachments: &'a HashMap<String, &'a Attachment>,
     /// The attachments uploaded to this post, for a `[gallery]` without ids.
     pub children: &'a [&'a Attachment],
@@ -87,7 +87,7 @@ pub struct Context<'a> {
 }
 
 /// The body with every shortcode expanded or removed.
-pub fn expand(text: &str, cx: &mut Context<'_>) -> String {
+pub(super) fn expand(text: &str, cx: &mut Context<'_>) -> String {
     expand_at(text, cx, 0)
 }
 

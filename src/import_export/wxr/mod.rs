@@ -17,10 +17,10 @@ use super::{Attachment, Author, BodyFormat, Entry, Export, ImportError, Kind};
 
 /// The longest field kept (a post body of 16 MiB is far past any real one); an item
 /// with a longer one fails with a message instead of holding the memory.
-pub const MAX_FIELD: usize = 16 << 20;
+pub(super) const MAX_FIELD: usize = 16 << 20;
 
 /// Reads the WXR file at `path`.
-pub fn read(path: &Path) -> Result<Export, ImportError> {
+pub(super) fn read(path: &Path) -> Result<Export, ImportError> {
     let shown = path.display().to_string();
     let file = File::open(path).map_err(|e| ImportError::Unreadable {
         path: shown.clone(),

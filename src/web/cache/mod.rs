@@ -42,10 +42,10 @@ const ENTRY_OVERHEAD: usize = 3 * 1024;
 
 /// How long an article page rendered under an earlier generation may still be served
 /// (when no publish since changed it): the bound on how late its chrome may be.
-pub const CHROME_LAG_SECS: i64 = 60;
+pub(super) const CHROME_LAG_SECS: i64 = 60;
 
 /// The bounded store of rendered responses.
-pub struct ResponseCache {
+pub(super) struct ResponseCache {
     entries: quick_cache::sync::Cache<String, Arc<Entry>, ByBytes>,
     /// The generation whose page changes have been applied to `entries`.
     synced: Mutex<Synced>,
@@ -63,7 +63,7 @@ impl quick_cache::Weighter<String, Arc<Entry>> for ByBytes {
 }
 
 impl ResponseCache {
-    pub fn new(capacity_bytes: u64) -> ResponseCache {
+    pub(super) fn new(capacity_bytes: u64) -> ResponseCache {
         ResponseCache {
             entries: quick_cache::sync::Cache::with_weighter(
                 1024,
@@ -125,7 +125,7 @@ struct Variant {
 }
 
 /// Serves GET and HEAD from the cache, rendering (through `next`) on a miss.
-pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(super) async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if !cacheable(&state, req.method(), req.uri().path()) {
         return next.run(req).await;
     }

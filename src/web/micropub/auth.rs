@@ -17,7 +17,7 @@ use crate::tokens;
 /// Refusals of one token within `WINDOW` before it is refused unchecked for `BLOCK`.
 const MAX_FAILURES: u32 = 10;
 const WINDOW: Duration = Duration::from_secs(10 * 60);
-pub const BLOCK: Duration = Duration::from_secs(15 * 60);
+pub(super) const BLOCK: Duration = Duration::from_secs(15 * 60);
 /// A token's last use is written at most this often (each write is a commit).
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
 /// Refused tokens remembered at most; past this, old entries are forgotten first, then
@@ -26,19 +26,19 @@ const MAX_TOKENS: usize = 10_000;
 
 /// A token that checked out.
 #[derive(Debug, Clone)]
-pub struct Granted {
+pub(super) struct Granted {
     pub name: String,
     pub scopes: Vec<String>,
 }
 
 impl Granted {
-    pub fn may(&self, scope: &str) -> bool {
+    pub(super) fn may(&self, scope: &str) -> bool {
         self.scopes.iter().any(|s| s == scope)
     }
 }
 
 #[derive(Default)]
-pub struct Guard {
+pub(crate) struct Guard {
     /// Refusals by the hash of the token refused.
     failures: Mutex<HashMap<String, Failures>>,
     touched: Mutex<HashMap<String, Instant>>,
@@ -52,14 +52,14 @@ struct Failures {
 
 impl Guard {
     /// How long the token hashed to `key` must still wait, if it is refused for now.
-    pub fn blocked(&self, key: &str) -> Option<Duration> {
+    pub(crate) fn blocked(&self, key: &str) -> Option<Duration> {
         let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         let until = map.get(key)?.blocked_until?;
         until.checked_duration_since(Instant::now())
     }
 
     /// Counts a refusal of the token hashed to `key`.
-    pub fn failed(&self, key: &str) {
+    pub(crate) fn failed(&self, key: &str) {
         let now = Instant::now();
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() >= MAX_TOKENS {
@@ -93,7 +93,7 @@ impl Guard {
     }
 
     /// Whether `name`'s last use should be written now.
-    pub fn should_touch(&self, name: &str) -> bool {
+    pub(crate) fn should_touch(&self, name: &str) -> bool {
         let mut map = self.touched.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         match map.get(name) {
@@ -108,7 +108,7 @@ impl Guard {
 
 /// The stored token `token` hashes to, if any. Every stored hash is compared, each in
 /// constant time, so the answer's timing says nothing about which came close.
-pub fn check(pool: &ReadPool, token: &str) -> Result<Option<Granted>, db::DbError> {
+pub(super) fn check(pool: &ReadPool, token: &str) -> Result<Option<Granted>, db::DbError> {
     let conn = pool.get()?;
     let rows = db::tokens::list(&conn)?;
     let hash = tokens::hash(token);

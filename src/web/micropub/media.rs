@@ -2,7 +2,7 @@
 //! declared type, and only images a page can show are taken.
 
 /// The file extension for `bytes`, if they are an image we accept.
-pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+pub(super) fn sniff(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some("jpg")
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {

@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-pub use auth::Guard;
+pub(super) use auth::Guard;
 
 use super::AppState;
 use crate::micropub::folder::{Folder, FolderError};
@@ -174,7 +174,7 @@ async fn authorize(
 }
 
 /// `GET /micropub?q=config|source|syndicate-to`.
-pub async fn query(State(state): State<AppState>, req: Request) -> Response {
+pub(super) async fn query(State(state): State<AppState>, req: Request) -> Response {
     answer(query_inner(state, req).await)
 }
 
@@ -260,7 +260,7 @@ fn folder_failure(e: FolderError) -> Failure {
 }
 
 /// `POST /micropub`.
-pub async fn post(State(state): State<AppState>, req: Request) -> Response {
+pub(super) async fn post(State(state): State<AppState>, req: Request) -> Response {
     answer(post_inner(state, req).await)
 }
 
@@ -341,7 +341,7 @@ async fn carry_out(
 }
 
 /// `POST /micropub/media`: one multipart `file`; 201 with its URL.
-pub async fn media(State(state): State<AppState>, req: Request) -> Response {
+pub(super) async fn media(State(state): State<AppState>, req: Request) -> Response {
     answer(media_inner(state, req).await)
 }
 
@@ -415,11 +415,11 @@ async fn save_files(
 }
 
 /// The `Link` header that lets clients find the endpoint from the home page.
-pub fn link_header(base_url: &str) -> String {
+pub(super) fn link_header(base_url: &str) -> String {
     format!("<{base_url}{}>; rel=\"micropub\"", urls::MICROPUB)
 }
 
 /// The largest body the Micropub routes read: an upload and its form fields.
-pub fn body_limit(config: &crate::config::Config) -> usize {
+pub(super) fn body_limit(config: &crate::config::Config) -> usize {
     (config.media_max_bytes as usize).saturating_add(64 * 1024)
 }

@@ -16,7 +16,7 @@ use super::{Failure, bad, internal};
 use crate::micropub::folder::{MEDIA, UPLOAD_PREFIX};
 
 /// A file being uploaded: removed when dropped unless it was kept.
-pub struct Upload {
+pub(super) struct Upload {
     path: Option<PathBuf>,
     /// Its first bytes, which say what type it is.
     pub head: Vec<u8>,
@@ -24,7 +24,7 @@ pub struct Upload {
 
 impl Upload {
     /// Where the file is, until it is kept or dropped.
-    pub fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         self.path.as_deref().unwrap_or(Path::new(""))
     }
 }
@@ -38,13 +38,13 @@ impl Drop for Upload {
 }
 
 /// Uploaded files: (property name without `[]`, the file).
-pub type Files = Vec<(String, Upload)>;
+pub(super) type Files = Vec<(String, Upload)>;
 
 /// What a multipart body held: its token, its text fields and its files.
-pub type Parts = (Option<String>, Vec<(String, String)>, Files);
+pub(super) type Parts = (Option<String>, Vec<(String, String)>, Files);
 
 /// The answer to a body or file over its limit, naming the setting that sets it.
-pub fn too_large(limit: u64, setting: &str) -> Failure {
+pub(super) fn too_large(limit: u64, setting: &str) -> Failure {
     Failure::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "invalid_request",
@@ -63,7 +63,11 @@ fn malformed(e: axum::extract::multipart::MultipartError, limit: u64) -> Failure
 }
 
 /// Reads a multipart body; files go to temporary files under `content/media`.
-pub async fn read_multipart(req: Request, content: &Path, limit: u64) -> Result<Parts, Failure> {
+pub(super) async fn read_multipart(
+    req: Request,
+    content: &Path,
+    limit: u64,
+) -> Result<Parts, Failure> {
     let mut multipart = Multipart::from_request(req, &()).await.map_err(|e| {
         bad(format!(
             "the multipart body cannot be read: {}",

@@ -18,7 +18,10 @@ use crate::web::error::WebError;
 use crate::web::views::*;
 use crate::{preview, urls};
 
-pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response> {
+pub(crate) async fn article(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response> {
     with_conn(&state, move |conn, state| {
         let now = now();
         if let Some(a) = read::article(conn, &slug, now)? {
@@ -62,7 +65,7 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
 
 /// A signed preview link (`dispatches preview SLUG`): the article whatever its state, to
 /// whoever holds the link until it expires; never indexed, never kept by a cache.
-pub async fn preview(
+pub(crate) async fn preview(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(q): Query<PreviewQuery>,
@@ -94,7 +97,7 @@ pub async fn preview(
 }
 
 #[derive(serde::Deserialize)]
-pub struct PreviewQuery {
+pub(crate) struct PreviewQuery {
     expires: Option<i64>,
     sig: Option<String>,
 }

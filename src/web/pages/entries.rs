@@ -25,7 +25,7 @@ use crate::web::views::*;
 /// dispatches.)
 #[derive(Template)]
 #[template(path = "page.html")]
-pub struct EntryPage {
+pub(super) struct EntryPage {
     pub layout: Layout,
     pub banner: Option<String>,
     pub title: String,
@@ -39,7 +39,7 @@ pub struct EntryPage {
 }
 
 /// What a project's page and card say about it beyond its title.
-pub struct ProjectFacts {
+pub(crate) struct ProjectFacts {
     pub year: String,
     pub role: String,
     pub client: String,
@@ -82,7 +82,10 @@ impl ProjectFacts {
 }
 
 /// `/{page}`: a standalone page; an old address or a theme's page (`/archives`) forwards.
-pub async fn page(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response> {
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response> {
     with_conn(&state, move |conn, state| {
         entry(conn, state, &slug, Kind::Page).or_else(|e| match e {
             WebError::NotFound => match read::redirect_target(conn, &slug)? {
@@ -96,7 +99,10 @@ pub async fn page(State(state): State<AppState>, Path(slug): Path<String>) -> Re
 }
 
 /// `/{work}/{slug}`: one project of the portfolio.
-pub async fn project(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response> {
+pub(crate) async fn project(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response> {
     with_conn(&state, move |conn, state| {
         entry(conn, state, &slug, Kind::Project)
     })
@@ -173,7 +179,7 @@ pub(super) fn entry_page(
 }
 
 /// A project as the portfolio's grid shows it.
-pub struct ProjectCardView {
+pub(crate) struct ProjectCardView {
     pub url: String,
     pub title: String,
     pub summary: String,
@@ -182,7 +188,7 @@ pub struct ProjectCardView {
 }
 
 impl ProjectCardView {
-    pub fn new(card: &entries::ProjectCard, state: &AppState) -> ProjectCardView {
+    pub(crate) fn new(card: &entries::ProjectCard, state: &AppState) -> ProjectCardView {
         let s = &card.summary;
         ProjectCardView {
             url: urls::project(&state.config.work_path, &s.slug),
@@ -205,7 +211,7 @@ impl ProjectCardView {
 
 #[derive(Template)]
 #[template(path = "work.html")]
-pub struct WorkPage {
+pub(super) struct WorkPage {
     pub layout: Layout,
     pub heading: String,
     /// The cards' titles are the page's second level (on the home page, its third).
@@ -215,7 +221,10 @@ pub struct WorkPage {
 }
 
 /// `/{work}`: the portfolio, a grid of project cards, by weight then newest.
-pub async fn work(State(state): State<AppState>, Query(q): Query<PageQuery>) -> Result<Response> {
+pub(crate) async fn work(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response> {
     let page = q.number();
     with_conn(&state, move |conn, state| {
         let config = &state.config;
@@ -245,7 +254,7 @@ pub async fn work(State(state): State<AppState>, Query(q): Query<PageQuery>) -> 
 }
 
 /// One tag of the index.
-pub struct TagCount {
+pub(super) struct TagCount {
     pub url: String,
     pub name: String,
     pub count: i64,
@@ -253,13 +262,13 @@ pub struct TagCount {
 
 #[derive(Template)]
 #[template(path = "tags.html")]
-pub struct TagsPage {
+pub(super) struct TagsPage {
     pub layout: Layout,
     pub tags: Vec<TagCount>,
 }
 
 /// `/tags`: every tag of the published dispatches with its count.
-pub async fn tags(State(state): State<AppState>) -> Result<Response> {
+pub(crate) async fn tags(State(state): State<AppState>) -> Result<Response> {
     with_conn(&state, move |conn, state| {
         let tags = entries::tag_counts(conn, now())?
             .into_iter()

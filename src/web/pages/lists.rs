@@ -15,7 +15,7 @@ use crate::web::AppState;
 use crate::web::error::WebError;
 use crate::web::views::*;
 
-pub async fn home(
+pub(crate) async fn home(
     State(state): State<AppState>,
     Query(q): Query<PageQuery>,
     RawQuery(raw): RawQuery,
@@ -181,7 +181,7 @@ enum ListKind {
     Author(String),
 }
 
-pub async fn stream(
+pub(crate) async fn stream(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
@@ -189,7 +189,7 @@ pub async fn stream(
     list(state, q.number(), ListKind::Stream(id)).await
 }
 
-pub async fn tag(
+pub(crate) async fn tag(
     State(state): State<AppState>,
     Path(tag): Path<String>,
     Query(q): Query<PageQuery>,
@@ -197,7 +197,7 @@ pub async fn tag(
     list(state, q.number(), ListKind::Tag(tag)).await
 }
 
-pub async fn author(
+pub(crate) async fn author(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
@@ -205,7 +205,7 @@ pub async fn author(
     list(state, q.number(), ListKind::Author(id)).await
 }
 
-pub async fn archive(State(state): State<AppState>) -> Result<Response> {
+pub(crate) async fn archive(State(state): State<AppState>) -> Result<Response> {
     with_conn(&state, |conn, state| {
         let months = read::archive_months(conn, now())?;
         let mut years: Vec<YearView> = Vec::new();
@@ -240,7 +240,7 @@ pub async fn archive(State(state): State<AppState>) -> Result<Response> {
     .await
 }
 
-pub async fn archive_year(
+pub(crate) async fn archive_year(
     State(state): State<AppState>,
     Path(year): Path<String>,
     Query(q): Query<PageQuery>,
@@ -249,7 +249,7 @@ pub async fn archive_year(
     period(state, q.number(), year, None).await
 }
 
-pub async fn archive_month(
+pub(crate) async fn archive_month(
     State(state): State<AppState>,
     Path((year, month)): Path<(String, String)>,
     Query(q): Query<PageQuery>,

@@ -13,7 +13,7 @@ use crate::web::error::WebError;
 
 /// Development mode's live reload: an event each time the site's generation changes
 /// (a publish by the watcher or any other process). Not served in production.
-pub async fn events(State(state): State<AppState>) -> Response {
+pub(crate) async fn events(State(state): State<AppState>) -> Response {
     use axum::response::sse::{Event, KeepAlive, Sse};
     if !state.config.dev {
         return WebError::NotFound.into_response();
@@ -34,7 +34,7 @@ pub async fn events(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-pub async fn healthz(State(state): State<AppState>) -> Response {
+pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
     let r = with_conn(&state, |conn, _| Ok(read::article_count(conn)?)).await;
     // While the first publish runs, the archive as it was serves; say so, for operators
     // and for checks that wait for the content to be in.
@@ -54,7 +54,10 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub async fn static_asset(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+pub(crate) async fn static_asset(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Response {
     match state.assets.get(&name) {
         Some(a) => (
             [
@@ -76,7 +79,10 @@ pub async fn static_asset(State(state): State<AppState>, Path(name): Path<String
 
 /// Files published beside articles, from the archive itself (no file system access, so
 /// no symlink or dotfile can escape).
-pub async fn file(State(state): State<AppState>, Path(path): Path<String>) -> Result<Response> {
+pub(crate) async fn file(
+    State(state): State<AppState>,
+    Path(path): Path<String>,
+) -> Result<Response> {
     with_conn(&state, move |conn, _| {
         // Validators and 304s come from the cache layer, like every other response.
         let (content_type, bytes, _hash) = read::file(conn, &path)?.ok_or(WebError::NotFound)?;
@@ -95,7 +101,7 @@ pub async fn file(State(state): State<AppState>, Path(path): Path<String>) -> Re
 
 /// The WebP variants of published images. Their address names the original's bytes, so
 /// they never change and are cached for good.
-pub async fn image_variant(
+pub(crate) async fn image_variant(
     State(state): State<AppState>,
     Path((key, name)): Path<(String, String)>,
 ) -> Result<Response> {
@@ -140,7 +146,7 @@ fn stored_bytes(
 
 /// Old URLs (front matter `aliases`, other engines' feeds) answer 301; anything else is
 /// the 404 page.
-pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Result<Response> {
+pub(crate) async fn fallback(State(state): State<AppState>, uri: Uri) -> Result<Response> {
     let path = uri.path().to_string();
     let query = uri.query().map(str::to_string);
     with_conn(&state, move |conn, state| {

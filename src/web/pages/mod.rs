@@ -8,11 +8,11 @@ mod lists;
 mod misc;
 mod results;
 
-pub use article::{article, preview};
-pub use entries::{ProjectCardView, page, project, tags, work};
-pub use lists::{archive, archive_month, archive_year, author, home, stream, tag};
-pub use misc::{events, fallback, file, healthz, image_variant, static_asset};
-pub use results::{search_json, search_page};
+pub(super) use article::{article, preview};
+pub(super) use entries::{ProjectCardView, page, project, tags, work};
+pub(super) use lists::{archive, archive_month, archive_year, author, home, stream, tag};
+pub(super) use misc::{events, fallback, file, healthz, image_variant, static_asset};
+pub(super) use results::{search_json, search_page};
 
 use askama::Template;
 use axum::extract::{Request, State};
@@ -169,7 +169,7 @@ pub(super) fn render(status: StatusCode, t: &impl Template) -> Response {
 }
 
 #[derive(Deserialize)]
-pub struct PageQuery {
+pub(super) struct PageQuery {
     pub(super) page: Option<String>,
 }
 

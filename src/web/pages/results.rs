@@ -17,12 +17,12 @@ use crate::web::searches::{Backoff, RETRY_AFTER_SECS, Refusal, Refused};
 use crate::web::views::*;
 
 #[derive(Deserialize)]
-pub struct SearchQuery {
+pub(crate) struct SearchQuery {
     q: Option<String>,
     page: Option<String>,
 }
 
-pub async fn search_page(
+pub(crate) async fn search_page(
     State(state): State<AppState>,
     backoff: Option<Extension<Backoff>>,
     Query(q): Query<SearchQuery>,
@@ -129,7 +129,7 @@ fn busy(mut resp: Response) -> Response {
     resp
 }
 
-pub async fn search_json(
+pub(crate) async fn search_json(
     State(state): State<AppState>,
     backoff: Option<Extension<Backoff>>,
     Query(q): Query<SearchQuery>,

@@ -16,7 +16,7 @@ pub(crate) struct Tag {
 }
 
 impl Tag {
-    pub fn attr(&self, key: &str) -> Option<&str> {
+    pub(super) fn attr(&self, key: &str) -> Option<&str> {
         self.attrs
             .iter()
             .find(|(k, _)| k == key)
@@ -24,7 +24,7 @@ impl Tag {
     }
 
     /// The first of `keys` the tag has.
-    pub fn any(&self, keys: &[&str]) -> Option<&str> {
+    pub(super) fn any(&self, keys: &[&str]) -> Option<&str> {
         keys.iter().find_map(|k| self.attr(k))
     }
 }

@@ -8,7 +8,7 @@
 mod callouts;
 mod vault;
 
-pub use vault::Vault;
+pub(crate) use vault::Vault;
 
 use super::lines::with_code;
 use crate::content::slugify;
