@@ -26,7 +26,7 @@ pub(crate) mod readers;
 pub mod related;
 pub(crate) mod search;
 pub(crate) mod secrets;
-pub(crate) mod stored;
+pub(crate) mod prior;
 pub(crate) mod tokens;
 pub(crate) mod writer;
 

@@ -1,5 +1,5 @@
 //! Read queries: everything the server's pages and feeds show (what a publish reads
-//! first is in `stored`). The visibility rule (`PUBLISHED`) is written once, here.
+//! first is in `prior`). The visibility rule (`PUBLISHED`) is written once, here.
 
 use rusqlite::{Connection, OptionalExtension, params};
 

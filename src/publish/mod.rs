@@ -84,11 +84,11 @@ impl Stored {
         }
         match db::open_read_only(db_path) {
             Ok(conn) => Ok(Stored {
-                hashes: db::stored::source_hashes(&conn).map_err(DbError::from)?,
-                owners: db::stored::slug_owners(&conn).map_err(DbError::from)?,
-                roots: db::stored::source_roots(&conn).map_err(DbError::from)?,
-                images: db::stored::image_facts(&conn).map_err(DbError::from)?,
-                image_users: db::stored::image_users(&conn).map_err(DbError::from)?,
+                hashes: db::prior::source_hashes(&conn).map_err(DbError::from)?,
+                owners: db::prior::slug_owners(&conn).map_err(DbError::from)?,
+                roots: db::prior::source_roots(&conn).map_err(DbError::from)?,
+                images: db::prior::image_facts(&conn).map_err(DbError::from)?,
+                image_users: db::prior::image_users(&conn).map_err(DbError::from)?,
             }),
             // A new archive (or a dry run before the first publish) has nothing stored.
             Err(_) if !db_path.exists() => Ok(Stored::default()),
