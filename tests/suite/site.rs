@@ -415,3 +415,40 @@ async fn hostile_page_addresses_and_queries_answer_404_never_a_500() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_projects_hostile_link_repo_and_image_are_not_shown_or_served() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.png"), b"not for readers").unwrap();
+    let secret = outside.path().join("secret.png");
+    let site = Site::new();
+    site.file(
+        "work/trap.md",
+        &format!(
+            "---\ntitle: Trap\nlink: \"javascript:alert(1)\"\nrepo: \"data:text/html,<script>alert(2)</script>\"\nimage: \"../../../../../..{}\"\n---\nA project with bad keys.\n",
+            secret.display()
+        ),
+    )
+    .file(
+        "work/abs.md",
+        &format!("---\ntitle: Absolute\nimage: \"{}\"\nlink: \"  JaVaScRiPt:alert(3)\"\n---\nText.\n", secret.display()),
+    );
+    let report = site.publish();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    for slug in ["trap", "abs"] {
+        let page = site.get(&format!("/work/{slug}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let lower = page.body.to_ascii_lowercase();
+        assert!(!lower.contains("javascript:"), "{slug}: {}", page.body);
+        assert!(!lower.contains("data:text/html"), "{slug}");
+        assert!(!page.body.contains("not for readers"));
+    }
+    let grid = site.get("/work").await;
+    assert_eq!(grid.status, StatusCode::OK);
+    assert!(!grid.body.to_ascii_lowercase().contains("javascript:"));
+    // Nothing outside the content folder was read into the archive.
+    assert_eq!(
+        site.one::<i64>("SELECT count(*) FROM files WHERE instr(bytes, 'not for readers') > 0"),
+        0
+    );
+}
