@@ -21,12 +21,12 @@ pub(crate) mod changes;
 pub(crate) mod entries;
 pub(crate) mod generation;
 pub(crate) mod micropub;
+pub(crate) mod prior;
 pub(crate) mod read;
 pub(crate) mod readers;
 pub mod related;
 pub(crate) mod search;
 pub(crate) mod secrets;
-pub(crate) mod prior;
 pub(crate) mod tokens;
 pub(crate) mod writer;
 
