@@ -107,7 +107,25 @@ pub struct Config {
     pub favicon: Option<String>,
     /// The owner's profiles elsewhere, linked with `rel="me"` in the footer.
     pub links: Vec<MenuLink>,
+    /// The text's typeface and the headings' (`font`, `heading_font`).
+    pub font: Option<Font>,
+    pub heading_font: Option<Font>,
+    /// Markdown shown in every page's footer, rendered and sanitised like an article.
+    pub footer: Option<String>,
 }
+
+/// A typeface setting: one of the named system stacks, or a WOFF2 file in the content
+/// folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Font {
+    /// `serif`, `sans` or `mono`: the theme's own stacks, no file fetched.
+    Stack(&'static str),
+    /// The path of a `.woff2` file in the content folder.
+    File(String),
+}
+
+/// The named stacks a font setting takes, as the theme's custom properties.
+pub const FONT_STACKS: &[&str] = &["serif", "sans", "mono"];
 
 /// The two mastheads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -299,6 +317,34 @@ pub const SETTINGS: &[Setting] = &[
         field: Links(|c| &mut c.links),
     },
     Setting {
+        key: "font",
+        default: "",
+        meaning: "the text's typeface: `serif`, `sans` or `mono` (system fonts, nothing \
+                  fetched), or a WOFF2 file in the content folder (`media/body.woff2`), served \
+                  fingerprinted",
+        field: Checked(|c, v| {
+            c.font = Some(parse_font(v)?);
+            Ok(())
+        }),
+    },
+    Setting {
+        key: "heading_font",
+        default: "",
+        meaning: "the headings' and the site title's typeface, taking the same values as `font`",
+        field: Checked(|c, v| {
+            c.heading_font = Some(parse_font(v)?);
+            Ok(())
+        }),
+    },
+    Setting {
+        key: "footer",
+        default: "",
+        meaning: "Markdown shown in every page's footer (links, a licence), rendered and \
+                  sanitised like an article; without it the footer names the site, the archive \
+                  and the tags",
+        field: OptionalText(|c| &mut c.footer),
+    },
+    Setting {
         key: "strings",
         default: "",
         meaning: "`[strings]`: words the site writes, by key (`latest = \"Latest posts\"`), \
@@ -435,6 +481,29 @@ fn set_accent(c: &mut Config, value: &str) -> Result<(), String> {
 fn set_accent_dark(c: &mut Config, value: &str) -> Result<(), String> {
     c.accent_dark = Some(contrast::checked(value, DARK_BACKGROUND, "dark")?);
     Ok(())
+}
+
+/// A named stack, or a content folder path of a `.woff2` file that stays inside the folder
+/// (whether it exists and is WOFF2 is checked against the folder: see [`Config::check_files`]).
+fn parse_font(value: &str) -> Result<Font, String> {
+    if let Some(name) = FONT_STACKS.iter().find(|n| **n == value) {
+        return Ok(Font::Stack(name));
+    }
+    let path = value.trim();
+    let inside = !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && !path.contains(':')
+        && path
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..");
+    if !path.to_ascii_lowercase().ends_with(".woff2") || !inside {
+        return Err(format!(
+            "expected serif, sans, mono, or the path of a .woff2 file inside the content folder \
+             (such as media/body.woff2), found {value:?}"
+        ));
+    }
+    Ok(Font::File(path.to_string()))
 }
 
 fn set_strings(c: &mut Config, table: BTreeMap<String, String>) -> Result<(), String> {
@@ -628,6 +697,9 @@ impl Config {
             strings: std::sync::Arc::default(),
             favicon: None,
             links: Vec::new(),
+            font: None,
+            heading_font: None,
+            footer: None,
         }
     }
 
@@ -716,5 +788,6 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 mod contrast;
+mod files;
 #[cfg(test)]
 mod tests;

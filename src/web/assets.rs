@@ -67,15 +67,16 @@ const MODULES: &[(&str, &str)] = &[
 ];
 
 impl Assets {
-    /// Builds the site stylesheet (our CSS followed by the two highlight themes) and the
-    /// scripts.
-    pub fn build(config: &crate::config::Config) -> Assets {
+    /// Builds the site stylesheet (our CSS, the two highlight themes, the settings' colours
+    /// and `fonts`, the font settings' rules) and the scripts.
+    pub fn build(config: &crate::config::Config, fonts: &str) -> Assets {
         let mut css = include_str!("../../static/style.css").to_string();
         css.push_str(
             "\n/* Code highlighting, generated from the same themes as the class names. */\n",
         );
         css.push_str(&highlight::stylesheet());
         css.push_str(&theme(config));
+        css.push_str(fonts);
         let mut modules = build_modules(MODULES);
         let mut take = |path: &str| {
             let i = modules.iter().position(|(p, _)| *p == path).unwrap();
@@ -189,7 +190,7 @@ mod tests {
 
     #[test]
     fn every_import_names_a_served_module() {
-        let assets = Assets::build(&crate::config::Config::default());
+        let assets = Assets::build(&crate::config::Config::default(), "");
         let scripts: Vec<&Asset> = [&assets.js, &assets.live]
             .into_iter()
             .chain(&assets.modules)

@@ -39,6 +39,8 @@ pub struct Layout {
     pub favicon: String,
     /// The owner's profiles (`links`), linked `rel="me"` in the footer.
     pub me_links: Vec<NavLink>,
+    /// The `footer` setting, rendered and sanitised; `None` keeps the default line.
+    pub footer_html: Option<String>,
     /// The words the site writes, in the site's language.
     pub w: super::strings::Words,
     pub contact_url: Option<String>,
@@ -196,6 +198,7 @@ impl Layout {
             logo: None,
             user_css: None,
             favicon: "data:,".into(),
+            footer_html: None,
             me_links: config
                 .links
                 .iter()

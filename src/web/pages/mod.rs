@@ -74,6 +74,7 @@ pub(super) fn layout_with(
 /// changed file is fetched again.
 fn own_files(conn: &Connection, state: &AppState, layout: &mut Layout) -> Result<()> {
     let config = &state.config;
+    layout.footer_html = state.footer_html.clone();
     if let Some(path) = &config.logo
         && let Some((_, width, height)) = crate::db::entries::file_facts(conn, path)?
     {
