@@ -143,3 +143,114 @@ async fn the_footer_setting_is_markdown_shown_on_every_page_without_script() {
         "today's footer stays"
     );
 }
+
+/// A PNG of `w`×`h` pixels.
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([x as u8, y as u8, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// The `href` of the `<link>` on `page` that starts with `start`.
+fn link(page: &str, start: &str) -> Option<String> {
+    let rest = page.split(start).nth(1)?;
+    let rest = &rest[..rest.find('>')?];
+    let href = rest.split("href=\"").nth(1)?;
+    Some(href[..href.find('"')?].to_string())
+}
+
+#[tokio::test]
+async fn a_raster_favicon_gets_a_32px_icon_and_a_180px_apple_touch_icon() {
+    let site = Site::new().with_config(|c| c.favicon = Some("media/me.png".into()));
+    site.file("media/me.png", png(600, 400))
+        .file("a.md", "---\ntitle: A\n---\nA.\n");
+    let report = site.publish();
+    assert!(
+        !report.warnings.iter().any(|w| w.contains("me.png")),
+        "{:?}",
+        report.warnings
+    );
+    let home = site.get("/").await.body;
+    assert!(
+        home.contains("sizes=\"32x32\" type=\"image/png\">"),
+        "{home}"
+    );
+    for (start, side) in [
+        ("<link rel=\"icon\"", 32),
+        ("<link rel=\"apple-touch-icon\"", 180),
+    ] {
+        let href = link(&home, start).unwrap_or_else(|| panic!("{start} in {home}"));
+        let icon = site.get(&href).await;
+        assert_eq!(icon.status, StatusCode::OK, "{href}");
+        assert_eq!(icon.content_type(), "image/png");
+        assert!(icon.header("cache-control").contains("immutable"));
+        let decoded = image::load_from_memory(&icon.bytes).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (side, side), "{href}");
+        // Not a WebP variant's address.
+        let webp = href.replace(".png", ".webp");
+        assert_eq!(site.get(&webp).await.status, StatusCode::NOT_FOUND);
+    }
+    // Kept in the archive, so a backup or a replica carries them.
+    let stored: i64 = site.one("SELECT count(*) FROM image_variants WHERE width IN (32, 180)");
+    assert_eq!(stored, 2);
+}
+
+#[tokio::test]
+async fn the_logo_makes_the_icons_when_there_is_no_favicon_and_an_svg_is_linked_as_svg() {
+    let site = Site::new().with_config(|c| c.logo = Some("media/logo.png".into()));
+    site.file("media/logo.png", png(120, 40))
+        .file("a.md", "---\ntitle: A\n---\nA.\n");
+    site.publish();
+    let home = site.get("/").await.body;
+    assert!(
+        link(&home, "<link rel=\"apple-touch-icon\"").is_some(),
+        "{home}"
+    );
+    let svg = Site::new().with_config(|c| c.favicon = Some("media/icon.svg".into()));
+    svg.file(
+        "media/icon.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .file("a.md", "---\ntitle: A\n---\nA.\n");
+    svg.publish();
+    let home = svg.get("/").await.body;
+    assert!(
+        home.contains("<link rel=\"icon\" href=\"/files/media/icon.svg?v=")
+            && home.contains("type=\"image/svg+xml\">"),
+        "{home}"
+    );
+    assert!(
+        !home.contains("apple-touch-icon"),
+        "no rasteriser: no PNG made"
+    );
+}
+
+#[tokio::test]
+async fn a_broken_huge_or_outside_icon_is_no_icon_and_no_failure() {
+    for (path, bytes) in [
+        ("media/broken.png", b"\x89PNG\r\n\x1a\n not really".to_vec()),
+        ("media/huge.png", png(13_000, 1)),
+    ] {
+        let site = Site::new().with_config(|c| c.favicon = Some(path.into()));
+        site.file(path, &bytes)
+            .file("a.md", "---\ntitle: A\n---\nA.\n");
+        let report = site.publish();
+        assert!(report.failed.is_empty(), "{:?}", report.failed);
+        let home = site.get("/").await;
+        assert_eq!(home.status, StatusCode::OK);
+        assert!(!home.body.contains("apple-touch-icon"), "{path}");
+        assert!(
+            link(&home.body, "<link rel=\"icon\"").is_some_and(|h| h.starts_with("/files/")),
+            "{path}: the file as it is"
+        );
+    }
+    let site = Site::new().with_config(|c| c.favicon = Some("../outside.png".into()));
+    std::fs::write(site.root().join("outside.png"), png(64, 64)).unwrap();
+    site.file("a.md", "---\ntitle: A\n---\nA.\n").publish();
+    let home = site.get("/").await.body;
+    assert!(
+        home.contains("<link rel=\"icon\" href=\"data:,\">"),
+        "{home}"
+    );
+}

@@ -306,7 +306,9 @@ pub const SETTINGS: &[Setting] = &[
         key: "favicon",
         default: "",
         meaning: "an icon in the content folder (`media/icon.png`, `.svg` or `.ico`) for browsers' \
-                  tabs; without it the logo serves",
+                  tabs, else the logo; of a raster image a 32 px icon and a 180 px apple-touch \
+                  icon are made and kept in the archive; an SVG is linked as it is (no \
+                  rasteriser)",
         field: OptionalText(|c| &mut c.favicon),
     },
     Setting {

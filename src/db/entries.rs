@@ -97,6 +97,19 @@ pub fn tag_counts(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(String, 
     rows.collect()
 }
 
+/// The key the site's icons are stored under, when the image at `path` has them.
+pub fn icon_key(conn: &Connection, path: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(
+        "SELECT f.variant_key FROM files f JOIN image_variants v ON v.key = f.variant_key
+         WHERE f.path = ?1 AND v.width = ?2",
+    )?
+    .query_row(
+        rusqlite::params![path, crate::content::images::ICON_SIZES[0]],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
 /// A published file's content hash and, for an image, its width and height.
 pub type FileFacts = (String, Option<u32>, Option<u32>);
 

@@ -232,12 +232,21 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
     hasher.update(salt.as_bytes());
     hasher.update([0]);
     hasher.update(&bytes);
+    // The site's icon is stored with its icons: naming it (or no longer) changes its hash,
+    // so it is stored again, with them (or without).
+    let icon = !f.markdown && is_icon_source(config, &f.rel);
+    if icon {
+        hasher.update(b"|icon");
+    }
     let hash = hex(&hasher.finalize());
     if stored.get(&f.rel) == Some(&hash) {
         return Outcome::Unchanged;
     }
     if !f.markdown {
-        let (row, warning) = file_row(f, bytes, hash, ctx.variants);
+        let (mut row, mut warning) = file_row(f, bytes, hash, ctx.variants);
+        if icon {
+            warning = add_icons(&mut row).or(warning);
+        }
         return Outcome::File(row, warning);
     }
     let text = match std::str::from_utf8(&bytes) {
@@ -327,6 +336,32 @@ fn file_row(
     }
     row.image = Some(facts);
     (row, warning)
+}
+
+/// Whether the file at `rel` is the one the site's icons are made of: `favicon`, else
+/// `logo`.
+fn is_icon_source(config: &Config, rel: &str) -> bool {
+    config
+        .favicon
+        .as_ref()
+        .or(config.logo.as_ref())
+        .map(String::as_str)
+        == Some(rel)
+}
+
+/// Makes the site's icons of a raster image, stored among its variants under its key;
+/// why not, when it cannot be decoded within the bounds.
+fn add_icons(row: &mut FileRow) -> Option<String> {
+    let image = row.image.as_mut()?;
+    match images::icons(&row.bytes, &row.content_type) {
+        Ok(icons) if !icons.is_empty() => {
+            image.variant_key = hex(&Sha256::digest(&row.bytes))[..20].to_string();
+            row.variants.extend(icons);
+            None
+        }
+        Ok(_) => None,
+        Err(why) => Some(format!("no icons are made of it: {why}")),
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -37,6 +37,10 @@ pub struct Layout {
     pub user_css: Option<String>,
     /// The icon for browsers' tabs (`favicon`, else the logo); `data:,` asks for none.
     pub favicon: String,
+    /// `image/svg+xml` for an SVG icon, linked as it is (we have no rasteriser).
+    pub favicon_type: Option<&'static str>,
+    /// The 32 px icon and the 180 px apple-touch icon made of a raster one.
+    pub icons: Option<(String, String)>,
     /// The owner's profiles (`links`), linked `rel="me"` in the footer.
     pub me_links: Vec<NavLink>,
     /// The `footer` setting, rendered and sanitised; `None` keeps the default line.
@@ -198,6 +202,8 @@ impl Layout {
             logo: None,
             user_css: None,
             favicon: "data:,".into(),
+            favicon_type: None,
+            icons: None,
             footer_html: None,
             me_links: config
                 .links

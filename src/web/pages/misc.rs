@@ -116,15 +116,25 @@ pub async fn image_variant(
     State(state): State<AppState>,
     Path((key, name)): Path<(String, String)>,
 ) -> Result<Response> {
-    let width: u32 = name
-        .strip_suffix(".webp")
-        .and_then(|w| w.parse().ok())
-        .ok_or(WebError::NotFound)?;
+    use crate::content::images::ICON_SIZES;
+    // The site's icons are PNG among the variants, at sides no WebP variant has.
+    let (width, content_type) = match name.rsplit_once('.') {
+        Some((w, "webp")) => (
+            w.parse().ok().filter(|w| !ICON_SIZES.contains(w)),
+            "image/webp",
+        ),
+        Some((w, "png")) => (
+            w.parse().ok().filter(|w| ICON_SIZES.contains(w)),
+            "image/png",
+        ),
+        _ => (None, ""),
+    };
+    let width: u32 = width.ok_or(WebError::NotFound)?;
     with_conn(&state, move |conn, _| {
         let bytes = read::image_variant(conn, &key, width)?.ok_or(WebError::NotFound)?;
         Ok(stored_bytes(
             bytes,
-            HeaderValue::from_static("image/webp"),
+            HeaderValue::from_static(content_type),
             "public, max-age=31536000, immutable",
             "default-src 'none'; sandbox",
         ))

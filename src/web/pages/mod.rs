@@ -84,10 +84,8 @@ fn own_files(conn: &Connection, state: &AppState, layout: &mut Layout) -> Result
             height,
         });
     }
-    if let Some(path) = config.favicon.as_ref().or(config.logo.as_ref())
-        && let Some((hash, ..)) = crate::db::entries::file_facts(conn, path)?
-    {
-        layout.favicon = format!("{}?v={}", urls::file(path), &hash[..hash.len().min(12)]);
+    if let Some(path) = config.favicon.as_ref().or(config.logo.as_ref()) {
+        icons(conn, path, layout)?;
     }
     if let Some(path) = &config.css
         && let Some((hash, ..)) = crate::db::entries::file_facts(conn, path)?
@@ -97,6 +95,25 @@ fn own_files(conn: &Connection, state: &AppState, layout: &mut Layout) -> Result
             urls::file(path),
             &hash[..hash.len().min(12)]
         ));
+    }
+    Ok(())
+}
+
+/// The tab and home-screen icons of the image at `path`: the PNGs made of a raster one,
+/// else the file as it is (an SVG with its type).
+fn icons(conn: &Connection, path: &str, layout: &mut Layout) -> Result<()> {
+    use crate::content::images::ICON_SIZES;
+    if let Some(key) = crate::db::entries::icon_key(conn, path)? {
+        layout.icons = Some((
+            urls::icon(&key, ICON_SIZES[0]),
+            urls::icon(&key, ICON_SIZES[1]),
+        ));
+    } else if let Some((hash, ..)) = crate::db::entries::file_facts(conn, path)? {
+        layout.favicon = format!("{}?v={}", urls::file(path), &hash[..hash.len().min(12)]);
+        layout.favicon_type = path
+            .to_ascii_lowercase()
+            .ends_with(".svg")
+            .then_some("image/svg+xml");
     }
     Ok(())
 }
