@@ -2,12 +2,12 @@
 //! here is escaped by askama except fields named `*_html`, which we rendered ourselves.
 
 use askama::Template;
-use time::{Date, OffsetDateTime, Weekday};
+use time::{Date, OffsetDateTime};
 use time_tz::OffsetDateTimeExt;
 
 use crate::config::Config;
 use crate::content::dates;
-pub use crate::content::dates::{long_date, month_name, short_date};
+pub use crate::content::dates::long_date;
 use crate::content::{Hero, Source};
 use crate::db::read::{StreamInfo, Summary};
 use crate::urls;
@@ -189,7 +189,7 @@ impl Layout {
             masthead: if simple {
                 String::new()
             } else {
-                masthead(config.founded, now.to_timezone(config.timezone).date())
+                masthead(config.founded, now.to_timezone(config.timezone).date(), &w)
             },
             now_writing: now_writing.filter(|_| config.now_writing && !simple),
             // A site without streams does not count them.
@@ -266,7 +266,7 @@ pub fn json_ld(value: &serde_json::Value) -> String {
 
 /// `Vol. IV · No. 04  Monday · 29 June 2026`: the volume counts years since the founding
 /// (plus one), the number is the week within that volume.
-pub fn masthead(founded: Date, today: Date) -> String {
+pub fn masthead(founded: Date, today: Date, w: &super::strings::Words) -> String {
     let mut years = today.year() - founded.year();
     if (today.month() as u8, today.day()) < (founded.month() as u8, founded.day()) {
         years -= 1;
@@ -275,10 +275,12 @@ pub fn masthead(founded: Date, today: Date) -> String {
     let start = anniversary(founded, founded.year() + years);
     let week = ((today - start).whole_days().max(0) / 7) + 1;
     format!(
-        "Vol. {} · No. {week:02}  {} · {}",
+        "{} {} · {} {week:02}  {} · {}",
+        w.t("volume"),
         roman((years + 1) as u32),
-        weekday(today.weekday()),
-        long_date(today)
+        w.t("number"),
+        dates::weekday_in(today.weekday(), w.locale()),
+        dates::long_date_in(today, w.locale())
     )
 }
 
@@ -314,18 +316,6 @@ pub fn roman(mut n: u32) -> String {
     s
 }
 
-fn weekday(w: Weekday) -> &'static str {
-    match w {
-        Weekday::Monday => "Monday",
-        Weekday::Tuesday => "Tuesday",
-        Weekday::Wednesday => "Wednesday",
-        Weekday::Thursday => "Thursday",
-        Weekday::Friday => "Friday",
-        Weekday::Saturday => "Saturday",
-        Weekday::Sunday => "Sunday",
-    }
-}
-
 /// A list entry.
 pub struct Item {
     pub url: String,
@@ -343,11 +333,12 @@ pub struct Item {
 impl Item {
     pub fn from_summary(s: &Summary, config: &Config) -> Item {
         let local = local_date(s.published_at, config);
+        let locale = crate::content::lang::Locale::of(&config.language);
         Item {
             url: urls::article(&s.slug),
             title: s.title.clone(),
             dek: s.dek.clone(),
-            date: short_date(local),
+            date: dates::spelled_date(local, locale),
             date_iso: local.to_string(),
             stream: s.stream_name.clone(),
             stream_url: s
@@ -355,8 +346,7 @@ impl Item {
                 .as_ref()
                 .map(|id| urls::stream(id))
                 .unwrap_or_default(),
-            reading: crate::content::lang::Locale::of(&config.language)
-                .reading_time(s.reading_minutes),
+            reading: locale.reading_time(s.reading_minutes),
             summary_html: s.summary_html.clone(),
         }
     }
@@ -582,18 +572,25 @@ mod tests {
 
     #[test]
     fn masthead_counts_volumes_and_weeks() {
+        let en = crate::web::strings::Words::new("en", &std::sync::Arc::default());
         // Founded 8 June 2023: 29 June 2026 is in the fourth volume's fourth week.
         assert_eq!(
-            masthead(date!(2023 - 06 - 08), date!(2026 - 06 - 29)),
+            masthead(date!(2023 - 06 - 08), date!(2026 - 06 - 29), &en),
             "Vol. IV · No. 04  Monday · 29 June 2026"
         );
         assert_eq!(
-            masthead(date!(2026 - 06 - 29), date!(2026 - 06 - 29)),
+            masthead(date!(2026 - 06 - 29), date!(2026 - 06 - 29), &en),
             "Vol. I · No. 01  Monday · 29 June 2026"
         );
         assert!(
-            masthead(date!(2024 - 02 - 29), date!(2025 - 03 - 01)).starts_with("Vol. II · No. 01")
+            masthead(date!(2024 - 02 - 29), date!(2025 - 03 - 01), &en)
+                .starts_with("Vol. II · No. 01")
         );
         assert_eq!(roman(2026), "MMXXVI");
+        let de = crate::web::strings::Words::new("de", &std::sync::Arc::default());
+        assert_eq!(
+            masthead(date!(2023 - 06 - 08), date!(2026 - 06 - 29), &de),
+            "Jg. IV · Nr. 04  Montag · 29. Juni 2026"
+        );
     }
 }

@@ -235,20 +235,26 @@ pub(super) async fn not_found(state: &AppState, gone: Option<String>) -> Respons
         let w = crate::web::strings::Words::new(&state.config.language, &state.config.strings);
         let (heading, message) = match gone {
             Some(title) => (
-                format!("“{title}” was removed"),
-                "The author took this dispatch down. Search the archive, or read one of the latest.".to_string(),
+                w.fill("removed", &[("title", &title)]),
+                w.t("removed_text").to_string(),
             ),
-            None => (w.t("not_found").to_string(), w.t("not_found_text").to_string()),
+            None => (
+                w.t("not_found").to_string(),
+                w.t("not_found_text").to_string(),
+            ),
         };
         let (latest, _) = read::list_articles(conn, &Filter::All, now(), 5, 0)?;
         Ok(NotFoundPage {
             layout: Layout {
                 index: false,
-                ..layout(conn, state, "Not found")?
+                ..layout(conn, state, w.t("not_found_title"))?
             },
             heading,
             message,
-            items: latest.iter().map(|s| Item::from_summary(s, &state.config)).collect(),
+            items: latest
+                .iter()
+                .map(|s| Item::from_summary(s, &state.config))
+                .collect(),
         })
     })
     .await;
