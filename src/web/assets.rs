@@ -247,6 +247,50 @@ mod tests {
         assert_eq!(import_specifier("// import nothing"), None);
     }
 
+    /// The custom properties `:root` declares in a stylesheet's text, in every block.
+    fn root_properties(css: &str) -> std::collections::BTreeSet<String> {
+        css.match_indices(":root {")
+            .flat_map(|(i, _)| {
+                let block = &css[i..];
+                let block = &block[..block.find('}').unwrap_or(block.len())];
+                block
+                    .split([';', '{', '\n'])
+                    .filter_map(|d| d.trim().split_once(':'))
+                    .map(|(name, _)| name.trim().to_string())
+                    .filter(|name| name.starts_with("--"))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_readme_documents_every_custom_property_of_the_theme() {
+        let readme = include_str!("../../README.md");
+        let table = readme
+            .split("| property | what it sets |")
+            .nth(1)
+            .expect("README.md has the custom properties table");
+        let documented: std::collections::BTreeSet<String> = table
+            .lines()
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .flat_map(|row| {
+                let first = row.split('|').nth(1).unwrap_or("");
+                first
+                    .split('`')
+                    .filter(|s| s.starts_with("--"))
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let declared = root_properties(include_str!("../../static/style.css"));
+        assert!(declared.len() > 10, "{declared:?}");
+        assert_eq!(
+            documented, declared,
+            "README.md's table and style.css's :root"
+        );
+    }
+
     #[test]
     #[should_panic(expected = "no module above it")]
     fn an_import_of_a_later_module_is_refused() {
