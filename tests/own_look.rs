@@ -254,3 +254,66 @@ async fn a_broken_huge_or_outside_icon_is_no_icon_and_no_failure() {
         "{home}"
     );
 }
+
+/// An author with a picture beside their file and a picture in their bio, and an article
+/// of theirs.
+fn author_with_pictures() -> Site {
+    let site = Site::new();
+    site.file("authors/mira.png", png(800, 800))
+        .file("authors/harbour.png", png(200, 100))
+        .file(
+            "authors/mira.md",
+            "---\nname: Mira Falk\navatar: mira.png\n---\nShe builds harbours.\n\n![The harbour at dawn](harbour.png)\n",
+        )
+        .file(
+            "a.md",
+            "---\ntitle: A\ndate: 2026-01-01\nauthor: mira\n---\nA.\n",
+        );
+    let report = site.publish();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    site
+}
+
+#[tokio::test]
+async fn an_authors_avatar_is_on_their_page_and_in_the_author_box_sized_with_variants() {
+    let site = author_with_pictures();
+    for (path, sizes) in [("/authors/mira", "6rem"), ("/dispatches/a", "4rem")] {
+        let body = site.get(path).await.body;
+        let img = body
+            .split("<img class=\"avatar u-photo\" ")
+            .nth(1)
+            .map(|s| &s[..s.find('>').unwrap()])
+            .unwrap_or_else(|| panic!("no avatar on {path}"));
+        assert!(
+            img.starts_with("src=\"/files/authors/mira.png\" alt=\"\""),
+            "{img}"
+        );
+        assert!(img.contains("width=\"800\" height=\"800\""), "{img}");
+        assert!(img.contains(&format!("sizes=\"{sizes}\"")), "{img}");
+        let variant = img
+            .split("srcset=\"")
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .unwrap();
+        assert!(variant.starts_with("/images/"), "{img}");
+        assert_eq!(site.get(variant).await.status, StatusCode::OK);
+    }
+    assert_eq!(
+        site.get("/files/authors/mira.png").await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_relative_image_in_an_authors_bio_resolves_from_their_folder() {
+    let site = author_with_pictures();
+    let body = site.get("/authors/mira").await.body;
+    assert!(
+        body.contains("src=\"/files/authors/harbour.png\" alt=\"The harbour at dawn\""),
+        "{body}"
+    );
+    assert_eq!(
+        site.get("/files/authors/harbour.png").await.status,
+        StatusCode::OK
+    );
+}

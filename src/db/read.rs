@@ -390,20 +390,46 @@ pub struct AuthorInfo {
     pub bio: String,
     pub links_json: String,
     pub html: String,
+    /// The picture's address, if the author's file names one.
+    pub avatar: Option<String>,
 }
 
 pub fn author(conn: &Connection, id: &str) -> rusqlite::Result<Option<AuthorInfo>> {
-    conn.prepare_cached("SELECT id, name, bio, links_json, html FROM authors WHERE id = ?1")?
-        .query_row([id], |r| {
-            Ok(AuthorInfo {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                bio: r.get(2)?,
-                links_json: r.get(3)?,
-                html: r.get(4)?,
-            })
+    conn.prepare_cached(
+        "SELECT id, name, bio, links_json, html, avatar FROM authors WHERE id = ?1",
+    )?
+    .query_row([id], |r| {
+        Ok(AuthorInfo {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            bio: r.get(2)?,
+            links_json: r.get(3)?,
+            html: r.get(4)?,
+            avatar: r.get(5)?,
         })
-        .optional()
+    })
+    .optional()
+}
+
+/// The size and variants of the published image at `path` in the content folder.
+pub fn image_at(
+    conn: &Connection,
+    path: &str,
+) -> rusqlite::Result<Option<crate::content::images::ImageFacts>> {
+    conn.prepare_cached(
+        "SELECT width, height, variant_key, variant_widths FROM files
+         WHERE path = ?1 AND width IS NOT NULL AND height IS NOT NULL",
+    )?
+    .query_row([path], |r| {
+        let widths: String = r.get(3)?;
+        Ok(crate::content::images::ImageFacts {
+            width: r.get(0)?,
+            height: r.get(1)?,
+            variant_key: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+            variant_widths: widths.split(',').filter_map(|w| w.parse().ok()).collect(),
+        })
+    })
+    .optional()
 }
 
 /// A stream with its number of published articles.

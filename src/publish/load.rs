@@ -126,6 +126,7 @@ fn add_parsed(batch: &mut Batch, report: &mut Report, f: Found, hash: String, pa
             bio: a.bio,
             links_json: json(&a.links),
             html: a.html,
+            avatar: a.avatar,
             source_path: f.rel,
             content_hash: hash,
         }),

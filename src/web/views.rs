@@ -423,6 +423,8 @@ pub struct ListPage {
     pub intro_html: String,
     /// On an author's page, their own pages: the page is then their h-card.
     pub author_links: Option<Vec<Source>>,
+    /// On an author's page, their picture.
+    pub avatar: Option<Avatar>,
     pub items: Vec<Item>,
     pub pager: Pager,
 }
@@ -431,6 +433,17 @@ pub struct Byline {
     pub name: String,
     pub bio: String,
     pub url: String,
+    pub avatar: Option<Avatar>,
+}
+
+/// An author's picture as a page shows it: beside their name, so its text alternative is
+/// empty (a screen reader would hear the name twice; axe's `image-redundant-alt`).
+pub struct Avatar {
+    pub src: String,
+    /// The WebP variants, when the picture is large enough to have them.
+    pub srcset: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 pub struct TocView {

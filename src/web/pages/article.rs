@@ -140,11 +140,15 @@ fn article_page(
         let (older, newer) = read::neighbours(conn, &a, now)?;
         let related = read::related(conn, &a, now, 3)?;
         let author = match &a.author_id {
-            Some(id) => read::author(conn, id)?.map(|au| Byline {
-                url: urls::author(&au.id),
-                name: au.name,
-                bio: au.bio,
-            }),
+            Some(id) => match read::author(conn, id)? {
+                Some(au) => Some(Byline {
+                    url: urls::author(&au.id),
+                    avatar: super::avatar(conn, au.avatar)?,
+                    name: au.name,
+                    bio: au.bio,
+                }),
+                None => None,
+            },
             None => None,
         };
         let hero: Option<Hero> = a

@@ -102,6 +102,7 @@ async fn list(state: AppState, page: i64, kind: ListKind) -> Result<Response> {
             intro: head.intro,
             intro_html: head.intro_html,
             author_links: head.author_links,
+            avatar: super::avatar(conn, head.avatar)?,
             items: summaries
                 .iter()
                 .map(|s| Item::from_summary(s, &state.config))
@@ -123,6 +124,8 @@ struct ListHead<'k> {
     intro_html: String,
     /// An author's own pages (`rel="me"`); `None` on other lists.
     author_links: Option<Vec<Source>>,
+    /// An author's picture's address.
+    avatar: Option<String>,
 }
 
 enum Head<'k> {
@@ -143,6 +146,7 @@ fn list_head<'k>(conn: &Connection, kind: &'k ListKind) -> Result<Head<'k>> {
                 intro: s.description,
                 intro_html: String::new(),
                 author_links: None,
+                avatar: None,
             }
         }
         ListKind::Tag(tag) => {
@@ -159,6 +163,7 @@ fn list_head<'k>(conn: &Connection, kind: &'k ListKind) -> Result<Head<'k>> {
                 intro: String::new(),
                 intro_html: String::new(),
                 author_links: None,
+                avatar: None,
             }
         }
         ListKind::Author(id) => {
@@ -171,6 +176,7 @@ fn list_head<'k>(conn: &Connection, kind: &'k ListKind) -> Result<Head<'k>> {
                 intro: a.bio,
                 intro_html: a.html,
                 author_links: Some(serde_json::from_str(&a.links_json).unwrap_or_default()),
+                avatar: a.avatar,
             }
         }
     };

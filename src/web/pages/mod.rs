@@ -118,6 +118,27 @@ fn icons(conn: &Connection, path: &str, layout: &mut Layout) -> Result<()> {
     Ok(())
 }
 
+/// An author's picture from its address: a published image gets its size and variants;
+/// another address is shown as it is.
+pub(super) fn avatar(conn: &Connection, src: Option<String>) -> Result<Option<Avatar>> {
+    let Some(src) = src else {
+        return Ok(None);
+    };
+    let facts = match crate::content::html::images::published_path(&src) {
+        Some(path) => read::image_at(conn, &path)?.map(|f| (path, f)),
+        None => None,
+    };
+    Ok(Some(Avatar {
+        srcset: facts
+            .as_ref()
+            .filter(|(_, f)| !f.variant_widths.is_empty())
+            .map(|(path, f)| crate::content::html::images::srcset(path, f)),
+        width: facts.as_ref().map(|(_, f)| f.width),
+        height: facts.as_ref().map(|(_, f)| f.height),
+        src,
+    }))
+}
+
 /// The site's menu: `[[menu]]` from the settings, then the pages that ask for a place in
 /// it (by weight), then the portfolio when it has projects and the menu does not name it;
 /// the archive closes it.
