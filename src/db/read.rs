@@ -411,27 +411,6 @@ pub fn author(conn: &Connection, id: &str) -> rusqlite::Result<Option<AuthorInfo
     .optional()
 }
 
-/// The size and variants of the published image at `path` in the content folder.
-pub fn image_at(
-    conn: &Connection,
-    path: &str,
-) -> rusqlite::Result<Option<crate::content::images::ImageFacts>> {
-    conn.prepare_cached(
-        "SELECT width, height, variant_key, variant_widths FROM files
-         WHERE path = ?1 AND width IS NOT NULL AND height IS NOT NULL",
-    )?
-    .query_row([path], |r| {
-        let widths: String = r.get(3)?;
-        Ok(crate::content::images::ImageFacts {
-            width: r.get(0)?,
-            height: r.get(1)?,
-            variant_key: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-            variant_widths: widths.split(',').filter_map(|w| w.parse().ok()).collect(),
-        })
-    })
-    .optional()
-}
-
 /// A stream with its number of published articles.
 #[derive(Debug, Clone)]
 pub struct StreamInfo {

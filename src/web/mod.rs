@@ -9,6 +9,7 @@ pub mod error;
 mod feeds;
 mod fonts;
 mod footer;
+mod masthead;
 mod micropub;
 mod pages;
 pub mod searches;

@@ -125,7 +125,7 @@ pub(super) fn avatar(conn: &Connection, src: Option<String>) -> Result<Option<Av
         return Ok(None);
     };
     let facts = match crate::content::html::images::published_path(&src) {
-        Some(path) => read::image_at(conn, &path)?.map(|f| (path, f)),
+        Some(path) => crate::db::entries::image_at(conn, &path)?.map(|f| (path, f)),
         None => None,
     };
     Ok(Some(Avatar {
