@@ -101,6 +101,7 @@ fn german_site() -> Site {
     let site = Site::new().with_config(|c| {
         c.language = "de".into();
         c.title = "Miras Hefte".into();
+        c.drafts = true;
         c.contact_url = Some("mailto:mira@example.org".into());
     });
     site.file("streams/notizen.md", "---\nname: Notizen\n---\nKurz.\n")
@@ -122,6 +123,10 @@ fn german_site() -> Site {
             ),
         );
     }
+    site.file(
+        "entwurf.md",
+        "---\ntitle: Entwurf\ndraft: true\n---\nNoch nicht.\n",
+    );
     let report = site.publish();
     assert!(report.failed.is_empty(), "{:?}", report.failed);
     site
@@ -138,6 +143,7 @@ async fn a_german_site_writes_no_english_on_any_page_type_or_feed_title() {
     let pages = [
         "/",
         "/dispatches/zwei",
+        "/dispatches/entwurf",
         "/ueber",
         "/work",
         "/work/pegel",

@@ -99,6 +99,18 @@ fn a_font_missing_not_woff2_or_outside_the_folder_is_refused_naming_the_setting(
     }
     let (code, stderr) = publish("font", "media/good.woff2");
     assert_eq!(code, Some(0), "{stderr}");
+    // A server refuses to start on it too.
+    let config = dispatches::config::Config {
+        heading_font: Some(Font::File("media/missing.woff2".into())),
+        ..Default::default()
+    };
+    let writer = dispatches::db::Writer::start(&site.archive()).unwrap();
+    let refused =
+        dispatches::web::AppState::publishing(&site.archive(), config, writer, site.content())
+            .err()
+            .expect("refused")
+            .to_string();
+    assert!(refused.contains("`heading_font`"), "{refused}");
 }
 
 #[tokio::test]

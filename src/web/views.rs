@@ -8,7 +8,6 @@ use time_tz::OffsetDateTimeExt;
 pub use super::masthead::masthead;
 use crate::config::Config;
 use crate::content::dates;
-pub use crate::content::dates::long_date;
 use crate::content::{Hero, Source};
 use crate::db::read::{StreamInfo, Summary};
 use crate::urls;

@@ -101,15 +101,17 @@ pub struct PreviewQuery {
 
 /// What the banner of an article shown before it is out says.
 pub(super) fn unpublished_banner(a: &read::FullArticle, now: i64, state: &AppState) -> String {
+    let w = crate::web::strings::Words::new(&state.config.language, &state.config.strings);
     if a.draft {
-        "Preview: a draft, not published.".into()
+        w.t("preview_draft").to_string()
     } else if a.summary.published_at > now {
-        format!(
-            "Preview: scheduled for {}, not published yet.",
-            long_date(local_date(a.summary.published_at, &state.config))
-        )
+        let day = crate::content::dates::long_date_in(
+            local_date(a.summary.published_at, &state.config),
+            w.locale(),
+        );
+        w.fill("preview_scheduled", &[("day", &day)])
     } else {
-        "Preview: this article is published.".into()
+        w.t("preview_published").to_string()
     }
 }
 

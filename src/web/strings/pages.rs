@@ -231,6 +231,33 @@ pub(super) const TABLE: &[(&str, [&str; 4])] = &[
     ),
     ("archive_word", ["archive", "archives", "Archiv", "archivo"]),
     (
+        "preview_draft",
+        [
+            "Preview: a draft, not published.",
+            "Aperçu : un brouillon, non publié.",
+            "Vorschau: ein Entwurf, nicht veröffentlicht.",
+            "Vista previa: un borrador, sin publicar.",
+        ],
+    ),
+    (
+        "preview_scheduled",
+        [
+            "Preview: scheduled for {day}, not published yet.",
+            "Aperçu : prévu pour le {day}, pas encore publié.",
+            "Vorschau: geplant für den {day}, noch nicht veröffentlicht.",
+            "Vista previa: programado para el {day}, aún sin publicar.",
+        ],
+    ),
+    (
+        "preview_published",
+        [
+            "Preview: this article is published.",
+            "Aperçu : cet article est publié.",
+            "Vorschau: dieser Beitrag ist veröffentlicht.",
+            "Vista previa: este artículo está publicado.",
+        ],
+    ),
+    (
         "save_failed",
         [
             "Your latest save was not published, so this is the previous version.",
