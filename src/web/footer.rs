@@ -26,13 +26,23 @@ pub fn html(config: &Config) -> anyhow::Result<Option<String>> {
     Ok(Some(rendered.html))
 }
 
-/// A relative link or image (`media/cc.svg`) names a file of the content folder.
+/// A relative link or image names a file of the content folder (`media/cc.svg`), or,
+/// without an extension, a page of the site (`about`): the footer is on every page, so
+/// nothing may resolve from the page it is shown on.
 fn content_file(url: &str) -> Option<String> {
     let relative = !url.is_empty()
         && !url.starts_with(['/', '#', '?'])
         && !url.contains(':')
         && !url.split('/').any(|s| s == "..");
-    relative.then(|| urls::file(url.trim_start_matches("./")))
+    let path = url.trim_start_matches("./");
+    let file = path
+        .rsplit('/')
+        .next()
+        .is_some_and(|name| name.contains('.'));
+    relative.then(|| match file {
+        true => urls::file(path),
+        false => format!("/{path}"),
+    })
 }
 
 #[cfg(test)]
@@ -46,6 +56,7 @@ mod tests {
             Some("/files/media/cc.svg")
         );
         assert_eq!(content_file("/about"), None);
+        assert_eq!(content_file("about").as_deref(), Some("/about"));
         assert_eq!(content_file("https://example.org/"), None);
         assert_eq!(content_file("../../etc/passwd"), None);
     }
