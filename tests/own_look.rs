@@ -236,6 +236,25 @@ async fn the_logo_makes_the_icons_when_there_is_no_favicon_and_an_svg_is_linked_
         !home.contains("apple-touch-icon"),
         "no rasteriser: no PNG made"
     );
+    // An SVG tab icon beside a raster logo: the phone's icon is made of the logo.
+    let both = Site::new().with_config(|c| {
+        c.favicon = Some("media/icon.svg".into());
+        c.logo = Some("media/logo.png".into());
+    });
+    both.file(
+        "media/icon.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .file("media/logo.png", png(120, 40))
+    .file("a.md", "---\ntitle: A\n---\nA.\n");
+    both.publish();
+    let home = both.get("/").await.body;
+    assert!(
+        link(&home, "<link rel=\"icon\"").is_some_and(|h| h.starts_with("/files/media/icon.svg")),
+        "{home}"
+    );
+    let touch = link(&home, "<link rel=\"apple-touch-icon\"").expect("made of the logo");
+    assert_eq!(both.get(&touch).await.content_type(), "image/png");
 }
 
 #[tokio::test]

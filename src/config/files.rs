@@ -24,6 +24,22 @@ impl Config {
             })
     }
 
+    /// The image the site's PNG icons are made of: the `favicon` if it is a raster image,
+    /// else the `logo` if it is one (an SVG favicon stays the tab's icon, and a raster
+    /// logo still gives phones their home-screen icon).
+    pub fn icon_source(&self) -> Option<&str> {
+        [&self.favicon, &self.logo]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .find(|path| {
+                let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+                ["png", "jpg", "jpeg", "webp", "gif"]
+                    .iter()
+                    .any(|r| ext.eq_ignore_ascii_case(r))
+            })
+    }
+
     /// Checks the files the settings name against the content folder `content`.
     pub fn check_files(&self, content: &Path) -> Result<(), ConfigError> {
         for (key, path) in self.font_files() {

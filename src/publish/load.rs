@@ -339,15 +339,9 @@ fn file_row(
     (row, warning)
 }
 
-/// Whether the file at `rel` is the one the site's icons are made of: `favicon`, else
-/// `logo`.
+/// Whether the file at `rel` is the one the site's icons are made of.
 fn is_icon_source(config: &Config, rel: &str) -> bool {
-    config
-        .favicon
-        .as_ref()
-        .or(config.logo.as_ref())
-        .map(String::as_str)
-        == Some(rel)
+    config.icon_source() == Some(rel)
 }
 
 /// Makes the site's icons of a raster image, stored among its variants under its key;

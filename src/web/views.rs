@@ -37,10 +37,13 @@ pub struct Layout {
     pub user_css: Option<String>,
     /// The icon for browsers' tabs (`favicon`, else the logo); `data:,` asks for none.
     pub favicon: String,
-    /// `image/svg+xml` for an SVG icon, linked as it is (we have no rasteriser).
+    /// `image/svg+xml` for an SVG icon, linked as it is (we have no rasteriser), or
+    /// `image/png` for the 32 px icon made of a raster one.
     pub favicon_type: Option<&'static str>,
-    /// The 32 px icon and the 180 px apple-touch icon made of a raster one.
-    pub icons: Option<(String, String)>,
+    /// `32x32` for the icon made of a raster image.
+    pub favicon_sizes: Option<&'static str>,
+    /// The 180 px apple-touch icon made of a raster favicon or logo.
+    pub touch_icon: Option<String>,
     /// The owner's profiles (`links`), linked `rel="me"` in the footer.
     pub me_links: Vec<NavLink>,
     /// The `footer` setting, rendered and sanitised; `None` keeps the default line.
@@ -203,7 +206,8 @@ impl Layout {
             user_css: None,
             favicon: "data:,".into(),
             favicon_type: None,
-            icons: None,
+            favicon_sizes: None,
+            touch_icon: None,
             footer_html: None,
             me_links: config
                 .links

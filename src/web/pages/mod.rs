@@ -84,9 +84,7 @@ fn own_files(conn: &Connection, state: &AppState, layout: &mut Layout) -> Result
             height,
         });
     }
-    if let Some(path) = config.favicon.as_ref().or(config.logo.as_ref()) {
-        icons(conn, path, layout)?;
-    }
+    icons(conn, config, layout)?;
     if let Some(path) = &config.css
         && let Some((hash, ..)) = crate::db::entries::file_facts(conn, path)?
     {
@@ -99,16 +97,28 @@ fn own_files(conn: &Connection, state: &AppState, layout: &mut Layout) -> Result
     Ok(())
 }
 
-/// The tab and home-screen icons of the image at `path`: the PNGs made of a raster one,
-/// else the file as it is (an SVG with its type).
-fn icons(conn: &Connection, path: &str, layout: &mut Layout) -> Result<()> {
+/// The tab and home-screen icons: a favicon that is not a raster image as it is (an SVG
+/// with its type), else the 32 px PNG made of the raster favicon or logo, else the file as
+/// it is; and the 180 px apple-touch icon whenever one was made.
+fn icons(conn: &Connection, config: &crate::config::Config, layout: &mut Layout) -> Result<()> {
     use crate::content::images::ICON_SIZES;
-    if let Some(key) = crate::db::entries::icon_key(conn, path)? {
-        layout.icons = Some((
-            urls::icon(&key, ICON_SIZES[0]),
-            urls::icon(&key, ICON_SIZES[1]),
-        ));
-    } else if let Some((hash, ..)) = crate::db::entries::file_facts(conn, path)? {
+    let source = config.icon_source();
+    let key = match source {
+        Some(path) => crate::db::entries::icon_key(conn, path)?,
+        None => None,
+    };
+    layout.touch_icon = key.as_ref().map(|k| urls::icon(k, ICON_SIZES[1]));
+    let as_is = config.favicon.as_deref().filter(|f| Some(*f) != source);
+    if let (None, Some(key)) = (as_is, &key) {
+        layout.favicon = urls::icon(key, ICON_SIZES[0]);
+        layout.favicon_type = Some("image/png");
+        layout.favicon_sizes = Some("32x32");
+        return Ok(());
+    }
+    let Some(path) = config.favicon.as_deref().or(config.logo.as_deref()) else {
+        return Ok(());
+    };
+    if let Some((hash, ..)) = crate::db::entries::file_facts(conn, path)? {
         layout.favicon = format!("{}?v={}", urls::file(path), &hash[..hash.len().min(12)]);
         layout.favicon_type = path
             .to_ascii_lowercase()
