@@ -20,7 +20,7 @@ use self::targets::Target;
 pub(crate) use self::targets::What;
 use crate::content::html::images::published_path;
 use crate::content::resolve_relative;
-use crate::db::read;
+use crate::db::{links, read};
 use crate::urls::{self, RouteId};
 
 mod public;
@@ -85,7 +85,7 @@ pub(crate) fn check(
     now: i64,
     work: &str,
 ) -> rusqlite::Result<(Vec<Broken>, Vec<External>)> {
-    let rows = read::link_targets(conn, now)?;
+    let rows = links::link_targets(conn, now)?;
     let site = Site {
         conn,
         by_source: rows
@@ -350,13 +350,13 @@ fn image_problem(
         }
     };
     if let Some(file) = published_path(&absolute) {
-        return Ok((!read::has_file(site.conn, &file)?)
+        return Ok((!links::has_file(site.conn, &file)?)
             .then(|| format!("no file {file} in the content folder (names are case-sensitive)")));
     }
     // `/media/a.png` for a file the site serves as `/files/media/a.png`.
     let bare = absolute.trim_start_matches('/');
     let bare = bare.split(['?', '#']).next().unwrap_or(bare);
-    if !bare.is_empty() && read::has_file(site.conn, bare)? {
+    if !bare.is_empty() && links::has_file(site.conn, bare)? {
         return Ok(Some(format!(
             "the file is served at {}; write it relative to this file",
             urls::file(bare)
@@ -402,7 +402,7 @@ fn site_path(
             _ => old_address(site, path, now),
         },
         RouteId::Files => {
-            Ok((!read::has_file(conn, name)?).then(|| "no such file beside the articles".into()))
+            Ok((!links::has_file(conn, name)?).then(|| "no such file beside the articles".into()))
         }
         RouteId::Tag | RouteId::TagFeed | RouteId::TagFeedJson => {
             exists("tag", read::canonical_tag(conn, name)?.is_some())
@@ -439,7 +439,7 @@ fn missing_anchor(site: &Site<'_>, slug: &str, anchor: &str) -> rusqlite::Result
     }
     let mut cache = site.ids.borrow_mut();
     if !cache.contains_key(slug) {
-        let html = read::article_html(site.conn, slug)?.unwrap_or_default();
+        let html = links::article_html(site.conn, slug)?.unwrap_or_default();
         cache.insert(slug.to_string(), ids(&html));
     }
     let found = cache

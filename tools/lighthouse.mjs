@@ -5,6 +5,9 @@
 //
 //   node tools/lighthouse.mjs [--out DIR] URL...   a table per URL; DIR keeps each report's
 //                                                   JSON; exit 1 naming what failed
+//   node tools/lighthouse.mjs --accessibility [--out DIR] URL...
+//                                                   the accessibility category instead, which
+//                                                   must score 100 (failing audits named)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
@@ -16,15 +19,31 @@ const IMAGE_AUDITS = ['unsized-images', 'uses-responsive-images', 'offscreen-ima
 function parseArgs(argv) {
   const urls = [];
   let out = null;
+  let accessibility = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--out') out = argv[++i];
+    else if (argv[i] === '--accessibility') accessibility = true;
     else urls.push(argv[i]);
   }
   if (!urls.length) {
-    console.error('usage: node tools/lighthouse.mjs [--out DIR] URL...');
+    console.error('usage: node tools/lighthouse.mjs [--accessibility] [--out DIR] URL...');
     process.exit(2);
   }
-  return { urls, out };
+  return { urls, out, accessibility };
+}
+
+// The accessibility category's score, which must be 100, and every audit it failed.
+function accessibilityChecks(lhr) {
+  const category = lhr.categories.accessibility;
+  const score = Math.round((category?.score ?? 0) * 100);
+  const rows = [['accessibility', `${score}`, score === 100]];
+  for (const ref of category?.auditRefs ?? []) {
+    const audit = lhr.audits[ref.id];
+    if (ref.weight > 0 && audit && audit.score !== null && audit.score < 1) {
+      rows.push([ref.id, `score ${audit.score}${detail(audit)}`, false]);
+    }
+  }
+  return rows;
 }
 
 // The flags Chromium needs here; the sandbox cannot start as root (CI's user).
@@ -84,14 +103,14 @@ function blamed(lhr, id) {
 // asks to be run again; it gets one more try before it counts as a failure.
 const TRIES = 2;
 
-async function audit(url, port) {
+async function audit(url, port, categories) {
   let error;
   for (let attempt = 1; attempt <= TRIES; attempt++) {
     const result = await lighthouse(url, {
       port,
       output: 'json',
       logLevel: 'error',
-      onlyCategories: ['performance', 'best-practices'],
+      onlyCategories: categories,
     });
     if (!result) throw new Error(`${url}: Lighthouse returned nothing`);
     if (!result.lhr.runtimeError) return result;
@@ -102,7 +121,8 @@ async function audit(url, port) {
 }
 
 async function main() {
-  const { urls, out } = parseArgs(process.argv.slice(2));
+  const { urls, out, accessibility } = parseArgs(process.argv.slice(2));
+  const categories = accessibility ? ['accessibility'] : ['performance', 'best-practices'];
   if (out) mkdirSync(out, { recursive: true });
   const chrome = await chromeLauncher.launch({
     chromePath: process.env.CHROME_PATH || '/usr/bin/chromium',
@@ -111,9 +131,10 @@ async function main() {
   const failures = [];
   try {
     for (const [i, url] of urls.entries()) {
-      const { lhr, report } = await audit(url, chrome.port);
-      if (out) writeFileSync(join(out, `lighthouse-${i + 1}.json`), report);
-      const rows = checks(lhr);
+      const { lhr, report } = await audit(url, chrome.port, categories);
+      const name = `${accessibility ? 'accessibility' : 'lighthouse'}-${i + 1}.json`;
+      if (out) writeFileSync(join(out, name), report);
+      const rows = accessibility ? accessibilityChecks(lhr) : checks(lhr);
       table(url, rows);
       for (const [name, value, ok] of rows.filter(([, , ok]) => !ok)) {
         const which = blamed(lhr, name);

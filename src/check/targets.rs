@@ -51,15 +51,18 @@ pub(super) fn of_article(text: &str, project: bool) -> Vec<Target> {
     out
 }
 
-/// The picture an author's file names (`avatar`), if any.
+/// The picture an author's file names (`avatar`), if any, then its bio's links and
+/// images (which resolve from `authors/`, as an article's from its folder).
 pub(super) fn of_author(text: &str) -> Vec<Target> {
     let Ok(split) = front_matter::split(text) else {
         return Vec::new();
     };
-    match front_matter::to_map(&split) {
+    let mut out: Vec<Target> = match front_matter::to_map(&split) {
         Ok(map) => image_key(&split, &map, "avatar").into_iter().collect(),
         Err(_) => Vec::new(),
-    }
+    };
+    out.extend(body(&split));
+    out
 }
 
 /// The image front-matter `key` names, as a string or as a table's `src`. Its line is

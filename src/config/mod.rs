@@ -107,7 +107,25 @@ pub struct Config {
     pub favicon: Option<String>,
     /// The owner's profiles elsewhere, linked with `rel="me"` in the footer.
     pub links: Vec<MenuLink>,
+    /// The text's typeface and the headings' (`font`, `heading_font`).
+    pub font: Option<Font>,
+    pub heading_font: Option<Font>,
+    /// Markdown shown in every page's footer, rendered and sanitised like an article.
+    pub footer: Option<String>,
 }
+
+/// A typeface setting: one of the named system stacks, or a WOFF2 file in the content
+/// folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Font {
+    /// `serif`, `sans` or `mono`: the theme's own stacks, no file fetched.
+    Stack(&'static str),
+    /// The path of a `.woff2` file in the content folder.
+    File(String),
+}
+
+/// The named stacks a font setting takes, as the theme's custom properties.
+pub const FONT_STACKS: &[&str] = &["serif", "sans", "mono"];
 
 /// The two mastheads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,6 +182,10 @@ enum Field {
 }
 
 use Field::{Bool, Checked, Links, Number, OptionalText, Seconds, Size, Table, Text};
+use values::{
+    parse_font, parse_links, set_accent, set_accent_dark, set_base_url, set_founded, set_masthead,
+    set_strings, set_timezone, set_work_path,
+};
 
 /// Every setting, in the order README.md's configuration table lists them. Loading from
 /// `dispatches.toml` and from `DISPATCHES_*` variables, [`Config::default`] and the documented
@@ -288,7 +310,9 @@ pub const SETTINGS: &[Setting] = &[
         key: "favicon",
         default: "",
         meaning: "an icon in the content folder (`media/icon.png`, `.svg` or `.ico`) for browsers' \
-                  tabs; without it the logo serves",
+                  tabs, else the logo; of a raster image a 32 px icon and a 180 px apple-touch \
+                  icon are made and kept in the archive; an SVG is linked as it is (no \
+                  rasteriser)",
         field: OptionalText(|c| &mut c.favicon),
     },
     Setting {
@@ -297,6 +321,34 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "the owner's profiles elsewhere, `[[links]]` tables with `name` and `url`, in the \
                   footer with `rel=\"me\"` (IndieWeb verification)",
         field: Links(|c| &mut c.links),
+    },
+    Setting {
+        key: "font",
+        default: "",
+        meaning: "the text's typeface: `serif`, `sans` or `mono` (system fonts, nothing \
+                  fetched), or a WOFF2 file in the content folder (`media/body.woff2`), served \
+                  fingerprinted",
+        field: Checked(|c, v| {
+            c.font = Some(parse_font(v)?);
+            Ok(())
+        }),
+    },
+    Setting {
+        key: "heading_font",
+        default: "",
+        meaning: "the headings' and the site title's typeface, taking the same values as `font`",
+        field: Checked(|c, v| {
+            c.heading_font = Some(parse_font(v)?);
+            Ok(())
+        }),
+    },
+    Setting {
+        key: "footer",
+        default: "",
+        meaning: "Markdown shown in every page's footer (links, a licence), rendered and \
+                  sanitised like an article; without it the footer names the site, the archive \
+                  and the tags",
+        field: OptionalText(|c| &mut c.footer),
     },
     Setting {
         key: "strings",
@@ -397,114 +449,6 @@ pub const SETTINGS: &[Setting] = &[
     },
 ];
 
-fn set_base_url(c: &mut Config, value: &str) -> Result<(), String> {
-    let v = value.trim_end_matches('/');
-    if !(v.starts_with("http://") || v.starts_with("https://")) {
-        return Err(format!(
-            "expected an absolute http(s) URL such as https://example.org, found {value:?}"
-        ));
-    }
-    c.base_url = v.to_string();
-    Ok(())
-}
-
-fn set_founded(c: &mut Config, value: &str) -> Result<(), String> {
-    c.founded = crate::content::dates::parse_calendar_date(value)
-        .map_err(|e| format!("expected a date like 2023-01-31: {e}"))?;
-    Ok(())
-}
-
-fn set_masthead(c: &mut Config, value: &str) -> Result<(), String> {
-    c.masthead = match value {
-        "publication" => Masthead::Publication,
-        "simple" => Masthead::Simple,
-        _ => return Err(format!("expected publication or simple, found {value:?}")),
-    };
-    Ok(())
-}
-
-/// The theme's backgrounds, which links are read against.
-pub const LIGHT_BACKGROUND: &str = "#fdfcf9";
-pub const DARK_BACKGROUND: &str = "#171614";
-
-fn set_accent(c: &mut Config, value: &str) -> Result<(), String> {
-    c.accent = Some(contrast::checked(value, LIGHT_BACKGROUND, "light")?);
-    Ok(())
-}
-
-fn set_accent_dark(c: &mut Config, value: &str) -> Result<(), String> {
-    c.accent_dark = Some(contrast::checked(value, DARK_BACKGROUND, "dark")?);
-    Ok(())
-}
-
-fn set_strings(c: &mut Config, table: BTreeMap<String, String>) -> Result<(), String> {
-    if let Some(unknown) = table
-        .keys()
-        .find(|k| !crate::web::strings::keys().any(|known| known == k.as_str()))
-    {
-        return Err(format!(
-            "unknown string `{unknown}`; the keys are {}",
-            crate::web::strings::keys().collect::<Vec<_>>().join(", ")
-        ));
-    }
-    c.strings = std::sync::Arc::new(table);
-    Ok(())
-}
-
-fn set_work_path(c: &mut Config, value: &str) -> Result<(), String> {
-    let v = value.trim_matches('/');
-    let taken = crate::urls::reserved(v, "").filter(|r| r != "/{page}");
-    if v.is_empty() || v.contains('/') || crate::content::slugify(v) != v || taken.is_some() {
-        return Err(format!(
-            "expected one path segment of lower-case letters, digits and dashes that no route \
-             of the site uses (such as work, portfolio or books), found {value:?}"
-        ));
-    }
-    c.work_path = v.to_string();
-    Ok(())
-}
-
-/// A menu from JSON (`[{"name": …, "url": …}]`) or `Name=/url, Other=/other`.
-fn parse_links(value: &str) -> Result<Vec<MenuLink>, String> {
-    let value = value.trim();
-    let links: Vec<MenuLink> = if value.starts_with('[') {
-        serde_json::from_str(value)
-            .map_err(|e| format!("expected a list of {{ name, url }} tables: {e}"))?
-    } else {
-        value
-            .split(',')
-            .filter(|p| !p.trim().is_empty())
-            .map(|pair| {
-                let (name, url) = pair
-                    .split_once('=')
-                    .ok_or_else(|| format!("expected Name=/url, found {pair:?}"))?;
-                Ok(MenuLink {
-                    name: name.trim().to_string(),
-                    url: url.trim().to_string(),
-                })
-            })
-            .collect::<Result<_, String>>()?
-    };
-    for l in &links {
-        if l.name.trim().is_empty() || !crate::content::html::is_safe_url(&l.url) {
-            return Err(format!(
-                "menu entry {:?} → {:?}: give a name and a URL (a path such as /about or \
-                 an http(s) address)",
-                l.name, l.url
-            ));
-        }
-    }
-    Ok(links)
-}
-
-fn set_timezone(c: &mut Config, value: &str) -> Result<(), String> {
-    c.timezone = time_tz::timezones::get_by_name(value).ok_or_else(|| {
-        format!("unknown time zone {value:?}; use an IANA name such as Europe/Berlin or UTC")
-    })?;
-    c.timezone_name = value.to_string();
-    Ok(())
-}
-
 impl Setting {
     /// Parses `value` (text from the environment, or a default) into its field of `config`.
     fn apply(&self, config: &mut Config, value: &str) -> Result<(), String> {
@@ -589,132 +533,9 @@ impl Default for Config {
     }
 }
 
-impl Config {
-    /// Every field before its setting's default applies; the defaults live in [`SETTINGS`].
-    fn unset() -> Config {
-        Config {
-            title: String::new(),
-            description: String::new(),
-            base_url: String::new(),
-            founded: Date::MIN,
-            timezone_name: String::new(),
-            timezone: time_tz::timezones::db::UTC,
-            default_author: None,
-            contact_url: None,
-            language: String::new(),
-            trust_html: false,
-            emoji: false,
-            max_file_bytes: 0,
-            highlight_max_bytes: 0,
-            hsts_max_age: 0,
-            cache_bytes: 0,
-            search_slots: 0,
-            search_queue: 0,
-            dev: false,
-            drafts: false,
-            media_max_bytes: 0,
-            header_timeout: Duration::ZERO,
-            idle_timeout: Duration::ZERO,
-            work_path: String::new(),
-            work_label: String::new(),
-            home_projects: 0,
-            menu: Vec::new(),
-            masthead: Masthead::Publication,
-            now_writing: false,
-            logo: None,
-            accent: None,
-            accent_dark: None,
-            css: None,
-            strings: std::sync::Arc::default(),
-            favicon: None,
-            links: Vec::new(),
-        }
-    }
-
-    /// Loads `path` if it exists (it must exist when `required`), then applies the
-    /// `DISPATCHES_*` variables of `env`. A key of the file that is not a setting is an error;
-    /// a `DISPATCHES_*` variable that is not one is left to whoever reads it.
-    pub fn load(
-        path: &Path,
-        required: bool,
-        env: impl IntoIterator<Item = (String, String)>,
-    ) -> Result<Config, ConfigError> {
-        let shown = path.display().to_string();
-        // (setting, value as text, where it came from), file first so the environment wins.
-        let mut values: Vec<(&'static Setting, String, String)> = Vec::new();
-        match std::fs::read_to_string(path) {
-            Ok(text) => {
-                let at = |offset: usize| format!("{shown}:{}", line_of(&text, offset));
-                let file: BTreeMap<String, Spanned<toml::Value>> =
-                    toml::from_str(&text).map_err(|e| ConfigError::File {
-                        path: match e.span() {
-                            Some(span) => at(span.start),
-                            None => shown.clone(),
-                        },
-                        message: e.message().to_string(),
-                    })?;
-                let mut entries: Vec<_> = file.into_iter().collect();
-                entries.sort_by_key(|(_, v)| v.span().start);
-                for (key, value) in entries {
-                    let origin = at(value.span().start);
-                    let Some(setting) = SETTINGS.iter().find(|s| s.key == key) else {
-                        return Err(ConfigError::File {
-                            path: origin,
-                            message: format!(
-                                "unknown key `{key}`, expected one of {}",
-                                SETTINGS
-                                    .iter()
-                                    .map(|s| format!("`{}`", s.key))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        });
-                    };
-                    let text = setting.file_text(value.get_ref()).map_err(|message| {
-                        ConfigError::Invalid {
-                            key: setting.key,
-                            origin: origin.clone(),
-                            message,
-                        }
-                    })?;
-                    values.push((setting, text, origin));
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {}
-            Err(e) => {
-                return Err(ConfigError::File {
-                    path: shown,
-                    message: format!("cannot read: {e}"),
-                });
-            }
-        }
-        for (name, value) in env {
-            let Some(key) = name.strip_prefix("DISPATCHES_") else {
-                continue;
-            };
-            let key = key.to_ascii_lowercase();
-            if let Some(setting) = SETTINGS.iter().find(|s| s.key == key) {
-                values.push((setting, value, format!("environment variable {name}")));
-            }
-        }
-        let mut config = Config::default();
-        for (setting, value, origin) in values {
-            setting
-                .apply(&mut config, &value)
-                .map_err(|message| ConfigError::Invalid {
-                    key: setting.key,
-                    origin,
-                    message,
-                })?;
-        }
-        Ok(config)
-    }
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 mod contrast;
+mod files;
+mod load;
 #[cfg(test)]
 mod tests;
+mod values;

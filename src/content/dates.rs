@@ -309,11 +309,66 @@ const MONTHS_ES: [&str; 12] = [
     "diciembre",
 ];
 
-pub(crate) fn month_name(m: i64) -> &'static str {
-    MONTHS
-        .get((m - 1).clamp(0, 11) as usize)
-        .copied()
-        .unwrap_or("")
+/// The name of month `m` (1–12) in `locale`'s language.
+pub(crate) fn month_in(m: i64, locale: Locale) -> &'static str {
+    let table = match locale {
+        Locale::En => &MONTHS,
+        Locale::Fr => &MONTHS_FR,
+        Locale::De => &MONTHS_DE,
+        Locale::Es => &MONTHS_ES,
+    };
+    table[(m - 1).clamp(0, 11) as usize]
+}
+
+/// A day with its month written out: `29 June 2026`, `29 juin 2026`, `29. Juni 2026`.
+pub(crate) fn long_date_in(d: Date, locale: Locale) -> String {
+    match locale {
+        Locale::En => long_date(d),
+        other => spelled_date(d, other),
+    }
+}
+
+/// The name of a weekday in `locale`'s language.
+pub(crate) fn weekday_in(w: time::Weekday, locale: Locale) -> &'static str {
+    const DAYS: [[&str; 7]; 4] = [
+        [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ],
+        [
+            "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+        ],
+        [
+            "Montag",
+            "Dienstag",
+            "Mittwoch",
+            "Donnerstag",
+            "Freitag",
+            "Samstag",
+            "Sonntag",
+        ],
+        [
+            "lunes",
+            "martes",
+            "miércoles",
+            "jueves",
+            "viernes",
+            "sábado",
+            "domingo",
+        ],
+    ];
+    let row = match locale {
+        Locale::En => 0,
+        Locale::Fr => 1,
+        Locale::De => 2,
+        Locale::Es => 3,
+    };
+    DAYS[row][w.number_days_from_monday() as usize]
 }
 
 #[cfg(test)]

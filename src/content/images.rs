@@ -51,6 +51,44 @@ pub(crate) fn makes_variants(content_type: &str) -> bool {
     matches!(content_type, "image/png" | "image/jpeg" | "image/webp")
 }
 
+/// The sides of the icons made from the site's `favicon` (or `logo`), stored as PNG among
+/// its variants: a browser tab's icon and the apple-touch icon of a phone's home screen.
+/// None is a variant width, so the two never share an address.
+pub(crate) const ICON_SIZES: [u32; 2] = [32, 180];
+
+/// Whether a content type is a raster image icons can be made of (its first frame, for
+/// a GIF). An SVG is linked as it is: we have no rasteriser.
+pub(crate) fn makes_icons(content_type: &str) -> bool {
+    makes_variants(content_type) || content_type == "image/gif"
+}
+
+/// The square PNG icons of a raster image, one per [`ICON_SIZES`]: the whole picture
+/// fitted and centred on a transparent square (a wide logo is not cropped). Decoded
+/// under the variants' bounds; `Err` says why there are none.
+pub(crate) fn icons(bytes: &[u8], content_type: &str) -> Result<Vec<Variant>, String> {
+    if !makes_icons(content_type) {
+        return Ok(Vec::new());
+    }
+    let image = decode(bytes)?.ok_or("the image does not decode, so no icons are made of it")?;
+    ICON_SIZES
+        .iter()
+        .map(|&side| {
+            let fitted = image.resize(side, side, image::imageops::FilterType::Lanczos3);
+            let mut square = image::RgbaImage::new(side, side);
+            let (x, y) = ((side - fitted.width()) / 2, (side - fitted.height()) / 2);
+            image::imageops::overlay(&mut square, &fitted.to_rgba8(), x.into(), y.into());
+            let mut png = Vec::new();
+            DynamicImage::ImageRgba8(square)
+                .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+                .map_err(|e| format!("the {side} px icon could not be written: {e}"))?;
+            Ok(Variant {
+                width: side,
+                bytes: png,
+            })
+        })
+        .collect()
+}
+
 /// Whether `content_type` is an image whose size a page should carry.
 /// Whether a file name is an image's, by its extension.
 pub(crate) fn is_image_path(path: &str) -> bool {

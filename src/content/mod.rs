@@ -175,6 +175,9 @@ pub struct Author {
     pub bio: String,
     pub links: Vec<Source>,
     pub html: String,
+    /// The picture (`avatar`) as the page links it: a relative path is resolved from
+    /// `authors/`, like an article's `hero` from its folder.
+    pub avatar: Option<String>,
 }
 
 /// A stream file, `streams/<id>.md`.

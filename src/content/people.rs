@@ -4,9 +4,11 @@
 use super::article::too_much;
 use super::{Author, ContentSettings, FileError, Stream, front_matter, markdown, slugify};
 
+/// The body's HTML; a relative link or image resolves from the file's folder `dir`, as an
+/// article's does.
 fn render_simple(
     body: &str,
-    body_line: usize,
+    (body_line, dir): (usize, &str),
     id: &str,
     settings: ContentSettings<'_>,
 ) -> Result<String, FileError> {
@@ -16,7 +18,7 @@ fn render_simple(
             id_prefix: id,
             highlight_max_bytes: settings.highlight_max_bytes,
             trust_html: settings.trust_html,
-            resolve_url: &|_| None,
+            resolve_url: &|url| super::links::resolve_relative(dir, url),
             take_title: false,
             emoji: settings.emoji,
         },
@@ -40,7 +42,8 @@ pub(super) fn author(
             .unwrap_or_else(|| id.clone()),
         bio: fm.bio.clone().or(fm.dek.clone()).unwrap_or_default(),
         links: fm.links.clone(),
-        html: render_simple(split.body, split.body_line, &id, settings)?,
+        html: render_simple(split.body, (split.body_line, "authors"), &id, settings)?,
+        avatar: avatar(fm),
         id,
     })
 }
@@ -59,7 +62,22 @@ pub(super) fn stream(
             .or(fm.title.clone())
             .unwrap_or_else(|| id.clone()),
         description: fm.dek.clone().unwrap_or_default(),
-        html: render_simple(split.body, split.body_line, &id, settings)?,
+        html: render_simple(split.body, (split.body_line, "streams"), &id, settings)?,
         id,
     })
+}
+
+/// The author's `avatar` (a path or `{ src }`), resolved from `authors/` when relative;
+/// an address no page may carry (`javascript:`) is dropped.
+fn avatar(fm: &front_matter::FrontMatter) -> Option<String> {
+    let src = match fm.raw.get("avatar")? {
+        serde_json::Value::String(s) => s.trim(),
+        serde_json::Value::Object(o) => o.get("src")?.as_str()?.trim(),
+        _ => return None,
+    };
+    if src.is_empty() {
+        return None;
+    }
+    super::links::resolve_relative("authors", src)
+        .or_else(|| super::html::is_safe_url(src).then(|| src.to_string()))
 }

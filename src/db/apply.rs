@@ -311,11 +311,12 @@ fn upsert_stream(conn: &Connection, s: &StreamRow) -> rusqlite::Result<()> {
 
 fn upsert_author(conn: &Connection, a: &AuthorRow) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO authors (id, name, bio, links_json, html, source_path, content_hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO authors (id, name, bio, links_json, html, source_path, content_hash, avatar)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, bio = excluded.bio,
              links_json = excluded.links_json, html = excluded.html,
-             source_path = excluded.source_path, content_hash = excluded.content_hash",
+             source_path = excluded.source_path, content_hash = excluded.content_hash,
+             avatar = excluded.avatar",
         params![
             a.id,
             a.name,
@@ -323,7 +324,8 @@ fn upsert_author(conn: &Connection, a: &AuthorRow) -> rusqlite::Result<()> {
             a.links_json,
             a.html,
             a.source_path,
-            a.content_hash
+            a.content_hash,
+            a.avatar
         ],
     )?;
     conn.execute(

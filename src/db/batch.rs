@@ -55,6 +55,8 @@ pub struct AuthorRow {
     pub bio: String,
     pub links_json: String,
     pub html: String,
+    /// The picture's address (`/files/authors/vera.jpg`), if the author names one.
+    pub avatar: Option<String>,
     pub source_path: String,
     pub content_hash: String,
 }

@@ -95,6 +95,40 @@ pub(crate) fn tag_counts(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(S
     rows.collect()
 }
 
+/// The size and variants of the published image at `path` in the content folder.
+pub(crate) fn image_at(
+    conn: &Connection,
+    path: &str,
+) -> rusqlite::Result<Option<crate::content::images::ImageFacts>> {
+    conn.prepare_cached(
+        "SELECT width, height, variant_key, variant_widths FROM files
+         WHERE path = ?1 AND width IS NOT NULL AND height IS NOT NULL",
+    )?
+    .query_row([path], |r| {
+        let widths: String = r.get(3)?;
+        Ok(crate::content::images::ImageFacts {
+            width: r.get(0)?,
+            height: r.get(1)?,
+            variant_key: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+            variant_widths: widths.split(',').filter_map(|w| w.parse().ok()).collect(),
+        })
+    })
+    .optional()
+}
+
+/// The key the site's icons are stored under, when the image at `path` has them.
+pub(crate) fn icon_key(conn: &Connection, path: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(
+        "SELECT f.variant_key FROM files f JOIN image_variants v ON v.key = f.variant_key
+         WHERE f.path = ?1 AND v.width = ?2",
+    )?
+    .query_row(
+        rusqlite::params![path, crate::content::images::ICON_SIZES[0]],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
 /// A published file's content hash and, for an image, its width and height.
 pub(crate) type FileFacts = (String, Option<u32>, Option<u32>);
 

@@ -330,20 +330,25 @@ pub(crate) struct AuthorInfo {
     pub bio: String,
     pub links_json: String,
     pub html: String,
+    /// The picture's address, if the author's file names one.
+    pub avatar: Option<String>,
 }
 
 pub(crate) fn author(conn: &Connection, id: &str) -> rusqlite::Result<Option<AuthorInfo>> {
-    conn.prepare_cached("SELECT id, name, bio, links_json, html FROM authors WHERE id = ?1")?
-        .query_row([id], |r| {
-            Ok(AuthorInfo {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                bio: r.get(2)?,
-                links_json: r.get(3)?,
-                html: r.get(4)?,
-            })
+    conn.prepare_cached(
+        "SELECT id, name, bio, links_json, html, avatar FROM authors WHERE id = ?1",
+    )?
+    .query_row([id], |r| {
+        Ok(AuthorInfo {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            bio: r.get(2)?,
+            links_json: r.get(3)?,
+            html: r.get(4)?,
+            avatar: r.get(5)?,
         })
-        .optional()
+    })
+    .optional()
 }
 
 /// A stream with its number of published articles.
@@ -575,37 +580,4 @@ pub(crate) fn sitemap(conn: &Connection, now: i64) -> rusqlite::Result<Vec<(Stri
     )?;
     let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
-}
-
-// ---------------------------------------------------------------------------------------
-// Checking links
-
-/// Every entry's kind, slug, source path and whether it is published now, for
-/// `dispatches check`.
-pub(crate) fn link_targets(
-    conn: &Connection,
-    now: i64,
-) -> rusqlite::Result<Vec<(String, String, String, bool)>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT a.kind, a.slug, a.source_path, ({PUBLISHED}) FROM articles a"
-    ))?;
-    let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-    rows.collect()
-}
-
-/// The HTML of the article at `slug`, whatever its state (for its ids).
-pub(crate) fn article_html(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT html FROM articles WHERE slug = ?1", [slug], |r| {
-        r.get(0)
-    })
-    .optional()
-}
-
-/// Whether a file published beside the articles has this path.
-pub(crate) fn has_file(conn: &Connection, path: &str) -> rusqlite::Result<bool> {
-    conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM files WHERE path = ?1)",
-        [path],
-        |r| r.get(0),
-    )
 }

@@ -61,6 +61,8 @@ fn rows(rel: &str, text: &str) -> Vec<AuthorRow> {
                 bio: text_of(m, "title").unwrap_or_default(),
                 links_json: json(&links(m)),
                 html: String::new(),
+                // Docusaurus's `image_url`: an address, kept as written.
+                avatar: text_of(m, "image_url").filter(|u| crate::content::html::is_safe_url(u)),
                 source_path: format!("{rel}#{id}"),
                 content_hash: hash.clone(),
                 id,

@@ -126,6 +126,7 @@ fn add_parsed(batch: &mut Batch, report: &mut Report, f: Found, hash: String, pa
             bio: a.bio,
             links_json: json(&a.links),
             html: a.html,
+            avatar: a.avatar,
             source_path: f.rel,
             content_hash: hash,
         }),
@@ -186,13 +187,7 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
     if f.markdown
         && let Some(why) = super::bundles::hidden_reason(&f.rel, hidden)
     {
-        return Outcome::Parsed {
-            hash: String::new(),
-            parsed: Parsed::Skipped {
-                reason: why.to_string(),
-                redirect: None,
-            },
-        };
+        return skipped(why.to_string());
     }
     let meta = match std::fs::metadata(&f.path) {
         Ok(m) => m,
@@ -212,28 +207,28 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
     // it must never stand in the way of the other files (or of the uploads) beside it.
     let cap = MAX_ASSET_BYTES.max(config.media_max_bytes);
     if !f.markdown && meta.len() > cap {
-        return Outcome::Parsed {
-            hash: String::new(),
-            parsed: Parsed::Skipped {
-                reason: format!(
-                    "{} bytes is over the limit of {cap} bytes for files other than Markdown, \
-                     so it is not published; shrink it or raise `media_max_bytes`",
-                    meta.len()
-                ),
-                redirect: None,
-            },
-        };
+        return skipped(format!(
+            "{} bytes is over the limit of {cap} bytes for files other than Markdown, so it \
+             is not published; shrink it or raise `media_max_bytes`",
+            meta.len()
+        ));
     }
     let bytes = match std::fs::read(&f.path) {
         Ok(b) => b,
         Err(e) => return fail(None, format!("cannot read: {e}")),
     };
-    let hash = salted_hash(salt, &bytes);
+    // The site's icon is stored with its icons: naming it (or no longer) changes its hash,
+    // so it is stored again, with them (or without).
+    let icon = !f.markdown && is_icon_source(config, &f.rel);
+    let hash = salted_hash(salt, &bytes, icon);
     if stored.get(&f.rel) == Some(&hash) {
         return Outcome::Unchanged;
     }
     if !f.markdown {
-        let (row, warning) = file_row(f, bytes, hash, ctx.variants);
+        let (mut row, mut warning) = file_row(f, bytes, hash, ctx.variants);
+        if icon {
+            warning = add_icons(&mut row).or(warning);
+        }
         return Outcome::File(row, warning);
     }
     let text = match std::str::from_utf8(&bytes) {
@@ -269,12 +264,26 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
     }
 }
 
+/// A file left out, with why (a warning, not a failure).
+fn skipped(reason: String) -> Outcome {
+    Outcome::Parsed {
+        hash: String::new(),
+        parsed: Parsed::Skipped {
+            reason,
+            redirect: None,
+        },
+    }
+}
+
 /// The file's identity for "unchanged": its bytes, salted with what changes the output.
-fn salted_hash(salt: &str, bytes: &[u8]) -> String {
+fn salted_hash(salt: &str, bytes: &[u8], icon: bool) -> String {
     let mut hasher = Sha256::new();
     hasher.update(salt.as_bytes());
     hasher.update([0]);
     hasher.update(bytes);
+    if icon {
+        hasher.update(b"|icon");
+    }
     crate::hex::encode(&hasher.finalize())
 }
 
@@ -336,6 +345,26 @@ fn file_row(
     }
     row.image = Some(facts);
     (row, warning)
+}
+
+/// Whether the file at `rel` is the one the site's icons are made of.
+fn is_icon_source(config: &Config, rel: &str) -> bool {
+    config.icon_source() == Some(rel)
+}
+
+/// Makes the site's icons of a raster image, stored among its variants under its key;
+/// why not, when it cannot be decoded within the bounds.
+fn add_icons(row: &mut FileRow) -> Option<String> {
+    let image = row.image.as_mut()?;
+    match images::icons(&row.bytes, &row.content_type) {
+        Ok(icons) if !icons.is_empty() => {
+            image.variant_key = crate::hex::encode(&Sha256::digest(&row.bytes))[..20].to_string();
+            row.variants.extend(icons);
+            None
+        }
+        Ok(_) => None,
+        Err(why) => Some(format!("no icons are made of it: {why}")),
+    }
 }
 
 fn content_type(path: &str) -> &'static str {

@@ -71,6 +71,9 @@ pub struct Hit {
     pub title: String,
     pub dek: String,
     pub date: String,
+    /// Unix time of publication, for pages that write the date in another language.
+    #[serde(skip)]
+    pub published_at: i64,
     pub stream: String,
     pub source_path: String,
     /// Escaped HTML whose only markup is `<mark>` around matches.
@@ -162,6 +165,7 @@ pub fn search(
             dek: r.dek,
             // As the rest of the site writes dates: `12 May 2026`, in the site's zone.
             date: dates::long_date(dates::local_date(r.published_at, tz)),
+            published_at: r.published_at,
             stream: r.stream_name,
             source_path: r.source_path,
             snippet_html: snippet::mark(&r.snippet),

@@ -150,6 +150,12 @@ pub fn image_variant(key: &str, width: u32) -> String {
     fill(RouteId::Image, &[key, &format!("{width}.webp")])
 }
 
+/// One of the site's PNG icons (`content::images::ICON_SIZES`), kept among the variants
+/// of the image it was made of.
+pub fn icon(key: &str, side: u32) -> String {
+    fill(RouteId::Image, &[key, &format!("{side}.png")])
+}
+
 /// A feed file (`feed.xml`, `feed.json`) of the list at `list` (`/` for the whole site).
 pub fn feed(list: &str, file: &str) -> String {
     if list == HOME {

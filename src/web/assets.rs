@@ -67,15 +67,16 @@ const MODULES: &[(&str, &str)] = &[
 ];
 
 impl Assets {
-    /// Builds the site stylesheet (our CSS followed by the two highlight themes) and the
-    /// scripts.
-    pub fn build(config: &crate::config::Config) -> Assets {
+    /// Builds the site stylesheet (our CSS, the two highlight themes, the settings' colours
+    /// and `fonts`, the font settings' rules) and the scripts.
+    pub fn build(config: &crate::config::Config, fonts: &str) -> Assets {
         let mut css = include_str!("../../static/style.css").to_string();
         css.push_str(
             "\n/* Code highlighting, generated from the same themes as the class names. */\n",
         );
         css.push_str(&highlight::stylesheet());
         css.push_str(&theme(config));
+        css.push_str(fonts);
         let mut modules = build_modules(MODULES);
         let mut take = |path: &str| {
             let i = modules.iter().position(|(p, _)| *p == path).unwrap();
@@ -189,7 +190,7 @@ mod tests {
 
     #[test]
     fn every_import_names_a_served_module() {
-        let assets = Assets::build(&crate::config::Config::default());
+        let assets = Assets::build(&crate::config::Config::default(), "");
         let scripts: Vec<&Asset> = [&assets.js, &assets.live]
             .into_iter()
             .chain(&assets.modules)
@@ -244,6 +245,50 @@ mod tests {
         assert_eq!(import_specifier("import './side.js';"), Some("./side.js"));
         assert_eq!(import_specifier("export function el(tag) {"), None);
         assert_eq!(import_specifier("// import nothing"), None);
+    }
+
+    /// The custom properties `:root` declares in a stylesheet's text, in every block.
+    fn root_properties(css: &str) -> std::collections::BTreeSet<String> {
+        css.match_indices(":root {")
+            .flat_map(|(i, _)| {
+                let block = &css[i..];
+                let block = &block[..block.find('}').unwrap_or(block.len())];
+                block
+                    .split([';', '{', '\n'])
+                    .filter_map(|d| d.trim().split_once(':'))
+                    .map(|(name, _)| name.trim().to_string())
+                    .filter(|name| name.starts_with("--"))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_readme_documents_every_custom_property_of_the_theme() {
+        let readme = include_str!("../../README.md");
+        let table = readme
+            .split("| property | what it sets |")
+            .nth(1)
+            .expect("README.md has the custom properties table");
+        let documented: std::collections::BTreeSet<String> = table
+            .lines()
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .flat_map(|row| {
+                let first = row.split('|').nth(1).unwrap_or("");
+                first
+                    .split('`')
+                    .filter(|s| s.starts_with("--"))
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let declared = root_properties(include_str!("../../static/style.css"));
+        assert!(declared.len() > 10, "{declared:?}");
+        assert_eq!(
+            documented, declared,
+            "README.md's table and style.css's :root"
+        );
     }
 
     #[test]

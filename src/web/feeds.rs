@@ -79,7 +79,14 @@ impl Scope {
             Scope::Stream(id) => {
                 read::stream(conn, id)?.map(|s| format!("{} · {}", s.name, config.title))
             }
-            Scope::Tag(t) => Some(format!("Tagged “{t}” · {}", config.title)),
+            Scope::Tag(t) => {
+                let w = crate::web::strings::Words::new(&config.language, &config.strings);
+                Some(format!(
+                    "{} · {}",
+                    w.fill("tagged", &[("tag", t)]),
+                    config.title
+                ))
+            }
             Scope::Author(id) => {
                 read::author(conn, id)?.map(|a| format!("{} · {}", a.name, config.title))
             }

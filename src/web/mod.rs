@@ -7,10 +7,13 @@ mod cache;
 mod conn;
 pub(crate) mod error;
 mod feeds;
+mod fonts;
+mod footer;
+mod masthead;
 mod micropub;
 mod pages;
 pub(crate) mod searches;
-pub(crate) mod strings;
+pub mod strings;
 mod views;
 
 use std::path::Path;
@@ -53,6 +56,8 @@ pub struct Shared {
     pub searches: searches::Searches,
     pub config: Arc<Config>,
     pub assets: Arc<Assets>,
+    /// The `footer` setting, rendered once.
+    pub footer_html: Option<String>,
     pub generation: Arc<Generation>,
     /// Files the last publish refused, for development-mode banners.
     pub problems: Arc<Problems>,
@@ -119,6 +124,23 @@ impl AppState {
         } else {
             generation = generation.watch_files(db);
         }
+        let content = publishing.as_ref().map(|(_, c)| c.clone());
+        if let Some(content) = &content {
+            config.check_files(content)?;
+        }
+        // A font is read from the content folder when there is one (the first publish has
+        // not run yet), else from the archive.
+        let fonts = fonts::stylesheet(&config, |path| match &content {
+            Some(dir) => std::fs::read(dir.join(path)).ok(),
+            None => {
+                let conn = pool.get().ok()?;
+                crate::db::read::file(&conn, path)
+                    .ok()
+                    .flatten()
+                    .map(|f| f.1)
+            }
+        });
+        let footer_html = footer::html(&config)?;
         let config = Arc::new(config);
         let problems = Arc::new(Problems::default());
         let micropub = publishing.map(|(writer, content)| {
@@ -141,7 +163,8 @@ impl AppState {
             publishing: Arc::default(),
             micropub,
             guard: micropub::Guard::default(),
-            assets: Arc::new(Assets::build(&config)),
+            assets: Arc::new(Assets::build(&config, &fonts)),
+            footer_html,
             config,
         })))
     }

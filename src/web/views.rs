@@ -2,12 +2,12 @@
 //! here is escaped by askama except fields named `*_html`, which we rendered ourselves.
 
 use askama::Template;
-use time::{Date, OffsetDateTime, Weekday};
+use time::{Date, OffsetDateTime};
 use time_tz::OffsetDateTimeExt;
 
+pub(super) use super::masthead::masthead;
 use crate::config::Config;
 use crate::content::dates;
-pub(super) use crate::content::dates::{long_date, month_name, short_date};
 use crate::content::{Hero, Source};
 use crate::db::read::{StreamInfo, Summary};
 use crate::urls;
@@ -37,8 +37,17 @@ pub(super) struct Layout {
     pub user_css: Option<String>,
     /// The icon for browsers' tabs (`favicon`, else the logo); `data:,` asks for none.
     pub favicon: String,
+    /// `image/svg+xml` for an SVG icon, linked as it is (we have no rasteriser), or
+    /// `image/png` for the 32 px icon made of a raster one.
+    pub favicon_type: Option<&'static str>,
+    /// `32x32` for the icon made of a raster image.
+    pub favicon_sizes: Option<&'static str>,
+    /// The 180 px apple-touch icon made of a raster favicon or logo.
+    pub touch_icon: Option<String>,
     /// The owner's profiles (`links`), linked `rel="me"` in the footer.
     pub me_links: Vec<NavLink>,
+    /// The `footer` setting, rendered and sanitised; `None` keeps the default line.
+    pub footer_html: Option<String>,
     /// The words the site writes, in the site's language.
     pub w: super::strings::Words,
     pub contact_url: Option<String>,
@@ -183,7 +192,7 @@ impl Layout {
             masthead: if simple {
                 String::new()
             } else {
-                masthead(config.founded, now.to_timezone(config.timezone).date())
+                masthead(config.founded, now.to_timezone(config.timezone).date(), &w)
             },
             now_writing: now_writing.filter(|_| config.now_writing && !simple),
             // A site without streams does not count them.
@@ -196,6 +205,10 @@ impl Layout {
             logo: None,
             user_css: None,
             favicon: "data:,".into(),
+            favicon_type: None,
+            favicon_sizes: None,
+            touch_icon: None,
+            footer_html: None,
             me_links: config
                 .links
                 .iter()
@@ -260,68 +273,6 @@ pub(super) fn json_ld(value: &serde_json::Value) -> String {
     value.to_string().replace('<', "\\u003c")
 }
 
-/// `Vol. IV · No. 04  Monday · 29 June 2026`: the volume counts years since the founding
-/// (plus one), the number is the week within that volume.
-pub(super) fn masthead(founded: Date, today: Date) -> String {
-    let mut years = today.year() - founded.year();
-    if (today.month() as u8, today.day()) < (founded.month() as u8, founded.day()) {
-        years -= 1;
-    }
-    let years = years.max(0);
-    let start = anniversary(founded, founded.year() + years);
-    let week = ((today - start).whole_days().max(0) / 7) + 1;
-    format!(
-        "Vol. {} · No. {week:02}  {} · {}",
-        roman((years + 1) as u32),
-        weekday(today.weekday()),
-        long_date(today)
-    )
-}
-
-fn anniversary(founded: Date, year: i32) -> Date {
-    Date::from_calendar_date(year, founded.month(), founded.day())
-        .or_else(|_| Date::from_calendar_date(year, founded.month(), 28))
-        .unwrap_or(founded)
-}
-
-pub(super) fn roman(mut n: u32) -> String {
-    const TABLE: [(u32, &str); 13] = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let mut s = String::new();
-    for (value, numeral) in TABLE {
-        while n >= value {
-            s.push_str(numeral);
-            n -= value;
-        }
-    }
-    s
-}
-
-fn weekday(w: Weekday) -> &'static str {
-    match w {
-        Weekday::Monday => "Monday",
-        Weekday::Tuesday => "Tuesday",
-        Weekday::Wednesday => "Wednesday",
-        Weekday::Thursday => "Thursday",
-        Weekday::Friday => "Friday",
-        Weekday::Saturday => "Saturday",
-        Weekday::Sunday => "Sunday",
-    }
-}
-
 /// A list entry.
 pub(super) struct Item {
     pub url: String,
@@ -339,11 +290,12 @@ pub(super) struct Item {
 impl Item {
     pub(super) fn from_summary(s: &Summary, config: &Config) -> Item {
         let local = local_date(s.published_at, config);
+        let locale = crate::content::lang::Locale::of(&config.language);
         Item {
             url: urls::article(&s.slug),
             title: s.title.clone(),
             dek: s.dek.clone(),
-            date: short_date(local),
+            date: dates::spelled_date(local, locale),
             date_iso: local.to_string(),
             stream: s.stream_name.clone(),
             stream_url: s
@@ -351,8 +303,7 @@ impl Item {
                 .as_ref()
                 .map(|id| urls::stream(id))
                 .unwrap_or_default(),
-            reading: crate::content::lang::Locale::of(&config.language)
-                .reading_time(s.reading_minutes),
+            reading: locale.reading_time(s.reading_minutes),
             summary_html: s.summary_html.clone(),
         }
     }
@@ -429,6 +380,8 @@ pub(super) struct ListPage {
     pub intro_html: String,
     /// On an author's page, their own pages: the page is then their h-card.
     pub author_links: Option<Vec<Source>>,
+    /// On an author's page, their picture.
+    pub avatar: Option<Avatar>,
     pub items: Vec<Item>,
     pub pager: Pager,
 }
@@ -437,6 +390,17 @@ pub(super) struct Byline {
     pub name: String,
     pub bio: String,
     pub url: String,
+    pub avatar: Option<Avatar>,
+}
+
+/// An author's picture as a page shows it: beside their name, so its text alternative is
+/// empty (a screen reader would hear the name twice; axe's `image-redundant-alt`).
+pub(super) struct Avatar {
+    pub src: String,
+    /// The WebP variants, when the picture is large enough to have them.
+    pub srcset: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 pub(super) struct TocView {
@@ -561,7 +525,6 @@ pub(super) struct NotFoundPage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::date;
 
     #[test]
     fn a_dispatch_lists_each_language_once_and_no_more_than_the_bound() {
@@ -574,22 +537,5 @@ mod tests {
             language_versions(slugs.iter().map(|(s, l)| (s.as_str(), l.as_str())), &config);
         assert_eq!(versions.len(), MAX_LANGUAGE_VERSIONS);
         assert!(versions.iter().all(|v| v.url != "/dispatches/again"));
-    }
-
-    #[test]
-    fn masthead_counts_volumes_and_weeks() {
-        // Founded 8 June 2023: 29 June 2026 is in the fourth volume's fourth week.
-        assert_eq!(
-            masthead(date!(2023 - 06 - 08), date!(2026 - 06 - 29)),
-            "Vol. IV · No. 04  Monday · 29 June 2026"
-        );
-        assert_eq!(
-            masthead(date!(2026 - 06 - 29), date!(2026 - 06 - 29)),
-            "Vol. I · No. 01  Monday · 29 June 2026"
-        );
-        assert!(
-            masthead(date!(2024 - 02 - 29), date!(2025 - 03 - 01)).starts_with("Vol. II · No. 01")
-        );
-        assert_eq!(roman(2026), "MMXXVI");
     }
 }

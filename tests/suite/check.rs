@@ -271,6 +271,22 @@ fn a_raw_img_that_resolves_to_nothing_is_reported_at_its_line() {
 }
 
 #[test]
+fn an_image_in_an_authors_bio_that_resolves_to_nothing_is_reported() {
+    let site = Site::new();
+    site.file("authors/here.png", b"\x89PNG\r\n\x1a\n").file(
+        "authors/mira.md",
+        "---\nname: Mira\n---\nWrites.\n\n![Here](here.png)\n\n![Gone](gone.png)\n",
+    );
+    let (run, lines) = image_lines(&site);
+    assert_eq!(lines.len(), 1, "{}", run.stdout);
+    assert!(
+        lines[0].contains("authors/mira.md:8: image gone.png: "),
+        "{}",
+        lines[0]
+    );
+}
+
+#[test]
 fn a_project_image_and_an_author_avatar_that_resolve_to_nothing_are_reported() {
     let site = Site::new();
     site.file(

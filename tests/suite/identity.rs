@@ -112,11 +112,11 @@ async fn now_writing_can_be_turned_off_in_the_publication_masthead() {
         c.now_writing = true;
     });
     let home = on.get("/").await.body;
-    assert!(home.contains("Vol. ") && home.contains("Gerade in Arbeit — Geheimer Entwurf"));
+    assert!(home.contains("Jg. ") && home.contains("Gerade in Arbeit — Geheimer Entwurf"));
     assert!(home.contains("dispatches · 1 Rubrik"), "{home}");
     let off = german_personal().with_config(|c| c.masthead = Masthead::Publication);
     let home = off.get("/").await.body;
-    assert!(home.contains("Vol. ") && !home.contains("Geheimer Entwurf"));
+    assert!(home.contains("Jg. ") && !home.contains("Geheimer Entwurf"));
 }
 
 #[tokio::test]

@@ -424,14 +424,14 @@ async fn a_projects_hostile_link_repo_and_image_are_not_shown_or_served() {
     let site = Site::new();
     site.file(
         "work/trap.md",
-        &format!(
+        format!(
             "---\ntitle: Trap\nlink: \"javascript:alert(1)\"\nrepo: \"data:text/html,<script>alert(2)</script>\"\nimage: \"../../../../../..{}\"\n---\nA project with bad keys.\n",
             secret.display()
         ),
     )
     .file(
         "work/abs.md",
-        &format!("---\ntitle: Absolute\nimage: \"{}\"\nlink: \"  JaVaScRiPt:alert(3)\"\n---\nText.\n", secret.display()),
+        format!("---\ntitle: Absolute\nimage: \"{}\"\nlink: \"  JaVaScRiPt:alert(3)\"\n---\nText.\n", secret.display()),
     );
     let report = site.publish();
     assert!(report.failed.is_empty(), "{:?}", report.failed);

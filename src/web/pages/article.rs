@@ -104,15 +104,17 @@ pub(crate) struct PreviewQuery {
 
 /// What the banner of an article shown before it is out says.
 pub(super) fn unpublished_banner(a: &read::FullArticle, now: i64, state: &AppState) -> String {
+    let w = crate::web::strings::Words::new(&state.config.language, &state.config.strings);
     if a.draft {
-        "Preview: a draft, not published.".into()
+        w.t("preview_draft").to_string()
     } else if a.summary.published_at > now {
-        format!(
-            "Preview: scheduled for {}, not published yet.",
-            long_date(local_date(a.summary.published_at, &state.config))
-        )
+        let day = crate::content::dates::long_date_in(
+            local_date(a.summary.published_at, &state.config),
+            w.locale(),
+        );
+        w.fill("preview_scheduled", &[("day", &day)])
     } else {
-        "Preview: this article is published.".into()
+        w.t("preview_published").to_string()
     }
 }
 
@@ -143,11 +145,15 @@ fn article_page(
         let (older, newer) = read::neighbours(conn, &a, now)?;
         let related = read::related(conn, &a, now, 3)?;
         let author = match &a.author_id {
-            Some(id) => read::author(conn, id)?.map(|au| Byline {
-                url: urls::author(&au.id),
-                name: au.name,
-                bio: au.bio,
-            }),
+            Some(id) => match read::author(conn, id)? {
+                Some(au) => Some(Byline {
+                    url: urls::author(&au.id),
+                    avatar: super::avatar(conn, au.avatar)?,
+                    name: au.name,
+                    bio: au.bio,
+                }),
+                None => None,
+            },
             None => None,
         };
         let hero: Option<Hero> = a

@@ -9,6 +9,7 @@ use rusqlite::Connection;
 
 use super::{PER_PAGE, PageQuery, Result, layout, layout_with, moved, now, render, with_conn};
 use crate::content::Source;
+use crate::content::dates::month_in;
 use crate::db::read::{self, Filter};
 use crate::urls;
 use crate::web::AppState;
@@ -89,17 +90,19 @@ async fn list(state: AppState, page: i64, kind: ListKind) -> Result<Response> {
         if summaries.is_empty() && (page > 1 || matches!(kind, ListKind::Tag(_))) {
             return Err(WebError::NotFound);
         }
+        let layout = layout(conn, state, &head.heading)?.at(
+            &state.config,
+            &urls::paged(&head.base, page),
+            Some((&head.heading, &head.base)),
+        );
         let view = ListPage {
-            layout: layout(conn, state, &head.heading)?.at(
-                &state.config,
-                &urls::paged(&head.base, page),
-                Some((&head.heading, &head.base)),
-            ),
-            kicker: head.kicker.into(),
+            kicker: layout.w.t(head.kicker).to_string(),
+            layout,
             heading: head.heading,
             intro: head.intro,
             intro_html: head.intro_html,
             author_links: head.author_links,
+            avatar: super::avatar(conn, head.avatar)?,
             items: summaries
                 .iter()
                 .map(|s| Item::from_summary(s, &state.config))
@@ -121,6 +124,8 @@ struct ListHead<'k> {
     intro_html: String,
     /// An author's own pages (`rel="me"`); `None` on other lists.
     author_links: Option<Vec<Source>>,
+    /// An author's picture's address.
+    avatar: Option<String>,
 }
 
 enum Head<'k> {
@@ -136,11 +141,12 @@ fn list_head<'k>(conn: &Connection, kind: &'k ListKind) -> Result<Head<'k>> {
             ListHead {
                 filter: Filter::Stream(id),
                 base: urls::stream(id),
-                kicker: "Stream",
+                kicker: "kicker_stream",
                 heading: s.name,
                 intro: s.description,
                 intro_html: String::new(),
                 author_links: None,
+                avatar: None,
             }
         }
         ListKind::Tag(tag) => {
@@ -152,11 +158,12 @@ fn list_head<'k>(conn: &Connection, kind: &'k ListKind) -> Result<Head<'k>> {
             ListHead {
                 filter: Filter::Tag(tag),
                 base: urls::tag(tag),
-                kicker: "Tag",
+                kicker: "kicker_tag",
                 heading: tag.clone(),
                 intro: String::new(),
                 intro_html: String::new(),
                 author_links: None,
+                avatar: None,
             }
         }
         ListKind::Author(id) => {
@@ -164,11 +171,12 @@ fn list_head<'k>(conn: &Connection, kind: &'k ListKind) -> Result<Head<'k>> {
             ListHead {
                 filter: Filter::Author(id),
                 base: urls::author(id),
-                kicker: "Author",
+                kicker: "kicker_author",
                 heading: a.name,
                 intro: a.bio,
                 intro_html: a.html,
                 author_links: Some(serde_json::from_str(&a.links_json).unwrap_or_default()),
+                avatar: a.avatar,
             }
         }
     };
@@ -221,7 +229,7 @@ pub(crate) async fn archive(State(state): State<AppState>) -> Result<Response> {
             let y = years.last_mut().expect("pushed above");
             y.count += count;
             y.months.push(MonthView {
-                name: month_name(month).to_string(),
+                name: month_in(month, site_locale(state)).to_string(),
                 count,
                 url: urls::archive_month(year, month),
             });
@@ -263,6 +271,11 @@ pub(crate) async fn archive_month(
     period(state, q.number(), year, Some(month)).await
 }
 
+/// The locale the site's own words and dates are in.
+fn site_locale(state: &AppState) -> crate::content::lang::Locale {
+    crate::content::lang::Locale::of(&state.config.language)
+}
+
 fn parse_number(s: &str, min: i64, max: i64) -> Result<i64> {
     s.parse::<i64>()
         .ok()
@@ -296,7 +309,7 @@ async fn period(state: AppState, page: i64, year: i64, month: Option<i64>) -> Re
                 month_start(year, m),
                 month_start(year, m + 1),
                 urls::archive_month(year, m),
-                format!("{} {year}", month_name(m)),
+                format!("{} {year}", month_in(m, site_locale(state))),
             ),
             None => (
                 month_start(year, 1),
@@ -321,7 +334,10 @@ async fn period(state: AppState, page: i64, year: i64, month: Option<i64>) -> Re
             .position(|p| *p == (year, month.unwrap_or(0)));
         let label = |(y, m): (i64, i64)| match m {
             0 => (y.to_string(), urls::archive_year(y)),
-            m => (format!("{} {y}", month_name(m)), urls::archive_month(y, m)),
+            m => (
+                format!("{} {y}", month_in(m, site_locale(state))),
+                urls::archive_month(y, m),
+            ),
         };
         let at = |i: Option<usize>| i.and_then(|i| periods.get(i).copied()).map(label);
         let view = PeriodPage {

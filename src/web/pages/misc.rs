@@ -1,7 +1,7 @@
 //! What is not a page of dispatches: live reload events, the health check, assets,
 //! published files, and old URLs that answer 301.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
@@ -79,20 +79,34 @@ pub(crate) async fn static_asset(
 
 /// Files published beside articles, from the archive itself (no file system access, so
 /// no symlink or dotfile can escape).
+/// An address whose `?v=` names the file's content (as the header's logo, icon and
+/// stylesheet and the fonts' faces do) never changes, so it is cached for good.
 pub(crate) async fn file(
     State(state): State<AppState>,
     Path(path): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response> {
+    let v = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "v")
+        .map(|(_, v)| v.into_owned());
     with_conn(&state, move |conn, _| {
         // Validators and 304s come from the cache layer, like every other response.
-        let (content_type, bytes, _hash) = read::file(conn, &path)?.ok_or(WebError::NotFound)?;
+        let (content_type, bytes, hash) = read::file(conn, &path)?.ok_or(WebError::NotFound)?;
         let content_type = HeaderValue::from_str(&content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+        let pinned = v.as_deref().is_some_and(|v| {
+            v.len() >= 12
+                && (hash.starts_with(v) || crate::web::fonts::digest(&bytes).starts_with(v))
+        });
         // An SVG opened directly must not run script.
         Ok(stored_bytes(
             bytes,
             content_type,
-            "public, max-age=3600",
+            if pinned {
+                "public, max-age=31536000, immutable"
+            } else {
+                "public, max-age=3600"
+            },
             "default-src 'none'; style-src 'unsafe-inline'; sandbox",
         ))
     })
@@ -105,15 +119,25 @@ pub(crate) async fn image_variant(
     State(state): State<AppState>,
     Path((key, name)): Path<(String, String)>,
 ) -> Result<Response> {
-    let width: u32 = name
-        .strip_suffix(".webp")
-        .and_then(|w| w.parse().ok())
-        .ok_or(WebError::NotFound)?;
+    use crate::content::images::ICON_SIZES;
+    // The site's icons are PNG among the variants, at sides no WebP variant has.
+    let (width, content_type) = match name.rsplit_once('.') {
+        Some((w, "webp")) => (
+            w.parse().ok().filter(|w| !ICON_SIZES.contains(w)),
+            "image/webp",
+        ),
+        Some((w, "png")) => (
+            w.parse().ok().filter(|w| ICON_SIZES.contains(w)),
+            "image/png",
+        ),
+        _ => (None, ""),
+    };
+    let width: u32 = width.ok_or(WebError::NotFound)?;
     with_conn(&state, move |conn, _| {
         let bytes = read::image_variant(conn, &key, width)?.ok_or(WebError::NotFound)?;
         Ok(stored_bytes(
             bytes,
-            HeaderValue::from_static("image/webp"),
+            HeaderValue::from_static(content_type),
             "public, max-age=31536000, immutable",
             "default-src 'none'; sandbox",
         ))

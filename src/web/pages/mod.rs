@@ -73,6 +73,7 @@ pub(super) fn layout_with(
 /// changed file is fetched again.
 fn own_files(conn: &Connection, state: &AppState, layout: &mut Layout) -> Result<()> {
     let config = &state.config;
+    layout.footer_html = state.footer_html.clone();
     if let Some(path) = &config.logo
         && let Some((_, width, height)) = crate::db::entries::file_facts(conn, path)?
     {
@@ -82,11 +83,7 @@ fn own_files(conn: &Connection, state: &AppState, layout: &mut Layout) -> Result
             height,
         });
     }
-    if let Some(path) = config.favicon.as_ref().or(config.logo.as_ref())
-        && let Some((hash, ..)) = crate::db::entries::file_facts(conn, path)?
-    {
-        layout.favicon = format!("{}?v={}", urls::file(path), &hash[..hash.len().min(12)]);
-    }
+    icons(conn, config, layout)?;
     if let Some(path) = &config.css
         && let Some((hash, ..)) = crate::db::entries::file_facts(conn, path)?
     {
@@ -97,6 +94,58 @@ fn own_files(conn: &Connection, state: &AppState, layout: &mut Layout) -> Result
         ));
     }
     Ok(())
+}
+
+/// The tab and home-screen icons: a favicon that is not a raster image as it is (an SVG
+/// with its type), else the 32 px PNG made of the raster favicon or logo, else the file as
+/// it is; and the 180 px apple-touch icon whenever one was made.
+fn icons(conn: &Connection, config: &crate::config::Config, layout: &mut Layout) -> Result<()> {
+    use crate::content::images::ICON_SIZES;
+    let source = config.icon_source();
+    let key = match source {
+        Some(path) => crate::db::entries::icon_key(conn, path)?,
+        None => None,
+    };
+    layout.touch_icon = key.as_ref().map(|k| urls::icon(k, ICON_SIZES[1]));
+    let as_is = config.favicon.as_deref().filter(|f| Some(*f) != source);
+    if let (None, Some(key)) = (as_is, &key) {
+        layout.favicon = urls::icon(key, ICON_SIZES[0]);
+        layout.favicon_type = Some("image/png");
+        layout.favicon_sizes = Some("32x32");
+        return Ok(());
+    }
+    let Some(path) = config.favicon.as_deref().or(config.logo.as_deref()) else {
+        return Ok(());
+    };
+    if let Some((hash, ..)) = crate::db::entries::file_facts(conn, path)? {
+        layout.favicon = format!("{}?v={}", urls::file(path), &hash[..hash.len().min(12)]);
+        layout.favicon_type = path
+            .to_ascii_lowercase()
+            .ends_with(".svg")
+            .then_some("image/svg+xml");
+    }
+    Ok(())
+}
+
+/// An author's picture from its address: a published image gets its size and variants;
+/// another address is shown as it is.
+pub(super) fn avatar(conn: &Connection, src: Option<String>) -> Result<Option<Avatar>> {
+    let Some(src) = src else {
+        return Ok(None);
+    };
+    let facts = match crate::content::html::images::published_path(&src) {
+        Some(path) => crate::db::entries::image_at(conn, &path)?.map(|f| (path, f)),
+        None => None,
+    };
+    Ok(Some(Avatar {
+        srcset: facts
+            .as_ref()
+            .filter(|(_, f)| !f.variant_widths.is_empty())
+            .map(|(path, f)| crate::content::html::images::srcset(path, f)),
+        width: facts.as_ref().map(|(_, f)| f.width),
+        height: facts.as_ref().map(|(_, f)| f.height),
+        src,
+    }))
 }
 
 /// The site's menu: `[[menu]]` from the settings, then the pages that ask for a place in
@@ -216,20 +265,26 @@ pub(super) async fn not_found(state: &AppState, gone: Option<String>) -> Respons
         let w = crate::web::strings::Words::new(&state.config.language, &state.config.strings);
         let (heading, message) = match gone {
             Some(title) => (
-                format!("“{title}” was removed"),
-                "The author took this dispatch down. Search the archive, or read one of the latest.".to_string(),
+                w.fill("removed", &[("title", &title)]),
+                w.t("removed_text").to_string(),
             ),
-            None => (w.t("not_found").to_string(), w.t("not_found_text").to_string()),
+            None => (
+                w.t("not_found").to_string(),
+                w.t("not_found_text").to_string(),
+            ),
         };
         let (latest, _) = read::list_articles(conn, &Filter::All, now(), 5, 0)?;
         Ok(NotFoundPage {
             layout: Layout {
                 index: false,
-                ..layout(conn, state, "Not found")?
+                ..layout(conn, state, w.t("not_found_title"))?
             },
             heading,
             message,
-            items: latest.iter().map(|s| Item::from_summary(s, &state.config)).collect(),
+            items: latest
+                .iter()
+                .map(|s| Item::from_summary(s, &state.config))
+                .collect(),
         })
     })
     .await;

@@ -34,7 +34,7 @@ pub(crate) async fn search_page(
         .searches
         .run(&state, backoff.as_deref(), move |conn, state| {
             let streams = read::live_stream_count(conn, now())?;
-            let l = layout_with(conn, state, page_title(&query), streams)?;
+            let l = layout_with(conn, state, &page_title(&query, state), streams)?;
             state
                 .searches
                 .remember_masthead(streams, l.now_writing.clone());
@@ -56,7 +56,10 @@ pub(crate) async fn search_page(
                             url: format!("{}{fragment}", h.url),
                             title: h.title,
                             stream: h.stream,
-                            date: h.date,
+                            date: crate::content::dates::long_date_in(
+                                local_date(h.published_at, &state.config),
+                                view.layout.w.locale(),
+                            ),
                             snippet_html: h.snippet_html,
                         })
                         .collect();
@@ -87,20 +90,26 @@ pub(crate) async fn search_page(
         Err(Refused::Failed(e)) => Err(e),
         Err(Refused::Busy) => {
             let (streams, writing) = state.searches.masthead();
-            let l = layout_from(&state, page_title(&asked), streams, writing);
+            let l = layout_from(&state, &page_title(&asked, &state), streams, writing);
             let mut view = search_view(&state, l, &asked);
-            view.message = Some(BUSY.into());
+            view.message = Some(view.layout.w.t("busy").to_string());
             Ok(busy(render(StatusCode::SERVICE_UNAVAILABLE, &view)))
         }
     }
 }
 
-/// What a reader is told when every search slot and queue place is taken.
+/// The page's title: the query, or "Search" before there is one.
+/// What the JSON endpoint's caller is told when every search slot and queue place is
+/// taken (the page says it in the site's language).
 const BUSY: &str = "Search is busy just now; please try again in a moment.";
 
-/// The page's title: the query, or "Search" before there is one.
-fn page_title(query: &str) -> &str {
-    if query.is_empty() { "Search" } else { query }
+fn page_title(query: &str, state: &AppState) -> String {
+    if query.is_empty() {
+        let w = crate::web::strings::Words::new(&state.config.language, &state.config.strings);
+        w.t("search").to_string()
+    } else {
+        query.to_string()
+    }
 }
 
 /// The search page for `query` with nothing found yet.
