@@ -35,6 +35,7 @@ mod rich;
 mod search;
 mod search_load;
 mod serve;
+mod shape;
 mod site;
 mod upgrade;
 mod uploads;
