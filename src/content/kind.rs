@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::front_matter::{FrontMatter, Split, line_of_key};
 use crate::error::FileError;
+use crate::urls;
 
 /// The kinds of entry the archive holds; stored as their [`Kind::as_str`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -25,6 +26,17 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Where an entry of this kind lives: a dispatch, a page, a project (under the
+    /// portfolio's path `work`), or the home page for its introduction.
+    pub fn url(self, slug: &str, work: &str) -> String {
+        match self {
+            Kind::Dispatch => urls::article(slug),
+            Kind::Page => urls::page(slug),
+            Kind::Project => urls::project(work, slug),
+            Kind::Intro => urls::HOME.to_string(),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Dispatch => "dispatch",

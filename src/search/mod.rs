@@ -159,7 +159,7 @@ pub fn search(
         .into_iter()
         .map(|r| Hit {
             kind: crate::content::kind::Kind::parse(&r.kind),
-            url: crate::urls::entry(crate::content::kind::Kind::parse(&r.kind), &r.slug, work),
+            url: crate::content::kind::Kind::parse(&r.kind).url(&r.slug, work),
             slug: r.slug,
             title: r.title,
             dek: r.dek,

@@ -60,18 +60,6 @@ pub fn project(work: &str, slug: &str) -> String {
     routes::build(&routes::pattern(RouteId::Project, work), &[slug])
 }
 
-/// Where an entry of any kind lives: a dispatch, a page, a project (under the portfolio's
-/// path `work`), or the home page for its introduction.
-pub fn entry(kind: crate::content::kind::Kind, slug: &str, work: &str) -> String {
-    use crate::content::kind::Kind;
-    match kind {
-        Kind::Dispatch => article(slug),
-        Kind::Page => page(slug),
-        Kind::Project => project(work, slug),
-        Kind::Intro => HOME.to_string(),
-    }
-}
-
 /// Every tag with its count.
 pub const TAGS: &str = "/tags";
 

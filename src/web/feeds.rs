@@ -385,7 +385,7 @@ pub(super) async fn sitemap(State(state): State<AppState>) -> Result<Response> {
         urls.extend(rows.into_iter().map(|(path, t)| {
             // Names are percent-encoded here, as in every link on the site.
             let work = &state.config.work_path;
-            let entry = |kind: &str, slug: &str| urls::entry(Kind::parse(kind), slug, work);
+            let entry = |kind: &str, slug: &str| Kind::parse(kind).url(slug, work);
             let path = if let Some(slug) = path.strip_prefix("dispatch:") {
                 entry("dispatch", slug)
             } else if let Some(slug) = path.strip_prefix("page:") {

@@ -28,7 +28,7 @@ pub(crate) async fn article(
             // A page or a project lives at its own address.
             let kind = Kind::parse(&a.kind);
             if kind != Kind::Dispatch {
-                return Ok(moved(&urls::entry(kind, &slug, &state.config.work_path)));
+                return Ok(moved(&kind.url(&slug, &state.config.work_path)));
             }
             let page = article_page(conn, state, a, None)?;
             return Ok(render(StatusCode::OK, &page));
@@ -36,11 +36,7 @@ pub(crate) async fn article(
         // A renamed article and a redirect stub forward; a deleted one is gone.
         if let Some((kind, new_slug)) = read::moved_to(conn, &slug, now)? {
             let kind = Kind::parse(&kind);
-            return Ok(moved(&urls::entry(
-                kind,
-                &new_slug,
-                &state.config.work_path,
-            )));
+            return Ok(moved(&kind.url(&new_slug, &state.config.work_path)));
         }
         if let Some(target) = read::redirect_target(conn, &slug)? {
             let target = redirect_location(conn, &target, now)?;

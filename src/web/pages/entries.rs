@@ -135,7 +135,7 @@ pub(super) fn entry_page(
 ) -> Result<EntryPage> {
     let config = &state.config;
     let kind = Kind::parse(&a.kind);
-    let path = urls::entry(kind, &a.summary.slug, &config.work_path);
+    let path = kind.url(&a.summary.slug, &config.work_path);
     let mut layout = layout(conn, state, &a.summary.title)?.at(config, &path, None);
     let hero: Option<Hero> = a
         .hero_json

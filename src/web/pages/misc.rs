@@ -197,11 +197,7 @@ pub(super) fn query_address(
         return Ok(None);
     };
     let kind = crate::content::kind::Kind::parse(&kind);
-    Ok(Some(moved(&urls::entry(
-        kind,
-        &slug,
-        &state.config.work_path,
-    ))))
+    Ok(Some(moved(&kind.url(&slug, &state.config.work_path))))
 }
 
 /// Where an old address (an alias) now lives, as a 301; the 404 page otherwise.
@@ -227,5 +223,5 @@ pub(super) fn old_address(
         },
     };
     let kind = crate::content::kind::Kind::parse(&kind);
-    Ok(moved(&urls::entry(kind, &slug, &state.config.work_path)))
+    Ok(moved(&kind.url(&slug, &state.config.work_path)))
 }

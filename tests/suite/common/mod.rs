@@ -403,7 +403,7 @@ impl Site {
         let mut pages = Vec::with_capacity(entries.len());
         for (kind, slug) in entries {
             let kind = dispatches::content::kind::Kind::parse(&kind);
-            let url = dispatches::urls::entry(kind, &slug, "work");
+            let url = kind.url(&slug, "work");
             let page = self.get(&url).await;
             assert_eq!(page.status, 200, "{url}");
             pages.push((slug, page.body));
