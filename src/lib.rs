@@ -17,6 +17,7 @@ pub mod micropub;
 pub(crate) mod preview;
 pub mod publish;
 pub mod search;
+pub mod strings;
 pub(crate) mod tokens;
 pub mod urls;
 pub mod watch;

@@ -72,11 +72,11 @@ pub(super) fn parse_font(value: &str) -> Result<Font, String> {
 pub(super) fn set_strings(c: &mut Config, table: BTreeMap<String, String>) -> Result<(), String> {
     if let Some(unknown) = table
         .keys()
-        .find(|k| !crate::web::strings::keys().any(|known| known == k.as_str()))
+        .find(|k| !crate::strings::keys().any(|known| known == k.as_str()))
     {
         return Err(format!(
             "unknown string `{unknown}`; the keys are {}",
-            crate::web::strings::keys().collect::<Vec<_>>().join(", ")
+            crate::strings::keys().collect::<Vec<_>>().join(", ")
         ));
     }
     c.strings = std::sync::Arc::new(table);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::common::*;
 use axum::http::StatusCode;
-use dispatches::web::strings::{Words, keys};
+use dispatches::strings::{Words, keys};
 
 /// Text a reader sees (or hears): tags removed, script and style dropped, the few
 /// entities the templates write decoded.
