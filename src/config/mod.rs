@@ -520,6 +520,13 @@ pub fn docs_table() -> String {
     table
 }
 
+impl Config {
+    /// The site's words: its language's table with the `[strings]` overrides.
+    pub fn words(&self) -> crate::strings::Words {
+        crate::strings::Words::new(&self.language, &self.strings)
+    }
+}
+
 impl Default for Config {
     /// Every setting at its [`Setting::default`].
     fn default() -> Self {

@@ -40,9 +40,39 @@ pub const TIME_BUDGET: Duration = Duration::from_millis(1000);
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error("{0}")]
-    BadQuery(String),
+    BadQuery(Refusal),
     #[error("search failed: {0}")]
     Db(#[from] rusqlite::Error),
+}
+
+/// Why a query was refused: a key of the strings table and the values its message names,
+/// so the search page says it in the site's language; shown in English elsewhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Refusal {
+    pub(crate) fn new(key: &'static str, args: &[(&'static str, &dyn std::fmt::Display)]) -> Self {
+        Refusal {
+            key,
+            args: args.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+        }
+    }
+
+    /// The message in `words`' language.
+    pub fn in_words(&self, words: &crate::strings::Words) -> String {
+        let args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        words.fill(self.key, &args)
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let english = crate::strings::Words::new("en", &std::sync::Arc::default());
+        f.write_str(&self.in_words(&english))
+    }
 }
 
 /// One page of results.
@@ -184,10 +214,7 @@ pub(crate) fn budgeted<T>(f: impl FnOnce() -> rusqlite::Result<T>) -> Result<T, 
         Err(rusqlite::Error::SqliteFailure(e, _))
             if e.code == rusqlite::ErrorCode::OperationInterrupted =>
         {
-            Err(SearchError::BadQuery(
-                "That search is too broad to finish quickly; add a word, or make a prefix longer."
-                    .into(),
-            ))
+            Err(SearchError::BadQuery(Refusal::new("search_too_broad", &[])))
         }
         other => Ok(other?),
     }

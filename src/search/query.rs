@@ -5,7 +5,7 @@
 use time::{Date, Month, PrimitiveDateTime, Time};
 use time_tz::{PrimitiveDateTimeExt, Tz};
 
-use super::{MAX_PREFIXES, MAX_QUERY_CHARS, MAX_TERMS, MIN_PREFIX_CHARS, SearchError};
+use super::{MAX_PREFIXES, MAX_QUERY_CHARS, MAX_TERMS, MIN_PREFIX_CHARS, Refusal, SearchError};
 use crate::db::search::SearchFilter;
 
 /// A query taken apart: what FTS5 matches, what SQL filters, and the pieces as typed.
@@ -98,18 +98,16 @@ fn filter(
     tz: &Tz,
 ) -> Result<Option<SearchFilter>, SearchError> {
     let value_s = value.to_string();
-    let dated = |what: &str| {
-        SearchError::BadQuery(format!(
-            "`{key}:{value}` needs a date such as 2024, 2024-06 or 2024-06-30 {what}."
-        ))
-    };
+    let dated =
+        |which: &'static str| SearchError::BadQuery(Refusal::new(which, &[("value", &value)]));
     let f = match key {
         "stream" => SearchFilter::Stream(value_s, negative),
         "tag" => SearchFilter::Tag(value_s, negative),
         "author" => SearchFilter::Author(value_s, negative),
         "year" | "before" | "after" if negative => {
-            return Err(SearchError::BadQuery(format!(
-                "`-{key}:` cannot be negated; use a filter such as before:2024 or after:2024 instead."
+            return Err(SearchError::BadQuery(Refusal::new(
+                "search_no_negation",
+                &[("key", &key)],
             )));
         }
         "year" => {
@@ -118,17 +116,18 @@ fn filter(
                 .ok()
                 .filter(|y| (1000..=9999).contains(y))
                 .ok_or_else(|| {
-                    SearchError::BadQuery(format!("`year:{value}` needs a year such as 2024."))
+                    SearchError::BadQuery(Refusal::new("search_needs_year", &[("value", &value)]))
                 })?;
             let (start, end) = (year_start(y, tz), year_start(y + 1, tz));
             SearchFilter::Between(start, end)
         }
         "before" => {
-            let (start, _) = date_range(value, tz).ok_or_else(|| dated("(articles before it)"))?;
+            let (start, _) =
+                date_range(value, tz).ok_or_else(|| dated("search_needs_date_before"))?;
             SearchFilter::Between(i64::MIN, start)
         }
         "after" => {
-            let (_, end) = date_range(value, tz).ok_or_else(|| dated("(articles after it)"))?;
+            let (_, end) = date_range(value, tz).ok_or_else(|| dated("search_needs_date_after"))?;
             SearchFilter::Between(end, i64::MAX)
         }
         _ => return Ok(None),
@@ -185,8 +184,9 @@ fn date_range(value: &str, tz: &Tz) -> Option<(i64, i64)> {
 /// and punctuation typed by the reader are text, never syntax.
 pub fn compile(query: &str, tz: &Tz) -> Result<Compiled, SearchError> {
     if query.chars().count() > MAX_QUERY_CHARS {
-        return Err(SearchError::BadQuery(format!(
-            "That query is too long; keep it under {MAX_QUERY_CHARS} characters."
+        return Err(SearchError::BadQuery(Refusal::new(
+            "search_too_long",
+            &[("max", &MAX_QUERY_CHARS)],
         )));
     }
     // Control characters (NUL among them) end an FTS5 string early; as separators they
@@ -208,8 +208,9 @@ pub fn compile(query: &str, tz: &Tz) -> Result<Compiled, SearchError> {
         if !matches!(piece, Piece::Or) {
             terms += 1;
             if terms > MAX_TERMS {
-                return Err(SearchError::BadQuery(format!(
-                    "That query has too many terms; use at most {MAX_TERMS}."
+                return Err(SearchError::BadQuery(Refusal::new(
+                    "search_too_many_terms",
+                    &[("max", &MAX_TERMS)],
                 )));
             }
         }
@@ -256,9 +257,10 @@ pub fn compile(query: &str, tz: &Tz) -> Result<Compiled, SearchError> {
     }
     if positive.is_empty() {
         if !negative.is_empty() {
-            return Err(SearchError::BadQuery(
-                "Add a word to search for; a query of only exclusions matches nothing.".into(),
-            ));
+            return Err(SearchError::BadQuery(Refusal::new(
+                "search_only_exclusions",
+                &[],
+            )));
         }
         return Ok(c);
     }
@@ -280,15 +282,15 @@ pub fn compile(query: &str, tz: &Tz) -> Result<Compiled, SearchError> {
 fn check_prefix(body: &str, n: usize) -> Result<(), SearchError> {
     let letters = body.chars().filter(|c| c.is_alphanumeric()).count();
     if letters > 0 && letters < MIN_PREFIX_CHARS {
-        return Err(SearchError::BadQuery(format!(
-            "`{body}*` is too short a prefix to search for; type at least {MIN_PREFIX_CHARS} \
-             letters before the `*` (such as `{body}a*`), or the whole word."
+        return Err(SearchError::BadQuery(Refusal::new(
+            "search_short_prefix",
+            &[("word", &body), ("min", &MIN_PREFIX_CHARS)],
         )));
     }
     if n > MAX_PREFIXES {
-        return Err(SearchError::BadQuery(format!(
-            "That query has too many prefixes; use at most {MAX_PREFIXES} words ending in `*`, \
-             and whole words for the rest."
+        return Err(SearchError::BadQuery(Refusal::new(
+            "search_too_many_prefixes",
+            &[("max", &MAX_PREFIXES)],
         )));
     }
     Ok(())

@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 use crate::content::lang::Locale;
 
 mod pages;
+mod search;
 mod table;
 
 /// Every table: (key, [English, French, German, Spanish]).
-const TABLES: [&[(&str, [&str; 4])]; 2] = [table::TABLE, pages::TABLE];
+const TABLES: [&[(&str, [&str; 4])]; 3] = [table::TABLE, pages::TABLE, search::TABLE];
 
 fn rows() -> impl Iterator<Item = &'static (&'static str, [&'static str; 4])> {
     TABLES.into_iter().flatten()

@@ -248,3 +248,35 @@ async fn a_french_article_on_an_english_site_gets_french_furniture_and_dates() {
         assert!(!has_phrase(&main, english), "{english} on a French article");
     }
 }
+
+#[tokio::test]
+async fn a_refused_search_is_explained_in_the_sites_language_on_the_page_and_in_json() {
+    let site = german_site();
+    site.publish();
+    let english = english_phrases();
+    let refused = [
+        ("year:abc", "braucht ein Jahr wie 2024"),
+        ("before:morgen", "braucht ein Datum"),
+        ("after:gestern", "Artikel danach"),
+        ("-year:2024", "lässt sich nicht verneinen"),
+        ("-meer", "nur aus Ausschlüssen"),
+        ("m*", "zu kurzer Wortanfang"),
+    ];
+    for (query, german) in refused {
+        let q = dispatches::urls::encode(query);
+        let page = site.get(&format!("/search?q={q}")).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{query}");
+        let text = visible(&page.body);
+        assert!(text.contains(german), "{query}: {text}");
+        for phrase in &english {
+            assert!(!has_phrase(&text, phrase), "{query}: English {phrase:?}");
+        }
+        let json = site.get(&format!("/search.json?q={q}")).await;
+        assert_eq!(json.status, StatusCode::BAD_REQUEST, "{query}");
+        let error: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+        assert!(
+            error["error"].as_str().unwrap().contains(german),
+            "{query}: {error}"
+        );
+    }
+}

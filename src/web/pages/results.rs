@@ -75,8 +75,8 @@ pub(crate) async fn search_page(
                         .collect();
                     StatusCode::OK
                 }
-                Err(SearchError::BadQuery(m)) => {
-                    view.message = Some(m);
+                Err(SearchError::BadQuery(why)) => {
+                    view.message = Some(why.in_words(&view.layout.w));
                     StatusCode::BAD_REQUEST
                 }
                 Err(e) => return Err(e.into()),
@@ -152,10 +152,11 @@ pub(crate) async fn search_json(
             let no_cache = [(header::CACHE_CONTROL, "no-cache")];
             match run_search(conn, state, &query, page) {
                 Ok(results) => Ok((no_cache, Json(results)).into_response()),
-                Err(SearchError::BadQuery(m)) => Ok((
+                Err(SearchError::BadQuery(why)) => Ok((
                     StatusCode::BAD_REQUEST,
                     no_cache,
-                    Json(serde_json::json!({ "error": m, "query": query })),
+                    // Live search shows it in the page: the site's language, as the page.
+                    Json(serde_json::json!({ "error": why.in_words(&state.config.words()), "query": query })),
                 )
                     .into_response()),
                 Err(e) => Err(e.into()),
