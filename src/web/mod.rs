@@ -64,6 +64,8 @@ pub struct Shared {
     /// Refusals per presented token, and when each token was last recorded as used.
     pub(crate) guard: micropub::Guard,
     cache: cache::ResponseCache,
+    /// The latest generation's chrome (`pages::chrome`).
+    chrome: pages::chrome::ChromeCache,
     security: HeaderMap,
 }
 
@@ -136,6 +138,7 @@ impl AppState {
             searches,
             generation: Arc::new(generation),
             cache: cache::ResponseCache::new(config.cache_bytes),
+            chrome: Default::default(),
             security: security_headers(&config),
             problems,
             publishing: Arc::default(),

@@ -13,6 +13,7 @@ use crate::db::read::{StreamInfo, Summary};
 use crate::urls;
 
 /// What the shared layout shows on every page.
+#[derive(Debug, Clone)]
 pub struct Layout {
     pub lang: String,
     pub site_title: String,
@@ -149,6 +150,7 @@ pub fn page_lang<'a>(stored: &'a str, config: &'a Config) -> &'a str {
 }
 
 /// A feed link in `<head>`.
+#[derive(Debug, Clone)]
 pub struct FeedLink {
     pub title: String,
     pub href: String,
