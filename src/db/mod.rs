@@ -26,6 +26,7 @@ pub mod readers;
 pub mod related;
 pub mod search;
 pub mod secrets;
+pub mod stored;
 pub mod tokens;
 pub mod writer;
 
@@ -43,7 +44,7 @@ pub use readers::ReadPool;
 pub use writer::{OpenPublish, Writer};
 
 /// The schema version this binary writes and reads.
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 13;
 
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -340,6 +341,7 @@ fn migrate(conn: &Connection, shown: &str) -> Result<bool, DbError> {
         include_str!("schema_10.sql"),
         include_str!("schema_11.sql"),
         include_str!("schema_12.sql"),
+        include_str!("schema_13.sql"),
     ];
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {

@@ -74,5 +74,5 @@ pub fn last_used(conn: &Connection, name: &str) -> rusqlite::Result<Option<Optio
 /// Records through the server's writer that `name` was used at `now` (dropped when the
 /// writer is busy: the time is bookkeeping, not worth holding a request for).
 pub fn touch_through(writer: &super::Writer, name: String, now: i64) {
-    writer.try_small(move |conn| touch(conn, &name, now));
+    let _ = writer.try_small(move |conn| touch(conn, &name, now));
 }

@@ -123,6 +123,7 @@ impl AppState {
         }
         let config = Arc::new(config);
         let problems = Arc::new(Problems::default());
+        let writer = publishing.as_ref().map(|(writer, _)| writer.clone());
         let micropub = publishing.map(|(writer, content)| {
             Arc::new(crate::micropub::folder::Folder::new(
                 content,
@@ -137,7 +138,7 @@ impl AppState {
             pool,
             searches,
             generation: Arc::new(generation),
-            cache: cache::ResponseCache::new(config.cache_bytes),
+            cache: cache::ResponseCache::new(config.cache_bytes, writer),
             chrome: Default::default(),
             security: security_headers(&config),
             problems,
@@ -347,6 +348,7 @@ pub async fn serve_listener(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let app = app(state.clone());
+    tokio::spawn(cache::storing(state.clone(), app.clone()));
     let limits = conn::Limits::new(&state.config);
     tracing::info!(
         "accepting up to {} connections at a time; each has {:?} to send a request",

@@ -1,13 +1,16 @@
 //! The chrome every page shares (the menu, "Now writing", the site's own files, the
 //! number of live streams), read from the archive once per generation and shared by the
-//! pages rendered under it.
+//! pages rendered under it; and its stamp, which says whether a page kept in the archive
+//! was rendered with the chrome of today.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::Connection;
+use sha2::{Digest, Sha256};
 
 use super::{Result, layout_from, navigation, now, own_files};
-use crate::db::read;
+use crate::db::{changes, read};
 use crate::web::AppState;
 use crate::web::views::Layout;
 
@@ -18,11 +21,50 @@ pub struct Chrome {
     base: Layout,
     /// Live streams, for the masthead.
     pub streams: usize,
+    /// Digest of everything an article page shows that no publish records as changed:
+    /// the chrome, the settings, the build, and which articles are live (a scheduled one
+    /// going live changes its neighbours' pages without a publish).
+    pub stamp: String,
 }
 
-/// The latest generation's chrome.
+/// The latest generation's chrome, and the stamps it replaced with when.
 #[derive(Default)]
-pub struct ChromeCache(Mutex<Option<Arc<Chrome>>>);
+pub struct ChromeCache {
+    latest: Mutex<Option<Arc<Chrome>>>,
+    superseded: Mutex<VecDeque<(String, i64)>>,
+}
+
+/// Stamps remembered as replaced: enough for a burst of saves within the lag.
+const SUPERSEDED_KEPT: usize = 64;
+
+impl ChromeCache {
+    /// Whether a page rendered with the chrome of `stamp` may be served while `current`
+    /// is the chrome: the same, or replaced less than `CHROME_LAG_SECS` ago.
+    pub fn fresh(&self, stamp: &str, current: &str) -> bool {
+        stamp == current
+            || self
+                .superseded
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .iter()
+                .any(|(s, at)| s == stamp && now() - at < crate::web::cache::CHROME_LAG_SECS)
+    }
+
+    fn replaced(&self, old: &Chrome, new: &Chrome) {
+        if old.stamp == new.stamp {
+            return;
+        }
+        let mut s = self
+            .superseded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        s.retain(|(stamp, _)| *stamp != old.stamp);
+        s.push_back((old.stamp.clone(), now()));
+        if s.len() > SUPERSEDED_KEPT {
+            s.pop_front();
+        }
+    }
+}
 
 impl Chrome {
     /// The layout of one page: this chrome with the page's title and stream count.
@@ -42,7 +84,7 @@ pub fn current(conn: &Connection, state: &AppState) -> Result<Arc<Chrome>> {
     let number = state.generation.current()?.number;
     let cache = &state.chrome;
     if let Some(c) = cache
-        .0
+        .latest
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .as_ref()
@@ -51,9 +93,15 @@ pub fn current(conn: &Connection, state: &AppState) -> Result<Arc<Chrome>> {
         return Ok(c.clone());
     }
     let chrome = Arc::new(read_chrome(conn, state, number)?);
-    let mut kept = cache.0.lock().unwrap_or_else(PoisonError::into_inner);
-    if kept.as_ref().is_none_or(|c| c.number <= number) {
-        *kept = Some(chrome.clone());
+    let mut kept = cache.latest.lock().unwrap_or_else(PoisonError::into_inner);
+    match kept.as_ref() {
+        Some(old) if old.number > number => {}
+        old => {
+            if let Some(old) = old {
+                cache.replaced(old, &chrome);
+            }
+            *kept = Some(chrome.clone());
+        }
     }
     Ok(chrome)
 }
@@ -64,9 +112,31 @@ fn read_chrome(conn: &Connection, state: &AppState, number: u64) -> Result<Chrom
     let mut base = layout_from(state, "", streams, writing);
     base.nav = navigation(conn, state, &base.w)?;
     own_files(conn, state, &mut base)?;
+    let live = changes::live_articles(conn, now())?;
+    let mut h = Sha256::new();
+    h.update(format!("{base:?}\n{:?}\n{live:?}\n", state.config));
+    h.update(build_id());
+    let stamp = h.finalize()[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     Ok(Chrome {
         number,
         base,
         streams,
+        stamp,
+    })
+}
+
+/// What tells this build from another: templates and code are compiled in, so a new
+/// binary may render every page differently.
+fn build_id() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let exe = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .ok()
+            .map(|m| (m.len(), m.modified().ok()));
+        format!("{} {exe:?}", env!("CARGO_PKG_VERSION"))
     })
 }
