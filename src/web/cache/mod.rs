@@ -54,7 +54,7 @@ pub struct ResponseCache {
     synced: Mutex<Synced>,
     /// Article pages rendered here, on their way to the archive; `None` without a writer
     /// (a replica, a state that only reads).
-    store: Option<stored::Store>,
+    store: Option<Arc<stored::Store>>,
 }
 
 #[derive(Clone)]

@@ -27,6 +27,9 @@ use crate::web::pages::chrome;
 const MAX_PENDING: usize = 256;
 /// How many pages the background pass lets wait for the writer before it renders more.
 const PASS_PENDING: usize = 32;
+/// Pages written in one transaction, unless `FLUSH_AFTER` passes first.
+const BATCH: usize = 16;
+const FLUSH_AFTER: Duration = Duration::from_millis(250);
 
 /// Marks a request of the background pass: render and store, keep nothing in memory.
 #[derive(Clone, Copy)]
@@ -43,13 +46,13 @@ pub(super) struct Store {
 }
 
 impl Store {
-    pub(super) fn new(writer: db::Writer) -> Store {
-        Store {
+    pub(super) fn new(writer: db::Writer) -> Arc<Store> {
+        Arc::new(Store {
             writer,
             pending: Arc::default(),
             queued: Arc::default(),
             busy: AtomicBool::new(false),
-        }
+        })
     }
 
     fn waiting(&self) -> usize {
@@ -59,17 +62,33 @@ impl Store {
             .len()
     }
 
-    /// Queues `page` for the writer; one write job takes whatever has queued by the time
-    /// it runs.
-    fn push(&self, page: Rendered) {
-        {
+    /// Queues `page` for the writer: written with the pages queued after it, once
+    /// `BATCH` have queued or `FLUSH_AFTER` has passed, in one transaction. Every commit
+    /// moves the site's generation, so one per page would keep the chrome and the
+    /// other pages' cache entries from lasting.
+    fn push(self: &Arc<Self>, page: Rendered) {
+        let queued = {
             let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
             if pending.len() >= MAX_PENDING {
                 return;
             }
             pending.push(page);
+            pending.len()
+        };
+        if queued >= BATCH {
+            self.flush();
+        } else if queued == 1 {
+            let store = self.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(FLUSH_AFTER).await;
+                store.flush();
+            });
         }
-        if self.queued.swap(true, Ordering::AcqRel) {
+    }
+
+    /// Hands what has queued to the writer, unless a write job already waits for it.
+    fn flush(&self) {
+        if self.waiting() == 0 || self.queued.swap(true, Ordering::AcqRel) {
             return;
         }
         let (pending, queued) = (self.pending.clone(), self.queued.clone());
@@ -262,6 +281,7 @@ pub async fn storing(state: AppState, router: Router) {
             }
             render(&router, slug).await;
         }
+        store.flush();
         while store.waiting() > 0 || store.queued.load(Ordering::Acquire) {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
