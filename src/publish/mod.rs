@@ -14,6 +14,7 @@ mod discover;
 mod load;
 mod render;
 mod report;
+pub mod seen;
 mod site_config;
 mod slugs;
 mod store;
@@ -47,6 +48,9 @@ pub struct Options {
     /// Set to stop the publish early (a server shutting down): what rendered is thrown
     /// away and nothing is committed.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// What this process's earlier publishes found on disk (`seen`): files whose size
+    /// and time have not moved are not read again.
+    pub seen: Option<Arc<seen::Seen>>,
 }
 
 /// Errors that stop a whole publish (the database, not a file).
@@ -217,6 +221,7 @@ pub fn publish(
         settings: no_settings,
         hidden: &hidden,
         variants: &stored.variants_by_key(),
+        seen: options.seen.as_deref(),
     };
     let mut loaded = load::load_all(assets, &ctx, &bar, &mut report, now);
     // An image pruned away changes the pages that showed it as much as a changed one.
