@@ -606,3 +606,17 @@ async fn a_request_without_accept_encoding_gets_the_stored_page_decoded() {
         assert_eq!(body, rendered);
     }
 }
+
+#[tokio::test]
+async fn a_new_article_leaves_the_stored_pages_it_does_not_show_on() {
+    let site = storing_pages(&["p4"]).await;
+    mark_stored(&site, "p4");
+    // Newer than every article, in the other family: p4 neither links to it nor lists it.
+    site.file(
+        "p6.md",
+        "---\ntitle: P6\ndate: 2026-03-06\nstream: letters\ntags: [x]\n---\nText 6.\n",
+    )
+    .publish();
+    let page = send(site.restarted(), "/dispatches/p4", &[BROWSER]).await;
+    assert!(etag(&page).contains("fromthearchive"), "{:?}", page.headers);
+}

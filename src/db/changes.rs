@@ -117,11 +117,12 @@ pub fn latest(conn: &Connection) -> rusqlite::Result<i64> {
     })
 }
 
-/// How many articles are live at `now` and the latest one's time: a scheduled article
-/// going live changes its neighbours' pages with no publish to record it.
-pub fn live_articles(conn: &Connection, now: i64) -> rusqlite::Result<(i64, Option<i64>)> {
+/// How many articles are scheduled after `now`, and the first one's time: one going live
+/// changes its neighbours' pages with no publish to record it, and lowers the count.
+/// (A new article dated in the past does not count: its publish records its neighbours.)
+pub fn scheduled(conn: &Connection, now: i64) -> rusqlite::Result<(i64, Option<i64>)> {
     conn.prepare_cached(
-        "SELECT count(*), max(published_at) FROM articles WHERE draft = 0 AND published_at <= ?1",
+        "SELECT count(*), min(published_at) FROM articles WHERE draft = 0 AND published_at > ?1",
     )?
     .query_row([now], |r| Ok((r.get(0)?, r.get(1)?)))
 }

@@ -246,6 +246,8 @@ pub async fn storing(state: AppState, router: Router) {
     let Some(store) = &state.cache.store else {
         return;
     };
+    // Busy from the start: the first pass follows the server's first publish.
+    store.busy.store(true, Ordering::Release);
     let mut done_at = None;
     loop {
         let number = state.generation.current().ok().map(|s| s.number);
@@ -274,7 +276,7 @@ pub async fn storing(state: AppState, router: Router) {
                 continue;
             }
         };
-        store.busy.store(!missing.is_empty(), Ordering::Release);
+        store.busy.store(true, Ordering::Release);
         for slug in &missing {
             while store.waiting() >= PASS_PENDING {
                 tokio::time::sleep(Duration::from_millis(10)).await;

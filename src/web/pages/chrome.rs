@@ -22,8 +22,8 @@ pub struct Chrome {
     /// Live streams, for the masthead.
     pub streams: usize,
     /// Digest of everything an article page shows that no publish records as changed:
-    /// the chrome, the settings, the build, and which articles are live (a scheduled one
-    /// going live changes its neighbours' pages without a publish).
+    /// the chrome, the settings, the build, and the articles still scheduled (one going
+    /// live changes its neighbours' pages without a publish).
     pub stamp: String,
 }
 
@@ -112,9 +112,9 @@ fn read_chrome(conn: &Connection, state: &AppState, number: u64) -> Result<Chrom
     let mut base = layout_from(state, "", streams, writing);
     base.nav = navigation(conn, state, &base.w)?;
     own_files(conn, state, &mut base)?;
-    let live = changes::live_articles(conn, now())?;
+    let scheduled = changes::scheduled(conn, now())?;
     let mut h = Sha256::new();
-    h.update(format!("{base:?}\n{:?}\n{live:?}\n", state.config));
+    h.update(format!("{base:?}\n{:?}\n{scheduled:?}\n", state.config));
     h.update(build_id());
     let stamp = h.finalize()[..12]
         .iter()
