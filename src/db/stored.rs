@@ -112,6 +112,29 @@ pub fn missing(
     .collect()
 }
 
+/// Those of `slugs` that are published dispatches live at `now` without a page of
+/// `stamp`, each once: what a publish's changes left to store.
+pub fn missing_among(
+    conn: &Connection,
+    stamp: &str,
+    now: i64,
+    slugs: &[String],
+) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT 1 FROM articles a
+         WHERE a.slug = ?1 AND a.draft = 0 AND a.published_at <= ?2 AND a.kind = 'dispatch'
+           AND NOT EXISTS (SELECT 1 FROM stored_pages s WHERE s.slug = a.slug AND s.stamp = ?3)",
+    )?;
+    let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for slug in slugs {
+        if seen.insert(slug) && stmt.exists(params![slug, now, stamp])? {
+            out.push(slug.clone());
+        }
+    }
+    Ok(out)
+}
+
 /// How many pages are stored, and their bytes (both encodings).
 pub fn footprint(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
     conn.query_row(

@@ -249,27 +249,25 @@ pub async fn storing(state: AppState, router: Router) {
     // Busy from the start: the first pass follows the server's first publish.
     store.busy.store(true, Ordering::Release);
     let mut done_at = None;
+    // The stamp and the last page change of the last pass: the next looks only at the
+    // pages changed since, unless the stamp moved.
+    let mut last: Option<(String, i64)> = None;
     loop {
         let number = state.generation.current().ok().map(|s| s.number);
         if state.publishing.load(Ordering::Acquire) || number.is_none() || number == done_at {
             tokio::time::sleep(Duration::from_millis(500)).await;
             continue;
         }
-        let st = state.clone();
-        let missing = tokio::task::spawn_blocking(move || {
-            let conn = st.pool.get().map_err(|e| e.to_string())?;
-            let stamp = chrome::current(&conn, &st)
-                .map_err(|e| format!("{e:?}"))?
-                .stamp
-                .clone();
-            db::stored::missing(&conn, &stamp, crate::web::pages::now(), i64::MAX)
-                .map_err(|e| e.to_string())
-        })
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|r| r);
+        let (st, since) = (state.clone(), last.take());
+        let missing = tokio::task::spawn_blocking(move || to_store(&st, since))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r);
         let missing = match missing {
-            Ok(m) => m,
+            Ok((m, seen)) => {
+                last = Some(seen);
+                m
+            }
             Err(e) => {
                 tracing::warn!("listing the pages to store: {e}");
                 tokio::time::sleep(Duration::from_secs(5)).await;
@@ -292,6 +290,35 @@ pub async fn storing(state: AppState, router: Router) {
         store.busy.store(false, Ordering::Release);
         done_at = number;
     }
+}
+
+/// The dispatches to render, and the stamp and last page change they were listed at:
+/// every one without a current page when the stamp moved (or the record of changes
+/// does not reach back to `since`), otherwise those among the pages changed since.
+fn to_store(
+    state: &AppState,
+    since: Option<(String, i64)>,
+) -> Result<(Vec<String>, (String, i64)), String> {
+    let conn = state.pool.get().map_err(|e| e.to_string())?;
+    let stamp = chrome::current(&conn, state)
+        .map_err(|e| format!("{e:?}"))?
+        .stamp
+        .clone();
+    let now = crate::web::pages::now();
+    let changed = match since {
+        Some((s, seq)) if s == stamp => db::changes::since(&conn, seq)
+            .map_err(|e| e.to_string())?
+            .filter(|(_, slugs)| !slugs.iter().any(|s| s == db::changes::ALL)),
+        _ => None,
+    };
+    let (slugs, seq) = match changed {
+        Some((seq, slugs)) => (db::stored::missing_among(&conn, &stamp, now, &slugs), seq),
+        None => {
+            let seq = db::changes::latest(&conn).map_err(|e| e.to_string())?;
+            (db::stored::missing(&conn, &stamp, now, i64::MAX), seq)
+        }
+    };
+    Ok((slugs.map_err(|e| e.to_string())?, (stamp, seq)))
 }
 
 async fn render(router: &Router, slug: &str) {
