@@ -82,7 +82,8 @@ def main():
         # after it: a save before then is never seen.
         while True:
             health = fetch(base + "/healthz")
-            if health.startswith("ok") and "publishing" not in health:
+            # Then it stores every article page in the archive: crawlers read those.
+            if health.startswith("ok") and "publishing" not in health and "storing" not in health:
                 break
             if time.time() > deadline:
                 sys.exit("server did not start")

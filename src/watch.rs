@@ -205,9 +205,13 @@ pub fn publish_folder(
     problems: &Problems,
     cancel: Option<Arc<AtomicBool>>,
 ) -> Result<publish::Report, crate::db::DbError> {
+    // The server's publishes share what they found on disk: a save's publish reads
+    // the file saved, not every file of the folder.
+    static SEEN: std::sync::OnceLock<Arc<publish::seen::Seen>> = std::sync::OnceLock::new();
     let options = Options {
         prune: true,
         cancel,
+        seen: Some(SEEN.get_or_init(Arc::default).clone()),
         ..Options::default()
     };
     let report = publish::publish(

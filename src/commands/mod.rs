@@ -34,6 +34,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
                 prune,
                 progress: !quiet,
                 cancel: None,
+                seen: None,
             };
             config.check_files(&content)?;
             publish::run(&paths, &content, &config, &db, &options, quiet)

@@ -60,8 +60,10 @@ pub(crate) fn translations(conn: &Connection, id: i64) -> rusqlite::Result<Vec<i
     .collect()
 }
 
-/// Records what a publish touched, in its transaction.
+/// Records what a publish touched, in its transaction, and deletes the stored pages it
+/// changed.
 pub(crate) fn record(conn: &Connection, touched: &Touched) -> rusqlite::Result<()> {
+    let before = latest(conn)?;
     if touched.all {
         conn.execute("INSERT INTO page_changes (slug) VALUES (?1)", [ALL])?;
     } else {
@@ -76,6 +78,9 @@ pub(crate) fn record(conn: &Connection, touched: &Touched) -> rusqlite::Result<(
             one.execute([slug])?;
         }
     }
+    // The stored pages it changed go with the change itself: never served stale once
+    // the publish has committed.
+    super::stored::forget_since(conn, before)?;
     conn.execute(
         "DELETE FROM page_changes WHERE seq <= (SELECT max(seq) FROM page_changes) - ?1",
         [KEPT_ROWS],
@@ -110,4 +115,14 @@ pub(crate) fn latest(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT ifnull(max(seq), 0) FROM page_changes", [], |r| {
         r.get(0)
     })
+}
+
+/// How many articles are scheduled after `now`, and the first one's time: one going live
+/// changes its neighbours' pages with no publish to record it, and lowers the count.
+/// (A new article dated in the past does not count: its publish records its neighbours.)
+pub(crate) fn scheduled(conn: &Connection, now: i64) -> rusqlite::Result<(i64, Option<i64>)> {
+    conn.prepare_cached(
+        "SELECT count(*), min(published_at) FROM articles WHERE draft = 0 AND published_at > ?1",
+    )?
+    .query_row([now], |r| Ok((r.get(0)?, r.get(1)?)))
 }

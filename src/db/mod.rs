@@ -28,6 +28,7 @@ pub(crate) mod readers;
 pub mod related;
 pub(crate) mod search;
 pub(crate) mod secrets;
+pub(crate) mod stored;
 pub(crate) mod tokens;
 pub(crate) mod writer;
 
@@ -45,7 +46,7 @@ pub use readers::ReadPool;
 pub use writer::{OpenPublish, Writer};
 
 /// The schema version this binary writes and reads.
-pub const SCHEMA_VERSION: i64 = 13;
+pub const SCHEMA_VERSION: i64 = 14;
 
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -343,6 +344,7 @@ fn migrate(conn: &Connection, shown: &str) -> Result<bool, DbError> {
         include_str!("schema_11.sql"),
         include_str!("schema_12.sql"),
         include_str!("schema_13.sql"),
+        include_str!("schema_14.sql"),
     ];
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {

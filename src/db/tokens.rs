@@ -64,5 +64,5 @@ pub(crate) fn touch(conn: &Connection, name: &str, now: i64) -> rusqlite::Result
 /// Records through the server's writer that `name` was used at `now` (dropped when the
 /// writer is busy: the time is bookkeeping, not worth holding a request for).
 pub(crate) fn touch_through(writer: &super::Writer, name: String, now: i64) {
-    writer.try_small(move |conn| touch(conn, &name, now));
+    let _ = writer.try_small(move |conn| touch(conn, &name, now));
 }

@@ -89,10 +89,11 @@ impl Writer {
 
     /// Runs `f` on the writer's connection inside one `BEGIN IMMEDIATE` transaction, if
     /// the queue has room: a bookkeeping write is dropped rather than waited for.
+    /// Returns whether it was queued.
     pub(crate) fn try_small(
         &self,
         f: impl FnOnce(&Connection) -> rusqlite::Result<()> + Send + 'static,
-    ) {
+    ) -> bool {
         let job = Job::Small(Box::new(move |conn: &mut Connection| {
             let done = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -105,7 +106,7 @@ impl Writer {
                 Err(e) => tracing::warn!("bookkeeping write: {}", super::explain(&e)),
             }
         }));
-        let _ = self.jobs.try_send(job);
+        self.jobs.try_send(job).is_ok()
     }
 
     /// Stops the thread after the jobs already queued, and waits for it.

@@ -38,6 +38,8 @@ pub(super) struct LoadContext<'a> {
     /// The widths of the variants stored under each key (a hash of an image's bytes):
     /// an image whose bytes are stored already, under any path, is not made again.
     pub variants: &'a HashMap<String, Vec<u32>>,
+    /// What earlier publishes of this process found (`seen`), when trusted.
+    pub seen: Option<&'a super::seen::Seen>,
 }
 
 /// An article whose front matter is read, waiting for its slug to be settled.
@@ -213,6 +215,12 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
             meta.len()
         ));
     }
+    if ctx
+        .seen
+        .is_some_and(|seen| seen.unchanged(&f.path, &meta, stored.get(&f.rel)))
+    {
+        return Outcome::Unchanged;
+    }
     let bytes = match std::fs::read(&f.path) {
         Ok(b) => b,
         Err(e) => return fail(None, format!("cannot read: {e}")),
@@ -221,6 +229,9 @@ fn load(f: &Found, ctx: &LoadContext<'_>) -> Outcome {
     // so it is stored again, with them (or without).
     let icon = !f.markdown && is_icon_source(config, &f.rel);
     let hash = salted_hash(salt, &bytes, icon);
+    if let Some(seen) = ctx.seen {
+        seen.record(&f.path, &meta, &hash);
+    }
     if stored.get(&f.rel) == Some(&hash) {
         return Outcome::Unchanged;
     }

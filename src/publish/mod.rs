@@ -14,6 +14,7 @@ mod discover;
 mod load;
 mod render;
 mod report;
+pub mod seen;
 mod site;
 mod site_config;
 mod slugs;
@@ -48,6 +49,9 @@ pub struct Options {
     /// Set to stop the publish early (a server shutting down): what rendered is thrown
     /// away and nothing is committed.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// What this process's earlier publishes found on disk (`seen`): files whose size
+    /// and time have not moved are not read again.
+    pub seen: Option<Arc<seen::Seen>>,
 }
 
 /// What the archive already holds, read before loading.
@@ -201,6 +205,7 @@ impl<'a> Run<'a> {
             settings,
             hidden: &site.hidden,
             variants: &stored.variants_by_key(),
+            seen: self.options.seen.as_deref(),
         };
         load::load_all(files, &ctx, &self.bar, &mut self.report, self.now)
     }

@@ -70,6 +70,8 @@ pub struct Shared {
     /// Refusals per presented token, and when each token was last recorded as used.
     pub(crate) guard: micropub::Guard,
     cache: cache::ResponseCache,
+    /// The latest generation's chrome (`pages::chrome`).
+    chrome: pages::chrome::ChromeCache,
     security: HeaderMap,
 }
 
@@ -144,6 +146,7 @@ impl AppState {
         let footer_html = footer::html(&config)?;
         let config = Arc::new(config);
         let problems = Arc::new(Problems::default());
+        let writer = publishing.as_ref().map(|(writer, _)| writer.clone());
         let micropub = publishing.map(|(writer, content)| {
             Arc::new(crate::micropub::folder::Folder::new(
                 content,
@@ -158,7 +161,8 @@ impl AppState {
             pool,
             searches,
             generation: Arc::new(generation),
-            cache: cache::ResponseCache::new(config.cache_bytes),
+            cache: cache::ResponseCache::new(config.cache_bytes, writer),
+            chrome: Default::default(),
             security: security_headers(&config),
             problems,
             publishing: Arc::default(),
@@ -368,6 +372,7 @@ pub async fn serve_listener(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let app = app(state.clone());
+    tokio::spawn(cache::storing(state.clone(), app.clone()));
     let limits = conn::Limits::new(&state.config);
     tracing::info!(
         "accepting up to {} connections at a time; each has {:?} to send a request",

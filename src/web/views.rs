@@ -13,6 +13,7 @@ use crate::db::read::{StreamInfo, Summary};
 use crate::urls;
 
 /// What the shared layout shows on every page.
+#[derive(Debug, Clone)]
 pub(super) struct Layout {
     pub lang: String,
     pub site_title: String,
@@ -158,6 +159,7 @@ pub(super) fn page_lang<'a>(stored: &'a str, config: &'a Config) -> &'a str {
 }
 
 /// A feed link in `<head>`.
+#[derive(Debug, Clone)]
 pub(super) struct FeedLink {
     pub title: String,
     pub href: String,

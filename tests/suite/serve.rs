@@ -99,3 +99,34 @@ fn external_publishes_show_at_once(symlink: bool) {
         );
     }
 }
+
+#[test]
+fn the_server_stores_every_article_page_after_its_first_publish_and_a_restart_keeps_them() {
+    let site = Site::fixture();
+    let stored = |health: &dyn Fn() -> String| {
+        let started = std::time::Instant::now();
+        while health().contains("storing pages") {
+            assert!(started.elapsed() < std::time::Duration::from_secs(30));
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        site.one::<i64>("SELECT count(*) FROM stored_pages")
+    };
+    let server = site.serve();
+    let live: i64 = site.one(
+        "SELECT count(*) FROM articles WHERE kind = 'dispatch' AND draft = 0
+           AND published_at <= CAST(strftime('%s', 'now') AS INTEGER)",
+    );
+    assert!(live > 0);
+    assert_eq!(stored(&|| server.get("/healthz").body), live);
+    drop(server);
+    // Marked: a page rendered and stored again would lose the mark.
+    rusqlite::Connection::open(site.archive())
+        .unwrap()
+        .execute("UPDATE stored_pages SET digest = 'kept'", [])
+        .unwrap();
+    // The same binary and content: nothing to render again.
+    let server = site.serve();
+    assert_eq!(stored(&|| server.get("/healthz").body), live);
+    let kept: i64 = site.one("SELECT count(*) FROM stored_pages WHERE digest = 'kept'");
+    assert_eq!(kept, live);
+}

@@ -465,3 +465,156 @@ async fn a_deleted_article_is_not_served_from_the_cache() {
         );
     }
 }
+
+/// `two_families`, served by a state that writes the pages it renders into the archive.
+async fn storing_pages(slugs: &[&str]) -> Site {
+    let site = two_families().publishing();
+    for slug in slugs {
+        site.get(&format!("/dispatches/{slug}")).await;
+    }
+    for slug in slugs {
+        let sql = format!("SELECT count(*) FROM stored_pages WHERE slug = '{slug}'");
+        eventually("the page stored", || site.one::<i64>(&sql) == 1).await;
+    }
+    site
+}
+
+fn stored_pages(site: &Site) -> Vec<String> {
+    let conn = site.conn();
+    let mut stmt = conn
+        .prepare("SELECT slug FROM stored_pages ORDER BY slug")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Marks a stored page: only an answer read from the archive carries this validator.
+fn mark_stored(site: &Site, slug: &str) {
+    rusqlite::Connection::open(site.archive())
+        .unwrap()
+        .execute(
+            "UPDATE stored_pages SET digest = 'fromthearchive' WHERE slug = ?1",
+            [slug],
+        )
+        .unwrap();
+}
+
+async fn send(router: axum::Router, uri: &str, headers: &[(&str, &str)]) -> Page {
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+    let mut req = axum::http::Request::get(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = router
+        .oneshot(req.body(axum::body::Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let (status, headers) = (resp.status(), resp.headers().clone());
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    Page::new(status, headers, bytes.to_vec())
+}
+
+fn etag(page: &Page) -> &str {
+    page.headers[header::ETAG].to_str().unwrap()
+}
+
+const BROWSER: (&str, &str) = ("accept-encoding", "gzip, deflate, br, zstd");
+
+#[tokio::test]
+async fn a_stored_page_is_served_after_a_restart_without_rendering() {
+    let site = storing_pages(&["p1"]).await;
+    mark_stored(&site, "p1");
+    let page = send(site.restarted(), "/dispatches/p1", &[BROWSER]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.headers[header::CONTENT_ENCODING], "br");
+    assert!(etag(&page).contains("fromthearchive"), "{:?}", page.headers);
+}
+
+#[tokio::test]
+async fn an_edit_deletes_its_stored_page_in_the_publish_and_is_served_at_once() {
+    let site = storing_pages(&["p1", "p4"]).await;
+    site.file(
+        "p1.md",
+        site.read("p1.md").replace("Text 1.", "Revised text."),
+    )
+    .publish();
+    // Gone with the publish that changed it; p4, which shows nothing of p1, stays.
+    assert_eq!(stored_pages(&site), ["p4"]);
+    for router in [site.router(), site.restarted()] {
+        let page = send(router, "/dispatches/p1", &[]).await;
+        assert!(page.body.contains("Revised text."), "{}", page.body);
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_articles_stored_page_is_gone() {
+    let site = storing_pages(&["p4", "p5"]).await;
+    site.remove("p4.md");
+    site.publish_with(dispatches::publish::Options {
+        prune: true,
+        ..Default::default()
+    });
+    assert!(!stored_pages(&site).contains(&"p4".to_string()));
+    let page = send(site.restarted(), "/dispatches/p4", &[BROWSER]).await;
+    assert_eq!(page.status, StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn a_chrome_change_is_picked_up_within_the_lag() {
+    let site = storing_pages(&["p4"]).await;
+    mark_stored(&site, "p4");
+    // A draft starts: "Now writing" on every page, and no article page changed.
+    site.file(
+        "d.md",
+        "---\ntitle: Secret plan\ndate: 2026-03-09\ndraft: true\n---\nSoon.\n",
+    )
+    .publish();
+    assert!(stored_pages(&site).contains(&"p4".to_string()));
+    // A server that never saw the old chrome does not serve the page rendered with it.
+    let page = send(site.restarted(), "/dispatches/p4", &[BROWSER]).await;
+    assert!(!etag(&page).contains("fromthearchive"));
+    let page = send(site.restarted(), "/dispatches/p4", &[]).await;
+    assert!(page.body.contains("Now writing"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_request_without_accept_encoding_gets_the_stored_page_decoded() {
+    let site = storing_pages(&["p1"]).await;
+    let rendered = site.get("/dispatches/p1").await.body;
+    mark_stored(&site, "p1");
+    for asked in [&[][..], &[("accept-encoding", "gzip")][..]] {
+        let page = send(site.restarted(), "/dispatches/p1", asked).await;
+        assert!(etag(&page).contains("fromthearchive"));
+        let body = match page.headers.get(header::CONTENT_ENCODING) {
+            None => page.body.clone(),
+            Some(gzip) => {
+                assert_eq!(gzip, "gzip");
+                let mut out = String::new();
+                std::io::Read::read_to_string(
+                    &mut flate2::read::GzDecoder::new(&page.bytes[..]),
+                    &mut out,
+                )
+                .unwrap();
+                out
+            }
+        };
+        assert_eq!(body, rendered);
+    }
+}
+
+#[tokio::test]
+async fn a_new_article_leaves_the_stored_pages_it_does_not_show_on() {
+    let site = storing_pages(&["p4"]).await;
+    mark_stored(&site, "p4");
+    // Newer than every article, in the other family: p4 neither links to it nor lists it.
+    site.file(
+        "p6.md",
+        "---\ntitle: P6\ndate: 2026-03-06\nstream: letters\ntags: [x]\n---\nText 6.\n",
+    )
+    .publish();
+    let page = send(site.restarted(), "/dispatches/p4", &[BROWSER]).await;
+    assert!(etag(&page).contains("fromthearchive"), "{:?}", page.headers);
+}

@@ -13,7 +13,10 @@
 //! are, and an article page takes about 7 KB of the budget instead of 26.
 
 mod encoding;
+mod stored;
 mod sync;
+
+pub(super) use stored::storing;
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -49,6 +52,9 @@ pub(super) struct ResponseCache {
     entries: quick_cache::sync::Cache<String, Arc<Entry>, ByBytes>,
     /// The generation whose page changes have been applied to `entries`.
     synced: Mutex<Synced>,
+    /// Article pages rendered here, on their way to the archive; `None` without a writer
+    /// (a replica, a state that only reads).
+    store: Option<Arc<stored::Store>>,
 }
 
 #[derive(Clone)]
@@ -63,7 +69,7 @@ impl quick_cache::Weighter<String, Arc<Entry>> for ByBytes {
 }
 
 impl ResponseCache {
-    pub(super) fn new(capacity_bytes: u64) -> ResponseCache {
+    pub(super) fn new(capacity_bytes: u64, writer: Option<crate::db::Writer>) -> ResponseCache {
         ResponseCache {
             entries: quick_cache::sync::Cache::with_weighter(
                 1024,
@@ -75,7 +81,15 @@ impl ResponseCache {
                 seq: None,
                 epoch: 0,
             }),
+            store: writer.map(stored::Store::new),
         }
+    }
+
+    /// Whether the background pass is storing pages (`/healthz` says so).
+    pub(super) fn storing(&self) -> bool {
+        self.store
+            .as_ref()
+            .is_some_and(|s| s.busy.load(std::sync::atomic::Ordering::Acquire))
     }
 
     /// Puts `entry` back under `key` if it is still the one kept there, so that its
@@ -139,12 +153,22 @@ pub(super) async fn layer(State(state): State<AppState>, req: Request, next: Nex
     // An article page may outlive its generation: the changes since must be applied to
     // the cache before one is looked up or kept.
     let article = req.uri().query().is_none() && urls::article_slug(req.uri().path()).is_some();
-    let epoch = match article {
+    let synced = match article {
         true => Some(state.cache.sync(&state, snapshot).await),
         false => None,
     };
-    if let Some(resp) = lookup(&state, snapshot, epoch, &req) {
+    let epoch = synced.map(|(epoch, _)| epoch);
+    let warming = req.extensions().get::<stored::Warming>().is_some();
+    if !warming && let Some(resp) = lookup(&state, snapshot, epoch, &req) {
         return resp;
+    }
+    let mut to_store = None;
+    if let Some(synced) = synced {
+        let asked = (req.uri(), req.headers(), req.method());
+        match stored::from_archive(&state, snapshot, synced, asked, warming).await {
+            stored::Found::Served(resp) => return resp,
+            stored::Found::Render(keep) => to_store = keep,
+        }
     }
     let method = req.method().clone();
     let key = cache_key(req.uri()).to_string();
@@ -167,6 +191,12 @@ pub(super) async fn layer(State(state): State<AppState>, req: Request, next: Nex
     match keep(resp, snapshot, epoch).await {
         Ok((entry, rendered)) => {
             let entry = Arc::new(entry);
+            if let Some(keep) = to_store {
+                stored::keep(&state, keep, &entry, &rendered);
+            }
+            if warming {
+                return StatusCode::NO_CONTENT.into_response();
+            }
             if key.len() <= MAX_KEY_BYTES {
                 state.cache.insert(key.clone(), entry.clone());
             }

@@ -36,12 +36,13 @@ impl ResponseCache {
     }
 
     /// Applies the changes of the publishes up to `snapshot` (once per generation):
-    /// drops the article pages they changed. Returns the epoch article entries must have.
-    pub(super) async fn sync(&self, state: &AppState, snapshot: Snapshot) -> u64 {
+    /// drops the article pages they changed. Returns the epoch article entries must have,
+    /// and the last change applied (a render that follows sees at least that one).
+    pub(super) async fn sync(&self, state: &AppState, snapshot: Snapshot) -> (u64, Option<i64>) {
         {
             let s = self.synced();
             if s.seq.is_some() && s.number >= snapshot.number {
-                return s.epoch;
+                return (s.epoch, s.seq);
             }
         }
         let seq = self.synced().seq;
@@ -59,7 +60,7 @@ impl ResponseCache {
         .and_then(|r| r);
         let mut s = self.synced();
         if s.seq.is_some() && s.number >= snapshot.number {
-            return s.epoch;
+            return (s.epoch, s.seq);
         }
         match read {
             Ok(Some((last, slugs))) if s.seq == seq => {
@@ -79,10 +80,10 @@ impl ResponseCache {
                 // Lost track: every article page is stale.
                 s.epoch += 1;
                 s.seq = None;
-                return s.epoch;
+                return (s.epoch, None);
             }
         }
         s.number = snapshot.number;
-        s.epoch
+        (s.epoch, s.seq)
     }
 }

@@ -45,6 +45,9 @@ pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
             [(header::CACHE_CONTROL, "no-store")],
             if publishing {
                 format!("ok {n} articles, publishing\n")
+            } else if state.cache.storing() {
+                // The background pass renders pages into the archive.
+                format!("ok {n} articles, storing pages\n")
             } else {
                 format!("ok {n} articles\n")
             },

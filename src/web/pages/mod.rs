@@ -3,6 +3,7 @@
 //! None renders Markdown and none writes. Errors are `WebError`s (see `web::error`).
 
 mod article;
+pub(super) mod chrome;
 mod entries;
 mod lists;
 mod misc;
@@ -51,22 +52,19 @@ pub(crate) fn now() -> i64 {
 }
 
 pub(super) fn layout(conn: &Connection, state: &AppState, title: &str) -> Result<Layout> {
-    let streams = read::live_stream_count(conn, now())?;
-    layout_with(conn, state, title, streams)
+    let chrome = chrome::current(conn, state)?;
+    Ok(chrome.layout(state, title, chrome.streams))
 }
 
-/// The layout when the caller already knows how many streams are live.
+/// The layout when the caller already knows how many streams are live. The chrome is
+/// read once per generation (`chrome`).
 pub(super) fn layout_with(
     conn: &Connection,
     state: &AppState,
     title: &str,
     streams: usize,
 ) -> Result<Layout> {
-    let writing = read::now_writing(conn)?;
-    let mut layout = layout_from(state, title, streams, writing);
-    layout.nav = navigation(conn, state, &layout.w)?;
-    own_files(conn, state, &mut layout)?;
-    Ok(layout)
+    Ok(chrome::current(conn, state)?.layout(state, title, streams))
 }
 
 /// The site's logo and stylesheet from the content folder, named by their content so a

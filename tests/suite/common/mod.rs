@@ -363,6 +363,12 @@ impl Site {
             .clone()
     }
 
+    /// A router over a state of its own that only reads the archive: nothing kept in
+    /// memory, as after a restart or on a replica.
+    pub fn restarted(&self) -> Router {
+        app(AppState::new(&self.archive(), self.config.clone()).unwrap())
+    }
+
     /// The whole site as a router.
     pub fn router(&self) -> Router {
         app(self.state())
