@@ -80,7 +80,7 @@ impl Scope {
                 read::stream(conn, id)?.map(|s| format!("{} · {}", s.name, config.title))
             }
             Scope::Tag(t) => {
-                let w = crate::web::strings::Words::new(&config.language, &config.strings);
+                let w = config.words();
                 Some(format!(
                     "{} · {}",
                     w.fill("tagged", &[("tag", t)]),

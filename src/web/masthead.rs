@@ -7,7 +7,7 @@ use crate::content::dates;
 
 /// `Vol. IV · No. 04  Monday · 29 June 2026`: the volume counts years since the founding
 /// (plus one), the number is the week within that volume.
-pub(super) fn masthead(founded: Date, today: Date, w: &super::strings::Words) -> String {
+pub(super) fn masthead(founded: Date, today: Date, w: &crate::strings::Words) -> String {
     let mut years = today.year() - founded.year();
     if (today.month() as u8, today.day()) < (founded.month() as u8, founded.day()) {
         years -= 1;
@@ -64,7 +64,7 @@ mod tests {
 
     #[test]
     fn masthead_counts_volumes_and_weeks() {
-        let en = crate::web::strings::Words::new("en", &std::sync::Arc::default());
+        let en = crate::strings::Words::new("en", &std::sync::Arc::default());
         // Founded 8 June 2023: 29 June 2026 is in the fourth volume's fourth week.
         assert_eq!(
             masthead(date!(2023 - 06 - 08), date!(2026 - 06 - 29), &en),
@@ -79,7 +79,7 @@ mod tests {
                 .starts_with("Vol. II · No. 01")
         );
         assert_eq!(roman(2026), "MMXXVI");
-        let de = crate::web::strings::Words::new("de", &std::sync::Arc::default());
+        let de = crate::strings::Words::new("de", &std::sync::Arc::default());
         assert_eq!(
             masthead(date!(2023 - 06 - 08), date!(2026 - 06 - 29), &de),
             "Jg. IV · Nr. 04  Montag · 29. Juni 2026"

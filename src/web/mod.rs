@@ -13,8 +13,6 @@ mod masthead;
 mod micropub;
 mod pages;
 pub(crate) mod searches;
-// The site's words live beside the settings that override them (`crate::strings`).
-pub(crate) use crate::strings;
 mod views;
 
 use std::path::Path;

@@ -50,7 +50,7 @@ pub(super) struct Layout {
     /// The `footer` setting, rendered and sanitised; `None` keeps the default line.
     pub footer_html: Option<String>,
     /// The words the site writes, in the site's language.
-    pub w: super::strings::Words,
+    pub w: crate::strings::Words,
     pub contact_url: Option<String>,
     pub query: String,
     /// Absolute URL of this page without its query (set with `at`).
@@ -177,7 +177,7 @@ impl Layout {
         now_writing: Option<String>,
     ) -> Layout {
         let simple = config.masthead == crate::config::Masthead::Simple;
-        let w = super::strings::Words::new(&config.language, &config.strings);
+        let w = config.words();
         Layout {
             lang: config.language.clone(),
             site_title: config.title.clone(),
@@ -416,7 +416,7 @@ pub(super) struct TocView {
 pub(super) struct ArticlePage {
     pub layout: Layout,
     /// The words of the article's furniture, in the article's language.
-    pub aw: super::strings::Words,
+    pub aw: crate::strings::Words,
     /// Above an article that is not out yet (a preview link, `serve --drafts`).
     pub banner: Option<String>,
     pub entry: HEntry,

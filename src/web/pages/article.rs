@@ -100,7 +100,7 @@ pub(crate) struct PreviewQuery {
 
 /// What the banner of an article shown before it is out says.
 pub(super) fn unpublished_banner(a: &read::FullArticle, now: i64, state: &AppState) -> String {
-    let w = crate::web::strings::Words::new(&state.config.language, &state.config.strings);
+    let w = state.config.words();
     if a.draft {
         w.t("preview_draft").to_string()
     } else if a.summary.published_at > now {
@@ -185,7 +185,7 @@ fn article_page(
         };
         let translations = layout.alternates.iter().skip(1).cloned().collect();
         let view = ArticlePage {
-            aw: crate::web::strings::Words::new(&layout.lang, &config.strings),
+            aw: crate::strings::Words::new(&layout.lang, &config.strings),
             banner,
             problem,
             entry: entry(&a, &layout),

@@ -280,8 +280,7 @@ pub(crate) async fn tags(State(state): State<AppState>) -> Result<Response> {
             .collect();
         let view = TagsPage {
             layout: {
-                let w =
-                    crate::web::strings::Words::new(&state.config.language, &state.config.strings);
+                let w = state.config.words();
                 layout(conn, state, w.t("tags"))?.at(&state.config, urls::TAGS, None)
             },
             tags,

@@ -236,8 +236,7 @@ pub(crate) async fn archive(State(state): State<AppState>) -> Result<Response> {
         }
         let view = ArchivePage {
             layout: {
-                let w =
-                    crate::web::strings::Words::new(&state.config.language, &state.config.strings);
+                let w = state.config.words();
                 layout(conn, state, w.t("archive"))?.at(&state.config, urls::ARCHIVE, None)
             },
             total: years.iter().map(|y| y.count).sum(),

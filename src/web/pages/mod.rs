@@ -152,7 +152,7 @@ pub(super) fn avatar(conn: &Connection, src: Option<String>) -> Result<Option<Av
 fn navigation(
     conn: &Connection,
     state: &AppState,
-    w: &crate::web::strings::Words,
+    w: &crate::strings::Words,
 ) -> Result<Vec<NavLink>> {
     let config = &state.config;
     let mut nav: Vec<NavLink> = config
@@ -260,7 +260,7 @@ pub(super) async fn not_found(state: &AppState, gone: Option<String>) -> Respons
         StatusCode::NOT_FOUND
     };
     let page = with_conn(state, move |conn, state| {
-        let w = crate::web::strings::Words::new(&state.config.language, &state.config.strings);
+        let w = state.config.words();
         let (heading, message) = match gone {
             Some(title) => (
                 w.fill("removed", &[("title", &title)]),

@@ -105,7 +105,7 @@ const BUSY: &str = "Search is busy just now; please try again in a moment.";
 
 fn page_title(query: &str, state: &AppState) -> String {
     if query.is_empty() {
-        let w = crate::web::strings::Words::new(&state.config.language, &state.config.strings);
+        let w = state.config.words();
         w.t("search").to_string()
     } else {
         query.to_string()
