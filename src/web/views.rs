@@ -36,6 +36,9 @@ pub(super) struct Layout {
     pub logo: Option<Logo>,
     /// The site's own stylesheet (`css`), fingerprinted, linked after ours.
     pub user_css: Option<String>,
+    /// The accents (`accent`, `accent_dark`) as the browser's theme colour, each with the
+    /// colour scheme it is for when both are given.
+    pub theme_colors: Vec<(String, Option<&'static str>)>,
     /// The icon for browsers' tabs (`favicon`, else the logo); `data:,` asks for none.
     pub favicon: String,
     /// `image/svg+xml` for an SVG icon, linked as it is (we have no rasteriser), or
@@ -166,6 +169,19 @@ pub(super) struct FeedLink {
     pub kind: &'static str,
 }
 
+/// `<meta name="theme-color">` for the accents: one for all schemes, or one each.
+fn theme_colors(config: &Config) -> Vec<(String, Option<&'static str>)> {
+    match (&config.accent, &config.accent_dark) {
+        (Some(light), Some(dark)) => vec![
+            (light.clone(), Some("(prefers-color-scheme: light)")),
+            (dark.clone(), Some("(prefers-color-scheme: dark)")),
+        ],
+        (Some(light), None) => vec![(light.clone(), None)],
+        (None, Some(dark)) => vec![(dark.clone(), Some("(prefers-color-scheme: dark)"))],
+        (None, None) => Vec::new(),
+    }
+}
+
 impl Layout {
     pub(super) fn new(
         config: &Config,
@@ -206,6 +222,7 @@ impl Layout {
             simple,
             logo: None,
             user_css: None,
+            theme_colors: theme_colors(config),
             favicon: "data:,".into(),
             favicon_type: None,
             favicon_sizes: None,

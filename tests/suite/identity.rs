@@ -181,6 +181,29 @@ async fn the_accent_reaches_the_stylesheet_as_a_custom_property() {
     );
 }
 
+#[tokio::test]
+async fn the_accent_is_the_browsers_theme_colour_for_each_scheme() {
+    let both = german_personal().with_config(|c| c.accent_dark = Some("#8ab4f8".into()));
+    let home = both.get("/").await.body;
+    assert!(home.contains(
+        "<meta name=\"theme-color\" content=\"#1a5fb4\" media=\"(prefers-color-scheme: light)\">"
+    ));
+    assert!(home.contains(
+        "<meta name=\"theme-color\" content=\"#8ab4f8\" media=\"(prefers-color-scheme: dark)\">"
+    ));
+    let light_only = german_personal().get("/dispatches/eins").await;
+    assert!(
+        light_only
+            .body
+            .contains("<meta name=\"theme-color\" content=\"#1a5fb4\">"),
+        "{}",
+        light_only.status
+    );
+    let plain = Site::new();
+    plain.file("a.md", "---\ntitle: A\n---\nA.\n").publish();
+    assert!(!plain.get("/").await.body.contains("theme-color"));
+}
+
 #[test]
 fn an_accent_without_enough_contrast_is_refused_naming_the_setting_and_the_ratio() {
     let site = Site::new();
