@@ -104,3 +104,15 @@ pub(crate) fn slug_owners(conn: &Connection) -> rusqlite::Result<HashMap<String,
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
+
+/// Which source file holds the article slug `slug`.
+pub(crate) fn slug_owner(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
+    let mut stmt = conn.prepare_cached("SELECT source_path FROM articles WHERE slug = ?1")?;
+    stmt.query_row([slug], |r| r.get(0)).optional()
+}
+
+/// The slug of the article stored from the source file `rel`.
+pub(crate) fn slug_of_source(conn: &Connection, rel: &str) -> rusqlite::Result<Option<String>> {
+    let mut stmt = conn.prepare_cached("SELECT slug FROM articles WHERE source_path = ?1")?;
+    stmt.query_row([rel], |r| r.get(0)).optional()
+}

@@ -63,8 +63,11 @@ pub struct Options {
 struct Stored {
     /// Content hash by source path: unchanged files are skipped without parsing.
     hashes: HashMap<String, String>,
-    /// Source path by article slug: which file holds each slug.
+    /// Source path by article slug: which file holds each slug (empty when `asked`).
     owners: HashMap<String, String>,
+    /// A publish of named files asks the archive for the owners it needs, one slug or
+    /// source at a time, rather than reading every article's.
+    asked: Option<std::sync::Mutex<rusqlite::Connection>>,
     /// The folder each source was published from, by source path.
     roots: HashMap<String, String>,
     /// The size and variants of every published image, by path.
@@ -93,7 +96,11 @@ impl Stored {
             drop(db::open_writable(db_path)?);
         }
         match db::open_read_only(db_path) {
-            Ok(conn) => Self::read_from(&conn, only).map_err(DbError::from),
+            Ok(conn) => {
+                let mut stored = Self::read_from(&conn, only).map_err(DbError::from)?;
+                stored.asked = only.map(|_| std::sync::Mutex::new(conn));
+                Ok(stored)
+            }
             // A new archive (or a dry run before the first publish) has nothing stored.
             Err(_) if !db_path.exists() => Ok(Stored::default()),
             Err(e) => Err(e),
@@ -108,15 +115,40 @@ impl Stored {
                 roots: db::prior::source_roots(conn)?,
                 images: db::prior::image_facts(conn)?,
                 image_users: db::prior::image_users(conn)?,
+                asked: None,
             });
         };
         Ok(Stored {
             hashes: db::prior::source_hashes_of(conn, only)?,
-            owners: db::prior::slug_owners(conn)?,
+            owners: HashMap::new(),
             roots: db::prior::source_roots_of(conn, only)?,
             images: db::prior::image_facts(conn)?,
             image_users: HashMap::new(),
+            asked: None,
         })
+    }
+
+    /// The source file that holds the article slug `slug`.
+    fn owner(&self, slug: &str) -> Option<String> {
+        match &self.asked {
+            None => self.owners.get(slug).cloned(),
+            Some(conn) => {
+                let conn = conn
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                db::prior::slug_owner(&conn, slug).ok().flatten()
+            }
+        }
+    }
+
+    /// The slug of the stored article from the source file `rel`, when the owners were
+    /// not read whole (else they are in `slugs_by_source`).
+    fn asked_slug(&self, rel: &str) -> Option<String> {
+        let conn = self.asked.as_ref()?;
+        let conn = conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        db::prior::slug_of_source(&conn, rel).ok().flatten()
     }
 }
 
@@ -167,7 +199,12 @@ pub fn publish(
     loaded.batch.roots = new_roots;
     loaded.batch.remove = run.pruned(stored.hashes.keys(), &stored, &loaded, &found.walked);
     let by_source = run.settle_slugs(&mut loaded, &stored);
-    let article_slug = |rel: &str| by_source.get(rel).cloned();
+    let article_slug = |rel: &str| {
+        by_source
+            .get(rel)
+            .cloned()
+            .or_else(|| stored.asked_slug(rel))
+    };
     let settings = ContentSettings {
         article_slug: Some(&article_slug),
         ..settings
@@ -276,7 +313,7 @@ impl<'a> Run<'a> {
     ) -> HashMap<String, String> {
         self.planned = slugs::settle(
             std::mem::take(&mut loaded.articles),
-            stored.owners.clone(),
+            &|slug| stored.owner(slug),
             &loaded.batch.remove,
             &slugs::Present {
                 seen: &loaded.seen,

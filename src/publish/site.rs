@@ -70,8 +70,13 @@ impl Site {
             old.as_ref().map(|(m, _)| m),
             eleventy.is_some(),
         );
+        // Told from the names when known: the search below the root lists it.
+        let obsidian = match named {
+            true => site_config::obsidian_vault_named(content_root, &names),
+            false => old_site(inputs, content_root, site_config::obsidian_vault).is_some(),
+        };
         let vault = Vault::new(
-            old_site(inputs, content_root, site_config::obsidian_vault).is_some(),
+            obsidian,
             files
                 .iter()
                 .map(|f| f.rel.clone())
