@@ -303,3 +303,37 @@ mod tests {
         assert_eq!(emoji_in("unrelated.toml", "enableEmoji = true\n"), None);
     }
 }
+
+#[cfg(test)]
+mod vault_tests {
+    use super::*;
+
+    /// A save of one file tells the vault from the names; a folder's publish lists it.
+    #[test]
+    fn the_vault_is_found_alike_from_names_and_by_listing() {
+        let layouts: [(&str, &str); 4] = [
+            ("notes/.obsidian/app.json", "notes/a.md"),
+            ("a/b/.obsidian/app.json", "a/b/c.md"),
+            ("a/b/c/.obsidian/app.json", "a/b/c/d.md"),
+            ("x/other.json", "x/a.md"),
+        ];
+        for (marker, note) in layouts {
+            let dir = tempfile::tempdir().unwrap();
+            for rel in [marker, note] {
+                let path = dir.path().join(rel);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, "x").unwrap();
+            }
+            let mut names = vec![note.to_string()];
+            if !marker.contains("/.") {
+                names.push(marker.to_string());
+            }
+            names.sort();
+            assert_eq!(
+                obsidian_vault_named(dir.path(), &names),
+                obsidian_vault(dir.path()).is_some(),
+                "{marker}"
+            );
+        }
+    }
+}

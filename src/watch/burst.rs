@@ -176,3 +176,84 @@ fn rel_to(content: &Path, path: &Path) -> Option<String> {
             .join("/"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, ModifyKind, RemoveKind, RenameMode};
+    use notify::{Event, EventKind};
+
+    fn event(kind: EventKind, paths: &[PathBuf]) -> notify::Result<Event> {
+        Ok(paths
+            .iter()
+            .fold(Event::new(kind), |e, p| e.add_path(p.clone())))
+    }
+
+    #[test]
+    fn an_atomic_save_and_a_probe_are_a_save_of_the_file_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.md"), "old").unwrap();
+        let mut names = Names::default();
+        names.get(root);
+        let mut burst = Burst::default();
+        let (tmp, a, probe) = (
+            root.join("a.md.tmp.1"),
+            root.join("a.md"),
+            root.join("4913"),
+        );
+        burst.add(
+            root,
+            &event(
+                EventKind::Create(CreateKind::File),
+                std::slice::from_ref(&probe),
+            ),
+        );
+        burst.add(root, &event(EventKind::Remove(RemoveKind::File), &[probe]));
+        std::fs::write(&tmp, "new").unwrap();
+        burst.add(
+            root,
+            &event(
+                EventKind::Create(CreateKind::File),
+                std::slice::from_ref(&tmp),
+            ),
+        );
+        std::fs::rename(&tmp, &a).unwrap();
+        let rename = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
+        burst.add(root, &event(rename, &[tmp, a.clone()]));
+        assert_eq!(burst.plan(root, &mut names), Plan::Files(vec![a]));
+    }
+
+    #[test]
+    fn a_file_that_was_there_and_is_gone_publishes_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.md"), "old").unwrap();
+        let mut names = Names::default();
+        names.get(root);
+        std::fs::remove_file(root.join("a.md")).unwrap();
+        let mut burst = Burst::default();
+        burst.add(
+            root,
+            &event(EventKind::Remove(RemoveKind::File), &[root.join("a.md")]),
+        );
+        assert_eq!(burst.plan(root, &mut names), Plan::Folder);
+    }
+
+    #[test]
+    fn a_settings_file_or_a_section_index_publishes_the_folder() {
+        for name in ["authors.yml", "_index.md", "config.toml", "pic.png"] {
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path();
+            let mut names = Names::default();
+            names.get(root);
+            std::fs::write(root.join(name), "x").unwrap();
+            let mut burst = Burst::default();
+            burst.add(
+                root,
+                &event(EventKind::Create(CreateKind::File), &[root.join(name)]),
+            );
+            assert_eq!(burst.plan(root, &mut names), Plan::Folder, "{name}");
+        }
+    }
+}
