@@ -59,8 +59,18 @@ impl Problems {
         self.last.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
-    fn set_report(&self, report: &publish::Report) {
-        self.set(report.failed.clone());
+    /// Keeps a publish's failures: all of them after the folder's publish (`only` is
+    /// `None`); after a publish of `only` some files, theirs replace what was said of
+    /// those files, and the other files' failures stand.
+    fn set_report(&self, report: &publish::Report, only: Option<&[PathBuf]>) {
+        {
+            let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+            match only {
+                None => failures.clear(),
+                Some(files) => failures.retain(|f| !files.iter().any(|p| Path::new(&f.path) == p)),
+            }
+            failures.extend(report.failed.iter().cloned());
+        }
         *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(report.clone());
     }
 
@@ -165,19 +175,21 @@ fn run(
         gather(rx, content, &mut burst, stop);
         let plan = burst.plan(content, &mut names);
         let cancel = Some(stop.clone());
-        let published = match plan {
+        match plan {
             burst::Plan::Files(files) if files.is_empty() => continue,
             burst::Plan::Files(files) => {
                 wait_until_settled(files.iter().cloned());
-                publish_files(&files, content, config, writer, db, names.get(content))
+                let published =
+                    publish_files(&files, content, config, writer, db, names.get(content));
+                log(published, Some(&files), problems);
             }
             burst::Plan::Folder => {
                 let all = names.get(content);
                 wait_until_settled(all.iter().map(|rel| content.join(rel)));
-                publish_folder_with(content, config, writer, db, cancel, Some(all))
+                let published = publish_folder_with(content, config, writer, db, cancel, Some(all));
+                log(published, None, problems);
             }
-        };
-        log(published, problems);
+        }
     }
 }
 
@@ -225,7 +237,11 @@ fn wait_until_settled(files: impl Iterator<Item = PathBuf> + Clone) {
     }
 }
 
-fn log(published: Result<publish::Report, crate::db::DbError>, problems: &Problems) {
+fn log(
+    published: Result<publish::Report, crate::db::DbError>,
+    only: Option<&[PathBuf]>,
+    problems: &Problems,
+) {
     match published {
         Ok(report) => {
             for f in &report.failed {
@@ -237,7 +253,7 @@ fn log(published: Result<publish::Report, crate::db::DbError>, problems: &Proble
             if report.new + report.updated + report.removed > 0 || !report.failed.is_empty() {
                 tracing::info!("{}", report.summary());
             }
-            problems.set_report(&report);
+            problems.set_report(&report, only);
         }
         Err(e) => tracing::error!("publishing after a change: {e}"),
     }
@@ -287,7 +303,7 @@ pub fn publish_folder(
     for w in &report.warnings {
         tracing::warn!("{w}");
     }
-    problems.set_report(&report);
+    problems.set_report(&report, None);
     Ok(report)
 }
 

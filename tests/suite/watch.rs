@@ -507,3 +507,24 @@ async fn links_between_a_saved_article_and_the_others_resolve() {
         page.body
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_of_another_file_keeps_a_failing_files_problem() {
+    let (site, watching) = live_and_large().await;
+    site.file(
+        "broken.md",
+        "---\ntitle: Broken\ndate: 2026-02-30\n---\nBroken.\n",
+    );
+    eventually("the bad save reported", || {
+        watching.problems.for_source("broken.md").is_some()
+    })
+    .await;
+    forget(&watching);
+    site.file("many/m008.md", article("Many 8", "Saved again."));
+    site.until("/dispatches/m008", "saved", |p| {
+        p.body.contains("Saved again.")
+    })
+    .await;
+    assert_eq!(considered(&watching).await, 1);
+    assert!(watching.problems.for_source("broken.md").is_some());
+}
