@@ -2,7 +2,7 @@
 //! settings and data files, the files a post may include, the folders the old site never
 //! rendered, and the salt every content hash carries.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -75,13 +75,12 @@ impl Site {
             true => site_config::obsidian_vault_named(content_root, &names),
             false => old_site(inputs, content_root, site_config::obsidian_vault).is_some(),
         };
-        let vault = Vault::new(
+        // The names are shared, not copied: a save's publish seldom resolves a link by
+        // file name.
+        let vault = Vault::of(
             obsidian,
-            files
-                .iter()
-                .map(|f| f.rel.clone())
-                .chain(names.iter().cloned())
-                .collect::<HashSet<String>>(),
+            names.clone(),
+            files.iter().map(|f| f.rel.clone()).collect(),
         );
         let salt = salt(config, emoji, old.as_ref(), &tags_text, eleventy.as_ref());
         // The folder the files are named from: the content root, or a folder published as
