@@ -35,6 +35,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
                 progress: !quiet,
                 cancel: None,
                 seen: None,
+                names: None,
             };
             config.check_files(&content)?;
             publish::run(&paths, &content, &config, &db, &options, quiet)

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 /// Content hash of every stored source file, by source path (articles, authors, streams,
 /// redirect stubs, files), so unchanged files are skipped without parsing.
@@ -18,6 +18,41 @@ pub(crate) fn source_hashes(conn: &Connection) -> rusqlite::Result<HashMap<Strin
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
+}
+
+/// The content hashes of the source files `paths`, where they are stored.
+pub(crate) fn source_hashes_of(
+    conn: &Connection,
+    paths: &[String],
+) -> rusqlite::Result<HashMap<String, String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT content_hash FROM articles WHERE source_path = ?1
+         UNION ALL SELECT content_hash FROM authors WHERE source_path = ?1
+         UNION ALL SELECT content_hash FROM streams WHERE source_path = ?1
+         UNION ALL SELECT content_hash FROM redirects WHERE source_path = ?1
+         UNION ALL SELECT content_hash FROM files WHERE source_path = ?1
+         LIMIT 1",
+    )?;
+    let mut hashes = HashMap::new();
+    for path in paths {
+        let hash: Option<String> = stmt.query_row([path], |r| r.get(0)).optional()?;
+        hashes.extend(hash.map(|h| (path.clone(), h)));
+    }
+    Ok(hashes)
+}
+
+/// The folder each of the source files `paths` was published from, where recorded.
+pub(crate) fn source_roots_of(
+    conn: &Connection,
+    paths: &[String],
+) -> rusqlite::Result<HashMap<String, String>> {
+    let mut stmt = conn.prepare_cached("SELECT root FROM source_roots WHERE source_path = ?1")?;
+    let mut roots = HashMap::new();
+    for path in paths {
+        let root: Option<String> = stmt.query_row([path], |r| r.get(0)).optional()?;
+        roots.extend(root.map(|r| (path.clone(), r)));
+    }
+    Ok(roots)
 }
 
 /// The size and variants of every published image, by its path in the content folder
@@ -68,4 +103,16 @@ pub(crate) fn slug_owners(conn: &Connection) -> rusqlite::Result<HashMap<String,
     let mut stmt = conn.prepare_cached("SELECT slug, source_path FROM articles")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
+}
+
+/// Which source file holds the article slug `slug`.
+pub(crate) fn slug_owner(conn: &Connection, slug: &str) -> rusqlite::Result<Option<String>> {
+    let mut stmt = conn.prepare_cached("SELECT source_path FROM articles WHERE slug = ?1")?;
+    stmt.query_row([slug], |r| r.get(0)).optional()
+}
+
+/// The slug of the article stored from the source file `rel`.
+pub(crate) fn slug_of_source(conn: &Connection, rel: &str) -> rusqlite::Result<Option<String>> {
+    let mut stmt = conn.prepare_cached("SELECT slug FROM articles WHERE source_path = ?1")?;
+    stmt.query_row([rel], |r| r.get(0)).optional()
 }

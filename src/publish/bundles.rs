@@ -39,6 +39,32 @@ pub(super) fn hidden_reason<'a>(rel: &str, hidden: &'a [(String, String)]) -> Op
         .map(|(_, why)| why.as_str())
 }
 
+/// `root_pages` decided from the names of every file under the content root (sorted),
+/// without listing the folder: what a save of one file reads.
+pub(super) fn root_pages_named(names: &[String]) -> bool {
+    use std::collections::{BTreeMap, BTreeSet};
+    // Markdown entries (pages, and folders holding an `index.md`) by folder, and the
+    // sections (top-level folders with an `_index.md`).
+    let mut entries: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut sections = Vec::new();
+    for rel in names {
+        let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
+        if name.ends_with(".md") && !name.starts_with("_index") {
+            entries.entry(dir).or_default().insert(name);
+        }
+        if name == "index.md" && !dir.is_empty() {
+            let (parent, folder) = dir.rsplit_once('/').unwrap_or(("", dir));
+            entries.entry(parent).or_default().insert(folder);
+        }
+        if name == "_index.md" && !dir.is_empty() && !dir.contains('/') {
+            sections.push(dir);
+        }
+    }
+    let count = |dir: &str| entries.get(dir).map_or(0, BTreeSet::len);
+    let at_root = count("");
+    sections.into_iter().any(|s| count(s) > at_root)
+}
+
 /// Whether the files at the root of `content_root` are the site's pages rather than its
 /// posts: Hugo's rule for its main section (the section with the most pages), where a
 /// section is a folder with an `_index.md`. A site without sections keeps its posts at
@@ -67,4 +93,46 @@ pub(super) fn root_pages(content_root: &std::path::Path) -> bool {
         .map(|e| e.path())
         .filter(|dir| dir.join("_index.md").is_file())
         .any(|section| markdown_in(&section) > at_root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A save of one file reads Hugo's main-section rule from the names; a publish of the
+    /// folder lists the folder: both decide alike.
+    #[test]
+    fn the_main_section_rule_decides_alike_from_names_and_from_the_folder() {
+        let layouts: [&[&str]; 4] = [
+            &["about.md", "posts/_index.md", "posts/a.md", "posts/b.md"],
+            &["about.md", "b.md", "posts/_index.md", "posts/a.md"],
+            &[
+                "index.md",
+                "posts/_index.md",
+                "posts/x/index.md",
+                "posts/y.md",
+            ],
+            &[
+                "a.md",
+                "docs/_index.md",
+                "docs/deep/_index.md",
+                "docs/deep/z.md",
+            ],
+        ];
+        for names in layouts {
+            let dir = tempfile::tempdir().unwrap();
+            for rel in names {
+                let path = dir.path().join(rel);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, "x").unwrap();
+            }
+            let mut sorted: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+            sorted.sort();
+            assert_eq!(
+                root_pages_named(&sorted),
+                root_pages(dir.path()),
+                "{names:?}"
+            );
+        }
+    }
 }

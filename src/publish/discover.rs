@@ -301,8 +301,17 @@ fn eleventy_data(lower: &str, rel: &str) -> bool {
         || lower.strip_suffix(".json") == Some(folder.as_str())
 }
 
+/// Whether a walk of the folder publishes the file at `rel` (not hidden, not the old
+/// site's settings or data, not an editor's junk unless Markdown).
+pub(super) fn published(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    !rel.split('/').any(|p| p.starts_with('.'))
+        && not_taken(name, rel).is_none()
+        && (crate::content::is_markdown_name(name) || !is_editor_junk(name))
+}
+
 /// Editor swap, backup and probe files are never published.
-fn is_editor_junk(name: &str) -> bool {
+pub(crate) fn is_editor_junk(name: &str) -> bool {
     name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
@@ -313,7 +322,7 @@ fn is_editor_junk(name: &str) -> bool {
 
 /// The paths of every file under `root` (hidden entries left out), for links written by
 /// file name: a note published alone still links to the notes beside it.
-pub(super) fn names_under(root: &Path) -> Vec<String> {
+pub(crate) fn names_under(root: &Path) -> Vec<String> {
     walkdir::WalkDir::new(root)
         .follow_links(false)
         .into_iter()

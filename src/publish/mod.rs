@@ -29,6 +29,7 @@ use std::time::Instant;
 use time::OffsetDateTime;
 
 pub use crate::error::FileError;
+pub(crate) use discover::{is_editor_junk, names_under};
 pub use report::Report;
 
 use crate::config::Config;
@@ -52,6 +53,9 @@ pub struct Options {
     /// What this process's earlier publishes found on disk (`seen`): files whose size
     /// and time have not moved are not read again.
     pub seen: Option<Arc<seen::Seen>>,
+    /// The names of every file under the content root, sorted, when the caller knows
+    /// them (the watcher keeps them between saves): the folder is not walked for them.
+    pub names: Option<Arc<Vec<String>>>,
 }
 
 /// What the archive already holds, read before loading.
@@ -59,8 +63,11 @@ pub struct Options {
 struct Stored {
     /// Content hash by source path: unchanged files are skipped without parsing.
     hashes: HashMap<String, String>,
-    /// Source path by article slug: which file holds each slug.
+    /// Source path by article slug: which file holds each slug (empty when `asked`).
     owners: HashMap<String, String>,
+    /// A publish of named files asks the archive for the owners it needs, one slug or
+    /// source at a time, rather than reading every article's.
+    asked: Option<std::sync::Mutex<rusqlite::Connection>>,
     /// The folder each source was published from, by source path.
     roots: HashMap<String, String>,
     /// The size and variants of every published image, by path.
@@ -80,24 +87,68 @@ impl Stored {
     }
 
     /// Reads the archive at `db_path`, bringing it to this version's schema first when
-    /// the publish will write through a writer of its own.
-    fn read(db_path: &Path, migrate: bool) -> Result<Stored, DbError> {
+    /// the publish will write through a writer of its own. With `only` (a publish of
+    /// named Markdown files, nothing pruned) the hashes and roots are those of those
+    /// files alone, and no image's users: no image changes.
+    fn read(db_path: &Path, migrate: bool, only: Option<&[String]>) -> Result<Stored, DbError> {
         // A new file, an older archive, or one left empty by a crash during creation.
         if migrate {
             drop(db::open_writable(db_path)?);
         }
         match db::open_read_only(db_path) {
-            Ok(conn) => Ok(Stored {
-                hashes: db::prior::source_hashes(&conn).map_err(DbError::from)?,
-                owners: db::prior::slug_owners(&conn).map_err(DbError::from)?,
-                roots: db::prior::source_roots(&conn).map_err(DbError::from)?,
-                images: db::prior::image_facts(&conn).map_err(DbError::from)?,
-                image_users: db::prior::image_users(&conn).map_err(DbError::from)?,
-            }),
+            Ok(conn) => {
+                let mut stored = Self::read_from(&conn, only).map_err(DbError::from)?;
+                stored.asked = only.map(|_| std::sync::Mutex::new(conn));
+                Ok(stored)
+            }
             // A new archive (or a dry run before the first publish) has nothing stored.
             Err(_) if !db_path.exists() => Ok(Stored::default()),
             Err(e) => Err(e),
         }
+    }
+
+    fn read_from(conn: &rusqlite::Connection, only: Option<&[String]>) -> rusqlite::Result<Stored> {
+        let Some(only) = only else {
+            return Ok(Stored {
+                hashes: db::prior::source_hashes(conn)?,
+                owners: db::prior::slug_owners(conn)?,
+                roots: db::prior::source_roots(conn)?,
+                images: db::prior::image_facts(conn)?,
+                image_users: db::prior::image_users(conn)?,
+                asked: None,
+            });
+        };
+        Ok(Stored {
+            hashes: db::prior::source_hashes_of(conn, only)?,
+            owners: HashMap::new(),
+            roots: db::prior::source_roots_of(conn, only)?,
+            images: db::prior::image_facts(conn)?,
+            image_users: HashMap::new(),
+            asked: None,
+        })
+    }
+
+    /// The source file that holds the article slug `slug`.
+    fn owner(&self, slug: &str) -> Option<String> {
+        match &self.asked {
+            None => self.owners.get(slug).cloned(),
+            Some(conn) => {
+                let conn = conn
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                db::prior::slug_owner(&conn, slug).ok().flatten()
+            }
+        }
+    }
+
+    /// The slug of the stored article from the source file `rel`, when the owners were
+    /// not read whole (else they are in `slugs_by_source`).
+    fn asked_slug(&self, rel: &str) -> Option<String> {
+        let conn = self.asked.as_ref()?;
+        let conn = conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        db::prior::slug_of_source(&conn, rel).ok().flatten()
     }
 }
 
@@ -113,8 +164,13 @@ pub fn publish(
 ) -> Result<Report, DbError> {
     let mut run = Run::new(content_root, config, options);
     let found = run.discover(inputs);
-    let stored = Stored::read(db_path, !options.dry_run && writer.is_none())?;
-    let site = Site::read(inputs, content_root, config, &found.files);
+    // Named Markdown files, nothing pruned: only their rows and the slugs are needed.
+    let named: Option<Vec<String>> = (!options.prune && found.walked.is_empty())
+        .then(|| found.files.iter().map(|f| f.rel.clone()).collect());
+    let migrate = !options.dry_run && writer.is_none();
+    let stored = Stored::read(db_path, migrate, named.as_deref())?;
+    let known = options.names.clone().map(|n| (n, named.is_some()));
+    let site = Site::read(inputs, content_root, config, &found.files, known);
     let read_file = |rel: &str| site.read_file(rel, config.max_file_bytes);
     let settings = site.settings(config, &read_file);
     let new_roots = new_roots(&found.files, &stored);
@@ -143,7 +199,12 @@ pub fn publish(
     loaded.batch.roots = new_roots;
     loaded.batch.remove = run.pruned(stored.hashes.keys(), &stored, &loaded, &found.walked);
     let by_source = run.settle_slugs(&mut loaded, &stored);
-    let article_slug = |rel: &str| by_source.get(rel).cloned();
+    let article_slug = |rel: &str| {
+        by_source
+            .get(rel)
+            .cloned()
+            .or_else(|| stored.asked_slug(rel))
+    };
     let settings = ContentSettings {
         article_slug: Some(&article_slug),
         ..settings
@@ -252,7 +313,7 @@ impl<'a> Run<'a> {
     ) -> HashMap<String, String> {
         self.planned = slugs::settle(
             std::mem::take(&mut loaded.articles),
-            stored.owners.clone(),
+            &|slug| stored.owner(slug),
             &loaded.batch.remove,
             &slugs::Present {
                 seen: &loaded.seen,

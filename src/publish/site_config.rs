@@ -43,6 +43,33 @@ pub(super) fn obsidian_vault(folder: &Path) -> Option<std::path::PathBuf> {
         .and_then(|e| e.path().parent().map(Path::to_path_buf))
 }
 
+/// Whether `obsidian_vault` finds a vault for the content root `folder`, told from the
+/// names of its files (sorted) rather than by listing it: a `.obsidian/` at or above it,
+/// or beside the files of a folder up to two levels below it.
+pub(super) fn obsidian_vault_named(folder: &Path, names: &[String]) -> bool {
+    let Ok(folder) = std::fs::canonicalize(folder) else {
+        return false;
+    };
+    if folder.ancestors().any(|dir| dir.join(".obsidian").is_dir()) {
+        return true;
+    }
+    let mut dirs: Vec<&str> = names
+        .iter()
+        .filter_map(|n| n.rsplit_once('/').map(|(dir, _)| dir))
+        .flat_map(|dir| {
+            let second = dir
+                .match_indices('/')
+                .nth(1)
+                .map_or(dir, |(i, _)| &dir[..i]);
+            [second, dir.split('/').next().unwrap_or(dir)]
+        })
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    dirs.iter()
+        .any(|d| folder.join(d).join(".obsidian").is_dir())
+}
+
 /// The engine the site at `root` came from, by its settings files at or above the
 /// content folder and the files beside its posts: its articles keep their old
 /// addresses as aliases.
@@ -274,5 +301,39 @@ mod tests {
             Some(false)
         );
         assert_eq!(emoji_in("unrelated.toml", "enableEmoji = true\n"), None);
+    }
+}
+
+#[cfg(test)]
+mod vault_tests {
+    use super::*;
+
+    /// A save of one file tells the vault from the names; a folder's publish lists it.
+    #[test]
+    fn the_vault_is_found_alike_from_names_and_by_listing() {
+        let layouts: [(&str, &str); 4] = [
+            ("notes/.obsidian/app.json", "notes/a.md"),
+            ("a/b/.obsidian/app.json", "a/b/c.md"),
+            ("a/b/c/.obsidian/app.json", "a/b/c/d.md"),
+            ("x/other.json", "x/a.md"),
+        ];
+        for (marker, note) in layouts {
+            let dir = tempfile::tempdir().unwrap();
+            for rel in [marker, note] {
+                let path = dir.path().join(rel);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, "x").unwrap();
+            }
+            let mut names = vec![note.to_string()];
+            if !marker.contains("/.") {
+                names.push(marker.to_string());
+            }
+            names.sort();
+            assert_eq!(
+                obsidian_vault_named(dir.path(), &names),
+                obsidian_vault(dir.path()).is_some(),
+                "{marker}"
+            );
+        }
     }
 }

@@ -29,24 +29,51 @@ impl Present<'_> {
     }
 }
 
+/// The slugs held: by the stored articles (`owner`: slug → source path) this batch
+/// neither rewrites nor removes, and by the articles settled so far.
+struct Taken<'a> {
+    owner: &'a dyn Fn(&str) -> Option<String>,
+    /// Sources this batch rewrites or removes: their stored slugs are free.
+    released: HashSet<String>,
+    settled: HashMap<String, String>,
+}
+
+impl Taken<'_> {
+    fn get(&self, slug: &str) -> Option<String> {
+        match self.settled.get(slug) {
+            Some(src) => Some(src.clone()),
+            None => (self.owner)(slug).filter(|src| !self.released.contains(src)),
+        }
+    }
+
+    fn contains_key(&self, slug: &str) -> bool {
+        self.get(slug).is_some()
+    }
+
+    fn insert(&mut self, slug: String, src: String) {
+        self.settled.insert(slug, src);
+    }
+}
+
 /// Orders `articles` by date (the order they are stored in, so ids stay stable) and
-/// settles each one's slug against `owners` (slug → source path of what is stored) less
+/// settles each one's slug against `owner` (slug → source path of what is stored) less
 /// the sources this batch rewrites or removes.
 pub(super) fn settle(
     mut articles: Vec<Loaded>,
-    owners: HashMap<String, String>,
+    owner: &dyn Fn(&str) -> Option<String>,
     removed: &[String],
     present: &Present<'_>,
     report: &mut Report,
 ) -> Vec<Planned> {
-    let removed: HashSet<&str> = removed.iter().map(String::as_str).collect();
-    let changing: HashSet<&str> = articles.iter().map(|l| l.found.rel.as_str()).collect();
-    // Slugs held by stored articles that this batch neither rewrites nor removes.
-    let mut taken: HashMap<String, String> = owners
-        .into_iter()
-        .filter(|(_, src)| !changing.contains(src.as_str()) && !removed.contains(src.as_str()))
-        .collect();
-    drop((changing, removed));
+    let mut taken = Taken {
+        owner,
+        released: articles
+            .iter()
+            .map(|l| l.found.rel.clone())
+            .chain(removed.iter().cloned())
+            .collect(),
+        settled: HashMap::new(),
+    };
     // Earliest first, so the older of two posts sharing a Zola path name keeps it.
     articles.sort_by(|a, b| (a.article.date, &a.found.rel).cmp(&(b.article.date, &b.found.rel)));
     let mut planned = Vec::with_capacity(articles.len());
@@ -62,7 +89,7 @@ pub(super) fn settle(
 /// when its slug is held by another file.
 fn settle_one(
     loaded: Loaded,
-    taken: &mut HashMap<String, String>,
+    taken: &mut Taken<'_>,
     present: &Present<'_>,
     report: &mut Report,
 ) -> Option<Planned> {
@@ -79,7 +106,7 @@ fn settle_one(
         ));
         OffsetDateTime::from(modified)
     });
-    if let Some(holder) = taken.get(&article.slug).cloned() {
+    if let Some(holder) = taken.get(&article.slug) {
         match qualified(&article, &f.rel, published_at, taken) {
             Some((qualified, by)) => {
                 report.warnings.push(format!(
@@ -114,7 +141,7 @@ fn qualified(
     article: &PreparedArticle,
     rel: &str,
     published_at: OffsetDateTime,
-    taken: &HashMap<String, String>,
+    taken: &Taken<'_>,
 ) -> Option<(String, &'static str)> {
     // Translations often share a chosen slug (Hugo serves each language under its own
     // prefix); here the later one names its language instead of failing.

@@ -339,3 +339,192 @@ async fn readers_never_see_a_broken_page_during_a_publish() {
         ended - began
     );
 }
+
+/// The fixture site with 200 more articles, published, and watched.
+async fn live_and_large() -> (Site, Watching) {
+    let site = Site::fixture();
+    for i in 0..200 {
+        site.file(
+            &format!("many/m{i:03}.md"),
+            article(&format!("Many {i}"), "Text."),
+        );
+    }
+    site.republish();
+    let watching = site.watch();
+    (site, watching)
+}
+
+/// How many files the watcher's next publish (after `forget`) looked at, unchanged or
+/// not.
+async fn considered(watching: &Watching) -> usize {
+    eventually("a publish", || watching.problems.last_report().is_some()).await;
+    let r = watching.problems.last_report().unwrap();
+    r.new + r.updated + r.unchanged + r.failed.len()
+}
+
+/// Forgets the watcher's last publish, so that `considered` reads the next one.
+fn forget(watching: &Watching) {
+    watching.problems.take_last_report();
+}
+
+/// Waits until the watcher's last publish is one that looked at more than one file.
+async fn until_folder_published(watching: &Watching, what: &str) {
+    eventually(what, || {
+        watching
+            .problems
+            .last_report()
+            .is_some_and(|r| r.new + r.updated + r.unchanged > 100)
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_of_one_file_in_a_large_folder_publishes_only_that_file() {
+    let (site, watching) = live_and_large().await;
+    forget(&watching);
+    site.file("many/m007.md", article("Many 7", "Saved again."));
+    site.until("/dispatches/m007", "saved", |p| {
+        p.body.contains("Saved again.")
+    })
+    .await;
+    assert_eq!(considered(&watching).await, 1);
+    // A new file, too, and the vim dance that ends in one written file.
+    forget(&watching);
+    site.file("fresh.md", article("Fresh", "First words."));
+    site.until("/dispatches/fresh", "published", |p| {
+        p.status == StatusCode::OK
+    })
+    .await;
+    assert_eq!(considered(&watching).await, 1);
+    forget(&watching);
+    site.file("4913", "")
+        .remove("4913")
+        .file("fresh.md.tmp.77", article("Fresh", "Atomic words."))
+        .rename("fresh.md.tmp.77", "fresh.md");
+    site.until("/dispatches/fresh", "saved atomically", |p| {
+        p.body.contains("Atomic words.")
+    })
+    .await;
+    assert_eq!(considered(&watching).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renamed_or_removed_file_publishes_the_whole_folder() {
+    let (site, watching) = live_and_large().await;
+    site.rename("many/m001.md", "many/moved.md");
+    site.until("/dispatches/moved", "renamed", |p| {
+        p.status == StatusCode::OK
+    })
+    .await;
+    until_folder_published(&watching, "the rename published the folder").await;
+    forget(&watching);
+    site.file("many/m002.md", article("Many 2", "Saved."));
+    site.until("/dispatches/m002", "saved", |p| p.body.contains("Saved."))
+        .await;
+    assert_eq!(considered(&watching).await, 1);
+    site.remove("many/m003.md");
+    site.until("/dispatches/m003", "gone", |p| p.status != StatusCode::OK)
+        .await;
+    until_folder_published(&watching, "the removal published the folder").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_settings_or_data_file_publishes_the_whole_folder() {
+    let (site, watching) = live_and_large().await;
+    for (name, text) in [
+        ("authors.yml", "ada:\n  name: Ada\n"),
+        ("dispatches.toml", "title = \"Other\"\n"),
+        ("_data/site.json", "{\"name\": \"x\"}\n"),
+    ] {
+        forget(&watching);
+        site.file("many/m004.md", article("Many 4", name));
+        site.until("/dispatches/m004", "saved", |p| p.body.contains(name))
+            .await;
+        assert_eq!(considered(&watching).await, 1, "{name}");
+        site.file(name, text);
+        until_folder_published(&watching, name).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_article_with_a_slug_another_file_holds_is_refused_naming_that_file() {
+    let (site, watching) = live_and_large().await;
+    forget(&watching);
+    site.file(
+        "clash.md",
+        "---\ntitle: Clash\ndate: 2026-03-03\nslug: m005\n---\nMine.\n",
+    );
+    eventually("the clash reported", || {
+        watching.problems.for_source("clash.md").is_some()
+    })
+    .await;
+    let problem = watching.problems.for_source("clash.md").unwrap();
+    assert!(
+        problem.contains("slug `m005` is already used by many/m005.md; give one of them"),
+        "{problem}"
+    );
+    assert_eq!(considered(&watching).await, 1);
+    assert!(!site.get("/dispatches/m005").await.body.contains("Mine."));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn links_between_a_saved_article_and_the_others_resolve() {
+    let (site, watching) = live_and_large().await;
+    forget(&watching);
+    site.file(
+        "linker.md",
+        article("Linker", "See [the log](wal.md) and [many](many/m006.md)."),
+    );
+    let page = site
+        .until("/dispatches/linker", "published", |p| {
+            p.status == StatusCode::OK
+        })
+        .await;
+    assert_eq!(considered(&watching).await, 1);
+    assert!(
+        page.body.contains("href=\"/dispatches/wal\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("href=\"/dispatches/m006\""),
+        "{}",
+        page.body
+    );
+    // An article that links to the saved one by its file keeps resolving it.
+    forget(&watching);
+    site.file(
+        "many/m006.md",
+        article("Many 6", "Saved [back](../linker.md)."),
+    );
+    let page = site
+        .until("/dispatches/m006", "saved", |p| p.body.contains("Saved"))
+        .await;
+    assert_eq!(considered(&watching).await, 1);
+    assert!(
+        page.body.contains("href=\"/dispatches/linker\""),
+        "{}",
+        page.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_of_another_file_keeps_a_failing_files_problem() {
+    let (site, watching) = live_and_large().await;
+    site.file(
+        "broken.md",
+        "---\ntitle: Broken\ndate: 2026-02-30\n---\nBroken.\n",
+    );
+    eventually("the bad save reported", || {
+        watching.problems.for_source("broken.md").is_some()
+    })
+    .await;
+    forget(&watching);
+    site.file("many/m008.md", article("Many 8", "Saved again."));
+    site.until("/dispatches/m008", "saved", |p| {
+        p.body.contains("Saved again.")
+    })
+    .await;
+    assert_eq!(considered(&watching).await, 1);
+    assert!(watching.problems.for_source("broken.md").is_some());
+}

@@ -2,27 +2,49 @@
 //! resolves them: a name (or a path's tail) matched case-insensitively anywhere in the
 //! vault, the shortest path first.
 
+use std::sync::{Arc, OnceLock};
+
 /// Every file the publish found, by its path inside the content root.
 #[derive(Debug, Default)]
 pub struct Vault {
     /// The folder is an Obsidian vault (a `.obsidian` folder at or above it): its
     /// comments, inline tags and file-name titles are read as Obsidian reads them.
     pub obsidian: bool,
-    /// Paths sorted shortest first, then by name; with their lower-cased copies.
-    files: Vec<(String, String)>,
+    /// The paths, as given (possibly repeated).
+    paths: Arc<Vec<String>>,
+    more: Vec<String>,
+    /// Paths sorted shortest first, then by name; with their lower-cased copies. Made
+    /// on the first link by file name: most publishes (a save) resolve none.
+    files: OnceLock<Vec<(String, String)>>,
 }
 
 impl Vault {
     pub fn new(obsidian: bool, paths: impl IntoIterator<Item = String>) -> Vault {
-        let mut files: Vec<(String, String)> = paths
-            .into_iter()
-            .map(|p| {
-                let lower = p.to_lowercase();
-                (p, lower)
-            })
-            .collect();
-        files.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
-        Vault { obsidian, files }
+        Vault::of(obsidian, Arc::new(paths.into_iter().collect()), Vec::new())
+    }
+
+    /// A vault of the names `paths` (shared, not copied) and `more`.
+    pub fn of(obsidian: bool, paths: Arc<Vec<String>>, more: Vec<String>) -> Vault {
+        Vault {
+            obsidian,
+            paths,
+            more,
+            files: OnceLock::new(),
+        }
+    }
+
+    fn files(&self) -> &[(String, String)] {
+        self.files.get_or_init(|| {
+            let mut files: Vec<(String, String)> = self
+                .paths
+                .iter()
+                .chain(&self.more)
+                .map(|p| (p.clone(), p.to_lowercase()))
+                .collect();
+            files.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
+            files.dedup_by(|a, b| a.0 == b.0);
+            files
+        })
     }
 
     /// The path a link target (`Note`, `Folder/Note`, `image.png`, `Note.md`) names.
@@ -39,7 +61,7 @@ impl Vault {
             format!("{target}.mdx"),
             target.clone(),
         ];
-        self.files
+        self.files()
             .iter()
             .find(|(_, lower)| {
                 names
