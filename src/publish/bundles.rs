@@ -135,4 +135,31 @@ mod tests {
             );
         }
     }
+
+    /// The same on every real site beside the repository, at its root and at its
+    /// `content/` folder, where the Hugo and Zola sites keep their posts.
+    #[test]
+    #[ignore = "needs ../shared/corpora"]
+    fn the_main_section_rule_decides_alike_from_names_and_from_the_folder_on_the_corpora() {
+        let corpora = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+        let mut tried = 0;
+        for entry in std::fs::read_dir(&corpora).unwrap() {
+            let site = entry.unwrap().path();
+            for root in [site.clone(), site.join("content")] {
+                if !root.is_dir() {
+                    continue;
+                }
+                let mut names = super::super::discover::names_under(&root);
+                names.sort();
+                assert_eq!(
+                    root_pages_named(&names),
+                    root_pages(&root),
+                    "{}",
+                    root.display()
+                );
+                tried += 1;
+            }
+        }
+        assert!(tried >= 12, "only {tried} folders tried");
+    }
 }
