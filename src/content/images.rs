@@ -346,25 +346,13 @@ mod tests {
     fn bomb_png(w: u32, h: u32) -> Vec<u8> {
         fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
             out.extend((data.len() as u32).to_be_bytes());
-            let start = out.len();
+            // PNG's chunk checksum is zlib's CRC-32, which flate2 already has.
+            let mut crc = flate2::Crc::new();
+            crc.update(kind);
+            crc.update(data);
             out.extend(kind);
             out.extend(data);
-            let crc = crc32(&out[start..]);
-            out.extend(crc.to_be_bytes());
-        }
-        fn crc32(bytes: &[u8]) -> u32 {
-            let mut crc = !0u32;
-            for &b in bytes {
-                crc ^= u32::from(b);
-                for _ in 0..8 {
-                    crc = if crc & 1 == 1 {
-                        (crc >> 1) ^ 0xEDB8_8320
-                    } else {
-                        crc >> 1
-                    };
-                }
-            }
-            !crc
+            out.extend(crc.sum().to_be_bytes());
         }
         let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
         let mut ihdr = Vec::new();
